@@ -1,0 +1,51 @@
+"""painkg — a clinical knowledge graph of the hip–spine syndrome.
+
+Trace where a patient's hip, buttock, groin, leg or low-back pain most likely comes
+from — hip, lumbar spine, sacroiliac joint or a nerve — and why.  For education and
+decision-support research; not a diagnosis.
+
+>>> import painkg
+>>> kg = painkg.load()
+>>> result = kg.trace(["groin pain", "limited hip internal rotation"])
+>>> result.candidates[0].region.value
+'hip'
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .errors import KBError, PainKGError, RDFError, RenderError, TraceError, UnknownTermError
+from .kb import Edge, KnowledgeGraph, load
+from .model import Node
+from .vocab import Area, Grade, Kind, Qualifier, Relation
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Area", "Edge", "Grade", "KBError", "Kind", "KnowledgeGraph", "Node", "PainKGError", "Qualifier",
+    "RDFError", "Relation", "RenderError", "TraceError", "UnknownTermError", "load",
+    "trace", "TraceResult", "Candidate",
+    "to_rdf", "from_rdf", "export", "render", "render_trace", "to_dot",
+]
+
+# Heavy parts load on first use (PEP 562), so `import painkg` never pulls in
+# rdflib or pydot: `painkg.to_rdf` imports painkg.rdf only when asked for.
+_LAZY = {
+    "trace": "trace", "TraceResult": "trace", "Candidate": "trace",
+    "to_rdf": "rdf", "from_rdf": "rdf", "export": "rdf",
+    "render": "render", "render_trace": "render", "to_dot": "render",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'painkg' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

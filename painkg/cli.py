@@ -1,0 +1,217 @@
+"""The ``painkg`` command: a thin shell over the public functions.
+
+Bad input prints one line on stderr naming the bad value and what would work,
+and exits with status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import PainKGError
+from .kb import KnowledgeGraph, load
+from .vocab import Kind
+
+EPILOG = "painkg is for education and decision-support research; it does not diagnose."
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (argparse's default prints usage too)
+        self.exit(2, f"painkg: {message} (see `{self.prog} --help`)\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except PainKGError as exc:
+        # A KB problem list is many lines by design: one per problem.
+        print(f"painkg: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"painkg: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `painkg stats | head`
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="painkg",
+        description="Trace where hip and low-back pain comes from, with the paths that explain it.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"painkg {__version__}")
+    kb = argparse.ArgumentParser(add_help=False)
+    kb.add_argument("--kb", metavar="FOLDER", help="use this knowledge-base folder instead of the bundled one")
+    kb.add_argument("--merge", action="store_true", help="merge --kb FOLDER into the bundled knowledge base")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("trace", parents=[kb], help="rank the likely sources of the observed symptoms and findings",
+                       description="Rank the candidate sources of a patient's pain and explain each.",
+                       epilog='example: painkg trace "groin pain" "limited hip internal rotation" '
+                              '"low back pain" --absent numbness')
+    p.add_argument("terms", nargs="+", metavar="TERM", help="observed symptom, finding or activity (quote phrases)")
+    p.add_argument("--absent", nargs="+", default=[], metavar="TERM", help="symptoms or findings known to be absent")
+    p.add_argument("--limit", type=_positive, default=10, metavar="N", help="candidates to list (default 10)")
+    p.add_argument("--depth", type=_positive, default=4, metavar="N", help="longest explanation path (default 4)")
+    p.add_argument("--json", action="store_true", help="print one JSON object for machines")
+    p.add_argument("--diagram", metavar="FILE", help="also draw the explanation (.png .svg .pdf .dot)")
+    p.set_defaults(func=_trace)
+
+    p = sub.add_parser("show", parents=[kb], help="show one node and its edges",
+                       epilog="example: painkg show hip-osteoarthritis   |   painkg show coxarthrosis")
+    p.add_argument("term", metavar="ID|TERM")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_show)
+
+    p = sub.add_parser("search", parents=[kb], help="find nodes by label, synonym or code",
+                       epilog='example: painkg search groin --kind symptom')
+    p.add_argument("text", nargs="+", metavar="TEXT")
+    p.add_argument("--kind", choices=[k.value for k in Kind], help="only nodes of this kind")
+    p.add_argument("--limit", type=_positive, default=10, metavar="N")
+    p.set_defaults(func=_search)
+
+    p = sub.add_parser("validate", help="check a knowledge-base folder and list every problem",
+                       epilog="example: painkg validate my-kb/ --merge")
+    p.add_argument("folder", nargs="?", metavar="FOLDER", help="default: the bundled knowledge base")
+    p.add_argument("--merge", action="store_true", help="validate FOLDER merged into the bundled KB")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("stats", parents=[kb], help="count nodes per kind, edges per relation, evidence coverage")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_stats)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return value
+
+
+def _kg(args) -> KnowledgeGraph:
+    if args.merge and not args.kb:
+        raise _usage("--merge needs --kb FOLDER")
+    return load(args.kb, merge=args.merge)
+
+
+class _UsageError(PainKGError, ValueError):
+    pass
+
+
+def _usage(message: str) -> _UsageError:
+    return _UsageError(message)
+
+
+def _trace(args) -> int:
+    from .trace import trace
+
+    kg = _kg(args)
+    result = trace(kg, args.terms, absent=args.absent, limit=args.limit, depth=args.depth)
+    if args.diagram:
+        from .render import render_trace
+
+        render_trace(result, args.diagram)
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else result)
+    return 0
+
+
+def _show(args) -> int:
+    kg = _kg(args)
+    node = kg.resolve(args.term)
+    out = kg.edges(source=node.id)
+    inc = kg.edges(target=node.id)
+    if args.json:
+        data = {
+            "node": {f: _jsonable(getattr(node, f)) for f in node.__dataclass_fields__},
+            "out": [_edge_json(e) for e in out],
+            "in": [_edge_json(e) for e in inc],
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    lines = [f"{node.label}  ({node.kind.value}, id {node.id}, region {node.region.label})"]
+    if node.red_flag:
+        lines.append("RED FLAG")
+    for label, value in (("synonyms", ", ".join(node.synonyms)), ("codes", ", ".join(node.codes)),
+                         ("definition", node.definition)):
+        if value:
+            lines.append(f"  {label}: {value}")
+    for title, edges in (("edges out", out), ("edges in", inc)):
+        if edges:
+            lines.append(f"{title}:")
+            lines.extend(f"  {_edge_line(kg, e)}" for e in edges)
+    print("\n".join(lines))
+    return 0
+
+
+def _edge_line(kg: KnowledgeGraph, e) -> str:
+    numbers = ", ".join(f"{n} {getattr(e, n):g}" for n in ("frequency", "sensitivity", "specificity",
+                                                          "lr_positive", "lr_negative")
+                        if getattr(e, n) is not None)
+    extra = "; ".join(x for x in (e.strength.value, numbers, e.qualifier and e.qualifier.value,
+                                  "evidence: " + ", ".join(e.references)) if x)
+    return f"{kg.node(e.source).label} —{e.relation.phrase}→ {kg.node(e.target).label}  [{extra}]"
+
+
+def _edge_json(e) -> dict:
+    return {f: _jsonable(getattr(e, f)) for f in e.__dataclass_fields__ if getattr(e, f) not in (None, "")}
+
+
+def _jsonable(value):
+    if isinstance(value, tuple):
+        return list(value)
+    return value.value if hasattr(value, "value") else value
+
+
+def _search(args) -> int:
+    kg = _kg(args)
+    nodes = kg.search(" ".join(args.text), limit=args.limit, kind=args.kind)
+    if not nodes:
+        raise _usage(f"nothing matches {' '.join(args.text)!r} (try fewer or other words)")
+    width = max(len(n.id) for n in nodes)
+    for n in nodes:
+        print(f"{n.id:<{width}}  {n.kind.value:<9}  {n.label}")
+    return 0
+
+
+def _validate(args) -> int:
+    kg = load(args.folder, merge=args.merge)
+    s = kg.stats()
+    print(f"ok: {s['nodes']} nodes, {s['edges']} edges, {s['edges_with_evidence']} with evidence")
+    return 0
+
+
+def _stats(args) -> int:
+    s = _kg(args).stats()
+    if args.json:
+        print(json.dumps(s, indent=2))
+        return 0
+    lines = [f"{s['nodes']} nodes, {s['edges']} edges, {s['codes']} codes, {s['red_flags']} red flags"]
+    lines.append("nodes per kind:")
+    lines += [f"  {k:<14} {v:>5}" for k, v in s["kinds"].items()]
+    lines.append("edges per relation:")
+    lines += [f"  {r:<14} {v:>5}" for r, v in s["relations"].items()]
+    edges = max(s["edges"], 1)
+    lines.append("evidence:")
+    for key, label in (("edges_with_evidence", "any evidence"), ("edges_with_literature", "literature"),
+                       ("edges_with_numbers", "a published number")):
+        lines.append(f"  {label:<20} {s[key]:>5}  ({100 * s[key] / edges:.1f} %)")
+    print("\n".join(lines))
+    return 0
+
+
+__all__ = ["main", "build_parser"]

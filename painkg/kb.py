@@ -1,0 +1,269 @@
+"""Load a knowledge base into a graph, and the thin facade users hold.
+
+The graph *is* the data structure (as in obonet): a ``networkx.MultiDiGraph``
+whose edge key is the :class:`~painkg.vocab.Relation`.  :class:`KnowledgeGraph`
+adds lookup indexes and one-line methods over graph-first functions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from .errors import KBError, UnknownTermError
+from .model import Node
+from .resolve import Match, TermIndex
+from .tables import bundled_folder, bundled_references, read_folder, read_references
+from .validate import Checked, check
+from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Qualifier, Relation
+
+if TYPE_CHECKING:
+    from .trace import TraceResult
+
+__all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One edge with its evidence, as stored in ``kg.graph``."""
+
+    source: str
+    relation: Relation
+    target: str
+    strength: Grade
+    references: tuple[str, ...]
+    frequency: float | None = None
+    sensitivity: float | None = None
+    specificity: float | None = None
+    lr_positive: float | None = None
+    lr_negative: float | None = None
+    qualifier: Qualifier | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source} —{self.relation.phrase}→ {self.target}"
+
+
+def load(folder: str | Path | None = None, *, merge: bool = False) -> KnowledgeGraph:
+    """Load and validate a knowledge base.
+
+    Parameters
+    ----------
+    folder : path, optional
+        A folder of ``nodes-<kind>.tsv`` / ``edges-<theme>.tsv`` tables (and an
+        optional ``references.tsv``).  Default: the KB bundled with painkg.
+    merge : bool
+        Load *folder* on top of the bundled KB: its edges may use bundled nodes,
+        its ids must be new.
+
+    Raises
+    ------
+    KBError
+        Listing every problem as ``file:line: what is wrong``; nothing is loaded.
+
+    Examples
+    --------
+    >>> kg = load()
+    >>> kg.node("hip-osteoarthritis").kind.value
+    'condition'
+    """
+    problems: list[str] = []
+    references = read_references(bundled_references(), problems)
+    folders = [bundled_folder()]
+    if folder is not None:
+        folders = [*folders, Path(folder)] if merge else [Path(folder)]
+    checked: Checked | None = None
+    for path in folders:
+        own = Path(path) / "references.tsv"
+        if own.is_file() and own != bundled_references():
+            references = {**references, **read_references(own, problems)}
+        tables = read_folder(Path(path), problems)
+        checked = check(tables, references, problems, base=checked)
+    if problems:
+        raise KBError(problems)
+    assert checked is not None
+    return KnowledgeGraph(_build_graph(checked), references)
+
+
+def _build_graph(checked: Checked) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(checked.nodes.items())
+    graph.add_edges_from((s, t, r, attrs) for (s, t, r), attrs in checked.edges.items())
+    return graph
+
+
+def from_graph(graph: nx.MultiDiGraph, references: dict | None = None) -> KnowledgeGraph:
+    """Wrap an already validated graph (e.g. read back from RDF) as a KnowledgeGraph."""
+    return KnowledgeGraph(graph, references or {})
+
+
+class KnowledgeGraph:
+    """A loaded knowledge base: ``.graph`` plus lookup; read-only.
+
+    Methods are thin conveniences over graph-first functions, so anything here can
+    also be done with networkx on ``kg.graph`` directly.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, references: dict[str, dict[str, str]]) -> None:
+        self.graph = nx.freeze(graph)
+        self.references = references
+        self._index: TermIndex | None = None
+        self._nodes: dict[str, Node] = {}
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph: {self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} edges>"
+
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.graph
+
+    @property
+    def index(self) -> TermIndex:
+        """The term index, built on first use (a trace by ids never needs it)."""
+        if self._index is None:
+            self._index = TermIndex({n: _names(n, d) for n, d in self.graph.nodes(data=True)})
+        return self._index
+
+    def node(self, node_id: str) -> Node:
+        """Return the node with this id.
+
+        >>> kg.node("sciatic-nerve").label
+        'sciatic nerve'
+        """
+        node = self._nodes.get(node_id)
+        if node is None:
+            if node_id not in self.graph:
+                raise UnknownTermError(node_id, self.index.suggest(node_id))
+            node = self._nodes[node_id] = Node.from_data(node_id, self.graph.nodes[node_id])
+        return node
+
+    def resolve(self, term: str) -> Node:
+        """Return the node a label, synonym, code, id or near spelling names.
+
+        >>> kg.resolve("coxarthrosis").id
+        'hip-osteoarthritis'
+        """
+        if term in self.graph:
+            return self.node(term)
+        return self.node(self.index.resolve(term).node_id)
+
+    def match(self, term: str) -> Match:
+        """Like :meth:`resolve`, but also say how well and under which name it matched."""
+        if term in self.graph:
+            return Match(term, 1.0, term)
+        return self.index.resolve(term)
+
+    def search(self, text: str, *, limit: int = 10, kind: Kind | str | None = None) -> list[Node]:
+        """Return the nodes best matching *text*, best first.
+
+        >>> kg.search("groin")[0].kind.value in {"region", "symptom"}
+        True
+        """
+        matches = self.index.search(text, limit=limit if kind is None else max(limit * 10, 100))
+        nodes = [self.node(m.node_id) for m in matches]
+        if kind is not None:
+            nodes = [n for n in nodes if n.kind == Kind(kind)]
+        return nodes[:limit]
+
+    def edges(
+        self, source: str | None = None, relation: Relation | str | None = None, target: str | None = None
+    ) -> list[Edge]:
+        """Return the edges matching every given end and relation, sorted.
+
+        >>> kg.edges("hip-osteoarthritis", "treated-by")[0].relation.value
+        'treated-by'
+        """
+        return sorted(iter_edges(self.graph, source, relation, target), key=_edge_order)
+
+    def subgraph(self, center: str | Iterable[str], depth: int = 1) -> nx.MultiDiGraph:
+        """Return the nodes within *depth* hops of *center* (either direction), as a view."""
+        return neighbourhood(self.graph, [self.resolve(c).id for c in _as_list(center)], depth)
+
+    def stats(self) -> dict:
+        """Counts per kind and relation and evidence coverage, for ``painkg stats``."""
+        return stats(self.graph)
+
+    def trace(self, observations: Iterable[str], **options) -> TraceResult:
+        """Rank the candidate sources of these observations; see :func:`painkg.trace.trace`."""
+        from .trace import trace
+
+        return trace(self, observations, **options)
+
+
+def _names(node_id: str, data: dict) -> Iterator[tuple[str, float]]:
+    yield data["label"], 1.0
+    yield node_id.replace("-", " "), 1.0
+    for synonym in data.get("synonyms", ()):
+        yield synonym, 0.99
+    for code in data.get("codes", ()):
+        yield code, 1.0
+        yield code.partition(":")[2], 0.98
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _edge_order(edge: Edge):
+    return (edge.source, edge.relation.value, edge.target)
+
+
+def iter_edges(graph: nx.MultiDiGraph, source=None, relation=None, target=None) -> Iterator[Edge]:
+    """Yield :class:`Edge` records of *graph* matching the given ends and relation."""
+    relation = Relation(relation) if relation is not None else None
+    if source is not None:
+        triples = graph.out_edges(source, keys=True, data=True) if source in graph else ()
+    elif target is not None:
+        triples = graph.in_edges(target, keys=True, data=True) if target in graph else ()
+    else:
+        triples = graph.edges(keys=True, data=True)
+    for s, t, r, data in triples:
+        if (relation is None or r == relation) and (target is None or t == target):
+            yield Edge(s, Relation(r), t, **data)
+
+
+def neighbourhood(graph: nx.MultiDiGraph, centers: list[str], depth: int) -> nx.MultiDiGraph:
+    """Return the subgraph view of nodes within *depth* undirected hops of *centers*."""
+    seen = set(centers)
+    frontier = set(centers)
+    for _ in range(depth):
+        nxt = set()
+        for n in frontier:
+            nxt.update(graph.successors(n))
+            nxt.update(graph.predecessors(n))
+        frontier = nxt - seen
+        seen |= frontier
+    return graph.subgraph(seen)
+
+
+def stats(graph: nx.MultiDiGraph) -> dict:
+    """Count nodes per kind, edges per relation, and evidence coverage."""
+    kinds = Counter(str(d["kind"]) for _, d in graph.nodes(data=True))
+    relations: Counter = Counter()
+    cited = numbered = literature = 0
+    for _, _, r, d in graph.edges(keys=True, data=True):
+        relations[str(r)] += 1
+        refs = d.get("references", ())
+        cited += bool(refs)
+        literature += any(k not in EVIDENCE_KEYWORDS for k in refs)
+        numbered += any(c in d for c in NUMBER_COLUMNS)
+    edges = graph.number_of_edges()
+    codes = sum(len(d.get("codes", ())) for _, d in graph.nodes(data=True))
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": edges,
+        "kinds": dict(sorted(kinds.items())),
+        "relations": dict(sorted(relations.items())),
+        "edges_with_evidence": cited,
+        "edges_with_literature": literature,
+        "edges_with_numbers": numbered,
+        "codes": codes,
+        "red_flags": sum(bool(d.get("red_flag")) for _, d in graph.nodes(data=True)),
+    }

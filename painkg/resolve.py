@@ -1,0 +1,145 @@
+"""Turn what users type into nodes: labels, synonyms, codes, ids and near misses.
+
+Matching ignores case, accents, punctuation, word order, filler words, simple
+plurals and British/American spelling (``anaesthesia`` = ``anesthesia``), and
+corrects misspelt words against the KB's own vocabulary.  Each node is found
+under its id, label, synonyms and codes; a query is scored against those *keys*
+by exact match first, then by word overlap (F1 of shared words).
+
+Examples
+--------
+>>> normalize("Pain in the Hips!")
+'hip pain'
+>>> normalize("Saddle anaesthesia")
+'anesthesia saddle'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .errors import UnknownTermError
+
+__all__ = ["TermIndex", "Match", "normalize", "words"]
+
+# Words that carry no meaning for matching ("pain in the groin" = "groin pain").
+_FILLER = frozenset(
+    "a an the of in on at to into and or my his her their with from for is are has have "
+    "i me it its this that left right side sided positive".split()
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae"
+
+#: A best match below this score is not accepted by :meth:`TermIndex.resolve`.
+ACCEPT = 0.75
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Split *text* into normalized words, dropping filler words."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = text.replace("'s ", " ").replace("’s ", " ")  # Patrick's test -> patrick test
+    return tuple(w for w in (_singular(_INNER_AE.sub("e", w)) for w in _WORD.findall(text)) if w not in _FILLER)
+
+
+def normalize(text: str) -> str:
+    """Return the order-free key under which *text* is indexed."""
+    return " ".join(sorted(set(words(text))))
+
+
+def _singular(word: str) -> str:
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "ous")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ae"):  # bursae -> bursa
+        return word[:-1]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A node found for a query, with how well and under which key it matched."""
+
+    node_id: str
+    score: float  # 1.0 exact; word-overlap F1 below that
+    matched: str  # the label, synonym, code or id that matched
+
+
+class TermIndex:
+    """Index of every node's keys; built once per knowledge graph.
+
+    Parameters
+    ----------
+    names : mapping of node id to an iterable of (text, weight) pairs
+        The texts a node is known by.  Weight 1.0 for the label, id and codes,
+        slightly less for synonyms, so a label wins a tie with another node's synonym.
+    """
+
+    def __init__(self, names: Mapping[str, Iterable[tuple[str, float]]]) -> None:
+        self._keys: dict[str, list[tuple[float, str, str]]] = defaultdict(list)  # key -> (weight, id, text)
+        self._by_word: dict[str, set[str]] = defaultdict(set)  # word -> keys holding it
+        self._labels: dict[str, str] = {}
+        for node_id, texts in names.items():
+            for text, weight in texts:
+                self._labels.setdefault(node_id, text)
+                key = normalize(text)
+                if not key:
+                    continue
+                self._keys[key].append((weight, node_id, text))
+                for word in key.split():
+                    self._by_word[word].add(key)
+        self._vocabulary = sorted(self._by_word)
+
+    def search(self, text: str, *, limit: int = 10) -> list[Match]:
+        """Return the best matches for *text*, best first, one per node."""
+        query = set(self._correct(words(text)))
+        if not query:
+            return []
+        exact = " ".join(sorted(query))
+        scored: dict[str, Match] = {}
+        candidates = {key for word in query for key in self._by_word.get(word, ())}
+        for key in candidates:
+            kwords = key.split()
+            shared = sum(1 for w in kwords if w in query)
+            precision, recall = shared / len(kwords), shared / len(query)
+            base = 1.0 if key == exact else 2 * precision * recall / (precision + recall) * 0.95
+            for weight, node_id, matched in self._keys[key]:
+                score = base * weight
+                best = scored.get(node_id)
+                if best is None or score > best.score:
+                    scored[node_id] = Match(node_id, round(score, 6), matched)
+        ranked = sorted(scored.values(), key=lambda m: (-m.score, len(m.matched), m.node_id))
+        return ranked[:limit]
+
+    def resolve(self, text: str) -> Match:
+        """Return the one node *text* names, or raise :class:`UnknownTermError`."""
+        matches = self.search(text, limit=5)
+        if matches and matches[0].score >= ACCEPT:
+            return matches[0]
+        raise UnknownTermError(text, self.suggest(text, matches))
+
+    def suggest(self, text: str, matches: list[Match] | None = None) -> list[str]:
+        """Return up to five known terms closest to *text*, for error messages."""
+        found = [m.matched for m in (matches if matches is not None else self.search(text, limit=5))]
+        key = normalize(text)
+        close = difflib.get_close_matches(key, list(self._keys), n=5, cutoff=0.6)
+        found += [self._keys[k][0][2] for k in close]
+        return list(dict.fromkeys(found))[:5]
+
+    def _correct(self, query: Iterable[str]) -> list[str]:
+        """Replace each unknown word by the closest known word, if one is close enough."""
+        out = []
+        for word in query:
+            if word in self._by_word or len(word) < 5 or word.isdigit():
+                out.append(word)
+                continue
+            close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
+            out.append(close[0] if close else word)
+        return out

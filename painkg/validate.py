@@ -1,0 +1,240 @@
+"""Check knowledge-base rows against the vocabulary; collect every problem.
+
+Like KGX's validator (and unlike a loader that stops at the first error), every
+check runs and each problem is reported as ``file:line: what is wrong (allowed: …)``.
+Nothing here builds a graph: :func:`check` returns plain node and edge records that
+:mod:`painkg.kb` turns into one only when the problem list is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .tables import Row, Table
+from .vocab import (
+    CODE_PATTERNS,
+    EVIDENCE_KEYWORDS,
+    ID_PATTERN,
+    LIST_SEPARATOR,
+    NUMBER_COLUMNS,
+    Area,
+    Grade,
+    Kind,
+    Qualifier,
+    Relation,
+)
+
+__all__ = ["Checked", "check", "split_list"]
+
+_KINDS = ", ".join(k.value for k in Kind)
+_RELATIONS = ", ".join(r.value for r in Relation)
+_GRADES = ", ".join(g.value for g in Grade)
+_AREAS = ", ".join(a.value for a in Area)
+_QUALIFIERS = ", ".join(q.value for q in Qualifier)
+_RED_FLAG_KINDS = frozenset({Kind.CONDITION, Kind.SYMPTOM, Kind.FINDING})
+_TREATMENT_RELATIONS = frozenset({Relation.TREATED_BY, Relation.PREVENTED_BY})
+
+
+@dataclass
+class Checked:
+    """Validated records: ``nodes[id] -> attrs`` and ``edges[(source, target, relation)] -> attrs``."""
+
+    nodes: dict[str, dict] = field(default_factory=dict)
+    edges: dict[tuple[str, str, Relation], dict] = field(default_factory=dict)
+    where: dict[object, str] = field(default_factory=dict)  # id or edge -> "file:line"
+
+
+def split_list(cell: str) -> tuple[str, ...]:
+    """Split a ``|``-separated cell into its non-empty, stripped items."""
+    return tuple(item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip())
+
+
+def check(
+    tables: Iterable[Table],
+    references: Mapping[str, object],
+    problems: list[str],
+    *,
+    base: Checked | None = None,
+) -> Checked:
+    """Validate *tables* (node tables first, then edges) into a :class:`Checked`.
+
+    *base* holds records already accepted (the bundled KB when a user folder is
+    merged into it); new nodes may not reuse its ids and new edges may use its nodes.
+    """
+    out = Checked(dict(base.nodes), dict(base.edges), dict(base.where)) if base else Checked()
+    tables = list(tables)
+    for table in tables:
+        if table.role == "nodes":
+            try:
+                kind = Kind(table.theme)
+            except ValueError:
+                problems.append(f"{table.name}: unknown node kind {table.theme!r} (allowed: {_KINDS})")
+                continue
+            for row in table.rows:
+                _check_node(row, kind, references, out, problems)
+    for table in tables:
+        if table.role == "edges":
+            for row in table.rows:
+                _check_edge(row, references, out, problems)
+    return out
+
+
+def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, problems: list[str]) -> None:
+    c, where = row.cells, row.where
+    bad = len(problems)
+    node_id = c["id"]
+    if not node_id:
+        problems.append(f"{where}: empty id")
+    elif not ID_PATTERN.match(node_id):
+        problems.append(f"{where}: bad id {node_id!r} (allowed: kebab-case slug like 'hip-osteoarthritis')")
+    elif node_id in out.nodes:
+        problems.append(f"{where}: duplicate id {node_id!r} (first defined at {out.where[node_id]})")
+    if not c["label"]:
+        problems.append(f"{where}: empty label")
+    codes = split_list(c["codes"])
+    for code in codes:
+        prefix, _, local = code.partition(":")
+        pattern = CODE_PATTERNS.get(prefix)
+        if pattern is None or not pattern.match(local):
+            problems.append(
+                f"{where}: malformed code {code!r} (allowed: ICD10CM:<code> like ICD10CM:M16.9, HP:<7 digits>)"
+            )
+    region = Area.OTHER
+    if c["region"]:
+        try:
+            region = Area(c["region"])
+        except ValueError:
+            problems.append(f"{where}: unknown region {c['region']!r} (allowed: {_AREAS})")
+    elif kind is Kind.CONDITION:
+        problems.append(f"{where}: empty region; a condition needs one (allowed: {_AREAS})")
+    red_flag = c["red_flag"].lower()
+    if red_flag not in ("", "yes", "no"):
+        problems.append(f"{where}: red_flag must be 'yes' or empty, not {c['red_flag']!r}")
+    elif red_flag == "yes" and kind not in _RED_FLAG_KINDS:
+        problems.append(f"{where}: a {kind.value} cannot be a red flag (allowed: condition, symptom, finding)")
+    node_refs = split_list(c["references"])
+    _check_references(where, node_refs, refs, problems)
+    prior = _parse_prior(where, c["prior"], kind, node_refs, problems)
+    if len(problems) == bad:
+        out.nodes[node_id] = {
+            "kind": kind,
+            "label": c["label"],
+            "synonyms": split_list(c["synonyms"]),
+            "codes": codes,
+            "region": region,
+            "definition": c["definition"],
+            "red_flag": red_flag == "yes",
+            "prior": prior,
+            "references": node_refs,
+        }
+        out.where[node_id] = where
+
+
+def _parse_prior(where, cell, kind, node_refs, problems) -> float | Grade | None:
+    if not cell:
+        return None
+    if kind is not Kind.CONDITION:
+        problems.append(f"{where}: only a condition has a prior (this is a {kind.value})")
+        return None
+    try:
+        return Grade(cell)
+    except ValueError:
+        pass
+    value = _number(where, "prior", cell, problems, upper=1.0)
+    if value is not None and not _has_literature(node_refs):
+        problems.append(f"{where}: prior {cell} needs a literature reference in the references column")
+    return value
+
+
+def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: list[str]) -> None:
+    c, where = row.cells, row.where
+    bad = len(problems)
+    relation = None
+    try:
+        relation = Relation(c["relation"])
+    except ValueError:
+        problems.append(f"{where}: unknown relation {c['relation']!r} (allowed: {_RELATIONS})")
+    ends = []
+    for end in ("source", "target"):
+        node_id = c[end]
+        if not node_id:
+            problems.append(f"{where}: empty {end}")
+        elif node_id not in out.nodes:
+            problems.append(f"{where}: unknown {end} {node_id!r} (no node has this id)")
+        else:
+            ends.append(out.nodes[node_id]["kind"])
+    if relation is not None and len(ends) == 2:
+        _check_domain_range(where, c, relation, ends[0], ends[1], problems)
+    attrs: dict = {}
+    if not c["strength"]:
+        problems.append(f"{where}: empty strength (allowed: {_GRADES})")
+    else:
+        try:
+            attrs["strength"] = Grade(c["strength"])
+        except ValueError:
+            problems.append(f"{where}: unknown strength {c['strength']!r} (allowed: {_GRADES})")
+    for column in NUMBER_COLUMNS:
+        if c[column]:
+            is_ratio = column.startswith("lr_")
+            value = _number(where, column, c[column], problems, upper=None if is_ratio else 1.0)
+            if value is not None:
+                attrs[column] = value
+    if c["qualifier"]:
+        try:
+            attrs["qualifier"] = Qualifier(c["qualifier"])
+        except ValueError:
+            problems.append(f"{where}: unknown qualifier {c['qualifier']!r} (allowed: {_QUALIFIERS})")
+        if relation is not None and relation not in _TREATMENT_RELATIONS:
+            problems.append(f"{where}: a qualifier applies only to treated-by and prevented-by")
+    edge_refs = split_list(c["references"])
+    if not edge_refs:
+        problems.append(f"{where}: empty references (allowed: literature keys, seed, anatomy)")
+    _check_references(where, edge_refs, refs, problems)
+    numbers = [col for col in NUMBER_COLUMNS if c[col]]
+    if numbers and edge_refs and not _has_literature(edge_refs):
+        problems.append(f"{where}: {', '.join(numbers)} need a literature reference, not only seed/anatomy")
+    key = (c["source"], c["target"], relation)
+    if relation is not None and key in out.edges:
+        problems.append(f"{where}: duplicate edge {c['source']} {relation.value} {c['target']} "
+                        f"(first defined at {out.where[key]})")
+    if len(problems) == bad:
+        attrs["references"] = edge_refs
+        if c["note"]:
+            attrs["note"] = c["note"]
+        out.edges[key] = attrs
+        out.where[key] = where
+
+
+def _check_domain_range(where, c, relation: Relation, source: Kind, target: Kind, problems) -> None:
+    if source not in relation.domain:
+        allowed = ", ".join(sorted(k.value for k in relation.domain))
+        problems.append(f"{where}: {c['source']!r} is a {source.value}; {relation.value} starts at {allowed}")
+    if target not in relation.range:
+        allowed = ", ".join(sorted(k.value for k in relation.range))
+        problems.append(f"{where}: {c['target']!r} is a {target.value}; {relation.value} ends at {allowed}")
+
+
+def _check_references(where, keys, refs, problems) -> None:
+    for key in keys:
+        if key not in refs and key not in EVIDENCE_KEYWORDS:
+            problems.append(
+                f"{where}: unknown reference key {key!r} (allowed: keys of references.tsv, seed, anatomy)"
+            )
+
+
+def _has_literature(keys) -> bool:
+    return any(k not in EVIDENCE_KEYWORDS for k in keys)
+
+
+def _number(where, column, cell, problems, *, upper: float | None) -> float | None:
+    try:
+        value = float(cell)
+    except ValueError:
+        value = None
+    ok = value is not None and value == value and value >= 0 and (upper is None or value <= upper)
+    if not ok:
+        limit = "a fraction between 0 and 1" if upper else "a positive number"
+        problems.append(f"{where}: bad {column} {cell!r} (allowed: {limit})")
+        return None
+    return value
