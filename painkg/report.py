@@ -1,0 +1,130 @@
+"""Present a :class:`~painkg.trace.TraceResult` as a readable report or as JSON data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .vocab import Qualifier
+
+if TYPE_CHECKING:
+    from .trace import Candidate, Observation, Path, TraceResult
+
+__all__ = ["format_result", "result_to_dict"]
+
+DETAILED = 3  # candidates shown with their paths in the text report
+DISCLAIMER = "For education and decision-support research; not a diagnosis."
+
+
+def format_result(result: TraceResult) -> str:
+    """Return the report ``painkg trace`` prints: red flags first, then the ranking and why."""
+    lines = []
+    if result.red_flags:
+        lines.append("RED FLAGS")
+        lines += [f"  ! {flag.message}" for flag in result.red_flags]
+        lines.append("")
+    lines.append("Observations: " + "; ".join(_observation(o) for o in result.observations))
+    lines.append("")
+    lines.append(f"{'#':>2}  {'score':>6}  {'region':<25} candidate")
+    for i, c in enumerate(result.candidates, 1):
+        flag = "  [red flag]" if c.node.red_flag else ""
+        lines.append(f"{i:>2}  {c.score:>6.1%}  {c.region.label:<25} {c.node.label}{flag}")
+    lines.append(f"    {result.other_score:>6.1%}  {'':<25} something else (not in the knowledge base)")
+    for i, c in enumerate(result.candidates[:DETAILED], 1):
+        lines.append("")
+        lines += _candidate(i, c)
+    if result.unexplained:
+        lines.append("")
+        lines.append("Explained by no candidate: " + ", ".join(str(o) for o in result.unexplained))
+    if result.next_findings:
+        lines.append("")
+        lines.append("Next best findings to separate the top candidates:")
+        lines += [f"  ? {f.node.label} — {f.why}" for f in result.next_findings]
+    lines.append("")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def _observation(o: Observation) -> str:
+    resolved = str(o)
+    return resolved if o.term.lower() == resolved.lower() else f"{o.term!r} → {resolved}"
+
+
+def _candidate(rank: int, c: Candidate) -> list[str]:
+    lines = [f"{rank}. {c.node.label} — {c.score:.1%} (prior weight {c.prior:g})"]
+    for e in c.explanations:
+        lines.append(f"   explains {e.observation.node.label} ({e.likelihood:.0%}):")
+        lines += [f"     {p}  [{_evidence(p)}]" for p in e.paths]
+    against = [x for x in c.contributions if x.likelihood_ratio < 1.0]
+    if against:
+        lines.append("   argues against: " + ", ".join(
+            f"{x.observation} (×{x.likelihood_ratio:.2f})" for x in against))
+    if c.unexplained:
+        lines.append("   does not explain: " + ", ".join(str(o) for o in c.unexplained))
+    offered = [t for t in c.treatments if t.qualifier is not Qualifier.NOT_RECOMMENDED]
+    avoid = [t for t in c.treatments if t.qualifier is Qualifier.NOT_RECOMMENDED]
+    if offered:
+        lines.append("   treatments: " + ", ".join(str(t) for t in offered))
+    if avoid:
+        lines.append("   advised against: " + ", ".join(t.node.label for t in avoid))
+    return lines
+
+
+def _evidence(path: Path) -> str:
+    keys = dict.fromkeys(k for s in path.steps for k in s.references)
+    return f"{path.probability:.0%}; " + ", ".join(keys) if keys else f"{path.probability:.0%}"
+
+
+def result_to_dict(result: TraceResult) -> dict:
+    """Return the result as JSON-ready data (``painkg trace --json``)."""
+    return {
+        "observations": [_observation_dict(o) for o in result.observations],
+        "red_flags": [
+            {"id": f.node.id, "label": f.node.label, "kind": f.node.kind.value, "message": f.message,
+             "score": f.score, "observations": [o.node.id for o in f.observations]}
+            for f in result.red_flags
+        ],
+        "candidates": [_candidate_dict(c) for c in result.candidates],
+        "other_score": result.other_score,
+        "unexplained": [o.node.id for o in result.unexplained],
+        "next_findings": [
+            {"id": f.node.id, "label": f.node.label, "kind": f.node.kind.value,
+             "information_gain": f.information_gain, "why": f.why}
+            for f in result.next_findings
+        ],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def _observation_dict(o: Observation) -> dict:
+    return {"term": o.term, "id": o.node.id, "label": o.node.label, "kind": o.node.kind.value,
+            "present": o.present, "relation": o.relation.value if o.relation else None, "matched": o.matched}
+
+
+def _candidate_dict(c: Candidate) -> dict:
+    return {
+        "id": c.node.id,
+        "label": c.node.label,
+        "score": c.score,
+        "region": c.region.value,
+        "red_flag": c.node.red_flag,
+        "prior": c.prior,
+        "explanations": [
+            {"observation": e.observation.node.id, "likelihood": e.likelihood,
+             "paths": [{"text": str(p), "probability": p.probability,
+                        "steps": [{"source": s.source, "relation": s.relation.value, "target": s.target,
+                                   "probability": s.probability, "references": list(s.references)}
+                                  for s in p.steps]} for p in e.paths]}
+            for e in c.explanations
+        ],
+        "contributions": [
+            {"observation": x.observation.node.id, "present": x.observation.present,
+             "likelihood_ratio": x.likelihood_ratio, "log_odds": x.log_odds}
+            for x in c.contributions
+        ],
+        "unexplained": [o.node.id for o in c.unexplained],
+        "treatments": [
+            {"id": t.node.id, "label": t.node.label, "relation": t.relation.value,
+             "qualifier": t.qualifier.value if t.qualifier else None, "references": list(t.references)}
+            for t in c.treatments
+        ],
+    }

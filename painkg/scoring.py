@@ -1,0 +1,170 @@
+"""The trace's probability model as pure functions on numbers.
+
+Model (one source explains the presentation; candidates are mutually exclusive,
+with an explicit "something else"):
+
+* **edge strength** ``p(e)`` — the chance the mechanism produces its effect: the
+  published sensitivity (``diagnosed-by``/``presents-with``) or frequency if the
+  edge has one, else its grade through :data:`GRADE_PROBABILITY`;
+* **path strength** — the product of its edges' strengths;
+* **leak** ``λ(o)`` — the chance of seeing observation *o* without any modelled
+  path from the candidate: ``1 − specificity`` where a reference gives one
+  (sensitivity ÷ LR+ where only the ratio is published), else :data:`DEFAULT_LEAK`;
+* **likelihood** of *o* under candidate *c* — noisy-OR of the paths plus the leak:
+  ``L(o|c) = 1 − (1 − λ(o)) · Π (1 − p(path))``; an absent observation contributes
+  ``1 − L(o|c)``;
+* **posterior** — ``prior(c) · Π L`` normalized over the candidates and "something
+  else", whose likelihood is the leak alone.
+
+So each observation moves a candidate by the likelihood ratio
+``L(o|c) / λ(o)`` (present) or ``(1 − L(o|c)) / (1 − λ(o))`` (absent) against
+"something else", and an observation no candidate explains moves nobody.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+from .vocab import Grade
+
+__all__ = [
+    "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "OTHER_PRIOR",
+    "edge_probability", "observation_leak", "noisy_or", "likelihood_ratio", "normalize",
+    "entropy", "information_gain",
+]
+
+#: Chance that a mechanism graded so produces its effect (the one documented table).
+GRADE_PROBABILITY: dict[Grade, float] = {
+    Grade.TYPICAL: 0.8,
+    Grade.COMMON: 0.5,
+    Grade.OCCASIONAL: 0.2,
+    Grade.RARE: 0.05,
+}
+#: Prior weight of a condition whose prevalence is graded, not published.
+PRIOR_BY_GRADE: dict[Grade, float] = {
+    Grade.TYPICAL: 0.3,
+    Grade.COMMON: 0.1,
+    Grade.OCCASIONAL: 0.03,
+    Grade.RARE: 0.005,
+}
+DEFAULT_PRIOR = PRIOR_BY_GRADE[Grade.OCCASIONAL]
+#: Chance of an observation with no modelled cause and no published specificity.
+DEFAULT_LEAK = 0.05
+#: Prior weight of "something else": causes the knowledge base does not hold.
+OTHER_PRIOR = 0.1
+#: Leaks are kept inside (MIN_LEAK, MAX_LEAK) so no single observation is decisive.
+MIN_LEAK, MAX_LEAK = 0.001, 0.95
+
+
+def edge_probability(data: Mapping) -> float:
+    """Return the strength of one edge from its attributes.
+
+    >>> edge_probability({"strength": Grade.COMMON})
+    0.5
+    >>> edge_probability({"strength": Grade.COMMON, "sensitivity": 0.94})
+    0.94
+    """
+    for column in ("sensitivity", "frequency"):
+        value = data.get(column)
+        if value is not None:
+            return float(value)
+    return GRADE_PROBABILITY[Grade(data["strength"])]
+
+
+def edge_leak(data: Mapping) -> float | None:
+    """Return the false-positive rate an edge publishes, or None.
+
+    >>> round(edge_leak({"specificity": 0.78}), 2)
+    0.22
+    >>> edge_leak({"sensitivity": 0.6, "lr_positive": 6.0, "strength": Grade.COMMON})
+    0.1
+    """
+    if data.get("specificity") is not None:
+        return 1.0 - float(data["specificity"])
+    if data.get("lr_positive"):
+        return edge_probability(data) / float(data["lr_positive"])
+    return None
+
+
+def observation_leak(leaks: Iterable[float | None]) -> float:
+    """Combine the published false-positive rates of the edges into one observation.
+
+    The least specific wins (conservative): a finding that is often positive for
+    other reasons should not count as strong evidence.
+
+    >>> observation_leak([None, 0.3, 0.08])
+    0.3
+    >>> observation_leak([None])
+    0.05
+    """
+    known = [x for x in leaks if x is not None]
+    leak = max(known) if known else DEFAULT_LEAK
+    return min(max(leak, MIN_LEAK), MAX_LEAK)
+
+
+def noisy_or(probabilities: Iterable[float], leak: float) -> float:
+    """Return ``1 − (1 − leak) · Π (1 − p)``: the chance at least one cause fires.
+
+    >>> round(noisy_or([0.5, 0.5], 0.1), 3)
+    0.775
+    """
+    miss = 1.0 - leak
+    for p in probabilities:
+        miss *= 1.0 - p
+    return 1.0 - miss
+
+
+def likelihood_ratio(likelihood: float, leak: float, present: bool) -> float:
+    """Return how much one observation moves a candidate against "something else".
+
+    >>> round(likelihood_ratio(0.775, 0.1, True), 2)
+    7.75
+    >>> round(likelihood_ratio(0.775, 0.1, False), 2)
+    0.25
+    """
+    if present:
+        return likelihood / leak
+    return (1.0 - likelihood) / (1.0 - leak)
+
+
+def normalize(weights: Sequence[float]) -> list[float]:
+    """Scale non-negative weights to sum to 1 (all equal if every weight is 0).
+
+    >>> normalize([1.0, 3.0])
+    [0.25, 0.75]
+    """
+    total = math.fsum(weights)
+    if total <= 0:
+        return [1.0 / len(weights)] * len(weights)
+    return [w / total for w in weights]
+
+
+def entropy(distribution: Iterable[float]) -> float:
+    """Shannon entropy in bits.
+
+    >>> entropy([0.5, 0.5])
+    1.0
+    """
+    return -math.fsum(p * math.log2(p) for p in distribution if p > 0)
+
+
+def information_gain(distribution: Sequence[float], positive: Sequence[float]) -> float:
+    """Expected entropy reduction from learning one yes/no finding.
+
+    *distribution* is the current probability of each hypothesis; *positive* the
+    chance the finding is positive under each.  Hand-worked: two equally likely
+    hypotheses and a finding positive under only the first (1.0 vs 0.0) settles
+    the question, gaining one whole bit.
+
+    >>> information_gain([0.5, 0.5], [1.0, 0.0])
+    1.0
+    >>> information_gain([0.5, 0.5], [0.3, 0.3])
+    0.0
+    """
+    p_pos = math.fsum(d * q for d, q in zip(distribution, positive))
+    gain = entropy(distribution)
+    for p_value, chance in ((p_pos, positive), (1.0 - p_pos, [1.0 - q for q in positive])):
+        if p_value > 0:
+            gain -= p_value * entropy([d * q / p_value for d, q in zip(distribution, chance)])
+    return max(gain, 0.0)

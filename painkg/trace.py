@@ -1,0 +1,564 @@
+"""Trace: rank the candidate sources of what a patient reports, and explain why.
+
+The search walks *causal* edges backwards from each observation (which way an
+edge carries cause is declared in :mod:`painkg.vocab`), keeping the best
+:data:`PATHS_PER_NODE` partial paths per node and dropping paths weaker than
+:data:`MIN_PATH`.  It is a bounded dynamic programme, linear in the edges it
+visits; it never enumerates all simple paths.  Scoring is in :mod:`painkg.scoring`.
+
+Examples
+--------
+>>> result = trace(kg, ["groin pain", "limited hip internal rotation"], absent=["numbness"])
+>>> result.candidates[0].region.value
+'hip'
+>>> abs(sum(c.score for c in result.candidates) + result.other_score - 1) < 1e-9 or len(result.candidates) == 10
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import scoring
+from .errors import TraceError
+from .model import Node
+from .vocab import Area, Cause, Grade, Kind, Qualifier, Relation
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .kb import KnowledgeGraph
+
+__all__ = [
+    "trace", "TraceResult", "Candidate", "Observation", "Step", "Path", "Explanation",
+    "Contribution", "Treatment", "RedFlag", "NextFinding", "causal_index", "best_paths",
+]
+
+#: Partial paths kept per node during the search (the k of a k-best DP).
+PATHS_PER_NODE = 3
+#: Paths weaker than this are dropped: they cannot move a score visibly, and the
+#: cut keeps hub symptoms (hundreds of causes) from blowing up the search.
+MIN_PATH = 1e-3
+#: Red-flag conditions at or above this score are always reported.
+RED_FLAG_SCORE = 0.01
+#: Candidates whose likely findings are weighed for "next best finding".
+NEXT_FINDING_POOL = 6
+
+_AGGRAVATED = re.compile(
+    r"^(?:pain |symptoms? |it |hurts? |that )*(?:is |are |gets? |got )?"
+    r"(?:worse|worsened|aggravated|provoked|increased|brought on|made worse|triggered|hurts?|painful)"
+    r"\s+(?:by|with|when|on|while|during|after|from)\s+(?P<what>.+)$")
+_AGGRAVATED_AFTER = re.compile(r"^(?P<what>.+?)\s+(?:makes? it worse|aggravates|hurts|is painful|worsens)(?: it)?$")
+_RELIEVED = re.compile(
+    r"^(?:pain |symptoms? |it )*(?:is |are |gets? |got )?"
+    r"(?:better|relieved|eased|eases|improves?|improved|settles|reduced|goes away|no pain|painless)"
+    r"\s+(?:by|with|when|on|while|during|after|from)\s+(?P<what>.+)$")
+_RELIEVED_AFTER = re.compile(r"^(?P<what>.+?)\s+(?:relieves|eases|helps|makes it better|improves)(?: it| the pain)?$")
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One input term and the node it resolved to.
+
+    ``relation`` is set when the term said how an activity acts ("worse with
+    sitting" → aggravated-by, "relieved by bending forward" → relieved-by).
+    """
+
+    term: str
+    node: Node
+    present: bool = True
+    relation: Relation | None = None
+    matched: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.node.id, self.relation.value if self.relation else "")
+
+    def __str__(self) -> str:
+        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "")
+        return f"{'' if self.present else 'no '}{how}{self.node.label}"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One edge on an explanation path, as written in the KB, with its strength."""
+
+    source: str
+    relation: Relation
+    target: str
+    probability: float
+    references: tuple[str, ...]
+    source_label: str
+    target_label: str
+
+    @property
+    def cause(self) -> str:
+        return self.target if self.relation.cause is Cause.OBJECT else self.source
+
+    @property
+    def effect(self) -> str:
+        return self.source if self.relation.cause is Cause.OBJECT else self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A chain of steps from a candidate (first cause) to an observation."""
+
+    steps: tuple[Step, ...]
+    probability: float
+
+    def __str__(self) -> str:
+        if not self.steps:
+            return "(observed directly)"
+        first = self.steps[0]
+        out = first.target_label if first.relation.cause is Cause.OBJECT else first.source_label
+        for s in self.steps:
+            if s.relation.cause is Cause.OBJECT:  # written "effect —compensates for→ cause"
+                out += f" ←{s.relation.phrase}— {s.source_label}"
+            else:
+                out += f" —{s.relation.phrase}→ {s.target_label}"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """How a candidate explains one observation: its best paths and the likelihood."""
+
+    observation: Observation
+    paths: tuple[Path, ...]
+    likelihood: float
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """How much one observation moved a candidate against "something else"."""
+
+    observation: Observation
+    likelihood_ratio: float
+
+    @property
+    def log_odds(self) -> float:
+        return math.log(self.likelihood_ratio)
+
+    @property
+    def supports(self) -> bool:
+        return self.likelihood_ratio > 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Treatment:
+    node: Node
+    relation: Relation
+    qualifier: Qualifier | None
+    references: tuple[str, ...]
+
+    def __str__(self) -> str:
+        q = f" ({self.qualifier.value})" if self.qualifier else ""
+        return f"{self.node.label}{q}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    node: Node
+    score: float
+    region: Area
+    prior: float
+    explanations: tuple[Explanation, ...]
+    contributions: tuple[Contribution, ...]
+    unexplained: tuple[Observation, ...]
+    treatments: tuple[Treatment, ...]
+
+    def __str__(self) -> str:
+        return f"{self.node.label} ({self.region.label}) {self.score:.1%}"
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    node: Node
+    message: str
+    observations: tuple[Observation, ...] = ()
+    score: float | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class NextFinding:
+    node: Node
+    information_gain: float  # bits
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.node.label}: {self.why}"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    observations: tuple[Observation, ...]
+    candidates: tuple[Candidate, ...]
+    red_flags: tuple[RedFlag, ...]
+    next_findings: tuple[NextFinding, ...]
+    other_score: float  # "something else": causes the KB does not hold
+    unexplained: tuple[Observation, ...] = field(default=())  # explained by no candidate at all
+
+    def __str__(self) -> str:
+        from .report import format_result
+
+        return format_result(self)
+
+    def to_dict(self) -> dict:
+        """Return the result as plain JSON-ready data (what ``painkg trace --json`` prints)."""
+        from .report import result_to_dict
+
+        return result_to_dict(self)
+
+
+# ---------------------------------------------------------------- the search
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    cause: str
+    probability: float
+    source: str
+    relation: Relation
+    target: str
+
+
+@dataclass
+class _CausalIndex:
+    """Per-graph cache: for each effect, the edges that can cause it, strongest first."""
+
+    causes: dict[str, list[_Link]]
+    leaks: dict[str, float]  # published false-positive rate per effect node
+    conditions: list[str]
+    prior_total: float
+
+
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def causal_index(graph: nx.MultiDiGraph) -> _CausalIndex:
+    """Return (and cache) the reverse causal adjacency of *graph*."""
+    index = _INDEXES.get(graph)
+    if index is None:
+        index = _INDEXES[graph] = _build_index(graph)
+    return index
+
+
+def _build_index(graph) -> _CausalIndex:
+    causes: dict[str, list[_Link]] = {}
+    leaks: dict[str, list] = {}
+    for s, t, r, data in graph.edges(keys=True, data=True):
+        relation = Relation(r)
+        if relation.cause is Cause.NONE:
+            continue
+        cause, effect = (t, s) if relation.cause is Cause.OBJECT else (s, t)
+        causes.setdefault(effect, []).append(_Link(cause, scoring.edge_probability(data), s, relation, t))
+        leaks.setdefault(effect, []).append(scoring.edge_leak(data))
+    for links in causes.values():
+        links.sort(key=lambda link: (-link.probability, link.cause, link.relation.value))
+    conditions = sorted(n for n, d in graph.nodes(data=True) if d["kind"] == Kind.CONDITION)
+    prior_total = math.fsum(prior_of(graph.nodes[c]) for c in conditions)
+    return _CausalIndex(causes, {e: scoring.observation_leak(v) for e, v in leaks.items()}, conditions, prior_total)
+
+
+def prior_of(data: Mapping) -> float:
+    """Return a condition's prior weight from its KB attributes."""
+    prior = data.get("prior")
+    if prior is None:
+        return scoring.DEFAULT_PRIOR
+    if isinstance(prior, str):
+        return scoring.PRIOR_BY_GRADE[Grade(prior)]
+    return float(prior)
+
+
+def best_paths(
+    index: _CausalIndex,
+    target: str,
+    *,
+    depth: int,
+    first_relation: Relation | None = None,
+    k: int = PATHS_PER_NODE,
+    min_path: float = MIN_PATH,
+) -> dict[str, list[tuple[float, tuple[_Link, ...]]]]:
+    """Return, for every node that can cause *target*, its best ≤ *k* paths.
+
+    Paths are tuples of links from the node (first) to *target* (last), at most
+    *depth* long, no node twice, strength ≥ *min_path*.  The walk relaxes each
+    frontier node's incoming causal edges once per depth level, so the cost is
+    O(depth · k · edges visited).  *first_relation* restricts the last hop into
+    *target* (e.g. only ``relieved-by`` edges into "sitting").
+    """
+    best: dict[str, list[tuple[float, tuple[_Link, ...]]]] = {target: [(1.0, ())]}
+    frontier = {target: [(1.0, ())]}
+    for _ in range(depth):
+        nxt: dict[str, list[tuple[float, tuple[_Link, ...]]]] = {}
+        for effect, paths in frontier.items():
+            for link in index.causes.get(effect, ()):
+                if effect == target and first_relation is not None and link.relation is not first_relation:
+                    continue
+                for prob, path in paths:
+                    p = prob * link.probability
+                    if p < min_path:
+                        break  # links are sorted strongest first, paths too
+                    if link.cause == target or any(l.cause == link.cause for l in path):
+                        continue
+                    _keep(nxt, link.cause, p, (link, *path), k)
+        for node, paths in nxt.items():
+            for p, path in paths:
+                _keep(best, node, p, path, k)
+        frontier = nxt
+        if not frontier:
+            break
+    del best[target]
+    return best
+
+
+def _keep(table, node, p, path, k) -> None:
+    paths = table.setdefault(node, [])
+    if len(paths) == k and p <= paths[-1][0]:
+        return
+    paths.append((p, path))
+    paths.sort(key=lambda item: (-item[0], [l.cause for l in item[1]]))
+    del paths[k:]
+
+
+# ---------------------------------------------------------------- the trace
+
+
+def trace(
+    kg: KnowledgeGraph,
+    observations: Iterable[str],
+    *,
+    absent: Iterable[str] = (),
+    depth: int = 4,
+    limit: int = 10,
+    priors: Mapping[str, float] | None = None,
+) -> TraceResult:
+    """Rank the candidate sources of *observations* and explain each.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    observations : iterable of str
+        Symptoms, findings and activities the patient has: labels, synonyms,
+        codes, ids or close spellings.  "worse with X" / "relieved by X" name
+        how an activity acts.
+    absent : iterable of str
+        Symptoms or findings known to be absent.
+    depth : int
+        Longest explanation path, in edges.
+    limit : int
+        Candidates to return (red flags are reported whatever the limit).
+    priors : mapping of condition id to weight, optional
+        Replace the KB's priors for these conditions (e.g. a clinic's case mix).
+
+    Returns
+    -------
+    TraceResult
+
+    Raises
+    ------
+    UnknownTermError
+        A term matches no node; it carries the closest known terms.
+    TraceError
+        No observations, or bad *depth*, *limit* or *priors*.
+    """
+    if isinstance(observations, str) or isinstance(absent, str):
+        raise TraceError("observations and absent must be lists of terms, not a single string")
+    if depth < 1 or limit < 1:
+        raise TraceError(f"depth and limit must be at least 1 (got depth={depth}, limit={limit})")
+    present = _observations(kg, observations, True)
+    if not present:
+        raise TraceError("no observations: give at least one symptom or finding")
+    missing = [o for o in _observations(kg, absent, False) if o.key not in {p.key for p in present}]
+    obs = tuple(present + missing)
+    graph = kg.graph
+    index = causal_index(graph)
+    priors = _check_priors(kg, priors)
+
+    # For each observation, every node that can cause it and its best paths.
+    reach = [best_paths(index, o.node.id, depth=depth, first_relation=o.relation) for o in obs]
+    leaks = [index.leaks.get(o.node.id, scoring.DEFAULT_LEAK) for o in obs]
+    reached = sorted({n for r, o in zip(reach, obs) if o.present for n in r
+                      if graph.nodes[n]["kind"] == Kind.CONDITION}
+                     | {o.node.id for o in present if o.node.kind is Kind.CONDITION})
+
+    rows = []  # (weight, id, explanations, contributions)
+    other_weight = scoring.OTHER_PRIOR + index.prior_total - sum(
+        prior_of(graph.nodes[c]) for c in reached)
+    other_weight *= math.prod(_other_factor(l, o.present) for l, o in zip(leaks, obs))
+    for cid in reached:
+        prior = priors.get(cid, prior_of(graph.nodes[cid]))
+        weight, expl, contrib = prior, [], []
+        for o, r, leak in zip(obs, reach, leaks):
+            paths = [(1.0, ())] if o.node.id == cid else r.get(cid, [])
+            likelihood = scoring.noisy_or((p for p, _ in paths), leak)
+            lr = scoring.likelihood_ratio(likelihood, leak, o.present)
+            weight *= likelihood if o.present else 1.0 - likelihood
+            contrib.append(Contribution(o, lr))
+            if paths and o.present:
+                expl.append(Explanation(o, tuple(_path(kg, p, links) for p, links in paths), likelihood))
+        rows.append((weight, prior, cid, expl, contrib))
+    scores = scoring.normalize([r[0] for r in rows] + [other_weight])
+    other_score = scores[-1]
+    ranked = sorted(zip(scores, rows), key=lambda sr: (-sr[0], sr[1][2]))
+
+    candidates = tuple(_candidate(kg, s, row, present) for s, row in ranked)
+    explained = {e.observation.key for c in candidates for e in c.explanations}
+    return TraceResult(
+        observations=obs,
+        candidates=candidates[:limit],
+        red_flags=_red_flags(kg, obs, candidates),
+        next_findings=_next_findings(kg, index, obs, candidates),
+        other_score=other_score,
+        unexplained=tuple(o for o in present if o.key not in explained),
+    )
+
+
+def _other_factor(leak: float, present: bool) -> float:
+    return leak if present else 1.0 - leak
+
+
+def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
+    if not priors:
+        return {}
+    out = {}
+    for term, value in priors.items():
+        node = kg.resolve(term)
+        if node.kind is not Kind.CONDITION:
+            raise TraceError(f"prior for {term!r}: it is a {node.kind.value}; priors apply to conditions")
+        if not isinstance(value, (int, float)) or not 0 < value <= 1:
+            raise TraceError(f"prior for {term!r}: {value!r} (allowed: a number in (0, 1])")
+        out[node.id] = float(value)
+    return out
+
+
+def _candidate(kg, score, row, present) -> Candidate:
+    _, prior, cid, expl, contrib = row
+    node = kg.node(cid)
+    explained = {e.observation.key for e in expl}
+    return Candidate(
+        node=node,
+        score=score,
+        region=node.region,
+        prior=prior,
+        explanations=tuple(expl),
+        contributions=tuple(contrib),
+        unexplained=tuple(o for o in present if o.key not in explained),
+        treatments=_treatments(kg, cid),
+    )
+
+
+def _treatments(kg, cid) -> tuple[Treatment, ...]:
+    out = []
+    for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True):
+        if r in (Relation.TREATED_BY, Relation.PREVENTED_BY):
+            out.append(Treatment(kg.node(t), Relation(r), data.get("qualifier"), data["references"]))
+    order = {Qualifier.RECOMMENDED: 0, None: 1, Qualifier.CONDITIONAL: 2, Qualifier.NOT_RECOMMENDED: 3}
+    return tuple(sorted(out, key=lambda t: (t.relation.value, order[t.qualifier], t.node.id)))
+
+
+def _path(kg, probability, links) -> Path:
+    steps = tuple(
+        Step(l.source, l.relation, l.target, l.probability, kg.graph.edges[l.source, l.target, l.relation]["references"],
+             kg.node(l.source).label, kg.node(l.target).label)
+        for l in links
+    )
+    return Path(steps, probability)
+
+
+def _observations(kg: KnowledgeGraph, terms: Iterable[str], present: bool) -> list[Observation]:
+    out: dict[tuple, Observation] = {}
+    for term in terms:
+        if not isinstance(term, str) or not term.strip():
+            raise TraceError(f"observation {term!r} is not a non-empty string")
+        o = _observation(kg, term.strip(), present)
+        out.setdefault(o.key, o)
+    return list(out.values())
+
+
+def _observation(kg: KnowledgeGraph, term: str, present: bool) -> Observation:
+    """Resolve one term; "worse with X" / "relieved by X" qualify an activity."""
+    from .errors import UnknownTermError
+
+    try:
+        whole = kg.match(term)
+    except UnknownTermError:
+        whole = None
+    if whole is None or whole.score < 1.0:
+        lowered = term.lower()
+        for patterns, relation in (((_RELIEVED, _RELIEVED_AFTER), Relation.RELIEVED_BY),
+                                   ((_AGGRAVATED, _AGGRAVATED_AFTER), Relation.AGGRAVATED_BY)):
+            for pattern in patterns:
+                m = pattern.match(lowered)
+                if m:
+                    try:
+                        part = kg.match(m["what"])
+                    except UnknownTermError:
+                        continue
+                    node = kg.node(part.node_id)
+                    if node.kind is Kind.ACTIVITY and (whole is None or part.score >= whole.score):
+                        return Observation(term, node, present, relation, part.matched)
+    if whole is None:
+        kg.resolve(term)  # raises UnknownTermError with suggestions
+    node = kg.node(whole.node_id)
+    relation = Relation.AGGRAVATED_BY if node.kind is Kind.ACTIVITY else None
+    return Observation(term, node, present, relation, whole.matched)
+
+
+def _red_flags(kg, obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
+    flags = []
+    for o in obs:
+        if o.present and o.node.red_flag:
+            causes = [c.node.label for c in candidates if c.node.red_flag
+                      and any(e.observation.key == o.key for e in c.explanations)]
+            about = f"; consider {', '.join(causes[:3])}" if causes else ""
+            flags.append(RedFlag(o.node, f"red flag: {o.node.label} reported{about} — assess urgently", (o,)))
+    for c in candidates:
+        if not c.node.red_flag:
+            continue
+        pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag)
+        if pointed or c.score >= RED_FLAG_SCORE:
+            why = ", ".join(o.node.label for o in pointed) if pointed else "the pattern of findings"
+            flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({c.score:.1%}) suggested by {why} "
+                                         f"— rule it out before treating as mechanical pain", pointed, c.score))
+    return tuple(flags)
+
+
+def _next_findings(kg, index, obs, candidates) -> tuple[NextFinding, ...]:
+    pool = [c for c in candidates[:NEXT_FINDING_POOL]]
+    if len(pool) < 2:
+        return ()
+    seen = {o.node.id for o in obs}
+    dist = scoring.normalize([c.score for c in pool])
+    options: dict[str, dict[str, float]] = {}  # finding -> candidate -> chance positive
+    for c in pool:
+        for _, t, r, data in kg.graph.out_edges(c.node.id, keys=True, data=True):
+            kind = kg.graph.nodes[t]["kind"]
+            if Relation(r).cause is Cause.SUBJECT and kind in (Kind.FINDING, Kind.TEST) and t not in seen:
+                p = scoring.edge_probability(data)
+                options.setdefault(t, {})[c.node.id] = max(p, options.get(t, {}).get(c.node.id, 0.0))
+    found = []
+    for t, by_candidate in options.items():
+        leak = index.leaks.get(t, scoring.DEFAULT_LEAK)
+        positive = [scoring.noisy_or([by_candidate.get(c.node.id, 0.0)], leak) for c in pool]
+        gain = scoring.information_gain(dist, positive)
+        if gain > 1e-6:
+            hi = max(range(len(pool)), key=lambda i: (positive[i], -i))
+            lo = min(range(len(pool)), key=lambda i: (positive[i], i))
+            why = (f"positive in {positive[hi]:.0%} of {pool[hi].node.label} vs {positive[lo]:.0%} of "
+                   f"{pool[lo].node.label}; expected gain {gain:.2f} bits")
+            found.append(NextFinding(kg.node(t), gain, why))
+    found.sort(key=lambda f: (-f.information_gain, f.node.id))
+    return tuple(found[:5])

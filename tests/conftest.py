@@ -1,0 +1,41 @@
+"""Shared fixtures: the bundled KB, the tiny hand-built KB, and doctest globals."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import painkg
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini"
+
+
+@pytest.fixture(scope="session")
+def kg() -> painkg.KnowledgeGraph:
+    """The bundled knowledge base."""
+    return painkg.load()
+
+
+@pytest.fixture(scope="session")
+def mini() -> painkg.KnowledgeGraph:
+    """A 16-node hand-built KB (tests/data/mini) for exact, hand-worked assertions."""
+    return painkg.load(MINI)
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A writable copy of the mini KB folder, for tests that break it."""
+    target = tmp_path / "kb"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def dot_program() -> str:
+    path = shutil.which("dot")
+    if path is None:
+        pytest.fail("Graphviz `dot` is required by the test suite (apt-get install graphviz)")
+    return path
