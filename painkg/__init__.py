@@ -18,6 +18,7 @@ from importlib import import_module
 from .errors import KBError, PainKGError, RDFError, RenderError, TraceError, UnknownTermError
 from .kb import Edge, KnowledgeGraph, load
 from .model import Node
+from .trace import Candidate, TraceResult, trace
 from .vocab import Area, Grade, Kind, Qualifier, Relation
 
 __version__ = "0.1.0"
@@ -32,7 +33,6 @@ __all__ = [
 # Heavy parts load on first use (PEP 562), so `import painkg` never pulls in
 # rdflib or pydot: `painkg.to_rdf` imports painkg.rdf only when asked for.
 _LAZY = {
-    "trace": "trace", "TraceResult": "trace", "Candidate": "trace",
     "to_rdf": "rdf", "from_rdf": "rdf", "export": "rdf",
     "render": "render", "render_trace": "render", "to_dot": "render",
 }

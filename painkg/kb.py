@@ -7,6 +7,7 @@ adds lookup indexes and one-line methods over graph-first functions.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -140,7 +141,8 @@ class KnowledgeGraph:
         node = self._nodes.get(node_id)
         if node is None:
             if node_id not in self.graph:
-                raise UnknownTermError(node_id, self.index.suggest(node_id))
+                close = difflib.get_close_matches(node_id, list(self.graph), n=3, cutoff=0.6)
+                raise UnknownTermError(node_id, close or self.index.suggest(node_id))
             node = self._nodes[node_id] = Node.from_data(node_id, self.graph.nodes[node_id])
         return node
 
@@ -199,7 +201,7 @@ class KnowledgeGraph:
 
 def _names(node_id: str, data: dict) -> Iterator[tuple[str, float]]:
     yield data["label"], 1.0
-    yield node_id.replace("-", " "), 1.0
+    yield node_id, 1.0
     for synonym in data.get("synonyms", ()):
         yield synonym, 0.99
     for code in data.get("codes", ()):

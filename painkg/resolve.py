@@ -33,6 +33,8 @@ _FILLER = frozenset(
     "i me it its this that left right side sided positive".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae"
 
 #: A best match below this score is not accepted by :meth:`TermIndex.resolve`.
@@ -41,7 +43,10 @@ ACCEPT = 0.75
 
 def words(text: str) -> tuple[str, ...]:
     """Split *text* into normalized words, dropping filler words."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    # Drop accents (Lasègue -> Lasegue); any other non-ASCII character separates words.
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text.lower())  # S.L.R. -> slr
+    text = _NON_ASCII.sub(" ", text)
     text = text.replace("'s ", " ").replace("’s ", " ")  # Patrick's test -> patrick test
     return tuple(w for w in (_singular(_INNER_AE.sub("e", w)) for w in _WORD.findall(text)) if w not in _FILLER)
 
@@ -127,11 +132,15 @@ class TermIndex:
 
     def suggest(self, text: str, matches: list[Match] | None = None) -> list[str]:
         """Return up to five known terms closest to *text*, for error messages."""
-        found = [m.matched for m in (matches if matches is not None else self.search(text, limit=5))]
-        key = normalize(text)
-        close = difflib.get_close_matches(key, list(self._keys), n=5, cutoff=0.6)
-        found += [self._keys[k][0][2] for k in close]
+        found = [self._readable(m.node_id, m.matched)
+                 for m in (matches if matches is not None else self.search(text, limit=5))]
+        close = difflib.get_close_matches(normalize(text), list(self._keys), n=5, cutoff=0.6)
+        found += [self._readable(node_id, matched) for k in close for _, node_id, matched in self._keys[k][:1]]
         return list(dict.fromkeys(found))[:5]
+
+    def _readable(self, node_id: str, matched: str) -> str:
+        """Name a node by what matched, or by its label when only its id did."""
+        return self._labels[node_id] if matched == node_id else matched
 
     def _correct(self, query: Iterable[str]) -> list[str]:
         """Replace each unknown word by the closest known word, if one is close enough."""

@@ -1,0 +1,30 @@
+"""Run every docstring example in painkg, with the bundled KB injected as ``kg``."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import painkg
+
+MODULES = sorted(m.name for m in pkgutil.iter_modules(painkg.__path__, "painkg.") if m.name != "painkg.__main__")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str, kg) -> None:
+    module = importlib.import_module(name)
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for test in finder.find(module, name, globs={"kg": kg, "painkg": painkg, **vars(module)}):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} failing example(s) in {name} (run pytest -s to see them)"
+
+
+def test_the_public_api_has_examples() -> None:
+    missing = [n for n in ("load", "trace") if ">>>" not in (getattr(painkg, n).__doc__ or "")
+               and ">>>" not in (importlib.import_module(f"painkg.{n if n != 'load' else 'kb'}").__doc__ or "")]
+    assert not missing

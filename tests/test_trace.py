@@ -1,0 +1,147 @@
+"""Trace on the tiny hand-built KB: exact, hand-worked scores and paths."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import painkg
+from painkg import scoring
+from painkg.vocab import Relation
+
+OTHER = scoring.OTHER_PRIOR
+LEAK = scoring.DEFAULT_LEAK
+# Prior weights in tests/data/mini: hip-oa common, disc common, overload occasional, CES rare.
+PRIOR_TOTAL = 0.1 + 0.1 + 0.03 + 0.005
+
+
+def test_groin_pain_and_limited_rotation_by_hand(mini):
+    result = mini.trace(["groin pain", "limited hip internal rotation"])
+    # hip-oa -affects(0.8)-> hip joint -refers(0.55)-> groin pain: path 0.44, L = 1 - 0.95*0.56 = 0.468
+    # hip-oa -presents-with(0.5)-> limited IR: L = 1 - 0.95*0.5 = 0.525
+    hip = 0.1 * 0.468 * 0.525
+    # "something else": its own prior plus every condition that explains nothing, times the leaks.
+    other = (OTHER + PRIOR_TOTAL - 0.1) * LEAK * LEAK
+    assert [c.node.id for c in result.candidates] == ["hip-oa"]
+    assert result.candidates[0].score == pytest.approx(hip / (hip + other))
+    assert result.other_score == pytest.approx(other / (hip + other))
+    groin = result.candidates[0].explanations[0]
+    assert groin.likelihood == pytest.approx(0.468)
+    assert str(groin.paths[0]) == "hip osteoarthritis —affects→ hip joint —refers pain to→ groin pain"
+    assert groin.paths[0].steps[1].references == ("lesher2008",)
+    assert result.candidates[0].contributions[0].likelihood_ratio == pytest.approx(0.468 / LEAK)
+
+
+def test_compensation_path_runs_against_the_written_direction(mini):
+    result = mini.trace(["low back pain"])
+    hip = next(c for c in result.candidates if c.node.id == "hip-oa")
+    path = hip.explanations[0].paths[0]
+    # 0.5 (hip-oa presents with limited IR) * 0.5 (overload compensates for it) * 0.8 (overload -> LBP)
+    assert path.probability == pytest.approx(0.2)
+    assert [s.relation for s in path.steps] == [Relation.PRESENTS_WITH, Relation.COMPENSATES_FOR,
+                                                Relation.PRESENTS_WITH]
+    assert "←compensates for— lumbar compensatory overload" in str(path)
+    disc = next(c for c in result.candidates if c.node.id == "disc-herniation")
+    # two paths: direct 0.5 and via the L5 root 0.8*0.2 = 0.16; L = 1 - 0.95*0.5*0.84 = 0.601
+    assert disc.explanations[0].likelihood == pytest.approx(0.601)
+    assert sorted(p.probability for p in disc.explanations[0].paths) == pytest.approx([0.16, 0.5])
+
+
+def test_absent_sensitive_finding_lowers_its_condition(mini):
+    base = {c.node.id: c.score for c in mini.trace(["low back pain"]).candidates}
+    without_slr = mini.trace(["low back pain"], absent=["SLR"])
+    disc = next(c for c in without_slr.candidates if c.node.id == "disc-herniation")
+    assert disc.score < base["disc-herniation"]
+    # absent: (1 - L) / (1 - leak) with leak = 1 - specificity 0.28 = 0.72, L = 1 - 0.28 * 0.08
+    slr = next(x for x in disc.contributions if x.observation.node.id == "slr")
+    assert slr.likelihood_ratio == pytest.approx((0.28 * 0.08) / 0.28)
+    assert not slr.supports
+
+
+def test_activity_phrasing_names_the_relation(mini):
+    result = mini.trace(["low back pain", "pain worse with sitting"])
+    sitting = result.observations[1]
+    assert (sitting.node.id, sitting.relation) == ("sitting", Relation.AGGRAVATED_BY)
+    relieved = mini.trace(["low back pain", "relieved by sitting"]).observations[1]
+    assert relieved.relation is Relation.RELIEVED_BY
+    # only disc herniation is aggravated by sitting; nobody is relieved by it
+    assert mini.trace(["worse with sitting"]).candidates[0].node.id == "disc-herniation"
+    assert mini.trace(["relieved by sitting"]).candidates == ()
+
+
+def test_red_flags_are_listed_first_whatever_the_rank(mini):
+    result = mini.trace(["low back pain", "numb when wiping"], limit=1)
+    assert result.red_flags[0].node.id == "saddle-anaesthesia"
+    assert any(f.node.id == "cauda-equina" for f in result.red_flags)
+    assert str(result).startswith("RED FLAGS")
+
+
+def test_red_flag_condition_is_reported_even_below_the_limit(mini):
+    result = mini.trace(["low back pain"], limit=1)
+    assert result.candidates[0].node.id != "cauda-equina"
+    assert any(f.node.id == "cauda-equina" for f in result.red_flags)
+
+
+def test_unexplained_observation_does_not_distort(mini):
+    a = mini.trace(["groin pain", "limited hip internal rotation"])
+    b = mini.trace(["groin pain", "limited hip internal rotation", "groin"])  # the region: only via groin pain
+    c = mini.trace(["groin pain", "limited hip internal rotation", "physiotherapy"])  # nothing causes it
+    assert c.unexplained[0].node.id == "physio"
+    assert [x.score for x in c.candidates] == pytest.approx([x.score for x in a.candidates])
+    assert b.candidates[0].node.id == "hip-oa"
+
+
+def test_scores_sum_to_one_and_are_sorted(mini):
+    result = mini.trace(["low back pain", "SLR", "limited hip internal rotation"])
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert math.fsum(scores) + result.other_score == pytest.approx(1.0)
+
+
+def test_priors_can_be_overridden(mini):
+    base = mini.trace(["low back pain"])
+    boosted = mini.trace(["low back pain"], priors={"lumbar compensatory overload": 0.9})
+    assert boosted.candidates[0].node.id == "lumbar-overload"
+    assert boosted.candidates[0].score > next(c.score for c in base.candidates if c.node.id == "lumbar-overload")
+    with pytest.raises(painkg.TraceError, match="priors apply to conditions"):
+        mini.trace(["low back pain"], priors={"groin pain": 0.5})
+    with pytest.raises(painkg.TraceError, match=r"allowed: a number in \(0, 1\]"):
+        mini.trace(["low back pain"], priors={"hip-oa": 2})
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"observations": []}, "no observations"),
+    ({"observations": "low back pain"}, "lists of terms"),
+    ({"observations": ["low back pain"], "depth": 0}, "at least 1"),
+    ({"observations": [""]}, "non-empty string"),
+])
+def test_bad_arguments(mini, kwargs, message):
+    with pytest.raises(painkg.TraceError, match=message):
+        painkg.trace(mini, **kwargs)
+
+
+def test_unknown_observation_suggests(mini):
+    with pytest.raises(painkg.UnknownTermError) as info:
+        mini.trace(["groin pain", "zzzz"])
+    assert info.value.term == "zzzz"
+
+
+def test_next_findings_separate_the_top_candidates(mini):
+    result = mini.trace(["low back pain"])
+    ids = [f.node.id for f in result.next_findings]
+    assert "slr" in ids and "limited-ir" in ids
+    assert all(f.information_gain > 0 for f in result.next_findings)
+
+
+def test_treatments_keep_their_qualifier(mini):
+    disc = next(c for c in mini.trace(["SLR"]).candidates if c.node.id == "disc-herniation")
+    assert [(t.node.id, t.qualifier.value) for t in disc.treatments] == [("opioids", "not-recommended")]
+    assert "advised against: opioids" in str(mini.trace(["SLR"]))
+
+
+def test_json_has_the_contract_keys(mini):
+    data = mini.trace(["low back pain"], absent=["SLR"]).to_dict()
+    assert {"candidates", "red_flags", "next_findings", "observations"} <= set(data)
+    assert data["observations"][1] == {"term": "SLR", "id": "slr", "label": "straight leg raise test",
+                                       "kind": "finding", "present": False, "relation": None, "matched": "slr"}
