@@ -23,6 +23,8 @@ def format_result(result: TraceResult) -> str:
         lines += [f"  ! {flag.message}" for flag in result.red_flags]
         lines.append("")
     lines.append("Observations: " + "; ".join(_observation(o) for o in result.observations))
+    for term, suggestions in result.skipped:
+        lines.append(f"  not recognised, left out: {term!r} (closest: {', '.join(suggestions) or 'none'})")
     lines.append("")
     lines.append(f"{'#':>2}  {'score':>6}  {'region':<25} candidate")
     for i, c in enumerate(result.candidates, 1):
@@ -86,6 +88,7 @@ def result_to_dict(result: TraceResult) -> dict:
         "candidates": [_candidate_dict(c) for c in result.candidates],
         "other_score": result.other_score,
         "unexplained": [o.node.id for o in result.unexplained],
+        "skipped": [{"term": t, "suggestions": list(s)} for t, s in result.skipped],
         "next_findings": [
             {"id": f.node.id, "label": f.node.label, "kind": f.node.kind.value,
              "information_gain": f.information_gain, "why": f.why}

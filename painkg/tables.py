@@ -33,7 +33,14 @@ class Table:
     name: str  # "kb/nodes-condition.tsv": how problems name the file
     role: str  # "nodes" or "edges"
     theme: str  # the kind for node tables, the theme for edge tables
-    rows: tuple[Row, ...]
+
+    def rows(self, problems: list[str]) -> Iterator[Row]:
+        """Yield the table's rows, appending layout problems to *problems*.
+
+        Rows are read on demand, so a million-edge table is never held in memory twice.
+        """
+        columns = NODE_COLUMNS if self.role == "nodes" else EDGE_COLUMNS
+        return _rows(self.path, self.name, columns, problems)
 
 
 def bundled_folder() -> Path:
@@ -61,8 +68,7 @@ def read_folder(folder: Path, problems: list[str]) -> list[Table]:
         if role not in ("nodes", "edges") or not theme:
             problems.append(f"{name}: table name must be nodes-<kind>.tsv or edges-<theme>.tsv")
             continue
-        columns = NODE_COLUMNS if role == "nodes" else EDGE_COLUMNS
-        tables.append(Table(path, name, role, theme, tuple(_rows(path, name, columns, problems))))
+        tables.append(Table(path, name, role, theme))
     if not tables:
         problems.append(f"{folder}: no nodes-*.tsv or edges-*.tsv tables found")
     return tables
@@ -85,18 +91,19 @@ def read_references(path: Path, problems: list[str]) -> dict[str, dict[str, str]
 
 def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[str]) -> Iterator[Row]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # newline="": lines end at "\n" only (a cell may hold \x1c or \u2028);
+        # QUOTE_NONE: a quote inside a cell is text, never a field delimiter.
+        with path.open(encoding="utf-8", newline="") as f:
+            yield from _parse(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), name, columns, problems)
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{name}: cannot read ({exc})")
-        return
-    # QUOTE_NONE: a quote inside a cell is text, never a field delimiter.
-    # Split on newlines only: str.splitlines() would also split inside a cell at
-    # \x1c-\x1e, \x85 or \u2028.
-    lines = (line.rstrip("\r") for line in text.split("\n"))
-    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def _parse(reader, name: str, columns: tuple[str, ...], problems: list[str]) -> Iterator[Row]:
     header = None
+    width = len(columns)
     for line, cells in enumerate(reader, start=1):
-        if not cells or not any(c.strip() for c in cells) or cells[0].startswith("#"):
+        if not cells or cells[0].startswith("#") or not any(c.strip() for c in cells):
             continue
         if header is None:
             header = tuple(c.strip() for c in cells)
@@ -104,9 +111,9 @@ def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[str]) 
                 problems.append(f"{name}:{line}: header must be {' | '.join(columns)} (found {' | '.join(header)})")
                 return
             continue
-        if len(cells) != len(columns):
-            problems.append(f"{name}:{line}: {len(cells)} cells, expected {len(columns)} ({', '.join(columns)})")
+        if len(cells) != width:
+            problems.append(f"{name}:{line}: {len(cells)} cells, expected {width} ({', '.join(columns)})")
             continue
-        yield Row(f"{name}:{line}", {c: v.strip() for c, v in zip(columns, cells)})
+        yield Row(f"{name}:{line}", dict(zip(columns, map(str.strip, cells))))
     if header is None:
         problems.append(f"{name}: empty table (expected the header {' | '.join(columns)})")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import scoring
-from .errors import TraceError
+from .errors import TraceError, UnknownTermError
 from .model import Node
 from .vocab import Area, Cause, Grade, Kind, Qualifier, Relation
 
@@ -209,6 +209,7 @@ class TraceResult:
     next_findings: tuple[NextFinding, ...]
     other_score: float  # "something else": causes the KB does not hold
     unexplained: tuple[Observation, ...] = field(default=())  # explained by no candidate at all
+    skipped: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())  # unknown terms, with suggestions
 
     def __str__(self) -> str:
         from .report import format_result
@@ -344,6 +345,7 @@ def trace(
     depth: int = 4,
     limit: int = 10,
     priors: Mapping[str, float] | None = None,
+    unknown: str = "raise",
 ) -> TraceResult:
     """Rank the candidate sources of *observations* and explain each.
 
@@ -362,6 +364,9 @@ def trace(
         Candidates to return (red flags are reported whatever the limit).
     priors : mapping of condition id to weight, optional
         Replace the KB's priors for these conditions (e.g. a clinic's case mix).
+    unknown : {"raise", "skip"}
+        What to do with a term that matches no node: raise, or leave it out and
+        list it in ``TraceResult.skipped`` with the closest known terms.
 
     Returns
     -------
@@ -378,10 +383,14 @@ def trace(
         raise TraceError("observations and absent must be lists of terms, not a single string")
     if depth < 1 or limit < 1:
         raise TraceError(f"depth and limit must be at least 1 (got depth={depth}, limit={limit})")
-    present = _observations(kg, observations, True)
+    if unknown not in ("raise", "skip"):
+        raise TraceError(f"unknown={unknown!r} (allowed: 'raise', 'skip')")
+    skipped: list[UnknownTermError] = []
+    present = _observations(kg, observations, True, skipped if unknown == "skip" else None)
     if not present:
         raise TraceError("no observations: give at least one symptom or finding")
-    missing = [o for o in _observations(kg, absent, False) if o.key not in {p.key for p in present}]
+    missing = [o for o in _observations(kg, absent, False, skipped if unknown == "skip" else None)
+               if o.key not in {p.key for p in present}]
     obs = tuple(present + missing)
     graph = kg.graph
     index = causal_index(graph)
@@ -423,6 +432,7 @@ def trace(
         next_findings=_next_findings(kg, index, obs, candidates),
         other_score=other_score,
         unexplained=tuple(o for o in present if o.key not in explained),
+        skipped=tuple((e.term, e.suggestions) for e in skipped),
     )
 
 
@@ -478,20 +488,25 @@ def _path(kg, probability, links) -> Path:
     return Path(steps, probability)
 
 
-def _observations(kg: KnowledgeGraph, terms: Iterable[str], present: bool) -> list[Observation]:
+def _observations(kg: KnowledgeGraph, terms: Iterable[str], present: bool,
+                  skipped: list[UnknownTermError] | None) -> list[Observation]:
     out: dict[tuple, Observation] = {}
     for term in terms:
         if not isinstance(term, str) or not term.strip():
             raise TraceError(f"observation {term!r} is not a non-empty string")
-        o = _observation(kg, term.strip(), present)
+        try:
+            o = _observation(kg, term.strip(), present)
+        except UnknownTermError as exc:
+            if skipped is None:
+                raise
+            skipped.append(exc)
+            continue
         out.setdefault(o.key, o)
     return list(out.values())
 
 
 def _observation(kg: KnowledgeGraph, term: str, present: bool) -> Observation:
     """Resolve one term; "worse with X" / "relieved by X" qualify an activity."""
-    from .errors import UnknownTermError
-
     try:
         whole = kg.match(term)
     except UnknownTermError:

@@ -1,0 +1,444 @@
+"""Draw the knowledge graph, or a trace's explanation, with Graphviz.
+
+The pipeline is one way: pick the nodes (:func:`select`), build a ``pydot``
+graph in painkg's visual language (:mod:`painkg.styles`), then write DOT text
+or hand it to the Graphviz ``dot`` program for PNG, SVG or PDF.
+
+Safety: DOT node ids are generated (``n0``, ``n1``, …), never the KB ids, and
+every label is escaped and double-quoted by :func:`quote` before pydot sees it.
+pydot leaves an already quoted string alone; left to itself it would neither
+escape backslashes nor quote ``a:b``, which Graphviz then reads as a node port.
+
+Examples
+--------
+>>> text = to_dot(kg, focus="hip osteoarthritis", depth=1)
+>>> text.startswith("digraph") and "hip osteoarthritis" in text
+True
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from .errors import RenderError, UnknownTermError
+from .kb import neighbourhood
+from .styles import (
+    AREA_STYLES, FONT, FORMATS, GRADE_WIDTH, KIND_STYLES, LINE_MEANING, RED, RELATION_STYLES, KindStyle,
+    layout,
+)
+from .vocab import Area, Grade, Kind, Relation
+
+if TYPE_CHECKING:
+    import pydot
+
+    from .kb import KnowledgeGraph
+
+__all__ = ["Diagram", "render", "render_trace", "to_dot", "select", "quote", "output_format"]
+
+#: Above this many nodes an unfocused diagram says that a focus would read better.
+FOCUS_HINT_NODES = 60
+#: Above this many edges edge labels are left out (the legend still names each line).
+EDGE_LABEL_LIMIT = 120
+#: Characters per label line before wrapping.
+WRAP = 24
+INSTALL_HINT = "install Graphviz: apt-get install graphviz, brew install graphviz or conda install graphviz"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagram:
+    """What :func:`render` wrote; ``hint`` says how to make it more readable, if needed."""
+
+    path: Path
+    format: str
+    nodes: int
+    edges: int
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"wrote {self.path} ({self.nodes} nodes, {self.edges} edges)"
+        return f"{text}\nnote: {self.hint}" if self.hint else text
+
+
+# ---------------------------------------------------------------- public API
+
+
+def render(
+    kg: KnowledgeGraph | nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    focus: str | Iterable[str] | None = None,
+    depth: int = 2,
+    relations: Iterable[Relation | str] | None = None,
+    kinds: Iterable[Kind | str] | None = None,
+    format: str | None = None,
+    evidence: bool = False,
+    edge_labels: bool | None = None,
+) -> Diagram:
+    """Draw the knowledge graph, or the neighbourhood of a focus, to *path*.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph or networkx.MultiDiGraph
+    path : path
+        Output file; the suffix picks the format: ``.png .svg .pdf .dot``.
+    focus : str or iterable of str, optional
+        Ids or terms (labels, synonyms, codes) to centre on; default: everything.
+    depth : int
+        Hops (either direction) from the focus to include.
+    relations, kinds : iterable, optional
+        Keep only these relations / node kinds (the focus itself always stays).
+        The depth is walked over what is kept.
+    format : str, optional
+        Override the suffix: one of ``png svg pdf dot``.
+    evidence : bool
+        Add each edge's published numbers and reference keys to its label.
+    edge_labels : bool, optional
+        Label edges with their relation; default: yes unless the diagram has
+        more than :data:`EDGE_LABEL_LIMIT` edges.
+
+    Returns
+    -------
+    Diagram
+        The path, format and size; ``hint`` is set when a whole-KB diagram is
+        large enough that a focus would read better.
+
+    Raises
+    ------
+    RenderError
+        Unknown format, relation or kind; Graphviz missing or failing.
+    UnknownTermError
+        A focus term matches no node.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "hip.dot"
+    >>> render(kg, out, focus="hip-osteoarthritis", depth=1).format
+    'dot'
+    """
+    fmt = output_format(path, format)
+    graph, centers = select(kg, focus=focus, depth=depth, relations=relations, kinds=kinds)
+    dot = kg_dot(graph, centers, evidence=evidence, edge_labels=edge_labels)
+    _write(dot.to_string(), Path(path), fmt)
+    return Diagram(Path(path), fmt, graph.number_of_nodes(), graph.number_of_edges(), _hint(graph, centers))
+
+
+def render_trace(result, path: str | Path, *, top: int = 3, kg: KnowledgeGraph | None = None,
+                 paths: int = 1, format: str | None = None) -> Diagram:
+    """Draw why a trace ranked what it ranked: observations, top candidates, paths.
+
+    Parameters
+    ----------
+    result : TraceResult
+    path : path
+        Output file (``.png .svg .pdf .dot``).
+    top : int
+        Candidates to draw; red-flag candidates are drawn whatever their rank.
+    kg : KnowledgeGraph, optional
+        Lets nodes on the paths take their kind's shape and colour; without it
+        they are drawn as neutral grey boxes (the result holds only their labels).
+    paths : int
+        Explaining paths drawn per candidate and observation (best first).
+    format : str, optional
+        Override the suffix.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> result = kg.trace(["groin pain", "low back pain"])
+    >>> render_trace(result, pathlib.Path(tempfile.mkdtemp()) / "why.dot").nodes > 2
+    True
+    """
+    from .trace_diagram import trace_dot
+
+    fmt = output_format(path, format)
+    dot, nodes, edges = trace_dot(result, top=top, kg=kg, paths=paths)
+    _write(dot.to_string(), Path(path), fmt)
+    return Diagram(Path(path), fmt, nodes, edges)
+
+
+def to_dot(source, **options) -> str:
+    """Return the DOT text :func:`render` or :func:`render_trace` would draw.
+
+    *source* is a KnowledgeGraph (options as for :func:`render`, without
+    ``format``) or a TraceResult (options as for :func:`render_trace`).
+
+    >>> "->" in to_dot(kg, focus="sciatic-nerve", depth=1)
+    True
+    """
+    if hasattr(source, "candidates"):
+        from .trace_diagram import trace_dot
+
+        return trace_dot(source, **options)[0].to_string()
+    look = {k: options.pop(k) for k in ("evidence", "edge_labels") if k in options}
+    graph, centers = select(source, **options)
+    return kg_dot(graph, centers, **look).to_string()
+
+
+def output_format(path: str | Path, format: str | None = None) -> str:
+    """Return the output format named by *format* or by the suffix of *path*.
+
+    >>> output_format("hip.SVG")
+    'svg'
+    """
+    fmt = (format or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        allowed = ", ".join(f".{f}" for f in FORMATS)
+        raise RenderError(f"{path}: cannot tell the diagram format from {fmt or 'no suffix'!r} (allowed: {allowed})")
+    return fmt
+
+
+# ---------------------------------------------------------------- choosing what to draw
+
+
+def select(
+    kg: KnowledgeGraph | nx.MultiDiGraph,
+    *,
+    focus: str | Iterable[str] | None = None,
+    depth: int = 2,
+    relations: Iterable[Relation | str] | None = None,
+    kinds: Iterable[Kind | str] | None = None,
+) -> tuple[nx.MultiDiGraph, tuple[str, ...]]:
+    """Return the subgraph a diagram shows and the ids of its focus nodes.
+
+    Filters apply first, then the neighbourhood is walked over what remains, so
+    ``relations=["refers-to"]`` follows only referral edges.  With a relation
+    filter, nodes left without any edge are dropped (except the focus).
+
+    >>> graph, centers = select(kg, focus="coxarthrosis", depth=1)
+    >>> centers
+    ('hip-osteoarthritis',)
+    """
+    if depth < 0:
+        raise RenderError(f"depth {depth}: must be 0 or more")
+    graph = getattr(kg, "graph", kg)
+    centers = () if focus is None else tuple(dict.fromkeys(_resolve(kg, t) for t in _as_list(focus)))
+    keep_relations = _members(Relation, relations, "relation")
+    keep_kinds = _members(Kind, kinds, "kind")
+    view = nx.subgraph_view(
+        graph,
+        filter_node=lambda n: keep_kinds is None or n in centers or graph.nodes[n]["kind"] in keep_kinds,
+        filter_edge=lambda s, t, r: keep_relations is None or r in keep_relations,
+    )
+    if keep_relations is not None:
+        view = view.subgraph([n for n in view if n in centers or view.degree(n) > 0])
+    if centers:
+        view = neighbourhood(view, list(centers), depth)
+    return view, centers
+
+
+def _resolve(kg, term: str) -> str:
+    if hasattr(kg, "resolve"):
+        return kg.resolve(term).id
+    if term not in kg:
+        raise UnknownTermError(term)
+    return term
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _members(enum, values, what: str) -> frozenset | None:
+    if values is None:
+        return None
+    try:
+        return frozenset(enum(v) for v in _as_list(values))
+    except ValueError as exc:
+        allowed = ", ".join(m.value for m in enum)
+        raise RenderError(f"unknown {what} in {list(_as_list(values))!r} (allowed: {allowed})") from exc
+
+
+def _hint(graph, centers) -> str:
+    if centers or graph.number_of_nodes() <= FOCUS_HINT_NODES:
+        return ""
+    hubs = [n for n in graph if graph.nodes[n]["kind"] == Kind.CONDITION] or list(graph)
+    example = max(sorted(hubs), key=graph.degree)
+    return (f"{graph.number_of_nodes()} nodes in one picture; a focus reads better, "
+            f"e.g. focus={example!r} with depth=1 (CLI: --focus {example} --depth 1)")
+
+
+# ---------------------------------------------------------------- building DOT
+
+
+def quote(*lines: str, width: int = WRAP) -> str:
+    """Return *lines* as one DOT double-quoted label that Graphviz draws literally.
+
+    Each line is wrapped at :data:`WRAP` characters; backslashes and quotes are
+    escaped, so colons, braces, angle brackets and unicode stay plain text.
+
+    >>> print(quote('ICD10CM:M16.9 "hip" {x} <y> a\\\\b'))
+    "ICD10CM:M16.9 \\"hip\\" {x}\\n<y> a\\\\b"
+    """
+    out = []
+    for line in lines:
+        words = " ".join(str(line).split())  # a real newline would end the DOT string
+        out += textwrap.wrap(words, width, break_on_hyphens=False) or [""]
+    return '"' + r"\n".join(_escape(s) for s in out) + '"'
+
+
+def _escape(text: str) -> str:
+    # Graphviz reads \n, \l, \N … inside labels; a doubled backslash is a backslash.
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def new_dot(title: str = "", *, rankdir: str = "LR"):
+    """Return an empty pydot digraph with painkg's fonts and spacing."""
+    import pydot
+
+    dot = pydot.Dot("painkg", graph_type="digraph", rankdir=rankdir, newrank="true", fontname=FONT,
+                    fontsize="16", nodesep="0.25", ranksep="0.45", pad="0.3", bgcolor="white")
+    if title:
+        dot.set("label", title)
+        dot.set("labelloc", "t")
+        dot.set("labeljust", "l")
+    dot.set_node_defaults(fontname=FONT, fontsize="11", margin="0.10,0.04")
+    dot.set_edge_defaults(fontname=FONT, fontsize="9", arrowsize="0.7")
+    return dot
+
+
+def node_attrs(data: dict, *, focus: bool = False, extra: Iterable[str] = ()) -> dict[str, str]:
+    """Return the Graphviz attributes of a KB node (kind style, red flag, focus)."""
+    style = KIND_STYLES[Kind(data["kind"])]
+    lines = [data["label"], *extra]
+    attrs = _kind_attrs(style)
+    if data.get("red_flag"):
+        lines.append("RED FLAG")
+        attrs.update(color=RED, fontcolor=RED, penwidth="2.4", peripheries="2")
+    if focus:
+        attrs.update(penwidth="3.5")
+    attrs["label"] = quote(*lines)
+    return attrs
+
+
+def _kind_attrs(style: KindStyle) -> dict[str, str]:
+    return {"shape": style.shape, "style": style.style, "fillcolor": style.fill, "color": style.line}
+
+
+def edge_attrs(relation: Relation, data: dict, *, label: bool = True, evidence: bool = False,
+               extra: str = "") -> dict[str, str]:
+    """Return the Graphviz attributes of one edge, drawn cause → effect."""
+    style = RELATION_STYLES[relation]
+    attrs = {"color": style.color, "style": style.line, "arrowhead": style.arrowhead,
+             "penwidth": str(GRADE_WIDTH[Grade(data.get("strength", Grade.COMMON))])}
+    if not style.constraint:
+        attrs.update(constraint="false", dir="none")
+    text = [f"{style.label}{extra}"] if label else []
+    if evidence and _evidence(data):
+        text.append(_evidence(data))
+    if text:
+        attrs.update(label=quote(*text), fontcolor=style.color)
+    return attrs
+
+
+_NUMBERS = (("frequency", "{:.0%} referral"), ("sensitivity", "sens {:.0%}"), ("specificity", "spec {:.0%}"),
+            ("lr_positive", "LR+ {:.1f}"), ("lr_negative", "LR− {:.2f}"))
+
+
+def _evidence(data: dict) -> str:
+    parts = [fmt.format(data[key]) for key, fmt in _NUMBERS if data.get(key) is not None]
+    refs = list(data.get("references", ()))
+    if refs:
+        more = f" +{len(refs) - 2}" if len(refs) > 2 else ""
+        parts.append("[" + ", ".join(refs[:2]) + more + "]")
+    return "; ".join(parts)
+
+
+def kg_dot(graph: nx.MultiDiGraph, centers: Iterable[str] = (), *, evidence: bool = False,
+           edge_labels: bool | None = None) -> pydot.Dot:
+    """Return the pydot graph of *graph*: region clusters, styled nodes and edges, legend."""
+    import pydot
+
+    centers = set(centers)
+    ids = {n: f"n{i}" for i, n in enumerate(sorted(graph))}
+    dot = new_dot()
+    clusters: dict[Area, pydot.Cluster] = {}
+    for n in sorted(graph):
+        data = graph.nodes[n]
+        area = Area(data.get("region", Area.OTHER))
+        parent = dot if AREA_STYLES[area] is None else clusters.setdefault(area, region_cluster(area))
+        parent.add_node(pydot.Node(ids[n], **node_attrs(data, focus=n in centers)))
+    for area in Area:  # a fixed order keeps the layout stable between runs
+        if area in clusters:
+            dot.add_subgraph(clusters[area])
+    if edge_labels is None:
+        edge_labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
+    for s, t, r, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
+        relation = Relation(r)
+        tail, head, _ = layout(relation, s, t)
+        dot.add_edge(pydot.Edge(ids[tail], ids[head], **edge_attrs(relation, data, label=edge_labels,
+                                                                    evidence=evidence)))
+    kinds = {Kind(d["kind"]) for _, d in graph.nodes(data=True)}
+    relations = {Relation(r) for _, _, r in graph.edges(keys=True)}
+    dot.add_subgraph(legend(kinds, relations, focus=bool(centers)))
+    return dot
+
+
+def region_cluster(area: Area):
+    """Return the background box that groups the nodes of one body region."""
+    import pydot
+
+    return pydot.Cluster(f"area{list(Area).index(area)}", label=quote(area.label), style="filled,rounded",
+                         fillcolor=AREA_STYLES[area], color="#bdbdbd", fontcolor="#525252", fontsize="14",
+                         labeljust="l")
+
+
+def legend(kinds: Iterable[Kind], relations: Iterable[Relation], *, focus: bool = False,
+           samples: Iterable[tuple[str, dict[str, str]]] = (), notes: Iterable[str] = ()):
+    """Return a legend cluster: one sample per kind and relation shown, and the rules.
+
+    *samples* adds ``(text, attributes)`` nodes, e.g. how an observation looks;
+    *notes* adds lines to the rules.
+    """
+    import pydot
+
+    box = pydot.Cluster("legend", label=quote("Legend"), style="rounded", color="#969696", fontsize="13",
+                        labeljust="l")
+    kinds = sorted(set(kinds), key=list(Kind).index)
+    for i, kind in enumerate(kinds):
+        style = KIND_STYLES[kind]
+        box.add_node(pydot.Node(f"lk{i}", label=quote(style.legend), fontsize="10", **_kind_attrs(style)))
+    extra = list(samples)
+    if focus:
+        extra.append(("the focus (thick outline)", {**_kind_attrs(KIND_STYLES[Kind.CONDITION]), "penwidth": "3.5"}))
+    for i, (text, attrs) in enumerate(extra):
+        box.add_node(pydot.Node(f"ls{i}", fontsize="10", **{**attrs, "label": quote(text)}))
+    for i, relation in enumerate(sorted(set(relations), key=list(Relation).index)):
+        attrs = edge_attrs(relation, {"strength": Grade.COMMON}, label=False)
+        box.add_node(pydot.Node(f"la{i}", shape="point", width="0.06", color=attrs["color"]))
+        box.add_node(pydot.Node(f"lb{i}", shape="plaintext", fontsize="10", fontcolor=attrs["color"],
+                                label=quote(RELATION_STYLES[relation].label)))
+        box.add_edge(pydot.Edge(f"la{i}", f"lb{i}", minlen="2", **attrs))
+    rules = [f"{line}: {meaning}" for line, meaning in LINE_MEANING.items()]
+    rules += ["arrows point from cause to effect", "thicker line: stronger link", *notes]
+    text = "".join(_escape(rule) + r"\l" for rule in rules)  # \l: left-aligned line
+    box.add_node(pydot.Node("lrules", shape="plaintext", fontsize="10", label=f'"{text}"'))
+    return box
+
+
+# ---------------------------------------------------------------- Graphviz
+
+
+def _write(text: str, path: Path, fmt: str) -> None:
+    if fmt == "dot":
+        path.write_text(text, encoding="utf-8")
+        return
+    program = shutil.which("dot")
+    if program is None:
+        raise RenderError(f"{path}: drawing .{fmt} needs the Graphviz program `dot`, which is not on PATH "
+                          f"({INSTALL_HINT}; .dot output works without it)")
+    # Feed the text as UTF-8 on stdin: pydot's own writer uses the locale's
+    # encoding, which breaks non-ASCII labels under a C locale.
+    done = subprocess.run([program, f"-T{fmt}"], input=text.encode("utf-8"), capture_output=True, check=False)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"{path}: Graphviz dot failed: {message[-1] if message else done.returncode}")
+    path.write_bytes(done.stdout)
