@@ -1,0 +1,363 @@
+"""Write painkg RDF without rdflib: the IRI scheme and fast N-Triples / Turtle writers.
+
+This module needs nothing but the standard library, so that exporting a
+million-edge graph costs seconds, not minutes (rdflib builds a Python object per
+term and per triple first).  :func:`painkg.rdf.to_rdf` is the reference mapping;
+``tests/test_rdf_fast.py`` proves both writers produce a graph isomorphic to it.
+
+IRI scheme (all under :data:`NAMESPACE`)::
+
+    schema#<Term>                        classes, properties, grade/area/qualifier individuals
+    node/<id>                            a node (ids are kebab-case slugs)
+    edge/<source>.<rdfName>.<target>     the rdf:Statement carrying an edge's evidence
+    reference/<key>                      a reference (percent-encoded key)
+
+Examples
+--------
+>>> node_iri("hip-oa")
+'https://w3id.org/painkg/node/hip-oa'
+>>> code_iri("HP:0003419")
+'http://purl.obolibrary.org/obo/HP_0003419'
+>>> literal('say "hi"\\n')
+'"say \\\\"hi\\\\"\\\\n"'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO, TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+from .errors import RDFError
+from .vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeGraph
+
+__all__ = [
+    "NAMESPACE", "SCHEMA", "NODE", "EDGE", "REFERENCE", "GRAPH", "CODE_IRIS", "PREFIXES",
+    "node_iri", "edge_iri", "reference_iri", "reference_key", "code_iri", "code_curie",
+    "reference_links", "literal", "write_ntriples", "write_turtle",
+]
+
+#: The one namespace every painkg IRI lives under (a w3id.org permanent-URL prefix).
+NAMESPACE = "https://w3id.org/painkg/"
+SCHEMA = NAMESPACE + "schema#"  # classes and properties of ontology/painkg.ttl
+NODE = NAMESPACE + "node/"
+EDGE = NAMESPACE + "edge/"
+REFERENCE = NAMESPACE + "reference/"
+#: Named graph that ``painkg push`` replaces unless told otherwise.
+GRAPH = NAMESPACE + "kb"
+
+#: Where a code's IRI starts, per CURIE prefix: OBO PURLs for HPO, BioPortal's
+#: IRIs for ICD-10-CM (the ones the NCBO ontology and UMLS-derived KGs use).
+CODE_IRIS = {
+    "HP": "http://purl.obolibrary.org/obo/HP_",
+    "ICD10CM": "http://purl.bioontology.org/ontology/ICD10CM/",
+}
+if set(CODE_IRIS) != set(CODE_PATTERNS):  # a new code system needs an IRI pattern here
+    raise ImportError(f"painkg.ntriples: CODE_IRIS covers {sorted(CODE_IRIS)}, vocab has {sorted(CODE_PATTERNS)}")
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+
+#: The prefixes every painkg serialisation binds, and no others.
+PREFIXES = {
+    "painkg": SCHEMA, "node": NODE, "edge": EDGE, "ref": REFERENCE,
+    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
+}
+
+#: Labels of the evidence keywords, which are not literature.
+KEYWORD_LABELS = {"seed": "the painkg seed article", "anatomy": "textbook anatomy"}
+if set(KEYWORD_LABELS) != set(EVIDENCE_KEYWORDS):
+    raise ImportError("painkg.ntriples: KEYWORD_LABELS must label every vocab.EVIDENCE_KEYWORDS entry")
+
+
+def camel(name: str) -> str:
+    """Return the camelCase RDF name of a snake_case column: ``lr_positive`` → ``lrPositive``."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def kind_name(kind: Kind) -> str:
+    """Return the OWL class local name of a kind: ``condition`` → ``Condition``."""
+    return kind.value.capitalize()
+
+
+def individual_name(value: Grade | Area | Qualifier) -> str:
+    """Return the local name of a grade, area or qualifier individual: ``grade-common``."""
+    return f"{type(value).__name__.lower()}-{value.value}"
+
+
+#: Local names of the schema's datatype and helper properties (object properties
+#: for relations come from ``Relation.rdf_name``).
+NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
+TERMS = (
+    "Node", "Reference", "region", "redFlag", "priorGrade", "priorProbability", "code", "strength",
+    "qualifier", "pmid", "doi", "status", "synonymList", "codeList", "referenceList", *NUMBER_NAMES.values(),
+)
+
+
+def node_iri(node_id: str) -> str:
+    """Return the IRI of a node; raise :class:`RDFError` for an id that is not a slug."""
+    if not ID_PATTERN.match(node_id):
+        raise RDFError(f"node {node_id!r}: not a kebab-case slug, so it has no painkg IRI")
+    return NODE + node_id
+
+
+def edge_iri(source: str, relation: Relation, target: str) -> str:
+    """Return the IRI of the statement that carries an edge's evidence."""
+    return f"{EDGE}{source}.{relation.rdf_name}.{target}"
+
+
+def reference_iri(key: str) -> str:
+    """Return the IRI of a reference key (percent-encoded, so any key is safe)."""
+    return REFERENCE + quote(key, safe="")
+
+
+def reference_key(iri: str) -> str:
+    """Return the key of a reference IRI (inverse of :func:`reference_iri`)."""
+    return unquote(iri[len(REFERENCE):])
+
+
+def code_iri(curie: str) -> str:
+    """Return the IRI of a code CURIE such as ``ICD10CM:M16.9``."""
+    prefix, _, local = curie.partition(":")
+    base = CODE_IRIS.get(prefix)
+    if base is None or not CODE_PATTERNS[prefix].match(local):
+        raise RDFError(f"code {curie!r}: no IRI pattern (allowed: ICD10CM:M16.9, HP:0003419)")
+    return base + local
+
+
+def code_curie(iri: str) -> str | None:
+    """Return the CURIE of a code IRI, or None when no code system owns it."""
+    for prefix, base in CODE_IRIS.items():
+        if iri.startswith(base) and CODE_PATTERNS[prefix].match(iri[len(base):]):
+            return f"{prefix}:{iri[len(base):]}"
+    return None
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_PMID = re.compile(r"(?<![\d.])\d{1,9}(?![\d.])")
+
+
+def reference_links(ref: dict) -> list[str]:
+    """Return resolvable links (doi.org, PubMed) for the DOIs and PMIDs of a reference row.
+
+    A cell may hold several (``31908149 / 31908163``); each well-formed one is linked.
+    """
+    links = [f"https://doi.org/{quote(doi, safe='/()._-;:')}" for doi in _DOI.findall(ref.get("doi", ""))]
+    links += [f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" for pmid in _PMID.findall(ref.get("pmid", ""))]
+    return list(dict.fromkeys(links))
+
+
+# N-Triples and Turtle share these escapes: the four that are mandatory (\\ " LF CR)
+# plus every other control character, which some parsers (raptor) reject raw.
+_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+                 ord("\b"): "\\b", ord("\f"): "\\f"})
+
+
+def literal(text: str) -> str:
+    """Return *text* as an N-Triples / Turtle string literal, escaped."""
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+
+
+
+# A conservative Turtle local name (no escapes needed, no trailing dot).
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+class _Terms:
+    """Every IRI the writers use, formatted once: ``<…>`` for N-Triples, prefixed names for Turtle."""
+
+    def __init__(self, turtle: bool) -> None:
+        self.turtle = turtle
+        iri = self.iri
+        self.type, self.statement = iri(RDF + "type"), iri(RDF + "Statement")
+        self.subject, self.predicate, self.object = iri(RDF + "subject"), iri(RDF + "predicate"), iri(RDF + "object")
+        self.first, self.rest, self.nil = iri(RDF + "first"), iri(RDF + "rest"), iri(RDF + "nil")
+        self.pref, self.alt, self.definition = iri(SKOS + "prefLabel"), iri(SKOS + "altLabel"), iri(SKOS + "definition")
+        self.derived, self.comment, self.label = iri(PROV + "wasDerivedFrom"), iri(RDFS + "comment"), iri(RDFS + "label")
+        self.see_also, self.entity = iri(RDFS + "seeAlso"), iri(PROV + "Entity")
+        self.identifier, self.citation = iri(DCTERMS + "identifier"), iri(DCTERMS + "bibliographicCitation")
+        self.s = {name: iri(SCHEMA + name) for name in TERMS}
+        self.kind = {k: iri(SCHEMA + kind_name(k)) for k in Kind}
+        self.relation = {r: iri(SCHEMA + r.rdf_name) for r in Relation}
+        self.rdf_name = {r: r.rdf_name for r in Relation}
+        self.grade = {g: iri(SCHEMA + individual_name(g)) for g in Grade}
+        self.area = {a: iri(SCHEMA + individual_name(a)) for a in Area}
+        self.qualifier = {q: iri(SCHEMA + individual_name(q)) for q in Qualifier}
+        self.true, self.false = (f'"{b}"^^{iri(XSD + "boolean")}' for b in ("true", "false"))
+        self._double = f'"^^{iri(XSD + "double")}'
+        self.references = _ReferenceTerms(self)
+        self.bnodes = 0
+
+    def iri(self, text: str) -> str:
+        if self.turtle:
+            for prefix, base in PREFIXES.items():
+                if text.startswith(base) and _LOCAL.match(text[len(base):]):
+                    return f"{prefix}:{text[len(base):]}"
+        return f"<{text}>"
+
+    def edge(self, source: str, relation: Relation, target: str) -> str:
+        # Ids are checked slugs and rdf names camelCase, so the local name needs no check.
+        if self.turtle:
+            return f"edge:{source}.{self.rdf_name[relation]}.{target}"
+        return f"<{EDGE}{source}.{self.rdf_name[relation]}.{target}>"
+
+    def double(self, value: float) -> str:
+        # repr() is the shortest text that reads back as the same float, and valid xsd:double.
+        return f'"{value!r}{self._double}'
+
+    def bnode(self) -> str:
+        self.bnodes += 1
+        return f"_:l{self.bnodes}"
+
+
+class _ReferenceTerms(dict):
+    """Reference key → formatted IRI, computed once per key (quoting is the slow part)."""
+
+    def __init__(self, terms: _Terms) -> None:
+        super().__init__()
+        self.terms = terms
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.terms.iri(reference_iri(key))
+        return value
+
+
+#: (predicate, object) pairs of one subject, and its ordered lists as (predicate, items).
+Pairs = list[tuple[str, str]]
+Lists = list[tuple[str, list[str]]]
+
+
+def _node_pairs(t: _Terms, data: dict) -> tuple[Pairs, Lists]:
+    pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, literal(data["label"]))]
+    lists: Lists = []
+    for name, predicate, items in (
+        ("synonymList", t.alt, [literal(s) for s in data.get("synonyms", ())]),
+        ("codeList", t.s["code"], [t.iri(code_iri(c)) for c in data.get("codes", ())]),
+        ("referenceList", t.derived, [t.references[k] for k in data.get("references", ())]),
+    ):
+        pairs += ((predicate, item) for item in dict.fromkeys(items))
+        if len(items) > 1:  # keep the order (and repeats) that a set of triples loses
+            lists.append((t.s[name], items))
+    pairs.append((t.s["region"], t.area[data.get("region", Area.OTHER)]))
+    if data.get("definition"):
+        pairs.append((t.definition, literal(data["definition"])))
+    pairs.append((t.s["redFlag"], t.true if data.get("red_flag") else t.false))
+    prior = data.get("prior")
+    if isinstance(prior, Grade):
+        pairs.append((t.s["priorGrade"], t.grade[prior]))
+    elif prior is not None:
+        pairs.append((t.s["priorProbability"], t.double(prior)))
+    return pairs, lists
+
+
+def _edge_pairs(t: _Terms, s: str, p: str, o: str, data: dict) -> tuple[Pairs, Lists]:
+    pairs = [(t.type, t.statement), (t.subject, s), (t.predicate, p), (t.object, o),
+             (t.s["strength"], t.grade[data["strength"]])]
+    for column, name in NUMBER_NAMES.items():
+        if data.get(column) is not None:
+            pairs.append((t.s[name], t.double(data[column])))
+    if data.get("qualifier") is not None:
+        pairs.append((t.s["qualifier"], t.qualifier[data["qualifier"]]))
+    if data.get("note"):
+        pairs.append((t.comment, literal(data["note"])))
+    refs = [t.references[k] for k in data["references"]]
+    pairs += ((t.derived, r) for r in dict.fromkeys(refs))
+    return pairs, [(t.s["referenceList"], refs)] if len(refs) > 1 else []
+
+
+def _reference_pairs(t: _Terms, references: dict) -> Iterator[tuple[str, Pairs]]:
+    for key, label in KEYWORD_LABELS.items():
+        yield t.references[key], [(t.type, t.entity), (t.identifier, literal(key)), (t.label, literal(label))]
+    for key, ref in references.items():
+        if key in KEYWORD_LABELS:
+            continue
+        pairs = [(t.type, t.s["Reference"]), (t.identifier, literal(key))]
+        for column, predicate in (("citation", t.citation), ("pmid", t.s["pmid"]), ("doi", t.s["doi"]),
+                                  ("status", t.s["status"])):
+            if ref.get(column):
+                pairs.append((predicate, literal(ref[column])))
+        pairs += [(t.see_also, t.iri(link)) for link in reference_links(ref)]
+        yield t.references[key], pairs
+
+
+def _subjects(t: _Terms, kg: KnowledgeGraph) -> Iterator[tuple[str, Pairs, Lists]]:
+    """Yield every subject of the export with its pairs and lists: nodes, edges, references."""
+    graph = kg.graph
+    iris = {n: t.iri(node_iri(n)) for n in graph}
+    for node_id, data in graph.nodes(data=True):
+        yield (iris[node_id], *_node_pairs(t, data))
+    for source, target, relation, data in graph.edges(keys=True, data=True):
+        s, p, o = iris[source], t.relation[relation], iris[target]
+        yield s, [(p, o)], []
+        yield (t.edge(source, relation, target), *_edge_pairs(t, s, p, o, data))
+    for subject, pairs in _reference_pairs(t, kg.references):
+        yield subject, pairs, []
+
+
+def _ntriples(t: _Terms, subject: str, pairs: Pairs, lists: Lists) -> tuple[str, int]:
+    lines = [f"{subject} {p} {o} .\n" for p, o in pairs]
+    for predicate, items in lists:
+        heads = [t.bnode() for _ in items]
+        lines.append(f"{subject} {predicate} {heads[0]} .\n")
+        for head, item, rest in zip(heads, items, [*heads[1:], t.nil]):
+            lines.append(f"{head} {t.first} {item} .\n{head} {t.rest} {rest} .\n")
+    return "".join(lines), len(pairs) + sum(2 * len(items) + 1 for _, items in lists)
+
+
+def _turtle(t: _Terms, subject: str, pairs: Pairs, lists: Lists) -> tuple[str, int]:
+    parts = [f"{p} {o}" for p, o in pairs] + [f"{p} ( {' '.join(items)} )" for p, items in lists]
+    text = f"{subject} " + " ;\n    ".join(parts) + " .\n"
+    return text, len(pairs) + sum(2 * len(items) + 1 for _, items in lists)
+
+
+def _write(kg: KnowledgeGraph, out: IO[str], t: _Terms, fmt) -> int:
+    count, chunk = 0, []
+    for subject, pairs, lists in _subjects(t, kg):
+        text, n = fmt(t, subject, pairs, lists)
+        chunk.append(text)
+        count += n
+        if len(chunk) >= 20_000:  # write in chunks: one join per chunk, bounded memory
+            out.write("".join(chunk))
+            chunk.clear()
+    out.write("".join(chunk))
+    return count
+
+
+def write_ntriples(kg: KnowledgeGraph, out: IO[str]) -> int:
+    """Write *kg* as N-Triples to the text stream *out*; return the number of triples.
+
+    The triples are those of :func:`painkg.rdf.to_rdf`, written without rdflib.
+
+    Examples
+    --------
+    >>> import io
+    >>> write_ntriples(kg, io.StringIO()) > 7 * kg.graph.number_of_edges()
+    True
+    """
+    return _write(kg, out, _Terms(turtle=False), _ntriples)
+
+
+def write_turtle(kg: KnowledgeGraph, out: IO[str]) -> int:
+    """Write *kg* as Turtle (prefixed names, one block per subject); return the number of triples.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> write_turtle(kg, buffer) > 0 and buffer.getvalue().startswith("@prefix painkg:")
+    True
+    """
+    out.write("".join(f"@prefix {prefix}: <{base}> .\n" for prefix, base in PREFIXES.items()) + "\n")
+    return _write(kg, out, _Terms(turtle=True), _turtle)
