@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import PainKGError
 from .kb import KnowledgeGraph, load
-from .vocab import Kind
+from .styles import FORMATS
+from .vocab import Kind, Relation
 
 EPILOG = "painkg is for education and decision-support research; it does not diagnose."
 
@@ -90,7 +91,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[kb], help="count nodes per kind, edges per relation, evidence coverage")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_stats)
+
+    p = sub.add_parser("render", parents=[kb], help="draw the knowledge graph or a focus on it (.png .svg .pdf .dot)",
+                       epilog='example: painkg render hip.png --focus "hip osteoarthritis" --depth 2 --evidence')
+    p.add_argument("file", metavar="FILE", help="output file; the suffix picks the format")
+    p.add_argument("--focus", nargs="+", metavar="TERM", help="ids or terms to centre on (default: everything)")
+    p.add_argument("--depth", type=_natural, default=2, metavar="N", help="hops from the focus (default 2)")
+    p.add_argument("--relations", nargs="+", metavar="RELATION", choices=[r.value for r in Relation],
+                   help="draw only these relations")
+    p.add_argument("--kinds", nargs="+", metavar="KIND", choices=[k.value for k in Kind],
+                   help="draw only these node kinds")
+    p.add_argument("--evidence", action="store_true", help="put numbers and reference keys on edges")
+    p.add_argument("--format", choices=FORMATS, help="override the suffix")
+    p.set_defaults(func=_render)
     return parser
+
+
+def _natural(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
+def _render(args) -> int:
+    from .render import render
+
+    diagram = render(_kg(args), args.file, focus=args.focus, depth=args.depth, relations=args.relations,
+                     kinds=args.kinds, format=args.format, evidence=args.evidence)
+    print(diagram)
+    return 0
 
 
 def _positive(text: str) -> int:
@@ -125,7 +154,7 @@ def _trace(args) -> int:
     if args.diagram:
         from .render import render_trace
 
-        render_trace(result, args.diagram)
+        render_trace(result, args.diagram, kg=kg)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else result)
     return 0
 

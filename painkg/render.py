@@ -1,13 +1,11 @@
 """Draw the knowledge graph, or a trace's explanation, with Graphviz.
 
 The pipeline is one way: pick the nodes (:func:`select`), build a ``pydot``
-graph in painkg's visual language (:mod:`painkg.styles`), then write DOT text
-or hand it to the Graphviz ``dot`` program for PNG, SVG or PDF.
-
-Safety: DOT node ids are generated (``n0``, ``n1``, …), never the KB ids, and
-every label is escaped and double-quoted by :func:`quote` before pydot sees it.
-pydot leaves an already quoted string alone; left to itself it would neither
-escape backslashes nor quote ``a:b``, which Graphviz then reads as a node port.
+graph in painkg's visual language (:mod:`painkg.styles`, built by
+:mod:`painkg.dotgraph` and :mod:`painkg.trace_diagram`), then write DOT text or
+hand it to the Graphviz ``dot`` program for PNG, SVG or PDF.  Node ids in DOT
+are generated and every label is escaped (see :mod:`painkg.dotgraph`), so any
+label text draws as text.
 
 Examples
 --------
@@ -20,7 +18,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,27 +25,19 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .dotgraph import kg_dot
 from .errors import RenderError, UnknownTermError
 from .kb import neighbourhood
-from .styles import (
-    AREA_STYLES, FONT, FORMATS, GRADE_WIDTH, KIND_STYLES, LINE_MEANING, RED, RELATION_STYLES, KindStyle,
-    layout,
-)
-from .vocab import Area, Grade, Kind, Relation
+from .styles import FORMATS
+from .vocab import Kind, Relation
 
 if TYPE_CHECKING:
-    import pydot
-
     from .kb import KnowledgeGraph
 
-__all__ = ["Diagram", "render", "render_trace", "to_dot", "select", "quote", "output_format"]
+__all__ = ["Diagram", "render", "render_trace", "to_dot", "select", "output_format"]
 
 #: Above this many nodes an unfocused diagram says that a focus would read better.
 FOCUS_HINT_NODES = 60
-#: Above this many edges edge labels are left out (the legend still names each line).
-EDGE_LABEL_LIMIT = 120
-#: Characters per label line before wrapping.
-WRAP = 24
 INSTALL_HINT = "install Graphviz: apt-get install graphviz, brew install graphviz or conda install graphviz"
 
 
@@ -102,7 +91,7 @@ def render(
         Add each edge's published numbers and reference keys to its label.
     edge_labels : bool, optional
         Label edges with their relation; default: yes unless the diagram has
-        more than :data:`EDGE_LABEL_LIMIT` edges.
+        more than :data:`painkg.dotgraph.EDGE_LABEL_LIMIT` edges.
 
     Returns
     -------
@@ -264,164 +253,6 @@ def _hint(graph, centers) -> str:
     example = max(sorted(hubs), key=graph.degree)
     return (f"{graph.number_of_nodes()} nodes in one picture; a focus reads better, "
             f"e.g. focus={example!r} with depth=1 (CLI: --focus {example} --depth 1)")
-
-
-# ---------------------------------------------------------------- building DOT
-
-
-def quote(*lines: str, width: int = WRAP) -> str:
-    """Return *lines* as one DOT double-quoted label that Graphviz draws literally.
-
-    Each line is wrapped at :data:`WRAP` characters; backslashes and quotes are
-    escaped, so colons, braces, angle brackets and unicode stay plain text.
-
-    >>> print(quote('ICD10CM:M16.9 "hip" {x} <y> a\\\\b'))
-    "ICD10CM:M16.9 \\"hip\\" {x}\\n<y> a\\\\b"
-    """
-    out = []
-    for line in lines:
-        words = " ".join(str(line).split())  # a real newline would end the DOT string
-        out += textwrap.wrap(words, width, break_on_hyphens=False) or [""]
-    return '"' + r"\n".join(_escape(s) for s in out) + '"'
-
-
-def _escape(text: str) -> str:
-    # Graphviz reads \n, \l, \N … inside labels; a doubled backslash is a backslash.
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def new_dot(title: str = "", *, rankdir: str = "LR"):
-    """Return an empty pydot digraph with painkg's fonts and spacing."""
-    import pydot
-
-    dot = pydot.Dot("painkg", graph_type="digraph", rankdir=rankdir, newrank="true", fontname=FONT,
-                    fontsize="16", nodesep="0.25", ranksep="0.45", pad="0.3", bgcolor="white")
-    if title:
-        dot.set("label", title)
-        dot.set("labelloc", "t")
-        dot.set("labeljust", "l")
-    dot.set_node_defaults(fontname=FONT, fontsize="11", margin="0.10,0.04")
-    dot.set_edge_defaults(fontname=FONT, fontsize="9", arrowsize="0.7")
-    return dot
-
-
-def node_attrs(data: dict, *, focus: bool = False, extra: Iterable[str] = ()) -> dict[str, str]:
-    """Return the Graphviz attributes of a KB node (kind style, red flag, focus)."""
-    style = KIND_STYLES[Kind(data["kind"])]
-    lines = [data["label"], *extra]
-    attrs = _kind_attrs(style)
-    if data.get("red_flag"):
-        lines.append("RED FLAG")
-        attrs.update(color=RED, fontcolor=RED, penwidth="2.4", peripheries="2")
-    if focus:
-        attrs.update(penwidth="3.5")
-    attrs["label"] = quote(*lines)
-    return attrs
-
-
-def _kind_attrs(style: KindStyle) -> dict[str, str]:
-    return {"shape": style.shape, "style": style.style, "fillcolor": style.fill, "color": style.line}
-
-
-def edge_attrs(relation: Relation, data: dict, *, label: bool = True, evidence: bool = False,
-               extra: str = "") -> dict[str, str]:
-    """Return the Graphviz attributes of one edge, drawn cause → effect."""
-    style = RELATION_STYLES[relation]
-    attrs = {"color": style.color, "style": style.line, "arrowhead": style.arrowhead,
-             "penwidth": str(GRADE_WIDTH[Grade(data.get("strength", Grade.COMMON))])}
-    if not style.constraint:
-        attrs.update(constraint="false", dir="none")
-    text = [f"{style.label}{extra}"] if label else []
-    if evidence and _evidence(data):
-        text.append(_evidence(data))
-    if text:
-        attrs.update(label=quote(*text), fontcolor=style.color)
-    return attrs
-
-
-_NUMBERS = (("frequency", "{:.0%} referral"), ("sensitivity", "sens {:.0%}"), ("specificity", "spec {:.0%}"),
-            ("lr_positive", "LR+ {:.1f}"), ("lr_negative", "LR− {:.2f}"))
-
-
-def _evidence(data: dict) -> str:
-    parts = [fmt.format(data[key]) for key, fmt in _NUMBERS if data.get(key) is not None]
-    refs = list(data.get("references", ()))
-    if refs:
-        more = f" +{len(refs) - 2}" if len(refs) > 2 else ""
-        parts.append("[" + ", ".join(refs[:2]) + more + "]")
-    return "; ".join(parts)
-
-
-def kg_dot(graph: nx.MultiDiGraph, centers: Iterable[str] = (), *, evidence: bool = False,
-           edge_labels: bool | None = None) -> pydot.Dot:
-    """Return the pydot graph of *graph*: region clusters, styled nodes and edges, legend."""
-    import pydot
-
-    centers = set(centers)
-    ids = {n: f"n{i}" for i, n in enumerate(sorted(graph))}
-    dot = new_dot()
-    clusters: dict[Area, pydot.Cluster] = {}
-    for n in sorted(graph):
-        data = graph.nodes[n]
-        area = Area(data.get("region", Area.OTHER))
-        parent = dot if AREA_STYLES[area] is None else clusters.setdefault(area, region_cluster(area))
-        parent.add_node(pydot.Node(ids[n], **node_attrs(data, focus=n in centers)))
-    for area in Area:  # a fixed order keeps the layout stable between runs
-        if area in clusters:
-            dot.add_subgraph(clusters[area])
-    if edge_labels is None:
-        edge_labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
-    for s, t, r, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
-        relation = Relation(r)
-        tail, head, _ = layout(relation, s, t)
-        dot.add_edge(pydot.Edge(ids[tail], ids[head], **edge_attrs(relation, data, label=edge_labels,
-                                                                    evidence=evidence)))
-    kinds = {Kind(d["kind"]) for _, d in graph.nodes(data=True)}
-    relations = {Relation(r) for _, _, r in graph.edges(keys=True)}
-    dot.add_subgraph(legend(kinds, relations, focus=bool(centers)))
-    return dot
-
-
-def region_cluster(area: Area):
-    """Return the background box that groups the nodes of one body region."""
-    import pydot
-
-    return pydot.Cluster(f"area{list(Area).index(area)}", label=quote(area.label), style="filled,rounded",
-                         fillcolor=AREA_STYLES[area], color="#bdbdbd", fontcolor="#525252", fontsize="14",
-                         labeljust="l")
-
-
-def legend(kinds: Iterable[Kind], relations: Iterable[Relation], *, focus: bool = False,
-           samples: Iterable[tuple[str, dict[str, str]]] = (), notes: Iterable[str] = ()):
-    """Return a legend cluster: one sample per kind and relation shown, and the rules.
-
-    *samples* adds ``(text, attributes)`` nodes, e.g. how an observation looks;
-    *notes* adds lines to the rules.
-    """
-    import pydot
-
-    box = pydot.Cluster("legend", label=quote("Legend"), style="rounded", color="#969696", fontsize="13",
-                        labeljust="l")
-    kinds = sorted(set(kinds), key=list(Kind).index)
-    for i, kind in enumerate(kinds):
-        style = KIND_STYLES[kind]
-        box.add_node(pydot.Node(f"lk{i}", label=quote(style.legend), fontsize="10", **_kind_attrs(style)))
-    extra = list(samples)
-    if focus:
-        extra.append(("the focus (thick outline)", {**_kind_attrs(KIND_STYLES[Kind.CONDITION]), "penwidth": "3.5"}))
-    for i, (text, attrs) in enumerate(extra):
-        box.add_node(pydot.Node(f"ls{i}", fontsize="10", **{**attrs, "label": quote(text)}))
-    for i, relation in enumerate(sorted(set(relations), key=list(Relation).index)):
-        attrs = edge_attrs(relation, {"strength": Grade.COMMON}, label=False)
-        box.add_node(pydot.Node(f"la{i}", shape="point", width="0.06", color=attrs["color"]))
-        box.add_node(pydot.Node(f"lb{i}", shape="plaintext", fontsize="10", fontcolor=attrs["color"],
-                                label=quote(RELATION_STYLES[relation].label)))
-        box.add_edge(pydot.Edge(f"la{i}", f"lb{i}", minlen="2", **attrs))
-    rules = [f"{line}: {meaning}" for line, meaning in LINE_MEANING.items()]
-    rules += ["arrows point from cause to effect", "thicker line: stronger link", *notes]
-    text = "".join(_escape(rule) + r"\l" for rule in rules)  # \l: left-aligned line
-    box.add_node(pydot.Node("lrules", shape="plaintext", fontsize="10", label=f'"{text}"'))
-    return box
 
 
 # ---------------------------------------------------------------- Graphviz
