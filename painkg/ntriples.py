@@ -98,7 +98,7 @@ def individual_name(value: Grade | Area | Qualifier) -> str:
 #: for relations come from ``Relation.rdf_name``).
 NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
 TERMS = (
-    "Node", "Reference", "region", "redFlag", "priorGrade", "priorProbability", "code", "strength",
+    "Node", "Reference", "Grade", "Area", "Qualifier", "region", "redFlag", "priorGrade", "priorProbability", "code", "strength",
     "qualifier", "pmid", "doi", "status", "synonymList", "codeList", "referenceList", *NUMBER_NAMES.values(),
 )
 

@@ -1,0 +1,342 @@
+"""Generate ontology/painkg.ttl (OWL) and ontology/shapes.ttl (SHACL) from painkg.vocab.
+
+Run ``python scripts/build_ontology.py`` after changing the vocabulary;
+``tests/test_rdf.py`` fails while the checked-in files are stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, Namespace
+
+from painkg import __version__
+from painkg.ntriples import CODE_IRIS, NAMESPACE, NUMBER_NAMES, REFERENCE, individual_name
+from painkg.rdf import PAINKG, new_graph
+from painkg.vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, Area, Grade, Kind, Qualifier, Relation
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY = ROOT / "ontology" / "painkg.ttl"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+SHAPE = Namespace(NAMESPACE + "shapes#")
+ONTOLOGY_IRI = URIRef(NAMESPACE + "schema")
+
+# Biolink mappings, only where the meaning truly matches: closeMatch when the two
+# are the same idea at slightly different scope, broadMatch when Biolink's is wider.
+KIND_MAPPINGS = {
+    Kind.CONDITION: (SKOS.closeMatch, BIOLINK.DiseaseOrPhenotypicFeature),
+    Kind.SYMPTOM: (SKOS.closeMatch, BIOLINK.PhenotypicFeature),
+    Kind.FINDING: (SKOS.closeMatch, BIOLINK.ClinicalFinding),
+    Kind.MUSCLE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
+    Kind.NERVE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
+    Kind.STRUCTURE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
+    Kind.REGION: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
+    Kind.TREATMENT: (SKOS.closeMatch, BIOLINK.Treatment),
+    Kind.TEST: (SKOS.broadMatch, BIOLINK.Procedure),
+}
+RELATION_MAPPINGS = {
+    Relation.PRESENTS_WITH: (SKOS.closeMatch, BIOLINK.has_phenotype),
+    Relation.TREATED_BY: (SKOS.closeMatch, BIOLINK.treated_by),
+    Relation.LOCATED_IN: (SKOS.closeMatch, BIOLINK.located_in),
+    Relation.LEADS_TO: (SKOS.closeMatch, BIOLINK.contributes_to),
+    Relation.MIMICS: (SKOS.broadMatch, BIOLINK.similar_to),
+}
+# Relations whose object is a treatment: the only ones a guideline qualifier applies to.
+TREATMENT_RELATIONS = [r for r in Relation if r.range == frozenset({Kind.TREATMENT})]
+DATATYPE_PROPERTIES = {  # name: (range, label, definition)
+    "redFlag": (XSD.boolean, "red flag", "True when the node is a red flag that needs urgent care."),
+    "priorProbability": (XSD.double, "prior probability", "Published prior probability of a condition."),
+    "pmid": (XSD.string, "PMID", "PubMed identifier(s) of a reference, as written in references.tsv."),
+    "doi": (XSD.string, "DOI", "DOI(s) of a reference, as written in references.tsv."),
+    "status": (XSD.string, "verification status", "How far the reference was verified."),
+    **{name: (XSD.double, column.replace("_", " "), f"Published {column.replace('_', ' ')} of the edge.")
+       for column, name in NUMBER_NAMES.items()},
+}
+OBJECT_PROPERTIES = {  # name: (range, label, definition)
+    "region": (PAINKG.Area, "region", "The body area the node belongs to."),
+    "priorGrade": (PAINKG.Grade, "prior grade", "Qualitative prior of a condition when no number is published."),
+    "strength": (PAINKG.Grade, "strength", "How often the mechanism produces the effect."),
+    "qualifier": (PAINKG.Qualifier, "guideline qualifier", "How a guideline rates the treatment."),
+    "code": (None, "code", "An external code: an HPO term or an ICD-10-CM code."),
+    "synonymList": (RDF.List, "synonym list", "The synonyms (skos:altLabel) in their curated order."),
+    "codeList": (RDF.List, "code list", "The codes in their curated order."),
+    "referenceList": (RDF.List, "reference list", "The evidence (prov:wasDerivedFrom) in its curated order."),
+}
+
+
+def _describe(g: Graph, term: URIRef, kind: URIRef, label: str, definition: str) -> None:
+    g.add((term, RDF.type, kind))
+    g.add((term, RDFS.label, Literal(label, lang="en")))
+    g.add((term, SKOS.definition, Literal(definition, lang="en")))
+    g.add((term, RDFS.isDefinedBy, ONTOLOGY_IRI))
+
+
+def _union(g: Graph, classes: list[URIRef]) -> URIRef | BNode:
+    if len(classes) == 1:
+        return classes[0]
+    node, members = BNode(), BNode()
+    Collection(g, members, classes)
+    g.add((node, RDF.type, OWL.Class))
+    g.add((node, OWL.unionOf, members))
+    return node
+
+
+def build_ontology() -> Graph:
+    """Return the OWL ontology of painkg's kinds, relations and evidence properties."""
+    g = new_graph()
+    g.bind("owl", OWL)
+    g.bind("biolink", BIOLINK)
+    g.add((ONTOLOGY_IRI, RDF.type, OWL.Ontology))
+    g.add((ONTOLOGY_IRI, DCTERMS.title, Literal("painkg: a clinical knowledge graph of the hip–spine syndrome", lang="en")))
+    g.add((ONTOLOGY_IRI, DCTERMS.description, Literal(
+        "Node kinds, relations and evidence properties of painkg, generated from painkg/vocab.py.", lang="en")))
+    g.add((ONTOLOGY_IRI, DCTERMS.license, URIRef("https://opensource.org/licenses/MIT")))
+    g.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
+    _describe(g, PAINKG.Node, OWL.Class, "node", "A node of the painkg knowledge graph.")
+    g.add((PAINKG.Node, RDFS.subClassOf, SKOS.Concept))
+    for kind in Kind:
+        cls = PAINKG[kind.value.capitalize()]
+        _describe(g, cls, OWL.Class, kind.value, kind.definition)
+        g.add((cls, RDFS.subClassOf, PAINKG.Node))
+        if kind in KIND_MAPPINGS:
+            g.add((cls, *KIND_MAPPINGS[kind]))
+    classes = [PAINKG[k.value.capitalize()] for k in Kind]
+    g.add((BNode(), RDF.type, OWL.AllDisjointClasses))
+    disjoint = next(g.subjects(RDF.type, OWL.AllDisjointClasses))
+    members = BNode()
+    Collection(g, members, classes)
+    g.add((disjoint, OWL.members, members))
+    for relation in Relation:
+        prop = PAINKG[relation.rdf_name]
+        _describe(g, prop, OWL.ObjectProperty, relation.phrase, relation.definition)
+        g.add((prop, SKOS.notation, Literal(relation.value)))
+        g.add((prop, RDFS.domain, _union(g, sorted(PAINKG[k.value.capitalize()] for k in relation.domain))))
+        g.add((prop, RDFS.range, _union(g, sorted(PAINKG[k.value.capitalize()] for k in relation.range))))
+        if relation.spec.symmetric:
+            g.add((prop, RDF.type, OWL.SymmetricProperty))
+        if relation in RELATION_MAPPINGS:
+            g.add((prop, *RELATION_MAPPINGS[relation]))
+    _value_classes(g)
+    _describe(g, PAINKG.Reference, OWL.Class, "reference", "A literature reference from references.tsv.")
+    g.add((PAINKG.Reference, RDFS.subClassOf, DCTERMS.BibliographicResource))
+    g.add((PAINKG.Reference, RDFS.subClassOf, PROV.Entity))
+    for name, (range_, label, definition) in DATATYPE_PROPERTIES.items():
+        _describe(g, PAINKG[name], OWL.DatatypeProperty, label, definition)
+        g.add((PAINKG[name], RDFS.range, range_))
+    for name, (range_, label, definition) in OBJECT_PROPERTIES.items():
+        _describe(g, PAINKG[name], OWL.ObjectProperty, label, definition)
+        if range_ is not None:
+            g.add((PAINKG[name], RDFS.range, range_))
+    g.add((PAINKG.code, RDFS.subPropertyOf, SKOS.closeMatch))
+    return g
+
+
+def _value_classes(g: Graph) -> None:
+    for enum, definition in ((Grade, "Qualitative strength of an edge or prior."),
+                             (Area, "The body area a node belongs to."),
+                             (Qualifier, "How a guideline rates a treatment.")):
+        cls = PAINKG[enum.__name__]
+        _describe(g, cls, OWL.Class, enum.__name__.lower(), definition)
+        members = []
+        for value in enum:
+            individual = PAINKG[individual_name(value)]
+            g.add((individual, RDF.type, OWL.NamedIndividual))
+            g.add((individual, RDF.type, cls))
+            g.add((individual, RDFS.label, Literal(value.value, lang="en")))
+            members.append(individual)
+        head = BNode()
+        Collection(g, head, members)
+        g.add((cls, OWL.oneOf, head))
+
+
+# -- SHACL ----------------------------------------------------------------------------------------
+
+def _rdf_list(g: Graph, items: list) -> BNode:
+    head = BNode()
+    Collection(g, head, items)
+    return head
+
+
+def _property(g: Graph, shape: URIRef, name: str, path: URIRef, message: str, **constraints) -> None:
+    prop = SHAPE[f"{shape.split('#')[1]}-{name}"]
+    g.add((shape, SH.property, prop))
+    g.add((prop, RDF.type, SH.PropertyShape))
+    g.add((prop, SH.path, path))
+    g.add((prop, SH.message, Literal(message, lang="en")))
+    for key, value in constraints.items():
+        g.add((prop, SH[key], _rdf_list(g, value) if isinstance(value, list) else value))
+
+
+def _values(enum) -> list[URIRef]:
+    return [PAINKG[individual_name(v)] for v in enum]
+
+
+def _classes(kinds) -> list[URIRef]:
+    return [PAINKG[k.value.capitalize()] for k in sorted(kinds)]
+
+
+def _class_constraint(g: Graph, shape: URIRef, kinds) -> None:
+    classes = _classes(kinds)
+    if len(classes) == 1:
+        g.add((shape, SH["class"], classes[0]))
+    else:
+        g.add((shape, SH["or"], _rdf_list(g, [_class_node(g, c) for c in classes])))
+
+
+def _class_node(g: Graph, cls: URIRef) -> BNode:
+    node = BNode()
+    g.add((node, SH["class"], cls))
+    return node
+
+
+def _node_shape(g: Graph, name: str, message: str | None = None) -> URIRef:
+    shape = SHAPE[name]
+    g.add((shape, RDF.type, SH.NodeShape))
+    if message:
+        g.add((shape, SH.message, Literal(message, lang="en")))
+    return shape
+
+
+def _sparql(g: Graph, shape: URIRef, message: str, select: str) -> None:
+    constraint = BNode()
+    g.add((shape, SH.sparql, constraint))
+    g.add((constraint, RDF.type, SH.SPARQLConstraint))
+    g.add((constraint, SH.message, Literal(message, lang="en")))
+    g.add((constraint, SH.select, Literal(select)))
+    prefixes = {"rdf": RDF, "prov": PROV, "painkg": PAINKG._NS}
+    for prefix, base in prefixes.items():
+        declaration = BNode()
+        g.add((SHAPE[""], SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(prefix)))
+        g.add((declaration, SH.namespace, Literal(str(base), datatype=XSD.anyURI)))
+    g.add((constraint, SH.prefixes, SHAPE[""]))
+
+
+def build_shapes() -> Graph:
+    """Return SHACL shapes for painkg instance data, from the vocabulary's domains and ranges."""
+    g = new_graph()
+    g.bind("sh", SH)
+    g.bind("shape", SHAPE)
+    g.add((SHAPE[""], RDF.type, OWL.Ontology))
+    _node_shapes(g)
+    for relation in Relation:
+        name, phrase = relation.rdf_name, relation.value
+        domain = _node_shape(g, f"{name}-domain",
+                             f"{phrase} starts at {', '.join(sorted(k.value for k in relation.domain))}")
+        g.add((domain, SH.targetSubjectsOf, PAINKG[name]))
+        _class_constraint(g, domain, relation.domain)
+        range_ = _node_shape(g, f"{name}-range",
+                             f"{phrase} ends at {', '.join(sorted(k.value for k in relation.range))}")
+        g.add((range_, SH.targetObjectsOf, PAINKG[name]))
+        _class_constraint(g, range_, relation.range)
+    _evidence_shapes(g)
+    return g
+
+
+def _node_shapes(g: Graph) -> None:
+    node = _node_shape(g, "Node")
+    for kind in Kind:
+        g.add((node, SH.targetClass, PAINKG[kind.value.capitalize()]))
+    _property(g, node, "prefLabel", SKOS.prefLabel, "a node has exactly one skos:prefLabel (text)",
+              minCount=Literal(1), maxCount=Literal(1), datatype=XSD.string)
+    _property(g, node, "altLabel", SKOS.altLabel, "skos:altLabel is text", datatype=XSD.string)
+    _property(g, node, "definition", SKOS.definition, "at most one skos:definition (text)",
+              maxCount=Literal(1), datatype=XSD.string)
+    _property(g, node, "region", PAINKG.region, "a node has exactly one painkg:region (an Area)",
+              minCount=Literal(1), maxCount=Literal(1), **{"in": _values(Area)})
+    _property(g, node, "redFlag", PAINKG.redFlag, "painkg:redFlag is one boolean",
+              maxCount=Literal(1), datatype=XSD.boolean)
+    pattern = "|".join(f"^{CODE_IRIS[p]}{CODE_PATTERNS[p].pattern.strip('^$')}$" for p in sorted(CODE_IRIS))
+    _property(g, node, "code", PAINKG.code, "painkg:code is an HPO or ICD-10-CM IRI",
+              nodeKind=SH.IRI, pattern=Literal(pattern))
+    _property(g, node, "evidence", PROV.wasDerivedFrom, f"evidence is a reference IRI ({REFERENCE}<key>)",
+              nodeKind=SH.IRI, pattern=Literal(f"^{REFERENCE}"))
+    condition = _node_shape(g, "Condition")
+    g.add((condition, SH.targetClass, PAINKG.Condition))
+    _property(g, condition, "priorGrade", PAINKG.priorGrade, "at most one prior grade",
+              maxCount=Literal(1), **{"in": _values(Grade)})
+    _property(g, condition, "priorProbability", PAINKG.priorProbability, "a prior probability is between 0 and 1",
+              maxCount=Literal(1), datatype=XSD.double, minInclusive=Literal(0.0), maxInclusive=Literal(1.0))
+    others = _node_shape(g, "NotCondition")
+    for kind in Kind:
+        if kind is not Kind.CONDITION:
+            g.add((others, SH.targetClass, PAINKG[kind.value.capitalize()]))
+    for name in ("priorGrade", "priorProbability"):
+        _property(g, others, name, PAINKG[name], "only a condition has a prior", maxCount=Literal(0))
+
+
+def _evidence_shapes(g: Graph) -> None:
+    statement = _node_shape(g, "Statement")
+    g.add((statement, SH.targetClass, RDF.Statement))
+    relations = [PAINKG[r.rdf_name] for r in Relation]
+    one = {"minCount": Literal(1), "maxCount": Literal(1)}
+    _property(g, statement, "subject", RDF.subject, "one rdf:subject, a node", nodeKind=SH.IRI, **one)
+    _property(g, statement, "predicate", RDF.predicate, "one rdf:predicate, a painkg relation",
+              **{"in": relations}, **one)
+    _property(g, statement, "object", RDF.object, "one rdf:object, a node", nodeKind=SH.IRI, **one)
+    _property(g, statement, "strength", PAINKG.strength, "an edge has exactly one painkg:strength (a Grade)",
+              **{"in": _values(Grade)}, **one)
+    _property(g, statement, "evidence", PROV.wasDerivedFrom,
+              f"an edge cites at least one reference ({', '.join(EVIDENCE_KEYWORDS)} or literature)",
+              minCount=Literal(1), nodeKind=SH.IRI, pattern=Literal(f"^{REFERENCE}"))
+    for column, name in NUMBER_NAMES.items():
+        upper = {} if column.startswith("lr_") else {"maxInclusive": Literal(1.0)}
+        limit = "a positive number" if column.startswith("lr_") else "a fraction between 0 and 1"
+        _property(g, statement, name, PAINKG[name], f"{column} is one number, {limit}",
+                  maxCount=Literal(1), datatype=XSD.double, minInclusive=Literal(0.0), **upper)
+    _property(g, statement, "qualifier", PAINKG.qualifier, "at most one painkg:qualifier (a Qualifier)",
+              maxCount=Literal(1), **{"in": _values(Qualifier)})
+    _property(g, statement, "note", RDFS.comment, "at most one note (text)", maxCount=Literal(1),
+              datatype=XSD.string)
+    _sparql(g, statement, "the statement describes an edge the graph does not assert",
+            "SELECT $this WHERE { $this rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+            "FILTER NOT EXISTS { ?s ?p ?o } }")
+    treatment = " ".join(f"painkg:{r.rdf_name}" for r in TREATMENT_RELATIONS)
+    _sparql(g, statement, f"a qualifier applies only to {', '.join(r.value for r in TREATMENT_RELATIONS)}",
+            f"SELECT $this ?value WHERE {{ $this painkg:qualifier ?value ; rdf:predicate ?p . "
+            f"FILTER (?p NOT IN ({treatment.replace(' ', ', ')})) }}")
+    numbers = ", ".join(f"painkg:{n}" for n in NUMBER_NAMES.values())
+    _sparql(g, statement, "a published number needs a literature reference, not only seed/anatomy",
+            f"SELECT $this WHERE {{ $this ?n ?v . FILTER (?n IN ({numbers})) "
+            f"FILTER NOT EXISTS {{ $this prov:wasDerivedFrom ?r . ?r a painkg:Reference }} }}")
+    edge = _node_shape(g, "Edge")
+    for relation in relations:
+        g.add((edge, SH.targetSubjectsOf, relation))
+    _sparql(g, edge, "an edge needs its evidence: an rdf:Statement with strength and references",
+            f"SELECT $this ?path ?value WHERE {{ $this ?path ?value . "
+            f"FILTER (?path IN ({', '.join(f'painkg:{r.rdf_name}' for r in Relation)})) "
+            f"FILTER NOT EXISTS {{ ?st a rdf:Statement ; rdf:subject $this ; rdf:predicate ?path ; "
+            f"rdf:object ?value }} }}")
+    reference = _node_shape(g, "Reference")
+    g.add((reference, SH.targetClass, PAINKG.Reference))
+    _property(g, reference, "identifier", DCTERMS.identifier, "a reference has exactly one key (dcterms:identifier)",
+              minCount=Literal(1), maxCount=Literal(1), datatype=XSD.string)
+    for name, path in (("citation", DCTERMS.bibliographicCitation), ("pmid", PAINKG.pmid), ("doi", PAINKG.doi),
+                       ("status", PAINKG.status)):
+        _property(g, reference, name, path, f"at most one {name} (text)", maxCount=Literal(1), datatype=XSD.string)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write both files; with ``--check``, only report whether they are up to date."""
+    check = "--check" in (argv if argv is not None else sys.argv[1:])
+    stale = []
+    for path, graph in ((ONTOLOGY, build_ontology()), (SHAPES, build_shapes())):
+        if check:
+            # Blank-node order varies between runs, so compare graphs, not text.
+            if not path.is_file() or not isomorphic(graph, Graph().parse(path, format="turtle")):
+                stale.append(path.name)
+        else:
+            path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)} ({len(graph)} triples)")
+    if stale:
+        print(f"stale: {', '.join(stale)} (run python scripts/build_ontology.py)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
