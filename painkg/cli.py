@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example: painkg validate my-kb/ --merge")
     p.add_argument("folder", nargs="?", metavar="FOLDER", help="default: the bundled knowledge base")
     p.add_argument("--merge", action="store_true", help="validate FOLDER merged into the bundled KB")
+    p.add_argument("--shacl", action="store_true", help="also check the RDF export against ontology/shapes.ttl")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("stats", parents=[kb], help="count nodes per kind, edges per relation, evidence coverage")
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--evidence", action="store_true", help="put numbers and reference keys on edges")
     p.add_argument("--format", choices=FORMATS, help="override the suffix")
     p.set_defaults(func=_render)
+    _add_rdf_commands(sub, kb)
     return parser
 
 
@@ -221,6 +223,13 @@ def _validate(args) -> int:
     kg = load(args.folder, merge=args.merge)
     s = kg.stats()
     print(f"ok: {s['nodes']} nodes, {s['edges']} edges, {s['edges_with_evidence']} with evidence")
+    if args.shacl:
+        from .store import validate_shacl
+
+        report = validate_shacl(kg)
+        if not report.conforms:
+            raise _usage(str(report))
+        print(report)
     return 0
 
 
@@ -240,6 +249,77 @@ def _stats(args) -> int:
                        ("edges_with_numbers", "a published number")):
         lines.append(f"  {label:<20} {s[key]:>5}  ({100 * s[key] / edges:.1f} %)")
     print("\n".join(lines))
+    return 0
+
+
+def _add_rdf_commands(sub, kb) -> None:
+    p = sub.add_parser("export", parents=[kb], help="write the knowledge base as RDF (.ttl .nt .jsonld .rdf)",
+                       epilog="example: painkg export painkg.ttl   |   painkg export kg.data --format nt")
+    p.add_argument("file", metavar="FILE", help="output file; the suffix picks the format")
+    p.add_argument("--format", choices=["ttl", "nt", "jsonld", "rdf"], help="override the suffix")
+    p.set_defaults(func=_export)
+    p = sub.add_parser("sparql", parents=[kb], help="run a SPARQL SELECT or ASK query on the knowledge base",
+                       epilog="example: painkg sparql ontology/queries/groin-referral.rq")
+    p.add_argument("query", metavar="QUERY|FILE", help="query text, or a file holding it (painkg: prefixes predeclared)")
+    p.add_argument("--json", action="store_true", help="print SPARQL 1.1 JSON results")
+    p.set_defaults(func=_sparql)
+    p = sub.add_parser("push", parents=[kb], help="replace a named graph of a SPARQL 1.1 store with the export",
+                       epilog="example: painkg push http://localhost:7878/store --graph https://example.org/painkg")
+    p.add_argument("url", metavar="URL", help="the store's Graph Store Protocol endpoint")
+    p.add_argument("--graph", metavar="IRI", help="named graph to replace (default https://w3id.org/painkg/kb)")
+    p.set_defaults(func=_push)
+
+
+def _export(args) -> int:
+    from .rdf import export
+
+    print(export(_kg(args), args.file, args.format))
+    return 0
+
+
+def _sparql(args) -> int:
+    from .store import read_query, sparql
+
+    rows = sparql(_kg(args), read_query(args.query))
+    if args.json:
+        names = list(dict.fromkeys(n for row in rows for n in row))
+        bindings = [{n: _sparql_json(v) for n, v in row.items()} for row in rows]
+        print(json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False))
+        return 0
+    from .ntriples import PREFIXES
+
+    names = list(dict.fromkeys(n for row in rows for n in row))
+    print("\t".join(names))
+    for row in rows:
+        print("\t".join(_sparql_text(row.get(n), PREFIXES) for n in names))
+    return 0
+
+
+def _sparql_text(value, prefixes) -> str:
+    text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    for prefix, base in prefixes.items():
+        if text.startswith(base) and hasattr(value, "n3"):
+            return f"{prefix}:{text[len(base):]}"
+    return text.replace("\t", " ").replace("\n", " ")
+
+
+def _sparql_json(value) -> dict:
+    if isinstance(value, bool):
+        return {"type": "literal", "value": str(value).lower(), "datatype": "http://www.w3.org/2001/XMLSchema#boolean"}
+    kind = {"URIRef": "uri", "BNode": "bnode"}.get(type(value).__name__, "literal")
+    cell = {"type": kind, "value": str(value)}
+    if kind == "literal" and getattr(value, "datatype", None):
+        cell["datatype"] = str(value.datatype)
+    if kind == "literal" and getattr(value, "language", None):
+        cell["xml:lang"] = value.language
+    return cell
+
+
+def _push(args) -> int:
+    from .store import push
+
+    options = {"graph": args.graph} if args.graph else {}
+    print(push(_kg(args), args.url, **options))
     return 0
 
 
