@@ -7,9 +7,6 @@ anything but the URL it is given, and only over http(s).
 
 Examples
 --------
->>> report = validate_shacl(kg)
->>> report.conforms
-True
 >>> rows = sparql(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?s a rdf:Statement }")
 >>> int(rows[0]["n"]) == kg.graph.number_of_edges()
 True

@@ -1,10 +1,8 @@
 """Trace: rank the candidate sources of what a patient reports, and explain why.
 
-The search walks *causal* edges backwards from each observation (which way an
-edge carries cause is declared in :mod:`painkg.vocab`), keeping the best
-:data:`PATHS_PER_NODE` partial paths per node and dropping paths weaker than
-:data:`MIN_PATH`.  It is a bounded dynamic programme, linear in the edges it
-visits; it never enumerates all simple paths.  Scoring is in :mod:`painkg.scoring`.
+The search (:mod:`painkg.search`) walks *causal* edges backwards from each
+observation — which way an edge carries cause is declared in :mod:`painkg.vocab` —
+keeping the best few paths per node; the formulas are in :mod:`painkg.scoring`.
 
 Examples
 --------
@@ -19,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -27,23 +24,17 @@ from typing import TYPE_CHECKING
 from . import scoring
 from .errors import TraceError, UnknownTermError
 from .model import Node
-from .vocab import Area, Cause, Grade, Kind, Qualifier, Relation
+from .search import best_paths, causal_index
+from .vocab import Area, Cause, Kind, Qualifier, Relation
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from .kb import KnowledgeGraph
 
 __all__ = [
     "trace", "TraceResult", "Candidate", "Observation", "Step", "Path", "Explanation",
-    "Contribution", "Treatment", "RedFlag", "NextFinding", "causal_index", "best_paths",
+    "Contribution", "Treatment", "RedFlag", "NextFinding",
 ]
 
-#: Partial paths kept per node during the search (the k of a k-best DP).
-PATHS_PER_NODE = 3
-#: Paths weaker than this are dropped: they cannot move a score visibly, and the
-#: cut keeps hub symptoms (hundreds of causes) from blowing up the search.
-MIN_PATH = 1e-3
 #: Red-flag conditions at or above this score are always reported.
 RED_FLAG_SCORE = 0.01
 #: Candidates whose likely findings are weighed for "next best finding".
@@ -223,117 +214,6 @@ class TraceResult:
         return result_to_dict(self)
 
 
-# ---------------------------------------------------------------- the search
-
-
-@dataclass(frozen=True, slots=True)
-class _Link:
-    cause: str
-    probability: float
-    source: str
-    relation: Relation
-    target: str
-
-
-@dataclass
-class _CausalIndex:
-    """Per-graph cache: for each effect, the edges that can cause it, strongest first."""
-
-    causes: dict[str, list[_Link]]
-    leaks: dict[str, float]  # published false-positive rate per effect node
-    conditions: list[str]
-    prior_total: float
-
-
-_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def causal_index(graph: nx.MultiDiGraph) -> _CausalIndex:
-    """Return (and cache) the reverse causal adjacency of *graph*."""
-    index = _INDEXES.get(graph)
-    if index is None:
-        index = _INDEXES[graph] = _build_index(graph)
-    return index
-
-
-def _build_index(graph) -> _CausalIndex:
-    causes: dict[str, list[_Link]] = {}
-    leaks: dict[str, list] = {}
-    for s, t, r, data in graph.edges(keys=True, data=True):
-        relation = Relation(r)
-        if relation.cause is Cause.NONE:
-            continue
-        cause, effect = (t, s) if relation.cause is Cause.OBJECT else (s, t)
-        causes.setdefault(effect, []).append(_Link(cause, scoring.edge_probability(data), s, relation, t))
-        leaks.setdefault(effect, []).append(scoring.edge_leak(data))
-    for links in causes.values():
-        links.sort(key=lambda link: (-link.probability, link.cause, link.relation.value))
-    conditions = sorted(n for n, d in graph.nodes(data=True) if d["kind"] == Kind.CONDITION)
-    prior_total = math.fsum(prior_of(graph.nodes[c]) for c in conditions)
-    return _CausalIndex(causes, {e: scoring.observation_leak(v) for e, v in leaks.items()}, conditions, prior_total)
-
-
-def prior_of(data: Mapping) -> float:
-    """Return a condition's prior weight from its KB attributes."""
-    prior = data.get("prior")
-    if prior is None:
-        return scoring.DEFAULT_PRIOR
-    if isinstance(prior, str):
-        return scoring.PRIOR_BY_GRADE[Grade(prior)]
-    return float(prior)
-
-
-def best_paths(
-    index: _CausalIndex,
-    target: str,
-    *,
-    depth: int,
-    first_relation: Relation | None = None,
-    k: int = PATHS_PER_NODE,
-    min_path: float = MIN_PATH,
-) -> dict[str, list[tuple[float, tuple[_Link, ...]]]]:
-    """Return, for every node that can cause *target*, its best ≤ *k* paths.
-
-    Paths are tuples of links from the node (first) to *target* (last), at most
-    *depth* long, no node twice, strength ≥ *min_path*.  The walk relaxes each
-    frontier node's incoming causal edges once per depth level, so the cost is
-    O(depth · k · edges visited).  *first_relation* restricts the last hop into
-    *target* (e.g. only ``relieved-by`` edges into "sitting").
-    """
-    best: dict[str, list[tuple[float, tuple[_Link, ...]]]] = {target: [(1.0, ())]}
-    frontier = {target: [(1.0, ())]}
-    for _ in range(depth):
-        nxt: dict[str, list[tuple[float, tuple[_Link, ...]]]] = {}
-        for effect, paths in frontier.items():
-            for link in index.causes.get(effect, ()):
-                if effect == target and first_relation is not None and link.relation is not first_relation:
-                    continue
-                for prob, path in paths:
-                    p = prob * link.probability
-                    if p < min_path:
-                        break  # links are sorted strongest first, paths too
-                    if link.cause == target or any(l.cause == link.cause for l in path):
-                        continue
-                    _keep(nxt, link.cause, p, (link, *path), k)
-        for node, paths in nxt.items():
-            for p, path in paths:
-                _keep(best, node, p, path, k)
-        frontier = nxt
-        if not frontier:
-            break
-    del best[target]
-    return best
-
-
-def _keep(table, node, p, path, k) -> None:
-    paths = table.setdefault(node, [])
-    if len(paths) == k and p <= paths[-1][0]:
-        return
-    paths.append((p, path))
-    paths.sort(key=lambda item: (-item[0], [l.cause for l in item[1]]))
-    del paths[k:]
-
-
 # ---------------------------------------------------------------- the trace
 
 
@@ -392,46 +272,45 @@ def trace(
     missing = [o for o in _observations(kg, absent, False, skipped if unknown == "skip" else None)
                if o.key not in {p.key for p in present}]
     obs = tuple(present + missing)
-    graph = kg.graph
-    index = causal_index(graph)
-    priors = _check_priors(kg, priors)
-
-    # For each observation, every node that can cause it and its best paths.
+    index = causal_index(kg.graph)
+    overrides = _check_priors(kg, priors)
     reach = [best_paths(index, o.node.id, depth=depth, first_relation=o.relation) for o in obs]
     leaks = [index.leaks.get(o.node.id, scoring.DEFAULT_LEAK) for o in obs]
-    reached = sorted({n for r, o in zip(reach, obs) if o.present for n in r
-                      if graph.nodes[n]["kind"] == Kind.CONDITION}
-                     | {o.node.id for o in present if o.node.kind is Kind.CONDITION})
+    for o, r in zip(obs, reach):
+        if o.node.kind is Kind.CONDITION:  # an observed condition explains itself
+            r[o.node.id] = [(1.0, ())]
+    likelihoods = [{c: scoring.noisy_or((p for p, _ in paths), leak) for c, paths in r.items()
+                    if c in index.priors} for r, leak in zip(reach, leaks)]
 
-    rows = []  # (weight, id, explanations, contributions)
-    other_weight = scoring.OTHER_PRIOR + index.prior_total - sum(
-        prior_of(graph.nodes[c]) for c in reached)
-    other_weight *= math.prod(_other_factor(l, o.present) for l, o in zip(leaks, obs))
-    for cid in reached:
-        prior = priors.get(cid, prior_of(graph.nodes[cid]))
-        weight, expl, contrib = prior, [], []
-        for o, r, leak in zip(obs, reach, leaks):
-            paths = [(1.0, ())] if o.node.id == cid else r.get(cid, [])
-            likelihood = scoring.noisy_or((p for p, _ in paths), leak)
-            lr = scoring.likelihood_ratio(likelihood, leak, o.present)
-            weight *= likelihood if o.present else 1.0 - likelihood
-            contrib.append(Contribution(o, lr))
-            if paths and o.present:
-                expl.append(Explanation(o, tuple(_path(kg, p, links) for p, links in paths), likelihood))
-        rows.append((weight, prior, cid, expl, contrib))
-    scores = scoring.normalize([r[0] for r in rows] + [other_weight])
-    other_score = scores[-1]
-    ranked = sorted(zip(scores, rows), key=lambda sr: (-sr[0], sr[1][2]))
+    # Weight = prior · Π L(o|c) (present) · Π (1 − L(o|c)) (absent).  Every hypothesis
+    # starts from the leaks alone; only the candidates an observation reaches move.
+    base = math.prod(_other_factor(leak, o.present) for leak, o in zip(leaks, obs))
+    reached = sorted({c for o, lk in zip(obs, likelihoods) if o.present for c in lk})
+    weights = {c: overrides.get(c, index.priors[c]) * base for c in reached}
+    for o, lk, leak in zip(obs, likelihoods, leaks):
+        for c, likelihood in lk.items():
+            if c in weights:
+                weights[c] *= scoring.likelihood_ratio(likelihood, leak, o.present)
+    kb_reached = math.fsum(index.priors[c] for c in reached)
+    moved = math.fsum(v - index.priors[c] for c, v in overrides.items() if c not in weights)
+    other = (scoring.OTHER_PRIOR + index.prior_total - kb_reached + moved) * base
+    total = math.fsum(weights.values()) + other
+    ranked = sorted(weights, key=lambda c: (-weights[c], c))
 
-    candidates = tuple(_candidate(kg, s, row, present) for s, row in ranked)
-    explained = {e.observation.key for c in candidates for e in c.explanations}
+    # Build full explanations only for what is shown: the top candidates and red flags.
+    flagged = {i for i, o in enumerate(obs) if o.present and o.node.red_flag}
+    shown = ranked[:max(limit, NEXT_FINDING_POOL)]
+    shown += [c for c in ranked[len(shown):] if kg.graph.nodes[c].get("red_flag")
+              and (weights[c] / total >= RED_FLAG_SCORE or any(c in likelihoods[i] for i in flagged))]
+    candidates = [_candidate(kg, c, weights[c] / total, overrides.get(c, index.priors[c]), obs, reach,
+                             likelihoods, leaks) for c in shown]
     return TraceResult(
         observations=obs,
-        candidates=candidates[:limit],
-        red_flags=_red_flags(kg, obs, candidates),
-        next_findings=_next_findings(kg, index, obs, candidates),
-        other_score=other_score,
-        unexplained=tuple(o for o in present if o.key not in explained),
+        candidates=tuple(candidates[:limit]),
+        red_flags=_red_flags(obs, candidates),
+        next_findings=_next_findings(kg, index, obs, candidates[:NEXT_FINDING_POOL]),
+        other_score=other / total,
+        unexplained=tuple(o for o, lk in zip(present, likelihoods) if not lk),
         skipped=tuple((e.term, e.suggestions) for e in skipped),
     )
 
@@ -454,18 +333,23 @@ def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
     return out
 
 
-def _candidate(kg, score, row, present) -> Candidate:
-    _, prior, cid, expl, contrib = row
+def _candidate(kg, cid, score, prior, obs, reach, likelihoods, leaks) -> Candidate:
     node = kg.node(cid)
-    explained = {e.observation.key for e in expl}
+    explanations, contributions = [], []
+    for o, r, lk, leak in zip(obs, reach, likelihoods, leaks):
+        likelihood = lk.get(cid, leak)
+        contributions.append(Contribution(o, scoring.likelihood_ratio(likelihood, leak, o.present)))
+        if o.present and cid in lk:
+            explanations.append(Explanation(o, tuple(_path(kg, p, links) for p, links in r[cid]), likelihood))
+    explained = {e.observation.key for e in explanations}
     return Candidate(
         node=node,
         score=score,
         region=node.region,
         prior=prior,
-        explanations=tuple(expl),
-        contributions=tuple(contrib),
-        unexplained=tuple(o for o in present if o.key not in explained),
+        explanations=tuple(explanations),
+        contributions=tuple(contributions),
+        unexplained=tuple(o for o in obs if o.present and o.key not in explained),
         treatments=_treatments(kg, cid),
     )
 
@@ -532,7 +416,7 @@ def _observation(kg: KnowledgeGraph, term: str, present: bool) -> Observation:
     return Observation(term, node, present, relation, whole.matched)
 
 
-def _red_flags(kg, obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
+def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
     flags = []
     for o in obs:
         if o.present and o.node.red_flag:
@@ -551,8 +435,7 @@ def _red_flags(kg, obs: Sequence[Observation], candidates: Sequence[Candidate]) 
     return tuple(flags)
 
 
-def _next_findings(kg, index, obs, candidates) -> tuple[NextFinding, ...]:
-    pool = [c for c in candidates[:NEXT_FINDING_POOL]]
+def _next_findings(kg, index, obs, pool: Sequence[Candidate]) -> tuple[NextFinding, ...]:
     if len(pool) < 2:
         return ()
     seen = {o.node.id for o in obs}

@@ -56,6 +56,10 @@ EVIDENCE_KEYWORDS = ("seed", "anatomy")
 class _StrEnum(str, enum.Enum):
     """A string enum that prints as its value on every supported Python."""
 
+    # Equal to its value, so hashed like it: "refers-to" finds Relation.REFERS_TO
+    # in a dict or as a networkx edge key on every Python (3.10's Enum hashes the name).
+    __hash__ = str.__hash__
+
     def __str__(self) -> str:
         return self.value
 
