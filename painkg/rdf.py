@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -288,7 +289,9 @@ def parse(source: str | os.PathLike, *, format: str | None = None) -> Graph:
         raise RDFError(f"{path}: external XML entities or DTDs are not allowed (allowed: self-contained RDF/XML)")
     graph = new_graph()
     try:
-        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph
+            warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+            graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; every one means "bad input" here
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise RDFError(f"{path}: not valid {fmt} ({first})") from exc

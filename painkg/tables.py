@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from importlib import resources
 from pathlib import Path
 
@@ -21,10 +22,15 @@ __all__ = ["Row", "Table", "bundled_folder", "bundled_references", "read_folder"
 REFERENCE_COLUMNS = ("key", "citation", "pmid", "doi", "status")
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    where: str  # "kb/nodes-condition.tsv:14"
+class Row(NamedTuple):
+    name: str  # "kb/nodes-condition.tsv"
+    line: int
     cells: dict[str, str]
+
+    @property
+    def where(self) -> str:
+        """The row's place, as problems name it: ``kb/nodes-condition.tsv:14``."""
+        return f"{self.name}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +120,6 @@ def _parse(reader, name: str, columns: tuple[str, ...], problems: list[str]) -> 
         if len(cells) != width:
             problems.append(f"{name}:{line}: {len(cells)} cells, expected {width} ({', '.join(columns)})")
             continue
-        yield Row(f"{name}:{line}", dict(zip(columns, map(str.strip, cells))))
+        yield Row(name, line, dict(zip(columns, map(str.strip, cells))))
     if header is None:
         problems.append(f"{name}: empty table (expected the header {' | '.join(columns)})")

@@ -35,6 +35,9 @@ _AREAS = ", ".join(a.value for a in Area)
 _QUALIFIERS = ", ".join(q.value for q in Qualifier)
 _RED_FLAG_KINDS = frozenset({Kind.CONDITION, Kind.SYMPTOM, Kind.FINDING})
 _TREATMENT_RELATIONS = frozenset({Relation.TREATED_BY, Relation.PREVENTED_BY})
+_RELATION_BY_VALUE = {r.value: r for r in Relation}
+_GRADE_BY_VALUE = {g.value: g for g in Grade}
+_ENDS = {r: (r.domain, r.range) for r in Relation}
 
 
 @dataclass
@@ -155,62 +158,58 @@ def _parse_prior(where, cell, kind, node_refs, problems) -> float | Grade | None
 
 
 def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: list[str]) -> None:
-    c, where = row.cells, row.where
+    # The hot loop of a million-edge load: plain dict lookups, f-strings only on failure.
+    c = row.cells
     bad = len(problems)
-    relation = None
-    try:
-        relation = Relation(c["relation"])
-    except ValueError:
-        problems.append(f"{where}: unknown relation {c['relation']!r} (allowed: {_RELATIONS})")
-    ends = []
-    for end in ("source", "target"):
-        node_id = c[end]
-        if not node_id:
-            problems.append(f"{where}: empty {end}")
-        elif node_id not in out.nodes:
-            problems.append(f"{where}: unknown {end} {node_id!r} (no node has this id)")
-        else:
-            ends.append(out.nodes[node_id]["kind"])
-    if relation is not None and len(ends) == 2:
-        _check_domain_range(where, c, relation, ends[0], ends[1], problems)
-    attrs: dict = {}
-    if not c["strength"]:
-        problems.append(f"{where}: empty strength (allowed: {_GRADES})")
-    else:
-        try:
-            attrs["strength"] = Grade(c["strength"])
-        except ValueError:
-            problems.append(f"{where}: unknown strength {c['strength']!r} (allowed: {_GRADES})")
-    for column in NUMBER_COLUMNS:
-        if c[column]:
-            is_ratio = column.startswith("lr_")
-            value = _number(where, column, c[column], problems, upper=None if is_ratio else 1.0)
-            if value is not None:
-                attrs[column] = value
-    if c["qualifier"]:
-        try:
-            attrs["qualifier"] = Qualifier(c["qualifier"])
-        except ValueError:
-            problems.append(f"{where}: unknown qualifier {c['qualifier']!r} (allowed: {_QUALIFIERS})")
-        if relation is not None and relation not in _TREATMENT_RELATIONS:
-            problems.append(f"{where}: a qualifier applies only to treated-by and prevented-by")
+    relation = _RELATION_BY_VALUE.get(c["relation"])
+    if relation is None:
+        problems.append(f"{row.where}: unknown relation {c['relation']!r} (allowed: {_RELATIONS})")
+    source, target = c["source"], c["target"]
+    s_node, t_node = out.nodes.get(source), out.nodes.get(target)
+    for end, node_id, node in (("source", source, s_node), ("target", target, t_node)):
+        if node is None:
+            problems.append(f"{row.where}: empty {end}" if not node_id else
+                            f"{row.where}: unknown {end} {node_id!r} (no node has this id)")
+    if relation is not None and s_node is not None and t_node is not None:
+        domain, range_ = _ENDS[relation]
+        if s_node["kind"] not in domain or t_node["kind"] not in range_:
+            _check_domain_range(row.where, c, relation, s_node["kind"], t_node["kind"], problems)
+    strength = _GRADE_BY_VALUE.get(c["strength"])
+    if strength is None:
+        problems.append(f"{row.where}: empty strength (allowed: {_GRADES})" if not c["strength"] else
+                        f"{row.where}: unknown strength {c['strength']!r} (allowed: {_GRADES})")
     edge_refs = _shared_list(c["references"])
-    if not edge_refs:
-        problems.append(f"{where}: empty references (allowed: literature keys, seed, anatomy)")
-    _check_references(where, edge_refs, refs, problems)
+    attrs: dict = {"strength": strength, "references": edge_refs}
     numbers = [col for col in NUMBER_COLUMNS if c[col]]
+    for column in numbers:
+        value = _number(row.where, column, c[column], problems, upper=None if column.startswith("lr_") else 1.0)
+        if value is not None:
+            attrs[column] = value
+    if c["qualifier"]:
+        _check_qualifier(row.where, c["qualifier"], relation, attrs, problems)
+    if not edge_refs:
+        problems.append(f"{row.where}: empty references (allowed: literature keys, seed, anatomy)")
+    elif any(key not in refs and key not in EVIDENCE_KEYWORDS for key in edge_refs):
+        _check_references(row.where, edge_refs, refs, problems)
     if numbers and edge_refs and not _has_literature(edge_refs):
-        problems.append(f"{where}: {', '.join(numbers)} need a literature reference, not only seed/anatomy")
-    key = (c["source"], c["target"], relation)
+        problems.append(f"{row.where}: {', '.join(numbers)} need a literature reference, not only seed/anatomy")
+    key = (source, target, relation)
     if relation is not None and key in out.edges:
-        problems.append(f"{where}: duplicate edge {c['source']} {relation.value} {c['target']} "
-                        f"(first defined at {out.where[key]})")
+        problems.append(f"{row.where}: duplicate edge {source} {relation.value} {target} "
+                        "(an earlier row has the same source, relation and target)")
     if len(problems) == bad:
-        attrs["references"] = edge_refs
         if c["note"]:
             attrs["note"] = c["note"]
         out.edges[key] = attrs
-        out.where[key] = where
+
+
+def _check_qualifier(where, cell, relation, attrs, problems) -> None:
+    try:
+        attrs["qualifier"] = Qualifier(cell)
+    except ValueError:
+        problems.append(f"{where}: unknown qualifier {cell!r} (allowed: {_QUALIFIERS})")
+    if relation is not None and relation not in _TREATMENT_RELATIONS:
+        problems.append(f"{where}: a qualifier applies only to treated-by and prevented-by")
 
 
 def _check_domain_range(where, c, relation: Relation, source: Kind, target: Kind, problems) -> None:
