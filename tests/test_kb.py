@@ -22,7 +22,7 @@ def test_fast_build_equals_the_public_networkx_api(mini):
     fast = _build_graph(checked)
     assert nx.utils.graphs_equal(fast, reference)
     assert fast.in_degree("low-back-pain") == reference.in_degree("low-back-pain") == 4
-    assert fast.succ["hip-oa"]["hip-joint"] is fast.pred["hip-joint"]["hip-oa"]
+    assert fast._succ["hip-oa"]["hip-joint"] is fast._pred["hip-joint"]["hip-oa"]
 
 
 def test_edge_keys_are_relations_and_match_plain_strings(mini):
