@@ -238,8 +238,9 @@ def export(kg: KnowledgeGraph, path: str | os.PathLike, format: str | None = Non
             graph = to_rdf(kg)
             if fmt == "xml":
                 _check_xml_literals(graph)
-            options = {"context": dict(PREFIXES), "auto_compact": True} if fmt == "json-ld" else {}
-            partial.write_bytes(graph.serialize(format=fmt, encoding="utf-8", **options))
+            # JSON-LD stays expanded: rdflib 7.6's compaction drops an empty-string value
+            # that shares a property with another value, and nothing may be lost.
+            partial.write_bytes(graph.serialize(format=fmt, encoding="utf-8"))
             count = len(graph)
         partial.replace(path)
     finally:

@@ -4,7 +4,9 @@ Matching ignores case, accents, punctuation, word order, filler words, simple
 plurals and British/American spelling (``anaesthesia`` = ``anesthesia``), and
 corrects misspelt words against the KB's own vocabulary.  Each node is found
 under its id, label, synonyms and codes; a query is scored against those *keys*
-by exact match first, then by word overlap (F1 of shared words).
+by exact match first, then by word overlap: the F1 of shared words, each word
+weighted by its rarity among the keys (inverse document frequency), so "pain on
+FADIR" finds the FADIR test although "pain" is not in its name.
 
 Examples
 --------
@@ -17,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -30,7 +33,7 @@ __all__ = ["TermIndex", "Match", "normalize", "words"]
 # Words that carry no meaning for matching ("pain in the groin" = "groin pain").
 _FILLER = frozenset(
     "a an the of in on at to into and or my his her their with from for is are has have "
-    "i me it its this that left right side sided positive".split()
+    "i me it its this that left right positive when while very really".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")
@@ -101,6 +104,11 @@ class TermIndex:
                 for word in key.split():
                     self._by_word[word].add(key)
         self._vocabulary = sorted(self._by_word)
+        # Rare words say more than common ones: "FADIR" identifies a node, "pain" does not.
+        n = len(self._keys)
+        self._unseen = math.log(1 + n)
+        self._idf = {w: math.log(1 + n / len(keys)) for w, keys in self._by_word.items()}
+        self._mass = {k: sum(self._idf[w] for w in k.split()) for k in self._keys}
 
     def search(self, text: str, *, limit: int = 10) -> list[Match]:
         """Return the best matches for *text*, best first, one per node."""
@@ -108,12 +116,13 @@ class TermIndex:
         if not query:
             return []
         exact = " ".join(sorted(query))
+        idf = self._idf
+        query_mass = sum(idf.get(w, self._unseen) for w in query)
         scored: dict[str, Match] = {}
         candidates = {key for word in query for key in self._by_word.get(word, ())}
         for key in candidates:
-            kwords = key.split()
-            shared = sum(1 for w in kwords if w in query)
-            precision, recall = shared / len(kwords), shared / len(query)
+            shared = sum(idf[w] for w in key.split() if w in query)
+            precision, recall = shared / self._mass[key], shared / query_mass
             base = 1.0 if key == exact else 2 * precision * recall / (precision + recall) * 0.95
             for weight, node_id, matched in self._keys[key]:
                 score = base * weight

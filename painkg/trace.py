@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 from . import scoring
 from .errors import TraceError, UnknownTermError
 from .model import Node
+from .observe import Observation, observe
 from .search import best_paths, causal_index
 from .vocab import Area, Cause, Kind, Qualifier, Relation
 
@@ -40,42 +40,7 @@ RED_FLAG_SCORE = 0.01
 #: Candidates whose likely findings are weighed for "next best finding".
 NEXT_FINDING_POOL = 6
 
-_AGGRAVATED = re.compile(
-    r"^(?:pain |symptoms? |it |hurts? |that )*(?:is |are |gets? |got )?"
-    r"(?:worse|worsened|aggravated|provoked|increased|brought on|made worse|triggered|hurts?|painful)"
-    r"\s+(?:by|with|when|on|while|during|after|from)\s+(?P<what>.+)$")
-_AGGRAVATED_AFTER = re.compile(r"^(?P<what>.+?)\s+(?:makes? it worse|aggravates|hurts|is painful|worsens)(?: it)?$")
-_RELIEVED = re.compile(
-    r"^(?:pain |symptoms? |it )*(?:is |are |gets? |got )?"
-    r"(?:better|relieved|eased|eases|improves?|improved|settles|reduced|goes away|no pain|painless)"
-    r"\s+(?:by|with|when|on|while|during|after|from)\s+(?P<what>.+)$")
-_RELIEVED_AFTER = re.compile(r"^(?P<what>.+?)\s+(?:relieves|eases|helps|makes it better|improves)(?: it| the pain)?$")
-
-
 # ---------------------------------------------------------------- results
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """One input term and the node it resolved to.
-
-    ``relation`` is set when the term said how an activity acts ("worse with
-    sitting" → aggravated-by, "relieved by bending forward" → relieved-by).
-    """
-
-    term: str
-    node: Node
-    present: bool = True
-    relation: Relation | None = None
-    matched: str = ""
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.node.id, self.relation.value if self.relation else "")
-
-    def __str__(self) -> str:
-        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "")
-        return f"{'' if self.present else 'no '}{how}{self.node.label}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,11 +231,13 @@ def trace(
     if unknown not in ("raise", "skip"):
         raise TraceError(f"unknown={unknown!r} (allowed: 'raise', 'skip')")
     skipped: list[UnknownTermError] = []
-    present = _observations(kg, observations, True, skipped if unknown == "skip" else None)
+    present = observe(kg, observations, True, skipped if unknown == "skip" else None)
     if not present:
         raise TraceError("no observations: give at least one symptom or finding")
-    missing = [o for o in _observations(kg, absent, False, skipped if unknown == "skip" else None)
-               if o.key not in {p.key for p in present}]
+    negated = observe(kg, absent, False, skipped if unknown == "skip" else None)
+    # "no numbness" among the observations is an absent one.
+    present, negated = [o for o in present if o.present], [o for o in present if not o.present] + negated
+    missing = list({o.key: o for o in negated if o.key not in {p.key for p in present}}.values())
     obs = tuple(present + missing)
     index = causal_index(kg.graph)
     overrides = _check_priors(kg, priors)
@@ -370,50 +337,6 @@ def _path(kg, probability, links) -> Path:
         for l in links
     )
     return Path(steps, probability)
-
-
-def _observations(kg: KnowledgeGraph, terms: Iterable[str], present: bool,
-                  skipped: list[UnknownTermError] | None) -> list[Observation]:
-    out: dict[tuple, Observation] = {}
-    for term in terms:
-        if not isinstance(term, str) or not term.strip():
-            raise TraceError(f"observation {term!r} is not a non-empty string")
-        try:
-            o = _observation(kg, term.strip(), present)
-        except UnknownTermError as exc:
-            if skipped is None:
-                raise
-            skipped.append(exc)
-            continue
-        out.setdefault(o.key, o)
-    return list(out.values())
-
-
-def _observation(kg: KnowledgeGraph, term: str, present: bool) -> Observation:
-    """Resolve one term; "worse with X" / "relieved by X" qualify an activity."""
-    try:
-        whole = kg.match(term)
-    except UnknownTermError:
-        whole = None
-    if whole is None or whole.score < 1.0:
-        lowered = term.lower()
-        for patterns, relation in (((_RELIEVED, _RELIEVED_AFTER), Relation.RELIEVED_BY),
-                                   ((_AGGRAVATED, _AGGRAVATED_AFTER), Relation.AGGRAVATED_BY)):
-            for pattern in patterns:
-                m = pattern.match(lowered)
-                if m:
-                    try:
-                        part = kg.match(m["what"])
-                    except UnknownTermError:
-                        continue
-                    node = kg.node(part.node_id)
-                    if node.kind is Kind.ACTIVITY and (whole is None or part.score >= whole.score):
-                        return Observation(term, node, present, relation, part.matched)
-    if whole is None:
-        kg.resolve(term)  # raises UnknownTermError with suggestions
-    node = kg.node(whole.node_id)
-    relation = Relation.AGGRAVATED_BY if node.kind is Kind.ACTIVITY else None
-    return Observation(term, node, present, relation, whole.matched)
 
 
 def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:

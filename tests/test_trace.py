@@ -145,3 +145,36 @@ def test_json_has_the_contract_keys(mini):
     assert {"candidates", "red_flags", "next_findings", "observations"} <= set(data)
     assert data["observations"][1] == {"term": "SLR", "id": "slr", "label": "straight leg raise test",
                                        "kind": "finding", "present": False, "relation": None, "matched": "slr"}
+
+
+@pytest.mark.parametrize(("term", "expected"), [
+    ("no saddle anaesthesia", [("saddle-anaesthesia", False, None)]),
+    ("negative SLR", [("slr", False, None)]),
+    ("SLR negative", [("slr", False, None)]),
+    ("denies low back pain", [("low-back-pain", False, None)]),
+    ("walking makes it worse, relieved by sitting", None),  # "walking" is not in the mini KB
+    ("sitting makes it worse", [("sitting", True, Relation.AGGRAVATED_BY)]),
+    ("no pain when sitting", [("sitting", True, Relation.RELIEVED_BY)]),
+    ("groin pain and limited hip internal rotation", [("groin-pain", True, None), ("limited-ir", True, None)]),
+    ("low back pain, numb when wiping", [("low-back-pain", True, None), ("saddle-anaesthesia", True, None)]),
+])
+def test_everyday_phrasings(mini, term, expected):
+    from painkg.observe import observe
+
+    if expected is None:
+        with pytest.raises(painkg.UnknownTermError):
+            observe(mini, [term])
+        return
+    assert [(o.node.id, o.present, o.relation) for o in observe(mini, [term])] == expected
+
+
+def test_negated_observation_counts_as_absent(mini):
+    a = mini.trace(["low back pain"], absent=["SLR"])
+    b = mini.trace(["low back pain", "negative SLR"])
+    assert [(c.node.id, c.score) for c in a.candidates] == [(c.node.id, c.score) for c in b.candidates]
+
+
+def test_unknown_terms_can_be_skipped(mini):
+    result = mini.trace(["groin pain", "zzzz qqqq"], unknown="skip")
+    assert result.skipped[0][0] == "zzzz qqqq"
+    assert "not recognised, left out: 'zzzz qqqq'" in str(result)

@@ -1,0 +1,150 @@
+"""Read what a clinician or patient writes into observations for the trace.
+
+Beyond a plain term (label, synonym, code, id, close spelling), three everyday
+forms are understood:
+
+* how an activity acts — "pain worse with sitting", "walking makes it worse"
+  (``aggravated-by``), "relieved by bending forward", "no pain when seated"
+  (``relieved-by``); a bare activity ("prolonged sitting") means it aggravates;
+* negation — "no numbness", "denies fever", "negative SLR", "SLR negative" is an
+  absent observation;
+* lists — "stiffness and clicking", "groin pain, limp" are several observations.
+
+Examples
+--------
+>>> [str(o) for o in observe(kg, ["no fever", "pain worse with sitting"])]
+['no fever', 'worse with prolonged sitting']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import TraceError, UnknownTermError
+from .model import Node
+from .resolve import Match
+from .vocab import Kind, Relation
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeGraph
+
+__all__ = ["Observation", "observe"]
+
+_WHEN = r"\s+(?:by|with|when|on|while|during|after|from|in|if)\s+(?P<what>.+)$"
+_PATTERNS = (
+    (Relation.RELIEVED_BY, re.compile(
+        r"^(?:the |my )?(?:pain |symptoms? |it |leg pain |back pain )?(?:is |are |gets? |got )?"
+        r"(?:better|relieved|eased|eases|improves?|improved|settles|reduced|goes away|disappears|no pain|"
+        r"painless|pain[- ]free|comfortable)" + _WHEN)),
+    (Relation.RELIEVED_BY, re.compile(
+        r"^(?P<what>.+?)\s+(?:relieves|eases|helps|makes (?:it|the pain) better|improves)(?: it| the pain)?$")),
+    (Relation.AGGRAVATED_BY, re.compile(
+        r"^(?:the |my )?(?:pain |symptoms? |it |leg pain |back pain )?(?:is |are |gets? |got )?"
+        r"(?:worse|worsened|aggravated|provoked|increased|brought on|made worse|triggered|hurts?|painful|"
+        r"pain)" + _WHEN)),
+    (Relation.AGGRAVATED_BY, re.compile(
+        r"^(?P<what>.+?)\s+(?:makes (?:it|the pain) worse|aggravates|hurts|is painful|worsens|provokes)"
+        r"(?: it| the pain)?$")),
+)
+_NEGATED = (
+    re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not)\s+(?:for\s+|any\s+)?(?P<what>.+)$"),
+    re.compile(r"^(?P<what>.+?)\s+(?:absent|negative|not present|ruled out|denied)$"),
+)
+_SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bplus\b|\balso\b)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One input term and the node it resolved to.
+
+    ``relation`` is set when the term said how an activity acts ("worse with
+    sitting" → aggravated-by, "relieved by bending forward" → relieved-by).
+    """
+
+    term: str
+    node: Node
+    present: bool = True
+    relation: Relation | None = None
+    matched: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.node.id, self.relation.value if self.relation else "")
+
+    def __str__(self) -> str:
+        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "")
+        return f"{'' if self.present else 'no '}{how}{self.node.label}"
+
+
+def observe(kg: KnowledgeGraph, terms: Iterable[str], present: bool = True,
+            skipped: list[UnknownTermError] | None = None) -> list[Observation]:
+    """Resolve *terms* into observations, one per distinct (node, relation), in order.
+
+    An unknown term raises :class:`UnknownTermError`, unless *skipped* is a list:
+    then the error is appended to it and the term left out.
+    """
+    out: dict[tuple, Observation] = {}
+    for term in terms:
+        if not isinstance(term, str) or not term.strip():
+            raise TraceError(f"observation {term!r} is not a non-empty string")
+        try:
+            found = _parse(kg, " ".join(term.split()), present, split=True)
+        except UnknownTermError as exc:
+            if skipped is None:
+                raise
+            skipped.append(exc)
+            continue
+        for o in found:
+            out.setdefault(o.key, o)
+    return list(out.values())
+
+
+def _parse(kg: KnowledgeGraph, term: str, present: bool, *, split: bool) -> list[Observation]:
+    return _parse_scored(kg, term, present, split)[0]
+
+
+def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> tuple[list[Observation], float]:
+    """Return the observations *term* names and how well the weakest part matched."""
+    whole = _best(kg, term)
+    if whole is not None and whole.score >= 1.0:
+        return [_make(kg, term, whole, present)], 1.0
+    lowered = term.lower()
+    for relation, pattern in _PATTERNS:
+        m = pattern.match(lowered)
+        part = _best(kg, m["what"]) if m else None
+        if part is not None and kg.graph.nodes[part.node_id]["kind"] == Kind.ACTIVITY \
+                and (whole is None or part.score >= whole.score):
+            return [Observation(term, kg.node(part.node_id), present, relation, part.matched)], part.score
+    for pattern in _NEGATED:
+        m = pattern.match(lowered)
+        if m:
+            try:
+                inner, score = _parse_scored(kg, m["what"], not present, split)
+            except UnknownTermError:
+                continue
+            if whole is None or score >= whole.score:
+                return [Observation(term, o.node, o.present, o.relation, o.matched) for o in inner], score
+    if whole is not None:
+        return [_make(kg, term, whole, present)], whole.score
+    parts = [p for p in _SEPARATORS.split(term) if p.strip()] if split else []
+    if len(parts) > 1:
+        scored = [_parse_scored(kg, p, present, False) for p in parts]
+        return [o for found, _ in scored for o in found], min(score for _, score in scored)
+    kg.resolve(term)  # raises UnknownTermError with the closest known terms
+    raise AssertionError("unreachable: resolve() accepted what _best() rejected")
+
+
+def _best(kg: KnowledgeGraph, text: str) -> Match | None:
+    try:
+        return kg.match(text)
+    except UnknownTermError:
+        return None
+
+
+def _make(kg: KnowledgeGraph, term: str, match: Match, present: bool) -> Observation:
+    node = kg.node(match.node_id)
+    relation = Relation.AGGRAVATED_BY if node.kind is Kind.ACTIVITY else None
+    return Observation(term, node, present, relation, match.matched)
