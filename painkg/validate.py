@@ -83,11 +83,41 @@ def check(
                 continue
             for row in table.rows(problems):
                 _check_node(row, kind, references, out, problems)
-    for table in tables:
-        if table.role == "edges":
-            for row in table.rows(problems):
-                _check_edge(row, references, out, problems)
+    edge_tables = [t for t in tables if t.role == "edges"]
+    first = len(problems)
+    for table in edge_tables:
+        for row in table.rows(problems):
+            _check_edge(row, references, out, problems)
+    if any(isinstance(p, _Duplicate) for p in problems[first:]):
+        _locate_duplicates(edge_tables, problems)
     return out
+
+
+class _Duplicate(str):
+    """A duplicate-edge problem waiting for the place of the row it repeats."""
+
+    def __new__(cls, where: str, key: tuple) -> _Duplicate:
+        self = super().__new__(cls, where)
+        self.key = key
+        return self
+
+
+def _locate_duplicates(tables: list[Table], problems: list[str]) -> None:
+    # Edge locations are not kept for every edge (a million of them would cost
+    # ~100 MB); a second read finds the first row of each repeated edge instead.
+    wanted = {p.key for p in problems if isinstance(p, _Duplicate)}
+    first: dict[tuple, str] = {}
+    for table in tables:
+        for row in table.rows([]):
+            c = row.cells
+            key = (c["source"], c["target"], _RELATION_BY_VALUE.get(c["relation"]))
+            if key in wanted:
+                first.setdefault(key, row.where)
+    for i, p in enumerate(problems):
+        if isinstance(p, _Duplicate):
+            source, target, relation = p.key
+            problems[i] = (f"{p}: duplicate edge {source} {relation.value} {target} "
+                           f"(first defined at {first.get(p.key, 'an earlier row')})")
 
 
 def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, problems: list[str]) -> None:
@@ -195,8 +225,8 @@ def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: li
         problems.append(f"{row.where}: {', '.join(numbers)} need a literature reference, not only seed/anatomy")
     key = (source, target, relation)
     if relation is not None and key in out.edges:
-        problems.append(f"{row.where}: duplicate edge {source} {relation.value} {target} "
-                        "(an earlier row has the same source, relation and target)")
+        # Placeholder: the first row's place is found by _locate_duplicates, only if needed.
+        problems.append(_Duplicate(row.where, key))
     if len(problems) == bad:
         if c["note"]:
             attrs["note"] = c["note"]
