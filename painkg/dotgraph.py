@@ -79,7 +79,7 @@ def new_dot(title: str = "", *, rankdir: str = "LR") -> pydot.Dot:
     """
     import pydot
 
-    dot = pydot.Dot("painkg", graph_type="digraph", rankdir=rankdir, newrank="true", fontname=FONT,
+    dot = pydot.Dot("painkg", graph_type="digraph", rankdir=rankdir, fontname=FONT,
                     fontsize="14", nodesep="0.22", ranksep="0.45", pad="0.3", bgcolor="white")
     if title:
         dot.set("label", title)
@@ -118,8 +118,10 @@ def edge_attrs(relation: Relation, data: dict, *, label: bool = True, evidence: 
     style = RELATION_STYLES[relation]
     attrs = {"color": style.color, "style": style.line, "arrowhead": style.arrowhead,
              "penwidth": str(GRADE_WIDTH[Grade(data.get("strength", Grade.COMMON))])}
-    if not style.constraint:
-        attrs.update(constraint="false", dir="none")
+    if style.arrowhead == "none":
+        # Only dir=none, not constraint=false: with region clusters the latter
+        # crashes Graphviz 2.43's ranking ("trouble in init_rank").
+        attrs["dir"] = "none"
     text = [f"{style.label}{extra}"] if label else []
     if evidence and evidence_text(data):
         text.append(evidence_text(data))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .errors import TraceError, UnknownTermError
 from .model import Node
-from .resolve import Match
+from .resolve import Match, words
 from .vocab import Kind, Relation
 
 if TYPE_CHECKING:
@@ -33,26 +33,33 @@ if TYPE_CHECKING:
 
 __all__ = ["Observation", "observe"]
 
-_WHEN = r"\s+(?:by|with|when|on|while|during|after|from|in|if)\s+(?P<what>.+)$"
-_PATTERNS = (
+_LINK = re.compile(r"^\s*(?:(?:by|with|when|on|while|during|after|from|in|if|at|for)\s+)?")
+#: Words that say how an activity acts, in "<lead> <word> <activity>" phrases
+#: ("low back pain worse on extension", "relief with sitting").
+_ACTS = (
     (Relation.RELIEVED_BY, re.compile(
-        r"^(?:the |my )?(?:pain |symptoms? |it |leg pain |back pain )?(?:is |are |gets? |got )?"
-        r"(?:better|relieved|eased|eases|improves?|improved|settles|reduced|goes away|disappears|no pain|"
-        r"painless|pain[- ]free|comfortable)" + _WHEN)),
-    (Relation.RELIEVED_BY, re.compile(
-        r"^(?P<what>.+?)\s+(?:relieves|eases|helps|makes (?:it|the pain) better|improves)(?: it| the pain)?$")),
+        r"\b(?:better|relieved|relief|eased|eases|easing|improves?|improved|settles|reduced|goes away|"
+        r"disappears|no pain|painless|pain[- ]free|comfortable)\b")),
     (Relation.AGGRAVATED_BY, re.compile(
-        r"^(?:the |my )?(?:pain |symptoms? |it |leg pain |back pain )?(?:is |are |gets? |got )?"
-        r"(?:worse|worsened|aggravated|provoked|increased|brought on|made worse|triggered|hurts?|painful|"
-        r"pain)" + _WHEN)),
+        r"\b(?:worse|worsened|worsens|aggravated|provoked|increased|brought on|made worse|triggered|"
+        r"pain|painful|hurts?|aches?|aching)\b")),
+)
+#: "<activity> <words>": "walking makes it worse", "sitting eases it".
+_ACTS_AFTER = (
+    (Relation.RELIEVED_BY, re.compile(
+        r"^(?P<what>.+?)\s+(?:relieves|eases|helps|makes (?:it|the pain) better|improves)"
+        r"(?: it| the pain| symptoms)?$")),
     (Relation.AGGRAVATED_BY, re.compile(
         r"^(?P<what>.+?)\s+(?:makes (?:it|the pain) worse|aggravates|hurts|is painful|worsens|provokes)"
-        r"(?: it| the pain)?$")),
+        r"(?: it| the pain| symptoms)?$")),
 )
 _NEGATED = (
     re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not)\s+(?:for\s+|any\s+)?(?P<what>.+)$"),
     re.compile(r"^(?P<what>.+?)\s+(?:absent|negative|not present|ruled out|denied)$"),
 )
+#: Words a lead may hold without naming anything ("the pain is worse with ...").
+_GENERIC = frozenset(words("pain painful hurt hurts ache aches aching symptoms symptom it gets got much lot bit "
+                           "slightly usually always often sometimes also generally"))
 _SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bplus\b|\balso\b)\s*")
 
 
@@ -112,12 +119,9 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     if whole is not None and whole.score >= 1.0:
         return [_make(kg, term, whole, present)], 1.0
     lowered = term.lower()
-    for relation, pattern in _PATTERNS:
-        m = pattern.match(lowered)
-        part = _best(kg, m["what"]) if m else None
-        if part is not None and kg.graph.nodes[part.node_id]["kind"] == Kind.ACTIVITY \
-                and (whole is None or part.score >= whole.score):
-            return [Observation(term, kg.node(part.node_id), present, relation, part.matched)], part.score
+    acted = _activity(kg, term, lowered, present, whole)
+    if acted is not None:
+        return acted
     for pattern in _NEGATED:
         m = pattern.match(lowered)
         if m:
@@ -127,14 +131,41 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
                 continue
             if whole is None or score >= whole.score:
                 return [Observation(term, o.node, o.present, o.relation, o.matched) for o in inner], score
-    if whole is not None:
-        return [_make(kg, term, whole, present)], whole.score
     parts = [p for p in _SEPARATORS.split(term) if p.strip()] if split else []
     if len(parts) > 1:
-        scored = [_parse_scored(kg, p, present, False) for p in parts]
-        return [o for found, _ in scored for o in found], min(score for _, score in scored)
+        try:
+            scored = [_parse_scored(kg, p, present, False) for p in parts]
+        except UnknownTermError:
+            scored = None  # report the whole term, not one of its pieces
+        if scored and (whole is None or min(score for _, score in scored) >= whole.score):
+            return [o for found, _ in scored for o in found], min(score for _, score in scored)
+    if whole is not None:
+        return [_make(kg, term, whole, present)], whole.score
     kg.resolve(term)  # raises UnknownTermError with the closest known terms
     raise AssertionError("unreachable: resolve() accepted what _best() rejected")
+
+
+def _activity(kg, term, lowered, present, whole) -> tuple[list[Observation], float] | None:
+    """Read "<lead> worse with <activity>" and "<activity> makes it worse" phrasings."""
+    splits = [(relation, m.group("what"), "") for relation, p in _ACTS_AFTER if (m := p.match(lowered))]
+    for relation, pattern in _ACTS:
+        for m in pattern.finditer(lowered):
+            rest = _LINK.sub("", lowered[m.end():], count=1).strip()
+            splits.append((relation, rest, lowered[:m.start()].strip()))
+    for relation, what, lead in splits:
+        part = _best(kg, what) if what else None
+        if part is None or kg.graph.nodes[part.node_id]["kind"] != Kind.ACTIVITY:
+            continue
+        if whole is not None and part.score < whole.score:
+            continue
+        found = [Observation(term, kg.node(part.node_id), present, relation, part.matched)]
+        if set(words(lead)) <= _GENERIC:
+            return found, part.score
+        lead_match = _best(kg, lead)
+        if lead_match is not None and kg.graph.nodes[lead_match.node_id]["kind"] != Kind.ACTIVITY:
+            # "low back pain worse on extension": the symptom is an observation too
+            return ([_make(kg, lead, lead_match, present)] if present else []) + found, part.score
+    return None
 
 
 def _best(kg: KnowledgeGraph, text: str) -> Match | None:

@@ -32,7 +32,7 @@ __all__ = ["TermIndex", "Match", "normalize", "words"]
 
 # Words that carry no meaning for matching ("pain in the groin" = "groin pain").
 _FILLER = frozenset(
-    "a an the of in on at to into and or my his her their with from for is are has have "
+    "a an the of in on at to into and or my his her their with from for by is are has have "
     "i me it its this that left right positive when while very really".split()
 )
 _WORD = re.compile(r"[a-z0-9]+")

@@ -71,8 +71,8 @@ class RelationStyle:
 
     ``reverse`` draws the edge from the written object to the written subject
     (the object is the cause) with ``label`` reading in that direction; otherwise
-    ``label`` is the relation's own phrase.  ``constraint=False`` keeps a
-    non-directional edge (``mimics``) from pushing nodes into new ranks.
+    ``label`` is the relation's own phrase.  ``arrowhead="none"`` marks a
+    symmetric relation (``mimics``), drawn without a direction.
     """
 
     color: str
@@ -80,7 +80,6 @@ class RelationStyle:
     label: str
     reverse: bool = False
     arrowhead: str = "normal"
-    constraint: bool = True
 
 
 K = Kind
@@ -112,7 +111,7 @@ RELATION_STYLES: dict[Relation, RelationStyle] = {
     R.DIAGNOSED_BY: RelationStyle("#006d2c", "dashed", R.DIAGNOSED_BY.phrase),
     R.AGGRAVATED_BY: RelationStyle("#b35806", "dashed", R.AGGRAVATED_BY.phrase),
     R.RELIEVED_BY: RelationStyle("#2166ac", "dashed", R.RELIEVED_BY.phrase),
-    R.MIMICS: RelationStyle("#737373", "dashed", R.MIMICS.phrase, arrowhead="none", constraint=False),
+    R.MIMICS: RelationStyle("#737373", "dashed", R.MIMICS.phrase, arrowhead="none"),
     # anatomy and management: dotted, no causation
     R.TREATED_BY: RelationStyle("#4d4d4d", "dotted", R.TREATED_BY.phrase),
     R.PREVENTED_BY: RelationStyle("#4d4d4d", "dotted", R.PREVENTED_BY.phrase, arrowhead="odiamond"),
