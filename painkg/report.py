@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .vocab import Qualifier
+from .vocab import Qualifier, Relation
 
 if TYPE_CHECKING:
     from .trace import Candidate, Observation, Path, TraceResult
@@ -62,12 +62,14 @@ def _candidate(rank: int, c: Candidate) -> list[str]:
             f"{x.observation} (×{x.likelihood_ratio:.2f})" for x in against))
     if c.unexplained:
         lines.append("   does not explain: " + ", ".join(str(o) for o in c.unexplained))
-    offered = [t for t in c.treatments if t.qualifier is not Qualifier.NOT_RECOMMENDED]
-    avoid = [t for t in c.treatments if t.qualifier is Qualifier.NOT_RECOMMENDED]
-    if offered:
-        lines.append("   treatments: " + ", ".join(str(t) for t in offered))
-    if avoid:
-        lines.append("   advised against: " + ", ".join(t.node.label for t in avoid))
+    treated = [t for t in c.treatments if t.relation is Relation.TREATED_BY]
+    offered = [t for t in treated if t.qualifier is not Qualifier.NOT_RECOMMENDED]
+    avoid = [t for t in treated if t.qualifier is Qualifier.NOT_RECOMMENDED]
+    prevention = [t for t in c.treatments if t.relation is Relation.PREVENTED_BY]
+    for label, items in (("treatments", offered), ("advised against", avoid), ("prevention", prevention)):
+        if items:
+            lines.append(f"   {label}: " + ", ".join(str(t) if label == "treatments" else t.node.label
+                                                    for t in items))
     return lines
 
 

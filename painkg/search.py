@@ -92,6 +92,11 @@ def _build(graph: nx.MultiDiGraph) -> CausalIndex:
             leaks.setdefault(effect, []).append(scoring.edge_leak(data))
     for links in causes.values():
         links.sort(key=lambda link: (-link.probability, link.cause, link.relation.value))
+        # Parallel edges ("presents-with" and "diagnosed-by" between the same pair) state
+        # one mechanism twice; counting both in the noisy-OR would double its weight.
+        # Keep the strongest link per cause.
+        seen: set[str] = set()
+        links[:] = [link for link in links if not (link.cause in seen or seen.add(link.cause))]
     priors = {n: prior_of(d) for n, d in graph.nodes(data=True) if d["kind"] == Kind.CONDITION}
     leak = {e: scoring.observation_leak(v) for e, v in leaks.items()}
     return CausalIndex(causes, leak, priors, math.fsum(priors.values()))

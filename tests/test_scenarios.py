@@ -1,0 +1,140 @@
+"""Clinical validation: vignettes, the seed article's thesis, and invariants over the bundled KB."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from painkg.vocab import Cause, Kind, Relation
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("evaluate", ROOT / "scripts" / "evaluate.py")
+evaluate = importlib.util.module_from_spec(_spec)
+sys.modules["evaluate"] = evaluate  # dataclasses look their module up while the script runs
+_spec.loader.exec_module(evaluate)
+
+VIGNETTES = evaluate.read_vignettes()
+#: Vignettes the bundled KB does not yet rank in the top 3, and why.  strict=True:
+#: a vignette that starts passing must be taken off this list.
+KNOWN_MISSES: dict[str, str] = {}
+
+
+def _param(v):
+    marks = [pytest.mark.xfail(reason=KNOWN_MISSES[v.id], strict=True)] if v.id in KNOWN_MISSES else []
+    return pytest.param(v, id=v.id, marks=marks)
+
+
+@pytest.mark.parametrize("vignette", [_param(v) for v in VIGNETTES])
+def test_vignette_ranks_its_source_in_the_top_3(kg, vignette):
+    outcome = evaluate.evaluate(kg, vignette)
+    assert not outcome.missing, f"none of {vignette.expected} is a node of the KB"
+    assert outcome.rank is not None and outcome.rank <= 3, (
+        f"{vignette.expected[0]} ranked {outcome.rank}; top: {outcome.top}; unrecognised: {outcome.skipped}")
+
+
+def test_there_are_enough_vignettes():
+    assert len(VIGNETTES) >= 30
+    assert len({v.id for v in VIGNETTES}) == len(VIGNETTES)
+
+
+# ---- the seed article's thesis
+
+
+def _areas(result, n):
+    return {c.region.value for c in result.candidates[:n]}
+
+
+def test_buttock_pain_alone_lists_hip_sacroiliac_and_lumbar_sources(kg):
+    result = kg.trace(["buttock pain"], limit=10)
+    assert {"hip", "sacroiliac-pelvis", "lumbar-spine"} <= _areas(result, 10)
+
+
+def test_back_pain_with_limited_hip_rotation_lists_a_hip_source(kg):
+    result = kg.trace(["low back pain", "limited hip internal rotation"], limit=5)
+    assert "hip" in _areas(result, 5)
+
+
+def test_hip_osteoarthritis_explains_back_pain_by_compensation(kg):
+    hip_oa = kg.resolve("hip osteoarthritis").id
+    result = kg.trace(["low back pain"], limit=50)
+    candidate = next(c for c in result.candidates if c.node.id == hip_oa)
+    paths = [p for e in candidate.explanations for p in e.paths]
+    assert any(s.relation is Relation.COMPENSATES_FOR for p in paths for s in p.steps)
+
+
+# ---- invariants over the whole bundled KB
+
+TERMS = st.sampled_from(["low back pain", "groin pain", "buttock pain", "limited hip internal rotation",
+                         "numbness", "FADIR", "straight leg raise", "lateral hip pain", "knee pain",
+                         "pain worse with sitting", "relieved by bending forward", "saddle anaesthesia",
+                         "fever", "clicking", "morning stiffness", "Trendelenburg sign", "thigh pain",
+                         "pain radiating down the leg", "weakness", "FABER"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(present=st.lists(TERMS, min_size=1, max_size=5, unique=True), absent=st.lists(TERMS, max_size=2))
+def test_every_result_is_consistent(kg, present, absent):
+    absent = [a for a in absent if a not in present]
+    result = kg.trace(present, absent=absent, limit=1000)
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert math.fsum(scores) + result.other_score == pytest.approx(1.0)
+    for c in result.candidates:
+        for e in c.explanations:
+            for path in e.paths:
+                assert path.probability == pytest.approx(math.prod(s.probability for s in path.steps))
+                chain = [c.node.id]  # each step's cause is the previous step's effect
+                for step in path.steps:
+                    assert kg.graph.has_edge(step.source, step.target, step.relation)
+                    assert step.relation.cause is not Cause.NONE
+                    assert step.cause == chain[-1]
+                    chain.append(step.effect)
+                assert chain[-1] == e.observation.node.id
+    red = {f.node.id for f in result.red_flags}
+    assert all(c.node.id in red for c in result.candidates if c.node.red_flag and c.score >= 0.01)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(present=st.lists(TERMS, min_size=1, max_size=4, unique=True), pick=st.integers(0, 10**6))
+def test_an_absent_predicted_finding_never_raises_its_candidate(kg, present, pick):
+    before = kg.trace(present, limit=1000)
+    candidate = before.candidates[pick % len(before.candidates)]
+    predicted = [t for _, t, r, _ in kg.graph.out_edges(candidate.node.id, keys=True, data=True)
+                 if Relation(r) in (Relation.PRESENTS_WITH, Relation.DIAGNOSED_BY)
+                 and kg.graph.nodes[t]["kind"] in (Kind.FINDING, Kind.SYMPTOM)
+                 and t not in {o.node.id for o in before.observations}]
+    if not predicted:
+        return
+    missing = predicted[pick % len(predicted)]
+    after = kg.trace(present, absent=[missing], limit=1000)
+    moved = next((c for c in after.candidates if c.node.id == candidate.node.id), None)
+    if moved is None:
+        return  # ranked out entirely: certainly not raised
+    # The absent finding argues against the candidate that predicts it ...
+    against = next(x for x in moved.contributions if x.observation.node.id == missing and not x.observation.present)
+    assert against.likelihood_ratio <= 1.0
+    # ... and never raises its odds against "something else" or against candidates that do not predict it.
+    # (Its normalized share may still rise when a *stronger* predictor of the same finding loses more:
+    # that is Bayes' rule, not a defect.)
+    assert moved.score / after.other_score <= candidate.score / before.other_score * (1 + 1e-9)
+
+
+def test_results_do_not_depend_on_hash_seed():
+    code = ("import painkg; r = painkg.load().trace(['buttock pain', 'numbness', 'low back pain'], "
+            "absent=['fever']); print([(c.node.id, round(c.score, 12)) for c in r.candidates], "
+            "[f.node.id for f in r.next_findings], [str(p) for c in r.candidates for e in c.explanations "
+            "for p in e.paths])")
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                                   check=True).stdout)
+    assert len(outputs) == 1
