@@ -113,7 +113,7 @@ def kind_attrs(style: KindStyle) -> dict[str, str]:
 
 
 def edge_attrs(relation: Relation, data: dict, *, label: bool = True, evidence: bool = False,
-               extra: str = "") -> dict[str, str]:
+               extra: str = "", xlabel: bool = False) -> dict[str, str]:
     """Return the Graphviz attributes of one edge (to be drawn cause → effect)."""
     style = RELATION_STYLES[relation]
     attrs = {"color": style.color, "style": style.line, "arrowhead": style.arrowhead,
@@ -126,7 +126,7 @@ def edge_attrs(relation: Relation, data: dict, *, label: bool = True, evidence: 
     if evidence and evidence_text(data):
         text.append(evidence_text(data))
     if text:
-        attrs.update(label=quote(*text, width=30), fontcolor=style.color)
+        attrs.update({"xlabel" if xlabel else "label": quote(*text, width=30), "fontcolor": style.color})
     return attrs
 
 
@@ -148,33 +148,46 @@ def evidence_text(data: dict) -> str:
     return "; ".join(parts)
 
 
+#: Ever safer ways to lay a diagram out, tried in turn when Graphviz fails.
+#: Edge labels are virtual nodes in dot's ranking, and with clusters they trip
+#: known bugs of Graphviz 2.4x ("lost edge", "trouble in init_rank"); external
+#: labels (``xlabel``) are placed after layout, and without the region boxes
+#: every layout succeeds.
+LAYOUTS = ({"xlabels": False, "clusters": True}, {"xlabels": True, "clusters": True},
+           {"xlabels": True, "clusters": False})
+
+
 def kg_dot(graph: nx.MultiDiGraph, centers: Iterable[str] = (), *, evidence: bool = False,
-           edge_labels: bool | None = None) -> pydot.Dot:
-    """Return the pydot graph of *graph*: region clusters, styled nodes and edges, legend."""
+           edge_labels: bool | None = None, xlabels: bool = False, clusters: bool = True) -> pydot.Dot:
+    """Return the pydot graph of *graph*: region clusters, styled nodes and edges, legend.
+
+    *xlabels* and *clusters* pick a layout from :data:`LAYOUTS`.
+    """
     import pydot
 
     centers = set(centers)
     ids = {n: f"n{i}" for i, n in enumerate(sorted(graph))}
     dot = new_dot()
-    clusters: dict[Area, pydot.Cluster] = {}
+    boxes: dict[Area, pydot.Cluster] = {}
     for n in sorted(graph):
         data = graph.nodes[n]
         area = Area(data.get("region", Area.OTHER))
-        parent = dot if AREA_STYLES[area] is None else clusters.setdefault(area, region_cluster(area))
+        boxed = clusters and AREA_STYLES[area] is not None
+        parent = boxes.setdefault(area, region_cluster(area)) if boxed else dot
         parent.add_node(pydot.Node(ids[n], **node_attrs(data, focus=n in centers)))
     for area in Area:  # a fixed order keeps the layout stable between runs
-        if area in clusters:
-            dot.add_subgraph(clusters[area])
+        if area in boxes:
+            dot.add_subgraph(boxes[area])
     if edge_labels is None:
         edge_labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
     for s, t, r, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
         relation = Relation(r)
         tail, head, _ = layout(relation, s, t)
-        attrs = edge_attrs(relation, data, label=edge_labels, evidence=evidence)
+        attrs = edge_attrs(relation, data, label=edge_labels, evidence=evidence, xlabel=xlabels)
         dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))
     kinds = {Kind(d["kind"]) for _, d in graph.nodes(data=True)}
     relations = {Relation(r) for _, _, r in graph.edges(keys=True)}
-    dot.add_subgraph(legend(kinds, relations, focus=bool(centers)))
+    dot.add_subgraph(legend(kinds, relations, focus=bool(centers), framed=clusters))
     return dot
 
 
@@ -188,16 +201,20 @@ def region_cluster(area: Area) -> pydot.Cluster:
 
 
 def legend(kinds: Iterable[Kind], relations: Iterable[Relation], *, focus: bool = False,
-           samples: Iterable[tuple[str, dict[str, str]]] = (), notes: Iterable[str] = ()) -> pydot.Cluster:
+           samples: Iterable[tuple[str, dict[str, str]]] = (), notes: Iterable[str] = (),
+           framed: bool = True) -> pydot.Subgraph:
     """Return a legend box: a sample node per kind shown, and a table of the lines.
 
     *samples* adds ``(text, attributes)`` nodes, e.g. how an observation looks;
-    *notes* adds lines under the table.
+    *notes* adds lines under the table; ``framed=False`` leaves out the box.
     """
     import pydot
 
-    box = pydot.Cluster("legend", label=quote("Legend"), style="rounded", color="#969696", fontsize="13",
-                        labeljust="l")
+    if framed:
+        box = pydot.Cluster("legend", label=quote("Legend"), style="rounded", color="#969696", fontsize="13",
+                            labeljust="l")
+    else:
+        box = pydot.Subgraph("legend")
     extra = [(KIND_STYLES[k].legend, kind_attrs(KIND_STYLES[k])) for k in sorted(set(kinds), key=list(Kind).index)]
     extra += list(samples)
     if focus:

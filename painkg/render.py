@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from .dotgraph import kg_dot
+from .dotgraph import LAYOUTS, kg_dot
 from .errors import RenderError, UnknownTermError
 from .kb import neighbourhood
 from .styles import FORMATS
@@ -115,9 +115,12 @@ def render(
     """
     fmt = output_format(path, format)
     graph, centers = select(kg, focus=focus, depth=depth, relations=relations, kinds=kinds)
-    dot = kg_dot(graph, centers, evidence=evidence, edge_labels=edge_labels)
-    _write(dot.to_string(), Path(path), fmt)
-    return Diagram(Path(path), fmt, graph.number_of_nodes(), graph.number_of_edges(), _hint(graph, centers))
+    look = _draw(lambda **layout: kg_dot(graph, centers, evidence=evidence, edge_labels=edge_labels, **layout),
+                 Path(path), fmt)
+    hint = _hint(graph, centers)
+    if not look["clusters"]:
+        hint = " ".join(filter(None, [hint, "Graphviz could not lay out the region boxes; drawn without them."]))
+    return Diagram(Path(path), fmt, graph.number_of_nodes(), graph.number_of_edges(), hint)
 
 
 def render_trace(result, path: str | Path, *, top: int = 3, kg: KnowledgeGraph | None = None,
@@ -149,8 +152,8 @@ def render_trace(result, path: str | Path, *, top: int = 3, kg: KnowledgeGraph |
     from .trace_diagram import trace_dot
 
     fmt = output_format(path, format)
-    dot, nodes, edges = trace_dot(result, top=top, kg=kg, paths=paths)
-    _write(dot.to_string(), Path(path), fmt)
+    _, nodes, edges = trace_dot(result, top=top, kg=kg, paths=paths)  # checks the options first
+    _draw(lambda **layout: trace_dot(result, top=top, kg=kg, paths=paths, **layout)[0], Path(path), fmt)
     return Diagram(Path(path), fmt, nodes, edges)
 
 
@@ -258,18 +261,39 @@ def _hint(graph, centers) -> str:
 # ---------------------------------------------------------------- Graphviz
 
 
-def _write(text: str, path: Path, fmt: str) -> None:
-    if fmt == "dot":
-        path.write_text(text, encoding="utf-8")
-        return
+class _LayoutFailed(RenderError):
+    """Graphviz ran but could not lay this graph out."""
+
+
+def _draw(build, path: Path, fmt: str) -> dict[str, bool]:
+    """Write what ``build(**layout)`` returns, trying each of :data:`LAYOUTS`; return the one used."""
+    if fmt == "dot":  # DOT text is the first layout: no Graphviz involved
+        path.write_text(build(**LAYOUTS[0]).to_string(), encoding="utf-8")
+        return LAYOUTS[0]
+    program = _program(path, fmt)
+    for look in LAYOUTS:
+        try:
+            path.write_bytes(_run(program, build(**look).to_string(), fmt, path))
+            return look
+        except _LayoutFailed:
+            if look is LAYOUTS[-1]:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _program(path: Path, fmt: str) -> str:
     program = shutil.which("dot")
     if program is None:
         raise RenderError(f"{path}: drawing .{fmt} needs the Graphviz program `dot`, which is not on PATH "
                           f"({INSTALL_HINT}; .dot output works without it)")
+    return program
+
+
+def _run(program: str, text: str, fmt: str, path: Path) -> bytes:
     # Feed the text as UTF-8 on stdin: pydot's own writer uses the locale's
     # encoding, which breaks non-ASCII labels under a C locale.
     done = subprocess.run([program, f"-T{fmt}"], input=text.encode("utf-8"), capture_output=True, check=False)
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"{path}: Graphviz dot failed: {message[-1] if message else done.returncode}")
-    path.write_bytes(done.stdout)
+        message = [m for m in done.stderr.decode("utf-8", "replace").splitlines() if m.strip()]
+        raise _LayoutFailed(f"{path}: Graphviz dot failed: {message[0] if message else done.returncode}")
+    return done.stdout

@@ -33,10 +33,27 @@ __all__ = ["TermIndex", "Match", "normalize", "words"]
 # Words that carry no meaning for matching ("pain in the groin" = "groin pain").
 _FILLER = frozenset(
     "a an the of in on at to into and or my his her their with from for by is are has have "
-    "i me it its this that left right positive when while very really".split()
+    "i me it its this that left right positive when while very really ve".split()
 )
+#: Word variants that mean the same thing to a clinician, mapped after plurals and
+#: endings are stripped ("aching" -> "ach" -> "pain", "diminished" -> "diminish" -> "reduced").
+_SAME = {
+    "ach": "pain", "ache": "pain", "sore": "pain", "sorenes": "pain", "painful": "pain", "hurt": "pain",
+    "lower": "low", "disk": "disc", "tumor": "tumour",
+    "decreas": "reduced", "diminish": "reduced", "restrict": "reduced", "limit": "reduced", "reduc": "reduced",
+    "loss": "reduced", "lost": "reduced",
+    "jerk": "reflex", "patellar": "knee", "achille": "ankle",
+    "troch": "trochanter", "radic": "radiculopathy", "met": "metastasis", "metastase": "metastasis",
+    "bum": "buttock", "butt": "buttock", "backside": "buttock", "hammy": "hamstring", "hammie": "hamstring",
+    "cant": "unable", "cannot": "unable", "pee": "urine", "wee": "urine", "urinate": "urine",
+    "n": "nerve", "nn": "nerve",
+}
+#: Abbreviations that stand for several words.
+_EXPAND = {"ir": ("internal", "rotation"), "er": ("external", "rotation")}
 _WORD = re.compile(r"[a-z0-9]+")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")
+_SIGNED = (re.compile(r"(?<![a-z0-9])\+ve\b"), re.compile(r"(?<![a-z0-9])-ve\b"))
+_APOSTROPHE = re.compile(r"['’`]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae"
 
@@ -46,12 +63,29 @@ ACCEPT = 0.75
 
 def words(text: str) -> tuple[str, ...]:
     """Split *text* into normalized words, dropping filler words."""
+    text = text.lower()
+    # "+ve"/"-ve" before punctuation goes: "-ve SLR" is a negative test, not a positive one.
+    text = _SIGNED[1].sub(" negative ", _SIGNED[0].sub(" positive ", text))
+    text = _APOSTROPHE.sub("", text.replace("'s ", " ").replace("’s ", " "))  # Patrick's -> patrick; can't -> cant
     # Drop accents (Lasègue -> Lasegue); any other non-ASCII character separates words.
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text.lower())  # S.L.R. -> slr
-    text = _NON_ASCII.sub(" ", text)
-    text = text.replace("'s ", " ").replace("’s ", " ")  # Patrick's test -> patrick test
-    return tuple(w for w in (_singular(_INNER_AE.sub("e", w)) for w in _WORD.findall(text)) if w not in _FILLER)
+    text = _NON_ASCII.sub(" ", _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text))  # S.L.R. -> slr
+    out: list[str] = []
+    for raw in _WORD.findall(text):
+        word = _SAME.get(raw) or _SAME.get(w := _stem(_singular(_INNER_AE.sub("e", raw))), w)
+        out.extend(_EXPAND.get(word, (word,)))
+    return tuple(w for w in out if w not in _FILLER)
+
+
+def _stem(word: str) -> str:
+    """Strip -ing and -ed: sitting -> sit, bending -> bend, restricted -> restrict."""
+    for ending, shortest in (("ing", 6), ("ed", 5)):
+        if len(word) >= shortest and word.endswith(ending) and not word.endswith("eed"):
+            word = word[: -len(ending)]
+            if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # sitt -> sit, runn -> run
+            return word
+    return word
 
 
 def normalize(text: str) -> str:
@@ -64,6 +98,8 @@ def _singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes")):  # catches -> catch
+        return word[:-2]
     if word.endswith("ae"):  # bursae -> bursa
         return word[:-1]
     if word.endswith("s"):

@@ -30,9 +30,13 @@ DISCLAIMER = "For education and decision-support research; not a diagnosis."
 NEUTRAL = {"shape": "box", "style": "filled,rounded", "fillcolor": "#f0f0f0", "color": "#737373"}
 
 
-def trace_dot(result: TraceResult, *, top: int = 3, kg: KnowledgeGraph | None = None,
-              paths: int = 1) -> tuple[pydot.Dot, int, int]:
-    """Return the pydot graph of *result* and its node and edge counts."""
+def trace_dot(result: TraceResult, *, top: int = 3, kg: KnowledgeGraph | None = None, paths: int = 1,
+              xlabels: bool = False, clusters: bool = True) -> tuple[pydot.Dot, int, int]:
+    """Return the pydot graph of *result* and its node and edge counts.
+
+    *xlabels* and *clusters* pick a layout from :data:`painkg.dotgraph.LAYOUTS`
+    (a trace has no region boxes; *clusters* only frames the legend).
+    """
     import pydot
 
     if top < 1 or paths < 1:
@@ -58,11 +62,11 @@ def trace_dot(result: TraceResult, *, top: int = 3, kg: KnowledgeGraph | None = 
         dot.add_node(pydot.Node(ids[n], **(node_attrs(data) if data else {**NEUTRAL, "label": quote(labels[n])})))
     for (source, relation, target), step in steps.items():
         tail, head, _ = layout(relation, source, target)
-        attrs = edge_attrs(relation, {}, extra=f" · {_percent(step.probability)}")
+        attrs = edge_attrs(relation, {}, extra=f" · {_percent(step.probability)}", xlabel=xlabels)
         attrs["penwidth"] = f"{0.8 + 2.2 * step.probability:.2f}"  # thicker: likelier
         dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))
     dot.add_subgraph(legend(kinds, {key[1] for key in steps}, samples=_samples(result, neutral=kg is None and bool(ends)),
-                            notes=["line label: chance the link produces the effect"]))
+                            notes=["line label: chance the link produces the effect"], framed=clusters))
     return dot, len(ids), len(steps)
 
 
