@@ -11,7 +11,9 @@ import pytest
 
 import painkg
 from painkg import cli
+from painkg.dotgraph import LAYOUTS, kg_dot
 from painkg.render import Diagram, output_format, render, render_trace, select, to_dot
+from painkg.trace_diagram import trace_dot
 from painkg.styles import FORMATS, KIND_STYLES, RELATION_STYLES, layout, missing_styles
 from painkg.vocab import Cause, Kind, Relation
 
@@ -337,3 +339,35 @@ def test_importing_painkg_does_not_load_pydot() -> None:
     code = ("import sys, painkg, painkg.cli; painkg.load(sys.argv[1]).trace(['groin pain']); "
             "assert 'pydot' not in sys.modules and 'painkg.render' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent / "data/mini")], check=True)
+
+
+# ---------------------------------------------------------------- fallbacks and the bundled KB
+
+
+@pytest.mark.parametrize("look", LAYOUTS, ids=["labels", "xlabels", "no-regions"])
+def test_every_fallback_layout_is_valid_for_dot(mini, result, look, dot_program) -> None:
+    for dot in (kg_dot(mini.graph, ["hip-oa"], **look), trace_dot(result, **look)[0]):
+        done = subprocess.run([dot_program, "-Tsvg"], input=dot.to_string().encode(), capture_output=True)
+        assert done.returncode == 0, done.stderr
+    assert ("cluster_area" in kg_dot(mini.graph, **look).to_string()) is look["clusters"]
+
+
+def test_the_whole_bundled_kb_renders_and_suggests_a_focus(kg, tmp_path, dot_program) -> None:
+    diagram = render(kg, tmp_path / "all.svg")
+    assert diagram.nodes == kg.graph.number_of_nodes() and "focus" in diagram.hint
+    assert b"<svg" in (tmp_path / "all.svg").read_bytes()[:400]
+
+
+@pytest.mark.parametrize("focus", ["hip osteoarthritis", "lumbar spinal stenosis", "sacroiliac joint dysfunction",
+                                   "piriformis syndrome"])
+def test_bundled_focus_diagrams_render(kg, tmp_path, dot_program, focus) -> None:
+    out = tmp_path / "focus.svg"
+    render(kg, out, focus=focus, depth=2, evidence=True)
+    assert kg.resolve(focus).label in " ".join(svg_texts(out))
+
+
+def test_bundled_trace_diagram(kg, tmp_path, dot_program) -> None:
+    result = kg.trace(["groin pain", "limited hip internal rotation", "low back pain"], absent=["numbness"])
+    out = tmp_path / "why.png"
+    render_trace(result, out, kg=kg)
+    assert out.read_bytes().startswith(SIGNATURES["png"])

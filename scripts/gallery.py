@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Draw the diagram gallery shown in the README and docs/DIAGRAMS.md.
+
+Three pictures, each as PNG (for the README) and SVG (sharp at any zoom):
+
+* ``hip-spine-overview`` — how hip problems reach the back and the reverse:
+  the conditions of hip, lumbar spine and sacroiliac joint, what they refer
+  pain to, and how they compensate for, lead to and mimic each other;
+* ``focus-hip-osteoarthritis`` — one condition and everything one hop away,
+  with the evidence on each edge;
+* ``trace-groin-back`` — why a trace of groin pain, limited hip internal
+  rotation and low back pain ranked what it ranked.
+
+Run from the repository root::
+
+    python scripts/gallery.py              # bundled KB -> docs/images/
+    python scripts/gallery.py --kb tests/data/mini --out /tmp/gallery
+
+Each picture's equivalent ``painkg`` command is printed, so the docs can show it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import painkg
+from painkg.render import render, render_trace
+from painkg.vocab import Kind, Relation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: The hip–spine story: conditions of the three areas and how they reach each other.
+OVERVIEW_RELATIONS = (Relation.COMPENSATES_FOR, Relation.LEADS_TO, Relation.MIMICS)
+OVERVIEW_KINDS = (Kind.CONDITION, Kind.FINDING)
+TRACE_TERMS = ("groin pain", "limited hip internal rotation", "low back pain")
+TRACE_ABSENT = ("numbness",)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kb", metavar="FOLDER", help="knowledge-base folder (default: the bundled one)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images", metavar="DIR")
+    args = parser.parse_args(argv)
+    kg = painkg.load(args.kb)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for fmt in ("png", "svg"):
+        overview(kg, args.out / f"hip-spine-overview.{fmt}")
+        focus(kg, args.out / f"focus-hip-osteoarthritis.{fmt}")
+        why(kg, args.out / f"trace-groin-back.{fmt}")
+    return 0
+
+
+def overview(kg: painkg.KnowledgeGraph, path: Path) -> None:
+    relations = [r.value for r in OVERVIEW_RELATIONS if any(r == k for _, _, k in kg.graph.edges(keys=True))]
+    kinds = [k.value for k in OVERVIEW_KINDS]
+    _say(render(kg, path, relations=relations, kinds=kinds),
+         f"painkg render {path.name} --relations {' '.join(relations)} --kinds {' '.join(kinds)}")
+
+
+def focus(kg: painkg.KnowledgeGraph, path: Path) -> None:
+    _say(render(kg, path, focus="hip osteoarthritis", depth=1, evidence=True),
+         f'painkg render {path.name} --focus "hip osteoarthritis" --depth 1 --evidence')
+
+
+def why(kg: painkg.KnowledgeGraph, path: Path) -> None:
+    result = kg.trace(TRACE_TERMS, absent=TRACE_ABSENT)
+    render_trace(result, path, kg=kg)
+    terms = " ".join(f'"{t}"' for t in TRACE_TERMS)
+    print(f"{path}: painkg trace {terms} --absent {' '.join(TRACE_ABSENT)} --diagram {path.name}")
+
+
+def _say(diagram, command: str) -> None:
+    print(f"{diagram.path}: {command}  ({diagram.nodes} nodes, {diagram.edges} edges)")
+    if diagram.hint:
+        print(f"  note: {diagram.hint}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
