@@ -40,11 +40,11 @@ _FILLER = frozenset(
 _SAME = {
     "ach": "pain", "ache": "pain", "sore": "pain", "sorenes": "pain", "painful": "pain", "hurt": "pain",
     "lower": "low", "disk": "disc", "tumor": "tumour",
-    "decreas": "reduced", "diminish": "reduced", "restrict": "reduced", "limit": "reduced", "reduc": "reduced",
-    "loss": "reduced", "lost": "reduced",
+    "decreas": "reduce", "diminish": "reduce", "restrict": "reduce", "limit": "reduce", "reduc": "reduce",
+    "loss": "reduce", "lost": "reduce",
     "jerk": "reflex", "patellar": "knee", "achille": "ankle",
     "troch": "trochanter", "radic": "radiculopathy", "met": "metastasis", "metastase": "metastasis",
-    "bum": "buttock", "butt": "buttock", "backside": "buttock", "hammy": "hamstring", "hammie": "hamstring",
+    "bum": "buttock", "butt": "buttock", "backside": "buttock", "hammy": "hamstr", "hammie": "hamstr",
     "cant": "unable", "cannot": "unable", "pee": "urine", "wee": "urine", "urinate": "urine",
     "n": "nerve", "nn": "nerve",
 }

@@ -78,6 +78,13 @@ def test_search_never_crashes(text):
         assert 0 < match.score <= 1
 
 
+def test_word_variants_map_to_fixed_points():
+    from painkg.resolve import _SAME
+
+    for target in _SAME.values():
+        assert words(target) == (target,), target
+
+
 def test_words_drop_filler_and_plurals():
     assert words("Pain in the Buttocks") == ("pain", "buttock")
     assert words("bursae") == ("bursa",)
