@@ -211,15 +211,17 @@ def select(
     """
     if depth < 0:
         raise RenderError(f"depth {depth}: must be 0 or more")
-    graph = getattr(kg, "graph", kg)
+    graph = kg if isinstance(kg, nx.Graph) else kg.graph  # a networkx graph has a .graph dict too
     centers = () if focus is None else tuple(dict.fromkeys(_resolve(kg, t) for t in _as_list(focus)))
     keep_relations = _members(Relation, relations, "relation")
     keep_kinds = _members(Kind, kinds, "kind")
-    view = nx.subgraph_view(
-        graph,
-        filter_node=lambda n: keep_kinds is None or n in centers or graph.nodes[n]["kind"] in keep_kinds,
-        filter_edge=lambda s, t, r: keep_relations is None or r in keep_relations,
-    )
+    view = graph
+    if keep_kinds is not None or keep_relations is not None:
+        view = nx.subgraph_view(
+            graph,
+            filter_node=lambda n: keep_kinds is None or n in centers or graph.nodes[n]["kind"] in keep_kinds,
+            filter_edge=lambda s, t, r: keep_relations is None or r in keep_relations,
+        )
     if keep_relations is not None:
         view = view.subgraph([n for n in view if n in centers or view.degree(n) > 0])
     if centers:

@@ -148,7 +148,7 @@ class TermIndex:
 
     def search(self, text: str, *, limit: int = 10) -> list[Match]:
         """Return the best matches for *text*, best first, one per node."""
-        query = set(self._correct(words(text)))
+        query = set(self._correct(self._join(words(text))))
         if not query:
             return []
         exact = " ".join(sorted(query))
@@ -186,6 +186,16 @@ class TermIndex:
     def _readable(self, node_id: str, matched: str) -> str:
         """Name a node by what matched, or by its label when only its id did."""
         return self._labels[node_id] if matched == node_id else matched
+
+    def _join(self, query: tuple[str, ...]) -> list[str]:
+        """Join split compounds the KB writes as one word: "sacro-iliac" -> "sacroiliac"."""
+        out: list[str] = []
+        for word in query:
+            if out and out[-1] not in self._by_word and out[-1] + word in self._by_word:
+                out[-1] += word
+            else:
+                out.append(word)
+        return out
 
     def _correct(self, query: Iterable[str]) -> list[str]:
         """Replace each unknown word by the closest known word, if one is close enough."""
