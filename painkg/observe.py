@@ -12,8 +12,8 @@ forms are understood:
 
 Examples
 --------
->>> [str(o) for o in observe(kg, ["no fever", "pain worse with sitting"])]
-['no fever', 'worse with prolonged sitting']
+>>> [str(o) for o in observe(kg, ["no fever", "pain eases with bending forward", "walking makes it worse"])]
+['no fever', 'relieved by bending forward', 'worse with walking']
 """
 
 from __future__ import annotations

@@ -27,9 +27,8 @@ import networkx as nx
 
 from .dotgraph import LAYOUTS, kg_dot
 from .errors import RenderError, UnknownTermError
-from .kb import neighbourhood
 from .styles import FORMATS
-from .vocab import Kind, Relation
+from .vocab import Cause, Kind, Relation
 
 if TYPE_CHECKING:
     from .kb import KnowledgeGraph
@@ -203,7 +202,9 @@ def select(
 
     Filters apply first, then the neighbourhood is walked over what remains, so
     ``relations=["refers-to"]`` follows only referral edges.  With a relation
-    filter, nodes left without any edge are dropped (except the focus).
+    filter, nodes left without any edge are dropped (except the focus).  Around
+    a focus only edges that lead one hop further out are kept (see
+    :func:`_outward`).
 
     >>> graph, centers = select(kg, focus="coxarthrosis", depth=1)
     >>> centers
@@ -225,8 +226,24 @@ def select(
     if keep_relations is not None:
         view = view.subgraph([n for n in view if n in centers or view.degree(n) > 0])
     if centers:
-        view = neighbourhood(view, list(centers), depth)
+        view = _outward(view, centers, depth)
     return view, centers
+
+
+def _outward(graph: nx.MultiDiGraph, centers: tuple[str, ...], depth: int) -> nx.MultiDiGraph:
+    """The nodes within *depth* hops of *centers*, and the edges that lead one hop further out.
+
+    Edges between two nodes equally far from the focus (e.g. one treatment shared
+    by ten neighbours) would tangle the picture without telling how the focus
+    reaches them, so they are left out.
+    """
+    dist = dict.fromkeys(centers, 0)
+    frontier = list(centers)
+    for hop in range(1, depth + 1):
+        frontier = [m for n in frontier for m in (*graph.successors(n), *graph.predecessors(n)) if m not in dist]
+        dist.update((m, hop) for m in frontier)
+    return nx.subgraph_view(graph.subgraph(dist), filter_edge=lambda s, t, r: abs(dist[s] - dist[t]) == 1
+                            or (Relation(r).cause is not Cause.NONE and dist[s] == dist[t] < depth))
 
 
 def _resolve(kg, term: str) -> str:
@@ -252,8 +269,11 @@ def _members(enum, values, what: str) -> frozenset | None:
 
 
 def _hint(graph, centers) -> str:
-    if centers or graph.number_of_nodes() <= FOCUS_HINT_NODES:
+    if graph.number_of_nodes() <= FOCUS_HINT_NODES:
         return ""
+    if centers:
+        return (f"{graph.number_of_nodes()} nodes in one picture; fewer relations or kinds, or a smaller depth, "
+                f"read better (CLI: --relations, --kinds, --depth)")
     hubs = [n for n in graph if graph.nodes[n]["kind"] == Kind.CONDITION] or list(graph)
     example = max(sorted(hubs), key=graph.degree)
     return (f"{graph.number_of_nodes()} nodes in one picture; a focus reads better, "

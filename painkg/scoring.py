@@ -77,7 +77,7 @@ def edge_leak(data: Mapping) -> float | None:
 
     >>> round(edge_leak({"specificity": 0.78}), 2)
     0.22
-    >>> edge_leak({"sensitivity": 0.6, "lr_positive": 6.0, "strength": Grade.COMMON})
+    >>> round(edge_leak({"sensitivity": 0.6, "lr_positive": 6.0, "strength": Grade.COMMON}), 3)
     0.1
     """
     if data.get("specificity") is not None:
