@@ -4,10 +4,11 @@
 Three pictures, each as PNG (for the README) and SVG (sharp at any zoom):
 
 * ``hip-spine-overview`` — how hip problems reach the back and the reverse:
-  the conditions of hip, lumbar spine and sacroiliac joint, what they refer
-  pain to, and how they compensate for, lead to and mimic each other;
-* ``focus-hip-osteoarthritis`` — one condition and everything one hop away,
-  with the evidence on each edge;
+  the compensation and leads-to links between conditions and findings that
+  cross from one body region to another;
+* ``focus-hip-osteoarthritis`` — one condition two hops out over what it
+  affects, where that refers pain, and what compensates for it, with the
+  referral frequencies and reference keys on the edges;
 * ``trace-groin-back`` — why a trace of groin pain, limited hip internal
   rotation and low back pain ranked what it ranked.
 
@@ -25,15 +26,19 @@ import argparse
 import sys
 from pathlib import Path
 
+import networkx as nx
+
 import painkg
-from painkg.render import render, render_trace
+from painkg.render import render, render_trace, select
 from painkg.vocab import Kind, Relation
 
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The hip–spine story: conditions of the three areas and how they reach each other.
-OVERVIEW_RELATIONS = (Relation.COMPENSATES_FOR, Relation.LEADS_TO, Relation.MIMICS)
+OVERVIEW_RELATIONS = (Relation.COMPENSATES_FOR, Relation.LEADS_TO)
 OVERVIEW_KINDS = (Kind.CONDITION, Kind.FINDING)
+#: One condition: what it damages, where that refers pain, what compensates for it.
+FOCUS_RELATIONS = (Relation.AFFECTS, Relation.REFERS_TO, Relation.COMPENSATES_FOR)
 TRACE_TERMS = ("groin pain", "limited hip internal rotation", "low back pain")
 TRACE_ABSENT = ("numbness",)
 
@@ -53,15 +58,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def overview(kg: painkg.KnowledgeGraph, path: Path) -> None:
-    relations = [r.value for r in OVERVIEW_RELATIONS if any(r == k for _, _, k in kg.graph.edges(keys=True))]
-    kinds = [k.value for k in OVERVIEW_KINDS]
-    _say(render(kg, path, relations=relations, kinds=kinds),
-         f"painkg render {path.name} --relations {' '.join(relations)} --kinds {' '.join(kinds)}")
+    """Conditions and findings, and only the compensation and leads-to links that cross body regions."""
+    graph, _ = select(kg, relations=OVERVIEW_RELATIONS, kinds=OVERVIEW_KINDS)
+    region = nx.get_node_attributes(graph, "region")
+    crossing = graph.edge_subgraph([(s, t, r) for s, t, r in graph.edges(keys=True) if region[s] != region[t]])
+    # With two relations the legend's colours say which is which; labels would only clutter.
+    _say(render(crossing, path, edge_labels=False),
+         "render(select(kg, relations=..., kinds=...) edges that cross regions)  # see scripts/gallery.py")
 
 
 def focus(kg: painkg.KnowledgeGraph, path: Path) -> None:
-    _say(render(kg, path, focus="hip osteoarthritis", depth=1, evidence=True),
-         f'painkg render {path.name} --focus "hip osteoarthritis" --depth 1 --evidence')
+    relations = [r.value for r in FOCUS_RELATIONS]
+    _say(render(kg, path, focus="hip osteoarthritis", depth=2, relations=relations, evidence=True),
+         f'painkg render {path.name} --focus "hip osteoarthritis" --depth 2 --relations {" ".join(relations)} '
+         "--evidence")
 
 
 def why(kg: painkg.KnowledgeGraph, path: Path) -> None:

@@ -249,7 +249,8 @@ def test_big_unfocused_diagram_hints_at_a_focus(mini, monkeypatch, tmp_path) -> 
     monkeypatch.setattr("painkg.render.FOCUS_HINT_NODES", 10)
     diagram = render(mini, tmp_path / "b.dot")
     assert "focus" in diagram.hint and "16 nodes" in diagram.hint and "note:" in str(diagram)
-    assert render(mini, tmp_path / "c.dot", focus="hip-oa").hint == ""
+    assert render(mini, tmp_path / "c.dot", focus="hip-oa", depth=1).hint == ""
+    assert "depth" in render(mini, tmp_path / "d.dot", focus="hip-oa", depth=9).hint
 
 
 def test_edge_labels_can_be_left_to_the_legend(mini) -> None:
@@ -371,3 +372,12 @@ def test_bundled_trace_diagram(kg, tmp_path, dot_program) -> None:
     out = tmp_path / "why.png"
     render_trace(result, out, kg=kg)
     assert out.read_bytes().startswith(SIGNATURES["png"])
+
+
+def test_a_networkx_graph_or_view_can_be_drawn(mini) -> None:
+    graph, _ = select(mini.graph, focus="hip-oa", depth=1)
+    assert set(graph) == {"hip-oa", "hip-joint", "limited-ir", "physio"}
+    crossing = mini.graph.edge_subgraph([("lumbar-overload", "limited-ir", Relation.COMPENSATES_FOR)])
+    assert "is compensated by" in to_dot(crossing)
+    with pytest.raises(painkg.UnknownTermError):
+        select(mini.graph, focus="hip OA")  # a bare graph knows ids only
