@@ -23,7 +23,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .styles import (
-    AREA_STYLES, FONT, GRADE_WIDTH, KIND_STYLES, LINE_MEANING, RED, RELATION_STYLES, KindStyle, layout,
+    AREA_STYLES,
+    FONT,
+    GRADE_WIDTH,
+    KIND_STYLES,
+    LINE_MEANING,
+    RED,
+    RELATION_STYLES,
+    KindStyle,
+    layout,
 )
 from .vocab import Area, Grade, Kind, Relation
 

@@ -65,7 +65,8 @@ def trace_dot(result: TraceResult, *, top: int = 3, kg: KnowledgeGraph | None = 
         attrs = edge_attrs(relation, {}, extra=f" · {_percent(step.probability)}", xlabel=xlabels)
         attrs["penwidth"] = f"{0.8 + 2.2 * step.probability:.2f}"  # thicker: likelier
         dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))
-    dot.add_subgraph(legend(kinds, {key[1] for key in steps}, samples=_samples(result, neutral=kg is None and bool(ends)),
+    samples = _samples(result, neutral=kg is None and bool(ends))
+    dot.add_subgraph(legend(kinds, {key[1] for key in steps}, samples=samples,
                             notes=["line label: chance the link produces the effect"], framed=clusters))
     return dot, len(ids), len(steps)
 

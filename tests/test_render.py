@@ -13,8 +13,8 @@ import painkg
 from painkg import cli
 from painkg.dotgraph import LAYOUTS, kg_dot
 from painkg.render import Diagram, output_format, render, render_trace, select, to_dot
-from painkg.trace_diagram import trace_dot
 from painkg.styles import FORMATS, KIND_STYLES, RELATION_STYLES, layout, missing_styles
+from painkg.trace_diagram import trace_dot
 from painkg.vocab import Cause, Kind, Relation
 
 SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF", "svg": b"<svg"}
