@@ -34,7 +34,7 @@ __all__ = [
 # rdflib or pydot: `painkg.to_rdf` imports painkg.rdf only when asked for.
 _LAZY = {
     "to_rdf": "rdf", "from_rdf": "rdf", "export": "rdf",
-    "render": "render", "render_trace": "render", "to_dot": "render",
+    "render": "diagram", "render_trace": "diagram", "to_dot": "diagram",
 }
 
 

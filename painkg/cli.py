@@ -116,7 +116,7 @@ def _natural(text: str) -> int:
 
 
 def _render(args) -> int:
-    from .render import render
+    from .diagram import render
 
     diagram = render(_kg(args), args.file, focus=args.focus, depth=args.depth, relations=args.relations,
                      kinds=args.kinds, format=args.format, evidence=args.evidence)
@@ -154,9 +154,9 @@ def _trace(args) -> int:
     kg = _kg(args)
     result = trace(kg, args.terms, absent=args.absent, limit=args.limit, depth=args.depth)
     if args.diagram:
-        from .render import render_trace
+        from .diagram import render_trace
 
-        render_trace(result, args.diagram, kg=kg)
+        render_trace(result, args.diagram)
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else result)
     return 0
 

@@ -1,6 +1,6 @@
 """Build pydot graphs in painkg's visual language (see :mod:`painkg.styles`).
 
-Imported only by :mod:`painkg.render` and :mod:`painkg.trace_diagram`, which
+Imported only by :mod:`painkg.diagram` and :mod:`painkg.trace_diagram`, which
 are themselves imported on first use, so ``import painkg`` never loads pydot.
 
 Two kinds of label are produced here, each escaped for what it is:

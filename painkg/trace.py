@@ -54,6 +54,8 @@ class Step:
     references: tuple[str, ...]
     source_label: str
     target_label: str
+    source_kind: Kind
+    target_kind: Kind
 
     @property
     def cause(self) -> str:
@@ -333,7 +335,7 @@ def _treatments(kg, cid) -> tuple[Treatment, ...]:
 def _path(kg, probability, links) -> Path:
     steps = tuple(
         Step(l.source, l.relation, l.target, l.probability, kg.graph.edges[l.source, l.target, l.relation]["references"],
-             kg.node(l.source).label, kg.node(l.target).label)
+             kg.node(l.source).label, kg.node(l.target).label, kg.node(l.source).kind, kg.node(l.target).kind)
         for l in links
     )
     return Path(steps, probability)

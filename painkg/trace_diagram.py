@@ -5,14 +5,14 @@ explaining paths, each edge drawn cause → effect and labelled with the chance
 that link produces its effect, ending at the observations (blue outline).  Red
 flags are drawn in red with a double outline and spelled out in red in the
 title, with what was reported absent and what nothing explains.  Used by
-:func:`painkg.render.render_trace`; see there for the options.
+:func:`painkg.diagram.render_trace`; see there for the options.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .dotgraph import edge_attrs, html_text, kind_attrs, legend, new_dot, node_attrs, quote
+from .dotgraph import edge_attrs, html_text, kind_attrs, legend, new_dot, node_attrs
 from .errors import RenderError
 from .styles import KIND_STYLES, OBSERVED, RED, layout
 from .vocab import Kind
@@ -20,17 +20,12 @@ from .vocab import Kind
 if TYPE_CHECKING:
     import pydot
 
-    from .kb import KnowledgeGraph
     from .trace import Candidate, Observation, Step, TraceResult
 
 __all__ = ["trace_dot"]
 
 DISCLAIMER = "For education and decision-support research; not a diagnosis."
-#: Paths nodes drawn when the result does not say their kind (no ``kg`` given).
-NEUTRAL = {"shape": "box", "style": "filled,rounded", "fillcolor": "#f0f0f0", "color": "#737373"}
-
-
-def trace_dot(result: TraceResult, *, top: int = 3, kg: KnowledgeGraph | None = None, paths: int = 1,
+def trace_dot(result: TraceResult, *, top: int = 3, paths: int = 1,
               xlabels: bool = False, clusters: bool = True) -> tuple[pydot.Dot, int, int]:
     """Return the pydot graph of *result* and its node and edge counts.
 
@@ -48,8 +43,8 @@ def trace_dot(result: TraceResult, *, top: int = 3, kg: KnowledgeGraph | None = 
     observed = [o for o in result.observations if o.present and o.node.id not in candidates]
     ends = sorted({n for key in steps for n in (key[0], key[2])} - candidates - {o.node.id for o in observed})
     ids = {n: f"n{i}" for i, n in enumerate(sorted(candidates | {o.node.id for o in observed} | set(ends)))}
-    labels = {n: label for s in steps.values() for n, label in ((s.source, s.source_label),
-                                                                (s.target, s.target_label))}
+    names = {n: (label, kind) for s in steps.values()
+             for n, label, kind in ((s.source, s.source_label, s.source_kind), (s.target, s.target_label, s.target_kind))}
 
     dot = new_dot(_title(result, chosen))
     dot.add_subgraph(_candidates(chosen, ids, result))
@@ -57,15 +52,15 @@ def trace_dot(result: TraceResult, *, top: int = 3, kg: KnowledgeGraph | None = 
         dot.add_node(pydot.Node(ids[o.node.id], **_observation_attrs(o)))
     kinds = {c.node.kind for _, c in chosen} | {o.node.kind for o in observed}
     for n in ends:
-        data = kg.graph.nodes[n] if kg is not None and n in kg.graph else None
-        kinds |= {Kind(data["kind"])} if data else set()
-        dot.add_node(pydot.Node(ids[n], **(node_attrs(data) if data else {**NEUTRAL, "label": quote(labels[n])})))
+        label, kind = names[n]
+        kinds.add(kind)
+        dot.add_node(pydot.Node(ids[n], **node_attrs({"kind": kind, "label": label})))
     for (source, relation, target), step in steps.items():
         tail, head, _ = layout(relation, source, target)
         attrs = edge_attrs(relation, {}, extra=f" · {_percent(step.probability)}", xlabel=xlabels)
         attrs["penwidth"] = f"{0.8 + 2.2 * step.probability:.2f}"  # thicker: likelier
         dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))
-    samples = _samples(result, neutral=kg is None and bool(ends))
+    samples = _samples(result)
     dot.add_subgraph(legend(kinds, {key[1] for key in steps}, samples=samples,
                             notes=["line label: chance the link produces the effect"], framed=clusters))
     return dot, len(ids), len(steps)
@@ -107,7 +102,7 @@ def _observation_attrs(o: Observation) -> dict[str, str]:
     return attrs
 
 
-def _samples(result: TraceResult, *, neutral: bool) -> list[tuple[str, dict[str, str]]]:
+def _samples(result: TraceResult) -> list[tuple[str, dict[str, str]]]:
     cond = kind_attrs(KIND_STYLES[Kind.CONDITION])
     out = [("#rank candidate: region · score (thick outline)", {**cond, "penwidth": "3.5"}),
            ("observed (blue outline)", {**kind_attrs(KIND_STYLES[Kind.SYMPTOM]), "color": OBSERVED,
@@ -115,8 +110,6 @@ def _samples(result: TraceResult, *, neutral: bool) -> list[tuple[str, dict[str,
     if result.red_flags:
         out.append(("RED FLAG (red double outline)", {**cond, "color": RED, "fontcolor": RED,
                                                       "penwidth": "2.4", "peripheries": "2"}))
-    if neutral:
-        out.append(("on an explaining path", NEUTRAL))
     return out
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import networkx as nx
 
 import painkg
-from painkg.render import render, render_trace, select
+from painkg.diagram import render, render_trace, select
 from painkg.vocab import Kind, Relation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def focus(kg: painkg.KnowledgeGraph, path: Path) -> None:
 
 def why(kg: painkg.KnowledgeGraph, path: Path) -> None:
     result = kg.trace(TRACE_TERMS, absent=TRACE_ABSENT)
-    render_trace(result, path, kg=kg)
+    render_trace(result, path)
     terms = " ".join(f'"{t}"' for t in TRACE_TERMS)
     print(f"{path}: painkg trace {terms} --absent {' '.join(TRACE_ABSENT)} --diagram {path.name}")
 

@@ -42,3 +42,11 @@ def test_wheel_install_in_a_fresh_venv(tmp_path: Path):
     cli = subprocess.run([env_dir / "bin" / "painkg", "--help"], capture_output=True, text=True, cwd=elsewhere,
                          env=env, timeout=120)
     assert cli.returncode == 0 and "trace" in cli.stdout
+
+
+def test_public_functions_stay_functions_after_submodule_imports():
+    code = ("import painkg, painkg.trace, painkg.diagram, painkg.rdf; "
+            "from painkg.diagram import render_trace; "
+            "assert all(callable(getattr(painkg, n)) for n in ('trace', 'render', 'render_trace', 'to_dot', "
+            "'to_rdf', 'from_rdf', 'export', 'load')), [getattr(painkg, n) for n in ('trace', 'render')]")
+    subprocess.run([sys.executable, "-c", code], check=True)

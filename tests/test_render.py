@@ -12,7 +12,7 @@ import pytest
 import painkg
 from painkg import cli
 from painkg.dotgraph import LAYOUTS, kg_dot
-from painkg.render import Diagram, output_format, render, render_trace, select, to_dot
+from painkg.diagram import Diagram, output_format, render, render_trace, select, to_dot
 from painkg.styles import FORMATS, KIND_STYLES, RELATION_STYLES, layout, missing_styles
 from painkg.trace_diagram import trace_dot
 from painkg.vocab import Cause, Kind, Relation
@@ -246,7 +246,7 @@ def test_evidence_puts_numbers_and_references_on_edges(mini) -> None:
 
 def test_big_unfocused_diagram_hints_at_a_focus(mini, monkeypatch, tmp_path) -> None:
     assert render(mini, tmp_path / "a.dot").hint == ""
-    monkeypatch.setattr("painkg.render.FOCUS_HINT_NODES", 10)
+    monkeypatch.setattr("painkg.diagram.FOCUS_HINT_NODES", 10)
     diagram = render(mini, tmp_path / "b.dot")
     assert "focus" in diagram.hint and "16 nodes" in diagram.hint and "note:" in str(diagram)
     assert render(mini, tmp_path / "c.dot", focus="hip-oa", depth=1).hint == ""
@@ -270,7 +270,7 @@ def result(mini):
 
 def test_trace_diagram_shows_observations_candidates_scores_and_paths(mini, result, tmp_path, dot_program) -> None:
     out = tmp_path / "why.svg"
-    diagram = render_trace(result, out, kg=mini)
+    diagram = render_trace(result, out)
     texts = svg_texts(out)
     first = result.candidates[0]
     assert f"#1 {first.node.label}" in texts
@@ -297,9 +297,13 @@ def test_trace_top_limits_candidates(mini, result) -> None:
     assert "#1 " in text and "#3 " not in text
 
 
-def test_trace_without_kg_draws_path_nodes_neutral(mini, result) -> None:
-    assert "on an explaining path" in to_dot(result)
-    assert "on an explaining path" not in to_dot(result, kg=mini)
+def test_trace_path_nodes_take_their_kind_style(mini, result) -> None:
+    from painkg.styles import KIND_STYLES
+
+    text = to_dot(result)
+    structure = KIND_STYLES[painkg.Kind.STRUCTURE]
+    # the hip joint sits on the hip osteoarthritis -> groin pain path, in between candidate and observation
+    assert any("hip joint" in line and structure.fill in line for line in text.splitlines())
 
 
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
@@ -338,7 +342,7 @@ def test_cli_render_bad_input_exits_2(argv, tmp_path, capsys) -> None:
 
 def test_importing_painkg_does_not_load_pydot() -> None:
     code = ("import sys, painkg, painkg.cli; painkg.load(sys.argv[1]).trace(['groin pain']); "
-            "assert 'pydot' not in sys.modules and 'painkg.render' not in sys.modules")
+            "assert 'pydot' not in sys.modules and 'painkg.diagram' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent / "data/mini")], check=True)
 
 
@@ -370,7 +374,7 @@ def test_bundled_focus_diagrams_render(kg, tmp_path, dot_program, focus) -> None
 def test_bundled_trace_diagram(kg, tmp_path, dot_program) -> None:
     result = kg.trace(["groin pain", "limited hip internal rotation", "low back pain"], absent=["numbness"])
     out = tmp_path / "why.png"
-    render_trace(result, out, kg=kg)
+    render_trace(result, out)
     assert out.read_bytes().startswith(SIGNATURES["png"])
 
 

@@ -122,8 +122,7 @@ def render(
     return Diagram(Path(path), fmt, graph.number_of_nodes(), graph.number_of_edges(), hint)
 
 
-def render_trace(result, path: str | Path, *, top: int = 3, kg: KnowledgeGraph | None = None,
-                 paths: int = 1, format: str | None = None) -> Diagram:
+def render_trace(result, path: str | Path, *, top: int = 3, paths: int = 1, format: str | None = None) -> Diagram:
     """Draw why a trace ranked what it ranked: observations, top candidates, paths.
 
     Parameters
@@ -133,9 +132,6 @@ def render_trace(result, path: str | Path, *, top: int = 3, kg: KnowledgeGraph |
         Output file (``.png .svg .pdf .dot``).
     top : int
         Candidates to draw; red-flag candidates are drawn whatever their rank.
-    kg : KnowledgeGraph, optional
-        Lets nodes on the paths take their kind's shape and colour; without it
-        they are drawn as neutral grey boxes (the result holds only their labels).
     paths : int
         Explaining paths drawn per candidate and observation (best first).
     format : str, optional
@@ -151,8 +147,8 @@ def render_trace(result, path: str | Path, *, top: int = 3, kg: KnowledgeGraph |
     from .trace_diagram import trace_dot
 
     fmt = output_format(path, format)
-    _, nodes, edges = trace_dot(result, top=top, kg=kg, paths=paths)  # checks the options first
-    _draw(lambda **layout: trace_dot(result, top=top, kg=kg, paths=paths, **layout)[0], Path(path), fmt)
+    _, nodes, edges = trace_dot(result, top=top, paths=paths)  # checks the options first
+    _draw(lambda **layout: trace_dot(result, top=top, paths=paths, **layout)[0], Path(path), fmt)
     return Diagram(Path(path), fmt, nodes, edges)
 
 
