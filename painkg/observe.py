@@ -169,10 +169,9 @@ def _activity(kg, term, lowered, present, whole) -> tuple[list[Observation], flo
 
 
 def _best(kg: KnowledgeGraph, text: str) -> Match | None:
-    try:
-        return kg.match(text)
-    except UnknownTermError:
-        return None
+    if text in kg.graph:
+        return Match(text, 1.0, text)
+    return kg.index.best(text)
 
 
 def _make(kg: KnowledgeGraph, term: str, match: Match, present: bool) -> Observation:

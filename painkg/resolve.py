@@ -59,6 +59,7 @@ _INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae
 
 #: A best match below this score is not accepted by :meth:`TermIndex.resolve`.
 ACCEPT = 0.75
+_CACHE = 10_000  # remembered lookups per index
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -145,6 +146,8 @@ class TermIndex:
         self._unseen = math.log(1 + n)
         self._idf = {w: math.log(1 + n / len(keys)) for w, keys in self._by_word.items()}
         self._mass = {k: sum(self._idf[w] for w in k.split()) for k in self._keys}
+        self._best: dict[str, Match | None] = {}
+        self._corrected: dict[str, str] = {}
 
     def search(self, text: str, *, limit: int = 10) -> list[Match]:
         """Return the best matches for *text*, best first, one per node."""
@@ -168,12 +171,23 @@ class TermIndex:
         ranked = sorted(scored.values(), key=lambda m: (-m.score, len(m.matched), m.node_id))
         return ranked[:limit]
 
+    def best(self, text: str) -> Match | None:
+        """Return the one node *text* names, or None; cached, as users repeat terms."""
+        found = self._best.get(text, False)
+        if found is False:
+            matches = self.search(text, limit=1)
+            found = matches[0] if matches and matches[0].score >= ACCEPT else None
+            if len(self._best) >= _CACHE:
+                self._best.clear()
+            self._best[text] = found
+        return found
+
     def resolve(self, text: str) -> Match:
         """Return the one node *text* names, or raise :class:`UnknownTermError`."""
-        matches = self.search(text, limit=5)
-        if matches and matches[0].score >= ACCEPT:
-            return matches[0]
-        raise UnknownTermError(text, self.suggest(text, matches))
+        found = self.best(text)
+        if found is None:
+            raise UnknownTermError(text, self.suggest(text))
+        return found
 
     def suggest(self, text: str, matches: list[Match] | None = None) -> list[str]:
         """Return up to five known terms closest to *text*, for error messages."""
@@ -204,6 +218,9 @@ class TermIndex:
             if word in self._by_word or len(word) < 5 or word.isdigit():
                 out.append(word)
                 continue
-            close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
-            out.append(close[0] if close else word)
+            fixed = self._corrected.get(word)
+            if fixed is None:
+                close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
+                fixed = self._corrected[word] = close[0] if close else word
+            out.append(fixed)
         return out

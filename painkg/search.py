@@ -113,6 +113,7 @@ def prior_of(data: Mapping) -> float:
 
 
 Paths = list[tuple[float, tuple[Link, ...]]]
+_Partial = list[tuple[float, tuple[Link, ...], tuple[str, ...]]]  # paths plus the nodes they visit
 
 
 def best_paths(
@@ -133,10 +134,10 @@ def best_paths(
     the deterministic order of the index.
     """
     causes = index.causes
-    best: dict[str, Paths] = {}
-    frontier: dict[str, Paths] = {target: [(1.0, ())]}
+    best: dict[str, _Partial] = {}
+    frontier: dict[str, _Partial] = {target: [(1.0, (), (target,))]}
     for level in range(depth):
-        nxt: dict[str, Paths] = {}
+        nxt: dict[str, _Partial] = {}
         for effect, paths in frontier.items():
             top = paths[0][0]
             for link in causes.get(effect, ()):
@@ -146,33 +147,33 @@ def best_paths(
                 if level == 0 and first_relation is not None and link.relation is not first_relation:
                     continue
                 cause = link.cause
-                for prob, path in paths:
+                for prob, path, nodes in paths:
                     p = prob * lp
                     if p < min_path:
                         break
-                    if cause == target or any(step.cause == cause for step in path):
-                        continue  # no node twice
-                    _keep(nxt, cause, p, (link, *path), k)
+                    if cause not in nodes:  # no node twice
+                        _keep(nxt, cause, p, (link, *path), (cause, *nodes), k)
         for node, paths in nxt.items():
-            for p, path in paths:
-                _keep(best, node, p, path, k)
+            for p, path, nodes in paths:
+                _keep(best, node, p, path, nodes, k)
         frontier = nxt
         if not frontier:
             break
-    return best
+    return {node: [(p, path) for p, path, _ in paths] for node, paths in best.items()}
 
 
-def _keep(table: dict[str, Paths], node: str, p: float, path: tuple[Link, ...], k: int) -> None:
-    """Insert (p, path) into node's list, kept sorted strongest first and ≤ k long."""
+def _keep(table: dict[str, _Partial], node: str, p: float, path: tuple[Link, ...], nodes: tuple[str, ...],
+          k: int) -> None:
+    """Insert a path into node's list, kept sorted strongest first and ≤ k long."""
     paths = table.get(node)
     if paths is None:
-        table[node] = [(p, path)]
+        table[node] = [(p, path, nodes)]
         return
     if len(paths) >= k and p <= paths[-1][0]:
         return
     i = len(paths)
     while i and paths[i - 1][0] < p:
         i -= 1
-    paths.insert(i, (p, path))
+    paths.insert(i, (p, path, nodes))
     if len(paths) > k:
         paths.pop()

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -302,6 +303,25 @@ def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
     return out
 
 
+class _Memo:
+    """Per-graph records the trace builds again and again: steps, treatments, tests."""
+
+    def __init__(self) -> None:
+        self.steps: dict = {}
+        self.treatments: dict[str, tuple[Treatment, ...]] = {}
+        self.findings: dict[str, dict[str, float]] = {}
+
+
+_MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _memo(kg) -> _Memo:
+    memo = _MEMOS.get(kg.graph)
+    if memo is None:
+        memo = _MEMOS[kg.graph] = _Memo()
+    return memo
+
+
 def _candidate(kg, cid, score, prior, obs, reach, likelihoods, leaks) -> Candidate:
     node = kg.node(cid)
     explanations, contributions = [], []
@@ -309,7 +329,8 @@ def _candidate(kg, cid, score, prior, obs, reach, likelihoods, leaks) -> Candida
         likelihood = lk.get(cid, leak)
         contributions.append(Contribution(o, scoring.likelihood_ratio(likelihood, leak, o.present)))
         if o.present and cid in lk:
-            explanations.append(Explanation(o, tuple(_path(kg, p, links) for p, links in r[cid]), likelihood))
+            paths = tuple(Path(tuple(_step(kg, link) for link in links), p) for p, links in r[cid])
+            explanations.append(Explanation(o, paths, likelihood))
     explained = {e.observation.key for e in explanations}
     return Candidate(
         node=node,
@@ -324,21 +345,37 @@ def _candidate(kg, cid, score, prior, obs, reach, likelihoods, leaks) -> Candida
 
 
 def _treatments(kg, cid) -> tuple[Treatment, ...]:
-    out = []
-    for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True):
-        if r in (Relation.TREATED_BY, Relation.PREVENTED_BY):
-            out.append(Treatment(kg.node(t), Relation(r), data.get("qualifier"), data["references"]))
-    order = {Qualifier.RECOMMENDED: 0, None: 1, Qualifier.CONDITIONAL: 2, Qualifier.NOT_RECOMMENDED: 3}
-    return tuple(sorted(out, key=lambda t: (t.relation.value, order[t.qualifier], t.node.id)))
+    memo = _memo(kg).treatments
+    if cid not in memo:
+        out = [Treatment(kg.node(t), Relation(r), data.get("qualifier"), data["references"])
+               for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True)
+               if r in (Relation.TREATED_BY, Relation.PREVENTED_BY)]
+        order = {Qualifier.RECOMMENDED: 0, None: 1, Qualifier.CONDITIONAL: 2, Qualifier.NOT_RECOMMENDED: 3}
+        memo[cid] = tuple(sorted(out, key=lambda t: (t.relation.value, order[t.qualifier], t.node.id)))
+    return memo[cid]
 
 
-def _path(kg, probability, links) -> Path:
-    steps = tuple(
-        Step(l.source, l.relation, l.target, l.probability, kg.graph.edges[l.source, l.target, l.relation]["references"],
-             kg.node(l.source).label, kg.node(l.target).label, kg.node(l.source).kind, kg.node(l.target).kind)
-        for l in links
-    )
-    return Path(steps, probability)
+def _step(kg, link) -> Step:
+    memo = _memo(kg).steps
+    step = memo.get(link)
+    if step is None:
+        source, target = kg.node(link.source), kg.node(link.target)
+        references = kg.graph.edges[link.source, link.target, link.relation]["references"]
+        step = memo[link] = Step(link.source, link.relation, link.target, link.probability, references,
+                                 source.label, target.label, source.kind, target.kind)
+    return step
+
+
+def _likely_findings(kg, cid) -> dict[str, float]:
+    """The findings and tests a candidate directly predicts, with the chance each is positive."""
+    memo = _memo(kg).findings
+    if cid not in memo:
+        found: dict[str, float] = {}
+        for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True):
+            if Relation(r).cause is Cause.SUBJECT and kg.graph.nodes[t]["kind"] in (Kind.FINDING, Kind.TEST):
+                found[t] = max(scoring.edge_probability(data), found.get(t, 0.0))
+        memo[cid] = found
+    return memo[cid]
 
 
 def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
@@ -367,11 +404,9 @@ def _next_findings(kg, index, obs, pool: Sequence[Candidate]) -> tuple[NextFindi
     dist = scoring.normalize([c.score for c in pool])
     options: dict[str, dict[str, float]] = {}  # finding -> candidate -> chance positive
     for c in pool:
-        for _, t, r, data in kg.graph.out_edges(c.node.id, keys=True, data=True):
-            kind = kg.graph.nodes[t]["kind"]
-            if Relation(r).cause is Cause.SUBJECT and kind in (Kind.FINDING, Kind.TEST) and t not in seen:
-                p = scoring.edge_probability(data)
-                options.setdefault(t, {})[c.node.id] = max(p, options.get(t, {}).get(c.node.id, 0.0))
+        for t, p in _likely_findings(kg, c.node.id).items():
+            if t not in seen:
+                options.setdefault(t, {})[c.node.id] = p
     found = []
     for t, by_candidate in options.items():
         leak = index.leaks.get(t, scoring.DEFAULT_LEAK)
