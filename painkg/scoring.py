@@ -9,7 +9,8 @@ with an explicit "something else"):
 * **path strength** — the product of its edges' strengths;
 * **leak** ``λ(o)`` — the chance of seeing observation *o* without any modelled
   path from the candidate: ``1 − specificity`` where a reference gives one
-  (sensitivity ÷ LR+ where only the ratio is published), else :data:`DEFAULT_LEAK`;
+  (sensitivity ÷ LR+ where only the ratio is published), else a default by the
+  observation's kind (:data:`DEFAULT_LEAK_BY_KIND`);
 * **likelihood** of *o* under candidate *c* — noisy-OR of the paths plus the leak:
   ``L(o|c) = 1 − (1 − λ(o)) · Π (1 − p(path))``; an absent observation contributes
   ``1 − L(o|c)``;
@@ -26,10 +27,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from .vocab import Grade
+from .vocab import Grade, Kind
 
 __all__ = [
-    "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "OTHER_PRIOR",
+    "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "OTHER_PRIOR",
+    "default_leak",
     "edge_probability", "observation_leak", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",
 ]
@@ -51,6 +53,10 @@ PRIOR_BY_GRADE: dict[Grade, float] = {
 DEFAULT_PRIOR = PRIOR_BY_GRADE[Grade.OCCASIONAL]
 #: Chance of an observation with no modelled cause and no published specificity.
 DEFAULT_LEAK = 0.05
+#: ... by kind: most hip and back pain gets worse with some activity, and the KB
+#: lists only each condition's characteristic aggravators, so a candidate without
+#: a path to "worse with walking" is penalised less than one without a path to a sign.
+DEFAULT_LEAK_BY_KIND: dict[Kind, float] = {Kind.ACTIVITY: 0.2}
 #: Prior weight of "something else": causes the knowledge base does not hold.
 OTHER_PRIOR = 0.1
 #: Leaks are kept inside (MIN_LEAK, MAX_LEAK) so no single observation is decisive.
@@ -85,6 +91,15 @@ def edge_leak(data: Mapping) -> float | None:
     if data.get("lr_positive"):
         return edge_probability(data) / float(data["lr_positive"])
     return None
+
+
+def default_leak(kind: Kind) -> float:
+    """Return the leak of an observation of this kind when no reference gives one.
+
+    >>> default_leak(Kind.ACTIVITY), default_leak(Kind.FINDING)
+    (0.2, 0.05)
+    """
+    return DEFAULT_LEAK_BY_KIND.get(kind, DEFAULT_LEAK)
 
 
 def observation_leak(leaks: Iterable[float | None]) -> float:

@@ -245,7 +245,7 @@ def trace(
     index = causal_index(kg.graph)
     overrides = _check_priors(kg, priors)
     reach = [best_paths(index, o.node.id, depth=depth, first_relation=o.relation) for o in obs]
-    leaks = [index.leaks.get(o.node.id, scoring.DEFAULT_LEAK) for o in obs]
+    leaks = [index.leaks.get(o.node.id) or scoring.default_leak(o.node.kind) for o in obs]
     for o, r in zip(obs, reach):
         if o.node.kind is Kind.CONDITION:  # an observed condition explains itself
             r[o.node.id] = [(1.0, ())]
@@ -409,7 +409,7 @@ def _next_findings(kg, index, obs, pool: Sequence[Candidate]) -> tuple[NextFindi
                 options.setdefault(t, {})[c.node.id] = p
     found = []
     for t, by_candidate in options.items():
-        leak = index.leaks.get(t, scoring.DEFAULT_LEAK)
+        leak = index.leaks.get(t) or scoring.default_leak(kg.graph.nodes[t]["kind"])
         positive = [scoring.noisy_or([by_candidate.get(c.node.id, 0.0)], leak) for c in pool]
         gain = scoring.information_gain(dist, positive)
         if gain > 1e-6:

@@ -51,7 +51,7 @@ def exhaustive_paths(index, target: str, depth: int, first_relation=None) -> dic
 def reference_ranking(kg, observations: list[str], depth: int) -> list[tuple[str, float]]:
     """The trace's model, computed from exhaustively enumerated paths."""
     index = causal_index(kg.graph)
-    leaks = [index.leaks.get(o, scoring.DEFAULT_LEAK) for o in observations]
+    leaks = [index.leaks.get(o) or scoring.default_leak(kg.graph.nodes[o]["kind"]) for o in observations]
     likelihood = []
     for o, leak in zip(observations, leaks):
         # a bare activity observation means "aggravated by" it
