@@ -18,7 +18,6 @@ from importlib import import_module
 from .errors import KBError, PainKGError, RDFError, RenderError, TraceError, UnknownTermError
 from .kb import Edge, KnowledgeGraph, load
 from .model import Node
-from .trace import Candidate, TraceResult, trace
 from .vocab import Area, Grade, Kind, Qualifier, Relation
 
 __version__ = "0.1.0"
@@ -33,6 +32,7 @@ __all__ = [
 # Heavy parts load on first use (PEP 562), so `import painkg` never pulls in
 # rdflib or pydot: `painkg.to_rdf` imports painkg.rdf only when asked for.
 _LAZY = {
+    "trace": "tracing", "TraceResult": "tracing", "Candidate": "tracing",
     "to_rdf": "rdf", "from_rdf": "rdf", "export": "rdf",
     "render": "diagram", "render_trace": "diagram", "to_dot": "diagram",
 }

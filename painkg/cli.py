@@ -149,7 +149,7 @@ def _usage(message: str) -> _UsageError:
 
 
 def _trace(args) -> int:
-    from .trace import trace
+    from .tracing import trace
 
     kg = _kg(args)
     result = trace(kg, args.terms, absent=args.absent, limit=args.limit, depth=args.depth)

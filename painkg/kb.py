@@ -18,13 +18,13 @@ import networkx as nx
 
 from .errors import KBError, UnknownTermError
 from .model import Node
-from .resolve import Match, TermIndex
 from .tables import bundled_folder, bundled_references, read_folder, read_references
 from .validate import Checked, check
 from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Qualifier, Relation
 
 if TYPE_CHECKING:
-    from .trace import TraceResult
+    from .resolve import Match, TermIndex
+    from .tracing import TraceResult
 
 __all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
 
@@ -142,6 +142,8 @@ class KnowledgeGraph:
     def index(self) -> TermIndex:
         """The term index, built on first use (a trace by ids never needs it)."""
         if self._index is None:
+            from .resolve import TermIndex  # only term lookups need it; a load does not
+
             self._index = TermIndex({n: _names(n, d) for n, d in self.graph.nodes(data=True)})
         return self._index
 
@@ -172,6 +174,8 @@ class KnowledgeGraph:
     def match(self, term: str) -> Match:
         """Like :meth:`resolve`, but also say how well and under which name it matched."""
         if term in self.graph:
+            from .resolve import Match
+
             return Match(term, 1.0, term)
         return self.index.resolve(term)
 
@@ -206,8 +210,8 @@ class KnowledgeGraph:
         return stats(self.graph)
 
     def trace(self, observations: Iterable[str], **options) -> TraceResult:
-        """Rank the candidate sources of these observations; see :func:`painkg.trace.trace`."""
-        from .trace import trace
+        """Rank the candidate sources of these observations; see :func:`painkg.tracing.trace`."""
+        from .tracing import trace
 
         return trace(self, observations, **options)
 

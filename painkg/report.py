@@ -1,4 +1,4 @@
-"""Present a :class:`~painkg.trace.TraceResult` as a readable report or as JSON data."""
+"""Present a :class:`~painkg.tracing.TraceResult` as a readable report or as JSON data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from .vocab import Qualifier, Relation
 
 if TYPE_CHECKING:
-    from .trace import Candidate, Observation, Path, TraceResult
+    from .observe import Observation
+    from .tracing import Candidate, Path, TraceResult
 
 __all__ = ["format_result", "result_to_dict"]
 

@@ -45,7 +45,7 @@ def test_wheel_install_in_a_fresh_venv(tmp_path: Path):
 
 
 def test_public_functions_stay_functions_after_submodule_imports():
-    code = ("import painkg, painkg.trace, painkg.diagram, painkg.rdf; "
+    code = ("import painkg, painkg.tracing, painkg.diagram, painkg.rdf; "
             "from painkg.diagram import render_trace; "
             "assert all(callable(getattr(painkg, n)) for n in ('trace', 'render', 'render_trace', 'to_dot', "
             "'to_rdf', 'from_rdf', 'export', 'load')), [getattr(painkg, n) for n in ('trace', 'render')]")

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Measure painkg's speed against the targets in docs/BENCHMARKS.md.
+
+Every figure is a median of repeated runs with its spread (min–max), and the
+comparisons run side by side, interleaved, in one process tree — these machines
+are noisy.  Usage::
+
+    python scripts/bench.py                 # everything; the 1M-edge parts take a few minutes
+    python scripts/bench.py --quick         # 10k-node scale and fewer repeats
+    python scripts/bench.py --only import trace
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+#: A fixed mix of realistic queries: 1–8 observations, some absent ones.
+QUERIES: list[tuple[list[str], list[str]]] = [
+    (["groin pain"], []),
+    (["low back pain"], ["fever"]),
+    (["buttock pain"], []),
+    (["groin pain", "limited hip internal rotation"], []),
+    (["low back pain", "limited hip internal rotation", "groin pain"], ["numbness"]),
+    (["lateral hip pain", "pain lying on the affected side", "Trendelenburg sign"], []),
+    (["buttock pain", "pain worse with sitting", "numbness"], ["low back pain"]),
+    (["pain radiating down the leg", "straight leg raise", "numbness"], []),
+    (["bilateral leg pain", "relieved by sitting", "relieved by bending forward"], ["groin pain"]),
+    (["saddle anaesthesia", "urinary retention", "low back pain"], []),
+    (["fever", "low back pain"], []),
+    (["history of cancer", "night pain", "low back pain"], []),
+    (["knee pain", "limited hip internal rotation"], ["low back pain"]),
+    (["clicking", "groin pain", "FADIR"], []),
+    (["anterolateral thigh numbness", "burning pain"], ["weakness"]),
+    (["buttock pain", "low back pain", "groin pain"], ["pain below the knee"]),
+    (["thigh pain", "groin pain", "weakness"], []),
+    (["morning stiffness", "groin pain", "limp"], []),
+    (["low back pain", "pain worse with walking", "relieved by sitting", "numbness"], ["fever"]),
+    (["buttock pain", "low back pain", "pain radiating down the leg", "numbness", "weakness",
+      "straight leg raise", "pain worse with sitting", "limited hip internal rotation"], ["fever", "saddle anaesthesia"]),
+    (["FABER", "buttock pain", "low back pain"], ["numbness", "pain below the knee"]),
+    (["lateral hip pain"], []),
+]
+
+
+def stats(values: list[float]) -> str:
+    return f"median {statistics.median(values):.3g} (min {min(values):.3g}, max {max(values):.3g}, n={len(values)})"
+
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def bench_import(repeats: int) -> dict:
+    """`import painkg; painkg.load()` against `import networkx`, interleaved; and the CLI end to end."""
+    base, ours, cli = [], [], []
+    trace_cmd = [PY, "-m", "painkg", "trace", "groin pain", "limited hip internal rotation", "low back pain",
+                 "--absent", "numbness"]
+    for _ in range(repeats):
+        base.append(wall([PY, "-c", "import networkx"]))
+        ours.append(wall([PY, "-c", "import painkg; painkg.load()"]))
+        cli.append(wall(trace_cmd))
+    extra = [o - b for o, b in zip(ours, base)]
+    heavy = subprocess.run([PY, "-c", "import sys, painkg; painkg.load().trace(['low back pain']); "
+                                      "print(sorted(m for m in ('rdflib', 'pydot') if m in sys.modules))"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    print(f"import networkx                      {stats([1000 * x for x in base])} ms")
+    print(f"import painkg; painkg.load()         {stats([1000 * x for x in ours])} ms")
+    print(f"  painkg's extra cost                {stats([1000 * x for x in extra])} ms   target <= 50 ms")
+    print(f"painkg trace … (CLI, end to end)     {stats([1000 * x for x in cli])} ms   target <= 450 ms")
+    print(f"heavy modules after load + trace     {heavy}   target []")
+    return {"extra_ms": statistics.median(extra) * 1000, "cli_ms": statistics.median(cli) * 1000}
+
+
+def bench_trace(repeats: int) -> dict:
+    """Median time of one trace over the fixed query mix on the bundled KB (warm)."""
+    import painkg
+
+    kg = painkg.load()
+    for present, absent in QUERIES:  # warm the caches, as a service would be
+        kg.trace(present, absent=absent)
+    times = []
+    for _ in range(repeats):
+        for present, absent in QUERIES:
+            start = time.perf_counter()
+            kg.trace(present, absent=absent)
+            times.append(time.perf_counter() - start)
+    ms = [1000 * t for t in times]
+    print(f"trace, bundled KB ({len(QUERIES)} queries x {repeats})  {stats(ms)} ms   target <= 1 ms")
+    return {"trace_ms": statistics.median(ms)}
+
+
+_SCALE = """
+import json, resource, statistics, sys, time
+import painkg
+start = time.perf_counter()
+kg = painkg.load(sys.argv[1])
+load = time.perf_counter() - start
+start = time.perf_counter()
+from painkg.search import causal_index
+causal_index(kg.graph)
+index = time.perf_counter() - start
+queries = json.loads(sys.argv[2])
+times = []
+for _ in range(int(sys.argv[3])):
+    for q in queries:
+        start = time.perf_counter()
+        kg.trace(q)
+        times.append(time.perf_counter() - start)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"nodes": len(kg), "edges": kg.graph.number_of_edges(), "load_s": load, "index_s": index,
+                  "trace_ms": [1000 * t for t in times], "peak_mb": rss}))
+"""
+
+
+def bench_scale(nodes: int, repeats: int) -> dict:
+    """Load a synthetic KB folder of *nodes* nodes (~10x edges) and trace over it, in a fresh process."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synth
+
+    folder = Path(tempfile.gettempdir()) / f"painkg-synth-{nodes}"
+    if not (folder / "edges-synthetic.tsv").exists():
+        synth.write(nodes, folder)
+    symptoms = synth.ids_by_kind(nodes)[synth.Kind.SYMPTOM]
+    findings = synth.ids_by_kind(nodes)[synth.Kind.FINDING]
+    hubs = symptoms[: synth.HUBS]
+    queries = [[hubs[0]], [hubs[1], hubs[2]], [hubs[3], symptoms[100], findings[50]], [symptoms[200]],
+               [symptoms[300], findings[7], findings[9]], [hubs[4], symptoms[400]]]
+    out = subprocess.run([PY, "-c", _SCALE, str(folder), json.dumps(queries), str(repeats)],
+                         capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout)
+    print(f"synthetic KB: {r['nodes']} nodes, {r['edges']} edges (hub symptoms with {synth.HUB_SOURCES} sources)")
+    print(f"  load folder                        {r['load_s']:.1f} s   target <= 30 s")
+    print(f"  peak memory (load + trace)         {r['peak_mb']:.0f} MB   target <= 1536 MB")
+    print(f"  causal index (first trace)         {r['index_s']:.1f} s")
+    print(f"  trace ({len(queries)} queries x {repeats})          {stats(r['trace_ms'])} ms   target <= 100 ms")
+    return {"load_s": r["load_s"], "peak_mb": r["peak_mb"], "trace_ms": statistics.median(r["trace_ms"])}
+
+
+def bench_export(nodes: int, runs: int) -> None:
+    """N-Triples and Turtle: painkg's writers against rdflib, same graph (scripts/bench_rdf.py)."""
+    subprocess.run([PY, str(ROOT / "scripts" / "bench_rdf.py"), "--nodes", str(nodes), "--runs", str(runs)],
+                   check=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small scale, fewer repeats")
+    parser.add_argument("--only", nargs="+", choices=["import", "trace", "scale", "export"],
+                        default=["import", "trace", "scale", "export"])
+    parser.add_argument("--nodes", type=int, help="synthetic KB size (default 100000; 10000 with --quick)")
+    args = parser.parse_args(argv)
+    nodes = args.nodes or (10_000 if args.quick else 100_000)
+    repeats = 5 if args.quick else 15
+    print(f"python {sys.version.split()[0]}, {sys.platform}")
+    if "import" in args.only:
+        bench_import(repeats)
+    if "trace" in args.only:
+        bench_trace(repeats)
+    if "scale" in args.only:
+        bench_scale(nodes, 3 if args.quick else 10)
+    if "export" in args.only:
+        bench_export(nodes, 2 if args.quick else 3)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
