@@ -7,7 +7,6 @@ adds lookup indexes and one-line methods over graph-first functions.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -156,6 +155,8 @@ class KnowledgeGraph:
         node = self._nodes.get(node_id)
         if node is None:
             if node_id not in self.graph:
+                import difflib  # only a miss pays for it
+
                 close = difflib.get_close_matches(node_id, list(self.graph), n=3, cutoff=0.6)
                 raise UnknownTermError(node_id, close or self.index.suggest(node_id))
             node = self._nodes[node_id] = Node.from_data(node_id, self.graph.nodes[node_id])
