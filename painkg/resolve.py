@@ -54,6 +54,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")
 _SIGNED = (re.compile(r"(?<![a-z0-9])\+ve\b"), re.compile(r"(?<![a-z0-9])-ve\b"))
 _APOSTROPHE = re.compile(r"['’`]")
+_POSSESSIVE = re.compile(r"['’]s\b")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae"
 
@@ -67,7 +68,7 @@ def words(text: str) -> tuple[str, ...]:
     text = text.lower()
     # "+ve"/"-ve" before punctuation goes: "-ve SLR" is a negative test, not a positive one.
     text = _SIGNED[1].sub(" negative ", _SIGNED[0].sub(" positive ", text))
-    text = _APOSTROPHE.sub("", text.replace("'s ", " ").replace("’s ", " "))  # Patrick's -> patrick; can't -> cant
+    text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))  # Patrick's -> patrick; can't -> cant
     # Drop accents (Lasègue -> Lasegue); any other non-ASCII character separates words.
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _NON_ASCII.sub(" ", _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text))  # S.L.R. -> slr
