@@ -58,7 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("trace", parents=[kb], help="rank the likely sources of the observed symptoms and findings",
-                       description="Rank the candidate sources of a patient's pain and explain each.",
+                       description="Rank the candidate sources of a patient's pain and explain each. Terms may be "
+                                   "labels, synonyms, abbreviations (FADIR, SLR) or codes; 'no fever' or 'negative "
+                                   "SLR' counts as absent; 'worse with sitting' or 'relieved by bending forward' "
+                                   "says how an activity acts on the pain.",
                        epilog='example: painkg trace "groin pain" "limited hip internal rotation" '
                               '"low back pain" --absent numbness')
     p.add_argument("terms", nargs="+", metavar="TERM", help="observed symptom, finding or activity (quote phrases)")
