@@ -352,3 +352,88 @@ def test_every_condition_has_a_region_and_a_presentation(kg):
         assert data.get("region") is not None, node_id
         kinds = {_rel(k) for _, _, k in kg.graph.out_edges(node_id, keys=True)}
         assert kinds & {"presents-with", "leads-to", "compresses", "affects", "compensates-for"}, node_id
+
+
+# --------------------------------------------------------------------------- words users type (second curator)
+
+
+@pytest.mark.parametrize(
+    ("term", "node_id"),
+    [
+        # patient characteristics and risk factors reach their history nodes
+        ("female", "female-sex"), ("woman", "female-sex"), ("age under 40", "age-under-40"),
+        ("age over 40", "age-over-40"), ("distance runner", "endurance-training"),
+        ("military recruit", "endurance-training"), ("recent increase in training load", "recent-training-increase"),
+        ("sickle cell disease", "sickle-cell-disease"), ("pain in both hips", "bilateral-hip-pain"),
+        ("fall onto the buttock", "traumatic-onset"),
+        # lay and clinical names
+        ("lumbago", "low-back-pain"), ("wear and tear in the hip", "hip-osteoarthritis"),
+        ("HNP", "lumbar-disc-herniation"), ("pars fracture", "spondylolysis"),
+        ("wedge fracture", "vertebral-fracture"), ("sportsman's hernia", "inguinal-related-groin-pain"),
+        ("Trendelenburg gait", "trendelenburg-gait"), ("hip drops when walking", "trendelenburg-gait"),
+        ("PSIS", "posterior-superior-iliac-spine"), ("pain over the PSIS", "psis-pain"),
+        ("tenderness over the pubic symphysis", "pubic-symphysis-tenderness"),
+        ("tenderness over the inguinal canal", "inguinal-canal-tenderness"),
+        ("FBC", "full-blood-count"), ("difficulty starting to pee", "bladder-dysfunction"),
+        ("numb around the back passage", "saddle-anaesthesia"),
+        # activities
+        ("lumbar flexion", "bending-forward"), ("leaning on a shopping trolley", "bending-forward"),
+        ("leaning back", "lumbar-extension"), ("sitting for a long time", "prolonged-sitting"),
+        ("walking long distances", "walking"), ("going up hills", "walking-uphill"),
+    ],
+)
+def test_second_curator_terms_resolve(kg, term, node_id):
+    assert kg.resolve(term).id == node_id
+
+
+def test_trendelenburg_gait_is_a_finding_not_the_gait_condition(kg):
+    # The examiner sees a Trendelenburg gait; "altered gait mechanics" is the seed's mechanism.
+    assert kg.node("trendelenburg-gait").kind is Kind.FINDING
+    assert kg.resolve("altered gait").id == "altered-gait"
+
+
+@pytest.mark.parametrize(
+    ("source", "relation", "target", "column", "value"),
+    [
+        ("spondylolysis", "presents-with", "female-sex", "specificity", 0.43),  # grodahl2016, complement of male sex
+        ("sacroiliac-joint-dysfunction", "presents-with", "female-sex", "frequency", 0.64),  # slipman2000
+        ("sacroiliac-joint-dysfunction", "presents-with", "traumatic-onset", "frequency", 0.44),  # booth2019
+        ("osteonecrosis-of-the-femoral-head", "presents-with", "bilateral-hip-pain", "frequency", 0.63),  # onfh_clinical2016
+        ("lumbar-spinal-stenosis", "relieved-by", "bending-forward", "lr_positive", 6.4),  # suri2010
+    ],
+)
+def test_second_curator_numbers_are_carried(kg, source, relation, target, column, value):
+    data = kg.graph.edges[source, target, Relation(relation)]
+    assert data[column] == pytest.approx(value)
+
+
+def test_female_sex_carries_a_published_false_positive_rate(kg):
+    # Demographic observations are common in people without the condition; without a published
+    # specificity the trace would treat "female" as a rare sign (default leak 0.05).
+    specs = [d.get("specificity") for _, _, k, d in kg.graph.in_edges("female-sex", keys=True, data=True)
+             if _rel(k) == "presents-with"]
+    assert any(s is not None for s in specs)
+
+
+DIFFERENTIAL_WITH_ACTIVITY = [
+    "hip-osteoarthritis", "femoroacetabular-impingement", "greater-trochanteric-pain-syndrome",
+    "iliopsoas-tendonitis", "femoral-neck-stress-fracture", "osteonecrosis-of-the-femoral-head",
+    "sacroiliac-joint-dysfunction", "lumbar-facet-joint-pain", "lumbar-spinal-stenosis", "spondylolysis",
+    "spondylolisthesis", "non-specific-low-back-pain", "piriformis-syndrome", "meralgia-paresthetica",
+    "inguinal-related-groin-pain",
+]
+
+
+@pytest.mark.parametrize("node_id", DIFFERENTIAL_WITH_ACTIVITY)
+def test_differential_conditions_have_an_aggravating_or_relieving_activity(kg, node_id):
+    rels = {_rel(k) for _, _, k in kg.graph.out_edges(node_id, keys=True)}
+    assert rels & {"aggravated-by", "relieved-by"}, node_id
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("lumbar-spinal-stenosis", "sitting"), ("lumbar-spinal-stenosis", "bending-forward"),
+     ("lumbar-facet-joint-pain", "lying-down"), ("meralgia-paresthetica", "sitting")],
+)
+def test_published_relieving_positions_are_recorded(kg, source, target):
+    assert kg.graph.has_edge(source, target, Relation.RELIEVED_BY)
