@@ -9,8 +9,8 @@ with an explicit "something else"):
 * **path strength** — the product of its edges' strengths;
 * **leak** ``λ(o)`` — the chance of seeing observation *o* without any modelled
   path from the candidate: ``1 − specificity`` where a reference gives one
-  (sensitivity ÷ LR+ where only the ratio is published), else a default by the
-  observation's kind (:data:`DEFAULT_LEAK_BY_KIND`);
+  (sensitivity ÷ LR+ where only the ratio is published), else its rate in the
+  KB's case mix (:func:`background`), at least a default by kind;
 * **likelihood** of *o* under candidate *c* — noisy-OR of the paths plus the leak:
   ``L(o|c) = 1 − (1 − λ(o)) · Π (1 − p(path))``; an absent observation contributes
   ``1 − L(o|c)``;
@@ -31,7 +31,7 @@ from .vocab import Grade, Kind
 
 __all__ = [
     "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "OTHER_PRIOR",
-    "default_leak",
+    "default_leak", "background",
     "edge_probability", "observation_leak", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",
 ]
@@ -100,6 +100,23 @@ def default_leak(kind: Kind) -> float:
     (0.2, 0.05)
     """
     return DEFAULT_LEAK_BY_KIND.get(kind, DEFAULT_LEAK)
+
+
+def background(kind: Kind, produced: Iterable[tuple[float, float]], total_prior: float) -> float:
+    """Return the leak of an observation no reference gives a specificity for.
+
+    It is the chance of the observation in the knowledge base's own case mix,
+    ``Σ prior(c) · P(o | c) / Σ prior`` over the conditions that produce it, but
+    at least the kind's default: an observation that many conditions produce
+    ("age over 50", "low back pain") says little about which one is the source.
+
+    >>> background(Kind.SYMPTOM, [(0.1, 0.8), (0.3, 0.5)], 1.0)
+    0.23
+    >>> background(Kind.FINDING, [(0.01, 0.5)], 1.0)
+    0.05
+    """
+    share = math.fsum(prior * p for prior, p in produced) / total_prior
+    return round(min(max(share, default_leak(kind), MIN_LEAK), MAX_LEAK), 12)
 
 
 def observation_leak(leaks: Iterable[float | None]) -> float:

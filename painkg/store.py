@@ -96,11 +96,17 @@ def validate_shacl(data) -> ShaclReport:
     problems = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
+        message = str(results.value(result, SH.resultMessage))
+        if str(focus) == GRAPH:  # a whole-graph check: its message names the culprit
+            for prefix, base in PREFIXES.items():
+                message = message.replace(base, f"{prefix}:")
+            problems.append(message)
+            continue
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         where = focus.n3(names) + (f" {path.n3(names)}" if path is not None else "")
         got = f" (value: {value.n3(names)})" if value is not None else ""
-        problems.append(f"{where}: {results.value(result, SH.resultMessage)}{got}")
+        problems.append(f"{where}: {message}{got}")
     count = sum(1 for kind in (SH.NodeShape, SH.PropertyShape) for _ in shape_graph.subjects(RDF.type, kind))
     return ShaclReport(bool(conforms), tuple(sorted(problems)), count)
 

@@ -245,12 +245,17 @@ def trace(
     index = causal_index(kg.graph)
     overrides = _check_priors(kg, priors)
     reach = [best_paths(index, o.node.id, depth=depth, first_relation=o.relation) for o in obs]
-    leaks = [index.leaks.get(o.node.id) or scoring.default_leak(o.node.kind) for o in obs]
     for o, r in zip(obs, reach):
         if o.node.kind is Kind.CONDITION:  # an observed condition explains itself
             r[o.node.id] = [(1.0, ())]
-    likelihoods = [{c: scoring.noisy_or((p for p, _ in paths), leak) for c, paths in r.items()
-                    if c in index.priors} for r, leak in zip(reach, leaks)]
+    # The chance each candidate's own paths produce each observation ...
+    produced = [{c: scoring.noisy_or((p for p, _ in paths), 0.0) for c, paths in r.items() if c in index.priors}
+                for r in reach]
+    # ... and each observation's leak: published, else how often the KB's conditions produce it.
+    leaks = [index.leaks.get(o.node.id) or scoring.background(
+                 o.node.kind, ((index.priors[c], q) for c, q in pr.items()), index.prior_total + scoring.OTHER_PRIOR)
+             for o, pr in zip(obs, produced)]
+    likelihoods = [{c: scoring.noisy_or((q,), leak) for c, q in pr.items()} for pr, leak in zip(produced, leaks)]
 
     # Weight = prior · Π L(o|c) (present) · Π (1 − L(o|c)) (absent).  Every hypothesis
     # starts from the leaks alone; only the candidates an observation reaches move.

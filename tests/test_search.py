@@ -51,16 +51,20 @@ def exhaustive_paths(index, target: str, depth: int, first_relation=None) -> dic
 def reference_ranking(kg, observations: list[str], depth: int) -> list[tuple[str, float]]:
     """The trace's model, computed from exhaustively enumerated paths."""
     index = causal_index(kg.graph)
-    leaks = [index.leaks.get(o) or scoring.default_leak(kg.graph.nodes[o]["kind"]) for o in observations]
-    likelihood = []
-    for o, leak in zip(observations, leaks):
+    produced = []
+    for o in observations:
         # a bare activity observation means "aggravated by" it
         first = Relation.AGGRAVATED_BY if kg.graph.nodes[o]["kind"] == Kind.ACTIVITY else None
         paths = exhaustive_paths(index, o, depth, first)
-        likelihood.append({c: scoring.noisy_or(heapq.nlargest(PATHS_PER_NODE, ps), leak)
-                           for c, ps in paths.items() if c in index.priors})
-    reached = {c for lk in likelihood for c in lk}
-    weights = {c: index.priors[c] * math.prod(lk.get(c, leak) for lk, leak in zip(likelihood, leaks))
+        produced.append({c: scoring.noisy_or(heapq.nlargest(PATHS_PER_NODE, ps), 0.0)
+                         for c, ps in paths.items() if c in index.priors})
+    leaks = [index.leaks.get(o) or scoring.background(kg.graph.nodes[o]["kind"],
+                                                      [(index.priors[c], q) for c, q in pr.items()],
+                                                      index.prior_total + scoring.OTHER_PRIOR)
+             for o, pr in zip(observations, produced)]
+    reached = {c for pr in produced for c in pr}
+    weights = {c: index.priors[c] * math.prod(1 - (1 - leak) * (1 - pr.get(c, 0.0))
+                                              for pr, leak in zip(produced, leaks))
                for c in reached}
     other = (scoring.OTHER_PRIOR + index.prior_total - sum(index.priors[c] for c in reached)) * math.prod(leaks)
     total = sum(weights.values()) + other

@@ -18,19 +18,26 @@ PRIOR_TOTAL = 0.1 + 0.1 + 0.03 + 0.005
 
 def test_groin_pain_and_limited_rotation_by_hand(mini):
     result = mini.trace(["groin pain", "limited hip internal rotation"])
-    # hip-oa -affects(0.8)-> hip joint -refers(0.55)-> groin pain: path 0.44, L = 1 - 0.95*0.56 = 0.468
-    # hip-oa -presents-with(0.5)-> limited IR: L = 1 - 0.95*0.5 = 0.525
-    hip = 0.1 * 0.468 * 0.525
+    # Only hip-oa produces either.  Paths:
+    #   hip-oa -affects(0.8)-> hip joint -refers(0.55)-> groin pain          0.44
+    #   hip-oa -presents-with(0.5)-> limited IR                             0.5
+    # Leaks (no published specificity): the observation's rate in the KB's case mix,
+    # prior(hip-oa) * P / (sum of priors 0.235 + "something else" 0.1 = 0.335):
+    groin_leak = 0.1 * 0.44 / 0.335  # 0.131343
+    ir_leak = 0.1 * 0.5 / 0.335  # 0.149254
+    groin = 1 - (1 - groin_leak) * (1 - 0.44)  # noisy-OR with the leak: 0.513552
+    ir = 1 - (1 - ir_leak) * (1 - 0.5)  # 0.574627
+    hip = 0.1 * groin * ir
     # "something else": its own prior plus every condition that explains nothing, times the leaks.
-    other = (OTHER + PRIOR_TOTAL - 0.1) * LEAK * LEAK
+    other = (OTHER + PRIOR_TOTAL - 0.1) * groin_leak * ir_leak
     assert [c.node.id for c in result.candidates] == ["hip-oa"]
     assert result.candidates[0].score == pytest.approx(hip / (hip + other))
     assert result.other_score == pytest.approx(other / (hip + other))
-    groin = result.candidates[0].explanations[0]
-    assert groin.likelihood == pytest.approx(0.468)
-    assert str(groin.paths[0]) == "hip osteoarthritis —affects→ hip joint —refers pain to→ groin pain"
-    assert groin.paths[0].steps[1].references == ("lesher2008",)
-    assert result.candidates[0].contributions[0].likelihood_ratio == pytest.approx(0.468 / LEAK)
+    explanation = result.candidates[0].explanations[0]
+    assert explanation.likelihood == pytest.approx(0.513552, abs=1e-6)
+    assert str(explanation.paths[0]) == "hip osteoarthritis —affects→ hip joint —refers pain to→ groin pain"
+    assert explanation.paths[0].steps[1].references == ("lesher2008",)
+    assert result.candidates[0].contributions[0].likelihood_ratio == pytest.approx(groin / groin_leak)
 
 
 def test_compensation_path_runs_against_the_written_direction(mini):
@@ -43,8 +50,13 @@ def test_compensation_path_runs_against_the_written_direction(mini):
                                                 Relation.PRESENTS_WITH]
     assert "←compensates for— lumbar compensatory overload" in str(path)
     disc = next(c for c in result.candidates if c.node.id == "disc-herniation")
-    # two paths: direct 0.5 and via the L5 root 0.8*0.2 = 0.16; L = 1 - 0.95*0.5*0.84 = 0.601
-    assert disc.explanations[0].likelihood == pytest.approx(0.601)
+    # two paths: direct 0.5 and via the L5 root 0.8*0.2 = 0.16, so the disc alone produces
+    # 1 - 0.5*0.84 = 0.58; no specificity is published, so the leak is the case-mix rate:
+    # sum of prior * P over the four conditions that produce low back pain, / 0.335
+    produced = {"lumbar-overload": 0.8, "disc-herniation": 0.58, "cauda-equina": 0.8, "hip-oa": 0.2}
+    leak = (0.03 * 0.8 + 0.1 * 0.58 + 0.005 * 0.8 + 0.1 * 0.2) / 0.335
+    assert disc.explanations[0].likelihood == pytest.approx(1 - (1 - leak) * (1 - 0.58))
+    assert set(produced) == {c.node.id for c in result.candidates}
     assert sorted(p.probability for p in disc.explanations[0].paths) == pytest.approx([0.16, 0.5])
 
 
