@@ -59,7 +59,12 @@ _NEGATED = (
 )
 #: Words a lead may hold without naming anything ("the pain is worse with ...").
 _GENERIC = frozenset(words("pain painful hurt hurts ache aches aching symptoms symptom it gets got much lot bit "
-                           "slightly usually always often sometimes also generally"))
+                           "slightly usually always often sometimes also generally sharp dull severe mild "
+                           "constant bad terrible now"))
+_PAIN_WORDS = frozenset(("pain", "painful", "hurts", "hurt", "aches", "ache", "aching"))
+_ALTERNATIVES = re.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*")
+#: "major trauma such as a car crash", "night pain (wakes me up)": the example is not the concept.
+_EXAMPLE = re.compile(r"\s*(?:\([^)]*\)|,?\s*\b(?:such as|e\.?g\.?|for example|for instance|including|like)\b.*)$")
 _SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bplus\b|\balso\b)\s*")
 
 
@@ -141,6 +146,12 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
             return [o for found, _ in scored for o in found], min(score for _, score in scored)
     if whole is not None:
         return [_make(kg, term, whole, present)], whole.score
+    trimmed = _EXAMPLE.sub("", term)
+    if trimmed and trimmed != term:
+        try:
+            return _parse_scored(kg, trimmed, present, split)
+        except UnknownTermError:
+            pass
     kg.resolve(term)  # raises UnknownTermError with the closest known terms
     raise AssertionError("unreachable: resolve() accepted what _best() rejected")
 
@@ -151,21 +162,31 @@ def _activity(kg, term, lowered, present, whole) -> tuple[list[Observation], flo
     for relation, pattern in _ACTS:
         for m in pattern.finditer(lowered):
             rest = _LINK.sub("", lowered[m.end():], count=1).strip()
-            splits.append((relation, rest, lowered[:m.start()].strip()))
+            # "low back pain when arching": a pain word belongs to the lead
+            end = m.end() if m.group(0) in _PAIN_WORDS else m.start()
+            splits.append((relation, rest, lowered[:end].strip()))
     for relation, what, lead in splits:
-        part = _best(kg, what) if what else None
-        if part is None or kg.graph.nodes[part.node_id]["kind"] != Kind.ACTIVITY:
+        parts = _activities(kg, what)
+        if not parts or (whole is not None and min(p.score for p in parts) < whole.score):
             continue
-        if whole is not None and part.score < whole.score:
-            continue
-        found = [Observation(term, kg.node(part.node_id), present, relation, part.matched)]
+        found = [Observation(term, kg.node(p.node_id), present, relation, p.matched) for p in parts]
+        score = min(p.score for p in parts)
         if set(words(lead)) <= _GENERIC:
-            return found, part.score
+            return found, score
         lead_match = _best(kg, lead)
         if lead_match is not None and kg.graph.nodes[lead_match.node_id]["kind"] != Kind.ACTIVITY:
             # "low back pain worse on extension": the symptom is an observation too
-            return ([_make(kg, lead, lead_match, present)] if present else []) + found, part.score
+            return ([_make(kg, lead, lead_match, present)] if present else []) + found, score
     return None
+
+
+def _activities(kg, what: str) -> list[Match]:
+    """The activity *what* names, or each of "standing or walking"; empty if any part is not one."""
+    for parts in ([what], [p for p in _ALTERNATIVES.split(what) if p.strip()]):
+        found = [_best(kg, p) for p in parts]
+        if found and all(m is not None and kg.graph.nodes[m.node_id]["kind"] == Kind.ACTIVITY for m in found):
+            return found
+    return []
 
 
 def _best(kg: KnowledgeGraph, text: str) -> Match | None:

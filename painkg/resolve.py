@@ -178,6 +178,8 @@ class TermIndex:
         if found is False:
             matches = self.search(text, limit=1)
             found = matches[0] if matches and matches[0].score >= ACCEPT else None
+            if found is None:
+                found = self._misspelt_phrase(text)
             if len(self._best) >= _CACHE:
                 self._best.clear()
             self._best[text] = found
@@ -197,6 +199,22 @@ class TermIndex:
         close = difflib.get_close_matches(normalize(text), list(self._keys), n=5, cutoff=0.6)
         found += [self._readable(node_id, matched) for k in close for _, node_id, matched in self._keys[k][:1]]
         return list(dict.fromkeys(found))[:5]
+
+    def _misspelt_phrase(self, text: str) -> Match | None:
+        """Accept a long phrase with unknown words that is spelt almost like one key.
+
+        Word-by-word correction misses "corda equina" ("corda" is nearer to "cord");
+        the whole phrase is 0.83 like "cauda equina".  Short keys are left out, as
+        "hip pain" and "lip pain" are as alike.
+        """
+        key = normalize(text)
+        if len(key) < 10 or all(w in self._by_word for w in key.split()):
+            return None
+        close = difflib.get_close_matches(key, [k for k in self._keys if len(k) >= 10], n=1, cutoff=0.83)
+        if not close:
+            return None
+        _, node_id, matched = max(self._keys[close[0]])
+        return Match(node_id, ACCEPT, matched)
 
     def _readable(self, node_id: str, matched: str) -> str:
         """Name a node by what matched, or by its label when only its id did."""
