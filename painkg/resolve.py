@@ -40,7 +40,7 @@ _FILLER = frozenset(
 _SAME = {
     "ach": "pain", "ache": "pain", "sore": "pain", "sorenes": "pain", "painful": "pain", "hurt": "pain",
     "lower": "low", "disk": "disc", "tumor": "tumour",
-    "decreas": "reduce", "diminish": "reduce", "restrict": "reduce", "limit": "reduce", "reduc": "reduce",
+    "decrease": "reduce", "diminish": "reduce", "restrict": "reduce", "limit": "reduce", "reduc": "reduce",
     "loss": "reduce", "lost": "reduce",
     "jerk": "reflex", "patellar": "knee", "achille": "ankle",
     "troch": "trochanter", "radic": "radiculopathy", "met": "metastasis", "metastase": "metastasis",
@@ -74,9 +74,16 @@ def words(text: str) -> tuple[str, ...]:
     text = _NON_ASCII.sub(" ", _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text))  # S.L.R. -> slr
     out: list[str] = []
     for raw in _WORD.findall(text):
-        word = _SAME.get(raw) or _SAME.get(w := _stem(_singular(_INNER_AE.sub("e", raw))), w)
+        word = _SAME.get(raw) or _SAME.get(w := _canonical(raw), w)
         out.extend(_EXPAND.get(word, (word,)))
     return tuple(w for w in out if w not in _FILLER)
+
+
+def _canonical(word: str) -> str:
+    """Spell and strip endings until nothing changes, so normalizing twice changes nothing."""
+    while (shorter := _stem(_singular(_INNER_AE.sub("e", word)))) != word:
+        word = shorter
+    return word
 
 
 def _stem(word: str) -> str:
@@ -86,6 +93,8 @@ def _stem(word: str) -> str:
             word = word[: -len(ending)]
             if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]  # sitt -> sit, runn -> run
+            elif word.endswith("s") and not word.endswith("ss"):
+                word += "e"  # decreas -> decrease, caus -> cause: no plural "s" left to strip
             return word
     return word
 
