@@ -85,6 +85,7 @@ class RelationStyle:
 K = Kind
 KIND_STYLES: dict[Kind, KindStyle] = {
     K.CONDITION: KindStyle("box", "#fdd0a2", "#a63603", "condition (possible source)", "filled,rounded"),
+    K.MECHANISM: KindStyle("rarrow", "#fee6ce", "#a63603", "mechanism (how pain travels)"),
     K.SYMPTOM: KindStyle("ellipse", "#fff7bc", "#8c6d00", "symptom (patient reports)"),
     K.FINDING: KindStyle("hexagon", "#c7e9c0", "#006d2c", "finding (examiner elicits)"),
     K.TEST: KindStyle("note", "#c7eae5", "#01665e", "test (imaging, injection)"),

@@ -11,7 +11,7 @@ Examples
 'refers pain to'
 >>> Relation.COMPENSATES_FOR.cause is Cause.OBJECT
 True
->>> sorted(k.value for k in Relation.TREATED_BY.domain)
+>>> sorted(k.value for k in Relation.DIAGNOSED_BY.domain)
 ['condition']
 """
 
@@ -70,7 +70,8 @@ class _StrEnum(str, enum.Enum):
 class Kind(_StrEnum):
     """What a node is."""
 
-    CONDITION = "condition"  # disease, syndrome, dysfunction, injury, mechanism
+    CONDITION = "condition"  # disease, syndrome, dysfunction, injury: a candidate source
+    MECHANISM = "mechanism"  # how a source reaches the pain: referral, compensation, altered gait
     SYMPTOM = "symptom"  # what the patient reports
     FINDING = "finding"  # what the examiner elicits: tests and signs
     MUSCLE = "muscle"
@@ -87,7 +88,9 @@ class Kind(_StrEnum):
 
 
 _KIND_DEFINITIONS = {
-    Kind.CONDITION: "A disease, syndrome, dysfunction, injury or pain mechanism that can be the source of pain.",
+    Kind.CONDITION: "A disease, syndrome, dysfunction or injury that can be the source of pain.",
+    Kind.MECHANISM: ("A pain mechanism or biomechanical state through which a source produces pain elsewhere "
+                     "(referred pain, compensation, altered gait); never itself the answer to where pain comes from."),
     Kind.SYMPTOM: "Something the patient reports: pain felt at a place, numbness, clicking, stiffness.",
     Kind.FINDING: "Something the examiner elicits: a clinical test or sign.",
     Kind.MUSCLE: "A skeletal muscle or muscle group.",
@@ -172,7 +175,8 @@ def _spec(domain, range_, phrase, rdf_name, cause, definition, symmetric=False):
 
 
 K = Kind
-_SOURCES = (K.CONDITION, K.STRUCTURE, K.MUSCLE, K.NERVE)
+_SOURCES = (K.CONDITION, K.MECHANISM, K.STRUCTURE, K.MUSCLE, K.NERVE)
+_CAUSES = (K.CONDITION, K.MECHANISM)  # what presents with signs, leads to, is treated
 _ANATOMY = (K.STRUCTURE, K.MUSCLE, K.NERVE)
 _ANY = tuple(Kind)
 
@@ -182,24 +186,24 @@ _RELATIONS: dict[str, RelationSpec] = {
         "The source produces pain or another sensation felt elsewhere.",
     ),
     "presents-with": _spec(
-        (K.CONDITION,), (K.SYMPTOM, K.FINDING), "presents with", "presentsWith", Cause.SUBJECT,
+        _CAUSES, (K.SYMPTOM, K.FINDING), "presents with", "presentsWith", Cause.SUBJECT,
         "The condition shows this symptom or examination finding.",
     ),
     "compensates-for": _spec(
-        (K.CONDITION, K.STRUCTURE, K.MUSCLE), (K.CONDITION, K.FINDING, K.STRUCTURE, K.MUSCLE),
+        (*_CAUSES, K.STRUCTURE, K.MUSCLE), (*_CAUSES, K.FINDING, K.STRUCTURE, K.MUSCLE),
         "compensates for", "compensatesFor", Cause.OBJECT,
         "The subject takes over for the failing object, so the object is the source of the subject's overload.",
     ),
     "treated-by": _spec(
-        (K.CONDITION,), (K.TREATMENT,), "is treated by", "treatedBy", Cause.NONE,
+        _CAUSES, (K.TREATMENT,), "is treated by", "treatedBy", Cause.NONE,
         "The condition is managed with this treatment (see the qualifier for guideline advice).",
     ),
     "prevented-by": _spec(
-        (K.CONDITION,), (K.TREATMENT,), "is prevented by", "preventedBy", Cause.NONE,
+        _CAUSES, (K.TREATMENT,), "is prevented by", "preventedBy", Cause.NONE,
         "The risk of the condition is reduced by this measure.",
     ),
     "affects": _spec(
-        (K.CONDITION,), _ANATOMY, "affects", "affects", Cause.SUBJECT,
+        _CAUSES, _ANATOMY, "affects", "affects", Cause.SUBJECT,
         "The condition damages or disturbs this structure, muscle or nerve.",
     ),
     "compresses": _spec(
@@ -223,7 +227,7 @@ _RELATIONS: dict[str, RelationSpec] = {
         "The node lies in, or the symptom is felt in, this body region.",
     ),
     "leads-to": _spec(
-        (K.CONDITION,), (K.CONDITION,), "leads to", "leadsTo", Cause.SUBJECT,
+        _CAUSES, _CAUSES, "leads to", "leadsTo", Cause.SUBJECT,
         "The condition can cause or progress to the other condition.",
     ),
     "mimics": _spec(
@@ -235,11 +239,11 @@ _RELATIONS: dict[str, RelationSpec] = {
         "The finding or test is positive in the condition (sensitivity/specificity where published).",
     ),
     "aggravated-by": _spec(
-        (K.CONDITION,), (K.ACTIVITY,), "is aggravated by", "aggravatedBy", Cause.SUBJECT,
+        _CAUSES, (K.ACTIVITY,), "is aggravated by", "aggravatedBy", Cause.SUBJECT,
         "The condition's pain gets worse with this activity or position.",
     ),
     "relieved-by": _spec(
-        (K.CONDITION,), (K.ACTIVITY,), "is relieved by", "relievedBy", Cause.SUBJECT,
+        _CAUSES, (K.ACTIVITY,), "is relieved by", "relievedBy", Cause.SUBJECT,
         "The condition's pain eases with this activity or position.",
     ),
 }

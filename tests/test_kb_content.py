@@ -148,9 +148,9 @@ SEED_TERMS = [
     ("spinal stenosis", Kind.CONDITION), ("scoliosis", Kind.CONDITION), ("spondylolisthesis", Kind.CONDITION),
     ("nerve root compression", Kind.CONDITION), ("sciatica", Kind.CONDITION), ("muscle spasm", Kind.CONDITION),
     # mechanisms
-    ("referred pain", Kind.CONDITION), ("compensation", Kind.CONDITION), ("altered gait", Kind.CONDITION),
-    ("altered gait mechanics", Kind.CONDITION), ("pelvic misalignment", Kind.CONDITION),
-    ("kinetic chain", Kind.CONDITION), ("flexed posture", Kind.CONDITION), ("hip flexor tightness", Kind.CONDITION),
+    ("referred pain", Kind.MECHANISM), ("compensation", Kind.MECHANISM), ("altered gait", Kind.MECHANISM),
+    ("altered gait mechanics", Kind.MECHANISM), ("pelvic misalignment", Kind.MECHANISM),
+    ("kinetic chain", Kind.MECHANISM), ("flexed posture", Kind.MECHANISM), ("hip flexor tightness", Kind.CONDITION),
     # symptoms
     ("groin pain", Kind.SYMPTOM), ("low back pain", Kind.SYMPTOM), ("back pain", Kind.SYMPTOM),
     ("hip pain", Kind.SYMPTOM), ("buttock pain", Kind.SYMPTOM), ("thigh pain", Kind.SYMPTOM),

@@ -63,7 +63,7 @@ def test_every_problem_is_listed_with_file_and_line(mini_copy: Path):
         ("nodes-condition.tsv:10:", "unknown region 'elbow' (allowed: hip, lumbar-spine"),
         ("nodes-condition.tsv:11:", "3 cells, expected 9"),
         ("nodes-condition.tsv:12:", "prior 0.4 needs a literature reference"),
-        ("nodes-organ.tsv:", "unknown node kind 'organ' (allowed: condition, symptom"),
+        ("nodes-organ.tsv:", "unknown node kind 'organ' (allowed: condition, mechanism, symptom"),
         ("edges-clinical.tsv:12:", "unknown relation 'causes' (allowed: refers-to"),
         ("edges-clinical.tsv:13:", "'groin-pain' is a symptom; treated-by starts at condition"),
         ("edges-clinical.tsv:14:", "unknown target 'no-such-node'"),
