@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from .errors import KBError, UnknownTermError
+from .memory import collector_paused
 from .model import Node
 from .tables import bundled_folder, bundled_references, read_folder, read_references
 from .validate import Checked, check
@@ -72,6 +73,11 @@ def load(folder: str | Path | None = None, *, merge: bool = False) -> KnowledgeG
     >>> kg.node("hip-osteoarthritis").kind.value
     'condition'
     """
+    with collector_paused():
+        return _load(folder, merge)
+
+
+def _load(folder, merge: bool) -> KnowledgeGraph:
     problems: list[str] = []
     references = read_references(bundled_references(), problems)
     folders = [bundled_folder()]

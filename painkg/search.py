@@ -25,6 +25,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from . import scoring
+from .memory import collector_paused
 from .vocab import Cause, Grade, Kind, Relation
 
 __all__ = ["Link", "CausalIndex", "causal_index", "best_paths", "prior_of", "PATHS_PER_NODE", "MIN_PATH"]
@@ -63,7 +64,8 @@ def causal_index(graph: nx.MultiDiGraph) -> CausalIndex:
     """
     index = _INDEXES.get(graph)
     if index is None:
-        index = _INDEXES[graph] = _build(graph)
+        with collector_paused():
+            index = _INDEXES[graph] = _build(graph)
     return index
 
 

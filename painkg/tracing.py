@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import scoring
 from .errors import TraceError, UnknownTermError
+from .memory import collector_paused
 from .model import Node
 from .observe import Observation, observe
 from .search import best_paths, causal_index
@@ -227,6 +228,11 @@ def trace(
     TraceError
         No observations, or bad *depth*, *limit* or *priors*.
     """
+    with collector_paused():
+        return _trace(kg, observations, absent, depth, limit, priors, unknown)
+
+
+def _trace(kg, observations, absent, depth, limit, priors, unknown) -> TraceResult:
     if isinstance(observations, str) or isinstance(absent, str):
         raise TraceError("observations and absent must be lists of terms, not a single string")
     if depth < 1 or limit < 1:

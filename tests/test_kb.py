@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
@@ -85,3 +87,18 @@ def test_every_edge_obeys_its_relation(kg):
         relation = Relation(r)
         assert kg.graph.nodes[s]["kind"] in relation.domain, (s, r, t)
         assert kg.graph.nodes[t]["kind"] in relation.range, (s, r, t)
+
+
+def test_collector_is_restored_after_load_and_trace(mini):
+    import gc
+
+    assert gc.isenabled()
+    mini.trace(["low back pain"])
+    painkg.load(Path(__file__).parent / "data" / "mini")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        mini.trace(["groin pain"])
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
