@@ -92,6 +92,8 @@ def validate_shacl(data) -> ShaclReport:
     shape_graph = shapes()
     graph = _graph(data)
     conforms, results, _ = pyshacl.validate(graph, shacl_graph=shape_graph, inference="none")
+    if not hasattr(results, "subjects"):  # pyshacl returns a ValidationFailure for broken shapes
+        raise RDFError(f"SHACL: the shapes could not be applied ({results})")
     names = graph.namespace_manager
     problems = []
     for result in results.subjects(RDF.type, SH.ValidationResult):

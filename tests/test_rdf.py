@@ -18,7 +18,8 @@ import pyoxigraph
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
@@ -148,7 +149,25 @@ def test_fast_writer_is_isomorphic_to_rdflib(any_kg, writer):
     fast = Graph().parse(data=buffer.getvalue(), format="nt" if writer is write_ntriples else "turtle")
     reference = to_rdf(any_kg)
     assert count == len(fast) == len(reference)
-    assert isomorphic(fast, reference)
+    assert same_graph(fast, reference)
+
+
+def same_graph(first: Graph, second: Graph) -> bool:
+    """Isomorphism for painkg graphs, whose only blank nodes are rdf:List cells.
+
+    rdflib's general ``isomorphic`` takes minutes on the bundled KB's hundreds of lists;
+    comparing ground triples plus each list's items, in order, is exact here and fast.
+    """
+    def canonical(graph: Graph):
+        ground, lists = set(), set()
+        for s, p, o in graph:
+            if isinstance(o, BNode) and not isinstance(s, BNode):
+                lists.add((s, p, tuple(Collection(graph, o))))
+            elif not isinstance(s, BNode) and not isinstance(o, BNode):
+                ground.add((s, p, o))
+        return ground, lists
+
+    return len(first) == len(second) and canonical(first) == canonical(second)
 
 
 # -- hypothesis: generated KBs with hostile strings ----------------------------------------------
@@ -360,7 +379,8 @@ def test_broken_graph_fails_with_readable_report(mini):
     report = validate_shacl(g)
     assert not report.conforms
     text = str(report)
-    assert "refers-to starts at condition, muscle, nerve, structure" in text
+    domain = ", ".join(sorted(k.value for k in Relation.REFERS_TO.domain))
+    assert f"refers-to starts at {domain}" in text
     assert "refers-to ends at symptom" in text
     assert "exactly one painkg:strength" in text
     assert "a fraction between 0 and 1" in text
