@@ -66,17 +66,29 @@ _CACHE = 10_000  # remembered lookups per index
 def words(text: str) -> tuple[str, ...]:
     """Split *text* into normalized words, dropping filler words."""
     text = text.lower()
-    # "+ve"/"-ve" before punctuation goes: "-ve SLR" is a negative test, not a positive one.
-    text = _SIGNED[1].sub(" negative ", _SIGNED[0].sub(" positive ", text))
-    text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))  # Patrick's -> patrick; can't -> cant
-    # Drop accents (Lasègue -> Lasegue); any other non-ASCII character separates words.
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _NON_ASCII.sub(" ", _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text))  # S.L.R. -> slr
+    # Each rewrite is guarded by a cheap test: building the index normalizes every name.
+    if "ve" in text:  # "+ve"/"-ve" before punctuation goes: "-ve SLR" is a negative test
+        text = _SIGNED[1].sub(" negative ", _SIGNED[0].sub(" positive ", text))
+    if "'" in text or "’" in text or "`" in text:
+        text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))  # Patrick's -> patrick; can't -> cant
+    if not text.isascii():
+        # Drop accents (Lasègue -> Lasegue); any other non-ASCII character separates words.
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = _NON_ASCII.sub(" ", text)
+    if "." in text:
+        text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)  # S.L.R. -> slr
     out: list[str] = []
     for raw in _WORD.findall(text):
-        word = _SAME.get(raw) or _SAME.get(w := _canonical(raw), w)
+        word = _WORDS.get(raw)
+        if word is None:
+            if len(_WORDS) > 100_000:  # a service fed arbitrary text must not grow without bound
+                _WORDS.clear()
+            word = _WORDS[raw] = _SAME.get(raw) or _SAME.get(w := _canonical(raw), w)
         out.extend(_EXPAND.get(word, (word,)))
     return tuple(w for w in out if w not in _FILLER)
+
+
+_WORDS: dict[str, str] = {}  # raw word -> normalized word (memo)
 
 
 def _canonical(word: str) -> str:
