@@ -191,12 +191,19 @@ def information_gain(distribution: Sequence[float], positive: Sequence[float]) -
 
     >>> information_gain([0.5, 0.5], [1.0, 0.0])
     1.0
-    >>> information_gain([0.5, 0.5], [0.3, 0.3])
+    >>> round(information_gain([0.5, 0.5], [0.3, 0.3]), 12)
     0.0
     """
-    p_pos = math.fsum(d * q for d, q in zip(distribution, positive))
-    gain = entropy(distribution)
-    for p_value, chance in ((p_pos, positive), (1.0 - p_pos, [1.0 - q for q in positive])):
-        if p_value > 0:
-            gain -= p_value * entropy([d * q / p_value for d, q in zip(distribution, chance)])
+    # Computed as the mutual information of hypothesis and finding, which equals the
+    # expected entropy reduction and needs no posterior distributions (the trace
+    # weighs dozens of findings per call).
+    p_pos = sum(d * q for d, q in zip(distribution, positive))
+    p_neg = 1.0 - p_pos
+    gain = 0.0
+    for d, q in zip(distribution, positive):
+        if d > 0:
+            if q > 0:
+                gain += d * q * math.log2(q / p_pos)
+            if q < 1 and p_neg > 0:
+                gain += d * (1.0 - q) * math.log2((1.0 - q) / p_neg)
     return max(gain, 0.0)

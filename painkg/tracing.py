@@ -421,7 +421,7 @@ def _next_findings(kg, index, obs, pool: Sequence[Candidate]) -> tuple[NextFindi
     found = []
     for t, by_candidate in options.items():
         leak = index.leaks.get(t) or scoring.default_leak(kg.graph.nodes[t]["kind"])
-        positive = [scoring.noisy_or([by_candidate.get(c.node.id, 0.0)], leak) for c in pool]
+        positive = [leak + (1.0 - leak) * by_candidate.get(c.node.id, 0.0) for c in pool]  # noisy-OR
         gain = scoring.information_gain(dist, positive)
         if gain > 1e-6:
             hi = max(range(len(pool)), key=lambda i: (positive[i], -i))
