@@ -38,11 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A KB problem list is many lines by design: one per problem.
         print(f"painkg: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `painkg stats | head`: the reader left; not an error (a subclass of OSError)
+        return 0
     except OSError as exc:
         print(f"painkg: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # `painkg stats | head`
-        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -86,7 +86,7 @@ def validate_shacl(data) -> ShaclReport:
     try:
         import pyshacl
     except ImportError as exc:
-        raise RDFError("SHACL validation needs pyshacl (pip install pyshacl)") from exc
+        raise RDFError("SHACL validation needs pyshacl (pip install 'painkg[shacl]' or pip install pyshacl)") from exc
     from rdflib.namespace import RDF, SH
 
     shape_graph = shapes()
