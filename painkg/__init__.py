@@ -33,7 +33,7 @@ __all__ = [
 # rdflib or pydot: `painkg.to_rdf` imports painkg.rdf only when asked for.
 _LAZY = {
     "trace": "tracing", "TraceResult": "tracing", "Candidate": "tracing",
-    "to_rdf": "rdf", "from_rdf": "rdf", "export": "rdf",
+    "to_rdf": "rdf", "from_rdf": "rdfread", "export": "rdf",
     "render": "diagram", "render_trace": "diagram", "to_dot": "diagram",
 }
 

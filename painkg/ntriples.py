@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 from urllib.parse import quote, unquote
 

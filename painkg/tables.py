@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from .vocab import EDGE_COLUMNS, NODE_COLUMNS
 

@@ -26,7 +26,8 @@ from rdflib.namespace import RDF, SKOS
 import painkg
 from painkg.kb import from_graph
 from painkg.ntriples import NODE, literal, node_iri, write_ntriples, write_turtle
-from painkg.rdf import PAINKG, FORMATS, export, from_rdf, parse, to_rdf
+from painkg.rdf import FORMATS, PAINKG, export, to_rdf
+from painkg.rdfread import from_rdf, parse
 from painkg.store import read_query, sparql, validate_shacl
 from painkg.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
 

@@ -11,8 +11,8 @@ import pytest
 
 import painkg
 from painkg import cli
-from painkg.dotgraph import LAYOUTS, kg_dot
 from painkg.diagram import Diagram, output_format, render, render_trace, select, to_dot
+from painkg.dotgraph import LAYOUTS, kg_dot
 from painkg.styles import FORMATS, KIND_STYLES, RELATION_STYLES, layout, missing_styles
 from painkg.trace_diagram import trace_dot
 from painkg.vocab import Cause, Kind, Relation

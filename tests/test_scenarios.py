@@ -62,7 +62,7 @@ def _red_flag_vignettes(kg):
 def test_red_flag_sources_are_always_flagged(kg):
     """Whatever its rank, a red-flag source the vignette is about appears in the red-flag list."""
     checked = 0
-    for vignette, node in _red_flag_vignettes(kg):
+    for vignette, _node in _red_flag_vignettes(kg):
         result = kg.trace(vignette.present, absent=vignette.absent, limit=3, unknown="skip")
         flagged = {f.node.id for f in result.red_flags}
         accepted = {kg.resolve(name).id for name in vignette.expected if kg.index.best(name)}
