@@ -9,8 +9,10 @@ Examples
 >>> result = trace(kg, ["groin pain", "limited hip internal rotation"], absent=["numbness"])
 >>> result.candidates[0].region.value
 'hip'
->>> abs(sum(c.score for c in result.candidates) + result.other_score - 1) < 1e-9 or len(result.candidates) == 10
-True
+>>> print(result.candidates[0].explanations[0].paths[0])
+hip osteoarthritis —presents with→ groin pain
+>>> result.red_flags
+()
 """
 
 from __future__ import annotations
