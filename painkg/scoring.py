@@ -202,8 +202,9 @@ def information_gain(distribution: Sequence[float], positive: Sequence[float]) -
     gain = 0.0
     for d, q in zip(distribution, positive):
         if d > 0:
-            if q > 0 and p_pos > 0:  # p_pos can underflow to 0 for denormal q
-                gain += d * q * math.log2(q / p_pos)
+            # differences of logs, not logs of ratios: q / p can overflow for denormal p
+            if q > 0 and p_pos > 0:
+                gain += d * q * (math.log2(q) - math.log2(p_pos))
             if q < 1 and p_neg > 0:
-                gain += d * (1.0 - q) * math.log2((1.0 - q) / p_neg)
+                gain += d * (1.0 - q) * (math.log2(1.0 - q) - math.log2(p_neg))
     return max(gain, 0.0)

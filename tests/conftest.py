@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import painkg
+
+# CI runs a fixed sequence of examples (HYPOTHESIS_PROFILE=ci in .ci/run), so a landing is
+# reproducible; local runs keep exploring new random examples.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
