@@ -31,8 +31,6 @@ KNOWN_MISSES: dict[str, str] = {
     "scfe-adolescent-knee-pain": "slipped capital femoral epiphysis is not in literature.md, so not in the KB",
     "osteoporotic-fracture-steroids": "sudden onset and a minor fall have no verified source; the fracture is "
                                       "raised as a red flag (steroid use) but ranks below mechanical causes",
-    "vertebral-fracture-trauma": "downie2013 gives post-test probabilities, not likelihood ratios, so trauma and "
-                                 "contusion carry grades; the fracture is listed first as a red flag, ranked 4th",
 }
 
 
