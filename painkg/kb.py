@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from . import cache
 from .errors import KBError, UnknownTermError
 from .memory import collector_paused
 from .model import Node
@@ -50,7 +51,7 @@ class Edge:
         return f"{self.source} —{self.relation.phrase}→ {self.target}"
 
 
-def load(folder: str | Path | None = None, *, merge: bool = False) -> KnowledgeGraph:
+def load(folder: str | Path | None = None, *, merge: bool = False, cache: bool = True) -> KnowledgeGraph:
     """Load and validate a knowledge base.
 
     Parameters
@@ -61,6 +62,9 @@ def load(folder: str | Path | None = None, *, merge: bool = False) -> KnowledgeG
     merge : bool
         Load *folder* on top of the bundled KB: its edges may use bundled nodes,
         its ids must be new.
+    cache : bool
+        Reuse the validated result of an earlier load of exactly the same bytes
+        (see :mod:`painkg.cache`; ``PAINKG_CACHE=off`` turns it off everywhere).
 
     Raises
     ------
@@ -74,29 +78,55 @@ def load(folder: str | Path | None = None, *, merge: bool = False) -> KnowledgeG
     'condition'
     """
     with collector_paused():
-        return _load(folder, merge)
+        return _load(folder, merge, cache)
 
 
-def _load(folder, merge: bool) -> KnowledgeGraph:
+def _load(folder, merge: bool, use_cache: bool) -> KnowledgeGraph:
     problems: list[str] = []
-    references = read_references(bundled_references(), problems)
     folders = [bundled_folder()]
     if folder is not None:
         folders = [*folders, Path(folder)] if merge else [Path(folder)]
+    inputs = [(path, _own_references(path), read_folder(path, problems)) for path in folders]
+    key = None
+    if use_cache and not problems:
+        files = [bundled_references()]
+        for _, own, tables in inputs:
+            files += [*own, *(t.path for t in tables)]
+        key = cache.content_key(files, folders=folders)
+        kg = _from_cache(key)
+        if kg is not None:
+            return kg
+    references = read_references(bundled_references(), problems)
     checked: Checked | None = None
-    for path in folders:
-        own = Path(path) / "references.tsv"
-        if own.is_file() and own != bundled_references():
-            references = {**references, **read_references(own, problems)}
-        tables = read_folder(Path(path), problems)
+    for _, own, tables in inputs:
+        for path in own:
+            references = {**references, **read_references(path, problems)}
         checked = check(tables, references, problems, base=checked)
     if problems:
         raise KBError(problems)
     assert checked is not None
-    return KnowledgeGraph(_build_graph(checked), references)
+    if key is not None:
+        cache.write(key, "kb", cache.pack(checked.nodes, checked.edges, references))
+    return KnowledgeGraph(_build_graph(checked.nodes, checked.edges), references, cache_key=key)
 
 
-def _build_graph(checked: Checked) -> nx.MultiDiGraph:
+def _own_references(folder: Path) -> list[Path]:
+    own = folder / "references.tsv"
+    return [own] if own.is_file() and own != bundled_references() else []
+
+
+def _from_cache(key: str) -> KnowledgeGraph | None:
+    entry = cache.read(key, "kb")
+    if entry is None:
+        return None
+    try:
+        nodes, edges, references = cache.unpack(entry)
+    except (KeyError, TypeError, ValueError, AttributeError):  # an entry from a damaged file: rebuild it
+        return None
+    return KnowledgeGraph(_build_graph(nodes, edges), references, cache_key=key)
+
+
+def _build_graph(nodes: dict[str, dict], edges: dict[tuple[str, str, Relation], dict]) -> nx.MultiDiGraph:
     """Build the graph from validated records.
 
     Fills networkx's adjacency dicts directly, as ``add_edges_from`` would but
@@ -106,9 +136,9 @@ def _build_graph(checked: Checked) -> nx.MultiDiGraph:
     graph built through the public API.
     """
     graph = nx.MultiDiGraph()
-    graph.add_nodes_from(checked.nodes.items())
+    graph.add_nodes_from(nodes.items())
     succ, pred = graph._succ, graph._pred
-    for (s, t, r), attrs in checked.edges.items():
+    for (s, t, r), attrs in edges.items():
         keys = succ[s].get(t)
         if keys is None:
             keys = succ[s][t] = pred[t][s] = {}
@@ -128,9 +158,12 @@ class KnowledgeGraph:
     also be done with networkx on ``kg.graph`` directly.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, references: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self, graph: nx.MultiDiGraph, references: dict[str, dict[str, str]], *, cache_key: str | None = None
+    ) -> None:
         self.graph = nx.freeze(graph)
         self.references = references
+        self._cache_key = cache_key  # set when the graph is exactly a cached load: its index may be cached too
         self._index: TermIndex | None = None
         self._nodes: dict[str, Node] = {}
 
@@ -149,7 +182,17 @@ class KnowledgeGraph:
         if self._index is None:
             from .resolve import TermIndex  # only term lookups need it; a load does not
 
-            self._index = TermIndex({n: _names(n, d) for n, d in self.graph.nodes(data=True)})
+            key = self._cache_key
+            state = cache.read(key, "index") if key else None
+            if state is not None:
+                try:
+                    self._index = TermIndex.from_state(state)
+                except (TypeError, ValueError, AttributeError):  # a damaged entry: rebuild it
+                    pass
+            if self._index is None:
+                self._index = TermIndex({n: _names(n, d) for n, d in self.graph.nodes(data=True)})
+                if key:
+                    cache.write(key, "index", self._index.state)
         return self._index
 
     def node(self, node_id: str) -> Node:

@@ -150,18 +150,36 @@ class TermIndex:
     """
 
     def __init__(self, names: Mapping[str, Iterable[tuple[str, float]]]) -> None:
-        self._keys: dict[str, list[tuple[float, str, str]]] = defaultdict(list)  # key -> (weight, id, text)
-        self._by_word: dict[str, set[str]] = defaultdict(set)  # word -> keys holding it
-        self._labels: dict[str, str] = {}
+        keys: dict[str, list[tuple[float, str, str]]] = defaultdict(list)  # key -> (weight, id, text)
+        labels: dict[str, str] = {}
         for node_id, texts in names.items():
             for text, weight in texts:
-                self._labels.setdefault(node_id, text)
+                labels.setdefault(node_id, text)
                 key = normalize(text)
-                if not key:
-                    continue
-                self._keys[key].append((weight, node_id, text))
-                for word in key.split():
-                    self._by_word[word].add(key)
+                if key:
+                    keys[key].append((weight, node_id, text))
+        self._setup(dict(keys), labels)
+
+    @property
+    def state(self) -> tuple[dict[str, list[tuple[float, str, str]]], dict[str, str]]:
+        """What :meth:`from_state` needs to rebuild this index without normalizing every name again."""
+        return self._keys, self._labels
+
+    @classmethod
+    def from_state(cls, state: tuple[dict, dict]) -> TermIndex:
+        """Rebuild an index from its :attr:`state` (as kept by :mod:`painkg.cache`)."""
+        self = cls.__new__(cls)
+        keys, labels = state
+        self._setup(dict(keys), dict(labels))
+        return self
+
+    def _setup(self, keys: dict[str, list[tuple[float, str, str]]], labels: dict[str, str]) -> None:
+        self._keys, self._labels = keys, labels
+        self._by_word: dict[str, set[str]] = defaultdict(set)  # word -> keys holding it
+        for key in keys:
+            for word in key.split():
+                self._by_word[word].add(key)
+        self._by_word = dict(self._by_word)
         self._vocabulary = sorted(self._by_word)
         # Rare words say more than common ones: "FADIR" identifies a node, "pain" does not.
         n = len(self._keys)

@@ -43,6 +43,9 @@ __all__ = [
 RED_FLAG_SCORE = 0.01
 #: Candidates whose likely findings are weighed for "next best finding".
 NEXT_FINDING_POOL = 6
+#: How findings are gathered, not findings: "history taking" or "physical examination"
+#: has no positive result to look for, so it is never offered as a next finding.
+WORKUP_STEPS = frozenset({"medical-history", "physical-examination"})
 
 # ---------------------------------------------------------------- results
 
@@ -252,18 +255,7 @@ def _trace(kg, observations, absent, depth, limit, priors, unknown) -> TraceResu
     obs = tuple(present + missing)
     index = causal_index(kg.graph)
     overrides = _check_priors(kg, priors)
-    reach = [best_paths(index, o.node.id, depth=depth, first_relation=o.relation) for o in obs]
-    for o, r in zip(obs, reach):
-        if o.node.kind is Kind.CONDITION:  # an observed condition explains itself
-            r[o.node.id] = [(1.0, ())]
-    # The chance each candidate's own paths produce each observation ...
-    produced = [{c: scoring.noisy_or((p for p, _ in paths), 0.0) for c, paths in r.items() if c in index.priors}
-                for r in reach]
-    # ... and each observation's leak: published, else how often the KB's conditions produce it.
-    leaks = [index.leaks.get(o.node.id) or scoring.background(
-                 o.node.kind, ((index.priors[c], q) for c, q in pr.items()), index.prior_total + scoring.OTHER_PRIOR)
-             for o, pr in zip(obs, produced)]
-    likelihoods = [{c: scoring.noisy_or((q,), leak) for c, q in pr.items()} for pr, leak in zip(produced, leaks)]
+    reach, likelihoods, leaks = zip(*(_reach(kg, index, o, depth) for o in obs))
 
     # Weight = prior · Π L(o|c) (present) · Π (1 − L(o|c)) (absent).  Every hypothesis
     # starts from the leaks alone; only the candidates an observation reaches move.
@@ -317,12 +309,17 @@ def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
 
 
 class _Memo:
-    """Per-graph records the trace builds again and again: steps, treatments, tests."""
+    """Per-graph records the trace builds again and again: steps, treatments, tests, reach."""
 
     def __init__(self) -> None:
         self.steps: dict = {}
         self.treatments: dict[str, tuple[Treatment, ...]] = {}
         self.findings: dict[str, dict[str, float]] = {}
+        self.reach: dict[tuple, tuple[dict, dict[str, float], float]] = {}
+
+
+#: Observations whose reach is remembered per graph; a service sees far fewer distinct ones.
+_REACH_CACHE = 4096
 
 
 _MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -333,6 +330,32 @@ def _memo(kg) -> _Memo:
     if memo is None:
         memo = _MEMOS[kg.graph] = _Memo()
     return memo
+
+
+def _reach(kg, index, o: Observation, depth: int) -> tuple[dict, dict[str, float], float]:
+    """Where one observation leads: each candidate's best paths to it, its likelihood, the leak.
+
+    All three depend only on the graph and the observation (not on the other
+    observations or the priors asked for), so they are remembered; callers must
+    not mutate them.
+    """
+    memo = _memo(kg).reach
+    key = (o.node.id, o.relation, depth)
+    found = memo.get(key)
+    if found is None:
+        paths = best_paths(index, o.node.id, depth=depth, first_relation=o.relation)
+        if o.node.kind is Kind.CONDITION:  # an observed condition explains itself
+            paths[o.node.id] = [(1.0, ())]
+        # The chance each candidate's own paths produce the observation ...
+        produced = {c: scoring.noisy_or((p for p, _ in ps), 0.0) for c, ps in paths.items() if c in index.priors}
+        # ... and its leak: published, else how often the KB's conditions produce it.
+        leak = index.leaks.get(o.node.id) or scoring.background(
+            o.node.kind, ((index.priors[c], q) for c, q in produced.items()), index.prior_total + scoring.OTHER_PRIOR)
+        likelihood = {c: scoring.noisy_or((q,), leak) for c, q in produced.items()}
+        if len(memo) >= _REACH_CACHE:
+            memo.clear()
+        found = memo[key] = (paths, likelihood, leak)
+    return found
 
 
 def _candidate(kg, cid, score, prior, obs, reach, likelihoods, leaks) -> Candidate:
@@ -385,7 +408,8 @@ def _likely_findings(kg, cid) -> dict[str, float]:
     if cid not in memo:
         found: dict[str, float] = {}
         for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True):
-            if Relation(r).cause is Cause.SUBJECT and kg.graph.nodes[t]["kind"] in (Kind.FINDING, Kind.TEST):
+            if (Relation(r).cause is Cause.SUBJECT and kg.graph.nodes[t]["kind"] in (Kind.FINDING, Kind.TEST)
+                    and t not in WORKUP_STEPS):
                 found[t] = max(scoring.edge_probability(data), found.get(t, 0.0))
         memo[cid] = found
     return memo[cid]
@@ -420,16 +444,18 @@ def _next_findings(kg, index, obs, pool: Sequence[Candidate]) -> tuple[NextFindi
         for t, p in _likely_findings(kg, c.node.id).items():
             if t not in seen:
                 options.setdefault(t, {})[c.node.id] = p
-    found = []
+    scored = []
     for t, by_candidate in options.items():
         leak = index.leaks.get(t) or scoring.default_leak(kg.graph.nodes[t]["kind"])
         positive = [leak + (1.0 - leak) * by_candidate.get(c.node.id, 0.0) for c in pool]  # noisy-OR
         gain = scoring.information_gain(dist, positive)
         if gain > 1e-6:
-            hi = max(range(len(pool)), key=lambda i: (positive[i], -i))
-            lo = min(range(len(pool)), key=lambda i: (positive[i], i))
-            why = (f"positive in {positive[hi]:.0%} of {pool[hi].node.label} vs {positive[lo]:.0%} of "
-                   f"{pool[lo].node.label}; expected gain {gain:.2f} bits")
-            found.append(NextFinding(kg.node(t), gain, why))
-    found.sort(key=lambda f: (-f.information_gain, f.node.id))
-    return tuple(found[:5])
+            scored.append((-gain, t, positive))
+    found = []
+    for negative_gain, t, positive in sorted(scored)[:5]:  # only what is shown gets its words
+        hi = max(range(len(pool)), key=lambda i: (positive[i], -i))
+        lo = min(range(len(pool)), key=lambda i: (positive[i], i))
+        why = (f"positive in {positive[hi]:.0%} of {pool[hi].node.label} vs {positive[lo]:.0%} of "
+               f"{pool[lo].node.label}; expected gain {-negative_gain:.2f} bits")
+        found.append(NextFinding(kg.node(t), -negative_gain, why))
+    return tuple(found)

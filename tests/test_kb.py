@@ -21,7 +21,7 @@ def test_fast_build_equals_the_public_networkx_api(mini):
     reference = nx.MultiDiGraph()
     reference.add_nodes_from(checked.nodes.items())
     reference.add_edges_from((s, t, r, d) for (s, t, r), d in checked.edges.items())
-    fast = _build_graph(checked)
+    fast = _build_graph(checked.nodes, checked.edges)
     assert nx.utils.graphs_equal(fast, reference)
     assert fast.in_degree("low-back-pain") == reference.in_degree("low-back-pain") == 4
     assert fast._succ["hip-oa"]["hip-joint"] is fast._pred["hip-joint"]["hip-oa"]
