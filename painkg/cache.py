@@ -94,7 +94,10 @@ def write(key: str, part: str, value: object) -> None:
         os.replace(temporary, target)  # atomic: a concurrent reader sees the old entry or the new one
         _prune(folder)
     except (OSError, ValueError):
-        temporary.unlink(missing_ok=True)
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _prune(folder: Path) -> None:

@@ -254,8 +254,9 @@ def _trace(kg, observations, absent, depth, limit, priors, unknown) -> TraceResu
     missing = list({o.key: o for o in negated if o.key not in {p.key for p in present}}.values())
     obs = tuple(present + missing)
     index = causal_index(kg.graph)
+    memo = _memo(kg)
     overrides = _check_priors(kg, priors)
-    reach, likelihoods, leaks = zip(*(_reach(kg, index, o, depth) for o in obs))
+    reach, likelihoods, leaks, explained = zip(*(_reach(memo, index, o, depth) for o in obs))
 
     # Weight = prior · Π L(o|c) (present) · Π (1 − L(o|c)) (absent).  Every hypothesis
     # starts from the leaks alone; only the candidates an observation reaches move.
@@ -277,13 +278,13 @@ def _trace(kg, observations, absent, depth, limit, priors, unknown) -> TraceResu
     shown = ranked[:max(limit, NEXT_FINDING_POOL)]
     shown += [c for c in ranked[len(shown):] if kg.graph.nodes[c].get("red_flag")
               and (weights[c] / total >= RED_FLAG_SCORE or any(c in likelihoods[i] for i in flagged))]
-    candidates = [_candidate(kg, c, weights[c] / total, overrides.get(c, index.priors[c]), obs, reach,
-                             likelihoods, leaks) for c in shown]
+    candidates = [_candidate(kg, memo, c, weights[c] / total, overrides.get(c, index.priors[c]), obs, reach,
+                             likelihoods, leaks, explained) for c in shown]
     return TraceResult(
         observations=obs,
         candidates=tuple(candidates[:limit]),
         red_flags=_red_flags(obs, candidates),
-        next_findings=_next_findings(kg, index, obs, candidates[:NEXT_FINDING_POOL]),
+        next_findings=_next_findings(kg, memo, index, obs, candidates[:NEXT_FINDING_POOL]),
         other_score=other / total,
         unexplained=tuple(o for o, lk in zip(present, likelihoods) if not lk),
         skipped=tuple((e.term, e.suggestions) for e in skipped),
@@ -315,7 +316,7 @@ class _Memo:
         self.steps: dict = {}
         self.treatments: dict[str, tuple[Treatment, ...]] = {}
         self.findings: dict[str, dict[str, float]] = {}
-        self.reach: dict[tuple, tuple[dict, dict[str, float], float]] = {}
+        self.reach: dict[tuple, tuple[dict, dict[str, float], float, dict]] = {}
 
 
 #: Observations whose reach is remembered per graph; a service sees far fewer distinct ones.
@@ -332,14 +333,15 @@ def _memo(kg) -> _Memo:
     return memo
 
 
-def _reach(kg, index, o: Observation, depth: int) -> tuple[dict, dict[str, float], float]:
+def _reach(memo: _Memo, index, o: Observation, depth: int) -> tuple[dict, dict[str, float], float, dict]:
     """Where one observation leads: each candidate's best paths to it, its likelihood, the leak.
 
     All three depend only on the graph and the observation (not on the other
-    observations or the priors asked for), so they are remembered; callers must
-    not mutate them.
+    observations or the priors asked for), so they are remembered, with a fourth,
+    initially empty dict for each candidate's :class:`Path` records; callers
+    must not mutate the first three.
     """
-    memo = _memo(kg).reach
+    memo = memo.reach
     key = (o.node.id, o.relation, depth)
     found = memo.get(key)
     if found is None:
@@ -354,18 +356,21 @@ def _reach(kg, index, o: Observation, depth: int) -> tuple[dict, dict[str, float
         likelihood = {c: scoring.noisy_or((q,), leak) for c, q in produced.items()}
         if len(memo) >= _REACH_CACHE:
             memo.clear()
-        found = memo[key] = (paths, likelihood, leak)
+        found = memo[key] = (paths, likelihood, leak, {})
     return found
 
 
-def _candidate(kg, cid, score, prior, obs, reach, likelihoods, leaks) -> Candidate:
+def _candidate(kg, memo, cid, score, prior, obs, reach, likelihoods, leaks, explained_by) -> Candidate:
     node = kg.node(cid)
     explanations, contributions = [], []
-    for o, r, lk, leak in zip(obs, reach, likelihoods, leaks):
+    for o, r, lk, leak, known in zip(obs, reach, likelihoods, leaks, explained_by):
         likelihood = lk.get(cid, leak)
         contributions.append(Contribution(o, scoring.likelihood_ratio(likelihood, leak, o.present)))
         if o.present and cid in lk:
-            paths = tuple(Path(tuple(_step(kg, link) for link in links), p) for p, links in r[cid])
+            paths = known.get(cid)
+            if paths is None:
+                paths = known[cid] = tuple(Path(tuple(_step(kg, memo, link) for link in links), p)
+                                           for p, links in r[cid])
             explanations.append(Explanation(o, paths, likelihood))
     explained = {e.observation.key for e in explanations}
     return Candidate(
@@ -376,12 +381,12 @@ def _candidate(kg, cid, score, prior, obs, reach, likelihoods, leaks) -> Candida
         explanations=tuple(explanations),
         contributions=tuple(contributions),
         unexplained=tuple(o for o in obs if o.present and o.key not in explained),
-        treatments=_treatments(kg, cid),
+        treatments=_treatments(kg, memo, cid),
     )
 
 
-def _treatments(kg, cid) -> tuple[Treatment, ...]:
-    memo = _memo(kg).treatments
+def _treatments(kg, memo, cid) -> tuple[Treatment, ...]:
+    memo = memo.treatments
     if cid not in memo:
         out = [Treatment(kg.node(t), Relation(r), data.get("qualifier"), data["references"])
                for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True)
@@ -391,8 +396,8 @@ def _treatments(kg, cid) -> tuple[Treatment, ...]:
     return memo[cid]
 
 
-def _step(kg, link) -> Step:
-    memo = _memo(kg).steps
+def _step(kg, memo, link) -> Step:
+    memo = memo.steps
     step = memo.get(link)
     if step is None:
         source, target = kg.node(link.source), kg.node(link.target)
@@ -402,9 +407,9 @@ def _step(kg, link) -> Step:
     return step
 
 
-def _likely_findings(kg, cid) -> dict[str, float]:
+def _likely_findings(kg, memo, cid) -> dict[str, float]:
     """The findings and tests a candidate directly predicts, with the chance each is positive."""
-    memo = _memo(kg).findings
+    memo = memo.findings
     if cid not in memo:
         found: dict[str, float] = {}
         for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True):
@@ -434,14 +439,14 @@ def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> t
     return tuple(flags)
 
 
-def _next_findings(kg, index, obs, pool: Sequence[Candidate]) -> tuple[NextFinding, ...]:
+def _next_findings(kg, memo, index, obs, pool: Sequence[Candidate]) -> tuple[NextFinding, ...]:
     if len(pool) < 2:
         return ()
     seen = {o.node.id for o in obs}
     dist = scoring.normalize([c.score for c in pool])
     options: dict[str, dict[str, float]] = {}  # finding -> candidate -> chance positive
     for c in pool:
-        for t, p in _likely_findings(kg, c.node.id).items():
+        for t, p in _likely_findings(kg, memo, c.node.id).items():
             if t not in seen:
                 options.setdefault(t, {})[c.node.id] = p
     scored = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ import painkg
 # reproducible; local runs keep exploring new random examples.
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Every load in the tests (and in the CLI subprocesses they start) caches into a fresh
+# folder, never into the user's own ~/.cache/painkg.
+os.environ["PAINKG_CACHE"] = tempfile.mkdtemp(prefix="painkg-test-cache-")
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
