@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .errors import TraceError, UnknownTermError
 from .model import Node
-from .resolve import Match, words
+from .resolve import EXACT, Match, words
 from .vocab import Kind, Relation
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ _LINK = re.compile(r"^\s*(?:(?:by|with|when|on|while|during|after|from|in|if|at|
 #: ("low back pain worse on extension", "relief with sitting").
 _ACTS = (
     (Relation.RELIEVED_BY, re.compile(
-        r"\b(?:better|relieved|relief|eased|eases|easing|improves?|improved|settles|reduced|goes away|"
+        r"\b(?:better|relieved|relief|ease|eased|eases|easing|improves?|improved|settles|reduced|goes away|"
         r"disappears|no pain|painless|pain[- ]free|comfortable)\b")),
     (Relation.AGGRAVATED_BY, re.compile(
         r"\b(?:worse|worsened|worsens|aggravated|provoked|increased|brought on|made worse|triggered|"
@@ -47,16 +47,27 @@ _ACTS = (
 #: "<activity> <words>": "walking makes it worse", "sitting eases it".
 _ACTS_AFTER = (
     (Relation.RELIEVED_BY, re.compile(
-        r"^(?P<what>.+?)\s+(?:relieves|eases|helps|makes (?:it|the pain) better|improves)"
-        r"(?: it| the pain| symptoms)?$")),
+        r"^(?P<what>.+?)\s+(?:relieves|relieve|eases|ease|helps|help|improves|makes (?P<lead>.*?)\s*better)"
+        r"(?: it| the pain| my pain| symptoms)?$")),
     (Relation.AGGRAVATED_BY, re.compile(
-        r"^(?P<what>.+?)\s+(?:makes (?:it|the pain) worse|aggravates|hurts|is painful|worsens|provokes)"
-        r"(?: it| the pain| symptoms)?$")),
+        r"^(?P<what>.+?)\s+(?:makes (?P<lead>.*?)\s*worse|aggravates|hurts|is painful|worsens|provokes|brings on)"
+        r"(?: it| the pain| my pain| symptoms)?$")),
 )
+#: "pain in my bum when I sit": a lead naming a pain, then when it comes.
+_WHEN = re.compile(r"\b(?:when|whenever|while|during|after|on|with|if)\b")
 _NEGATED = (
     re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not)\s+(?:for\s+|any\s+)?(?P<what>.+)$"),
-    re.compile(r"^(?P<what>.+?)\s+(?:absent|negative|not present|ruled out|denied)$"),
+    # "SLR negative bilaterally", "bladder and bowels normal", "reflexes intact"
+    re.compile(r"^(?P<what>.+?)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:absent|negative|not present|ruled out|denied|"
+               r"normal|intact|unremarkable|nad)(?:\s+(?:bilaterally|on both sides|both sides|on the left|"
+               r"on the right|left|right|today))?$"),
 )
+#: Single words that say a finding is absent.
+_MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever"}
+#: "a 72-year-old", "aged 72", "age 72", "72 yo": an age in years.
+_AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
+                  r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old))$")
+_AGE_BAND = re.compile(r"^age-(over|under)-(\d+)$")
 #: Words a lead may hold without naming anything ("the pain is worse with ...").
 _GENERIC = frozenset(words("pain painful hurt hurts ache aches aching symptoms symptom it gets got much lot bit "
                            "slightly usually always often sometimes also generally sharp dull severe mild "
@@ -121,9 +132,14 @@ def _parse(kg: KnowledgeGraph, term: str, present: bool, *, split: bool) -> list
 def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> tuple[list[Observation], float]:
     """Return the observations *term* names and how well the weakest part matched."""
     whole = _best(kg, term)
-    if whole is not None and whole.score >= 1.0:
-        return [_make(kg, term, whole, present)], 1.0
+    if whole is not None and whole.score > EXACT:  # the term is one of the KB's own names
+        return [_make(kg, term, whole, present)], whole.score
     lowered = term.lower()
+    if lowered in _MEANS_ABSENT:
+        return _parse_scored(kg, _MEANS_ABSENT[lowered], not present, split)
+    aged = _age(kg, term, lowered, present)
+    if aged:
+        return aged, 1.0
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
@@ -133,7 +149,10 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
             try:
                 inner, score = _parse_scored(kg, m["what"], not present, split)
             except UnknownTermError:
-                continue
+                either = _each_of(kg, m["what"], not present) if split else None
+                if either is None:
+                    continue
+                inner, score = either
             if whole is None or score >= whole.score:
                 return [Observation(term, o.node, o.present, o.relation, o.matched) for o in inner], score
     parts = [p for p in _SEPARATORS.split(term) if p.strip()] if split else []
@@ -156,15 +175,59 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     raise AssertionError("unreachable: resolve() accepted what _best() rejected")
 
 
+def _each_of(kg, what: str, present: bool) -> tuple[list[Observation], float] | None:
+    """Read "numbness or tingling", "bladder or bowel problems" after a negation as each of them."""
+    parts = [p for p in _ALTERNATIVES.split(what) if p.strip()]
+    if len(parts) < 2:
+        return None
+    tail = parts[-1].split()[-1] if len(parts[-1].split()) > 1 else None
+    found: list[Observation] = []
+    scores = []
+    for part in parts:
+        # "bladder or bowel problems": a lone first word shares the last part's noun
+        tries = [f"{part} {tail}", part] if tail and len(part.split()) == 1 else [part]
+        for text in tries:
+            try:
+                inner, score = _parse_scored(kg, text, present, False)
+            except UnknownTermError:
+                continue
+            found += inner
+            scores.append(score)
+            break
+        else:
+            return None
+    return found, min(scores)
+
+
+def _age(kg, term: str, lowered: str, present: bool) -> list[Observation]:
+    """Read "a 72-year-old" or "aged 35" as every age band the KB has: true ones present, false ones absent."""
+    m = _AGE.match(lowered)
+    if m is None or not present:
+        return []
+    years = int(m["a"] or m["b"] or m["c"])
+    found = []
+    for node_id in kg.graph:
+        band = _AGE_BAND.match(node_id)
+        if band:
+            limit = int(band[2])
+            holds = years > limit if band[1] == "over" else years < limit
+            found.append(Observation(term, kg.node(node_id), holds, None, node_id))
+    return sorted(found, key=lambda o: not o.present)
+
+
 def _activity(kg, term, lowered, present, whole) -> tuple[list[Observation], float] | None:
     """Read "<lead> worse with <activity>" and "<activity> makes it worse" phrasings."""
-    splits = [(relation, m.group("what"), "") for relation, p in _ACTS_AFTER if (m := p.match(lowered))]
+    splits = [(relation, m["what"], m["lead"] or "") for relation, p in _ACTS_AFTER if (m := p.match(lowered))]
     for relation, pattern in _ACTS:
         for m in pattern.finditer(lowered):
             rest = _LINK.sub("", lowered[m.end():], count=1).strip()
             # "low back pain when arching": a pain word belongs to the lead
             end = m.end() if m.group(0) in _PAIN_WORDS else m.start()
             splits.append((relation, rest, lowered[:end].strip()))
+    for m in _WHEN.finditer(lowered):
+        lead = lowered[:m.start()].strip()
+        if "pain" in words(lead):  # "pain in my bum when I sit"
+            splits.append((Relation.AGGRAVATED_BY, lowered[m.end():].strip(), lead))
     for relation, what, lead in splits:
         parts = _activities(kg, what)
         if not parts or (whole is not None and min(p.score for p in parts) < whole.score):

@@ -60,6 +60,8 @@ _INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae
 
 #: A best match below this score is not accepted by :meth:`TermIndex.resolve`.
 ACCEPT = 0.75
+#: Scores above this mean the text is exactly one of the KB's names (word overlap scores ≤ 0.95).
+EXACT = 0.95
 _CACHE = 10_000  # remembered lookups per index
 
 
@@ -128,6 +130,11 @@ def _singular(word: str) -> str:
     if word.endswith("s"):
         return word[:-1]
     return word
+
+
+def _negates(word: str, known: str) -> bool:
+    """Whether *word* is *known* with a negating prefix: "afebrile" is not a misspelt "febrile"."""
+    return any(word == prefix + known for prefix in ("a", "an", "un", "non", "in", "im", "dis"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +209,7 @@ class TermIndex:
         for key in candidates:
             shared = sum(idf[w] for w in key.split() if w in query)
             precision, recall = shared / self._mass[key], shared / query_mass
-            base = 1.0 if key == exact else 2 * precision * recall / (precision + recall) * 0.95
+            base = 1.0 if key == exact else 2 * precision * recall / (precision + recall) * EXACT
             for weight, node_id, matched in self._keys[key]:
                 score = base * weight
                 best = scored.get(node_id)
@@ -279,6 +286,7 @@ class TermIndex:
             fixed = self._corrected.get(word)
             if fixed is None:
                 close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
-                fixed = self._corrected[word] = close[0] if close else word
+                fixed = close[0] if close and not _negates(word, close[0]) else word
+                self._corrected[word] = fixed
             out.append(fixed)
         return out

@@ -422,17 +422,26 @@ def _likely_findings(kg, memo, cid) -> dict[str, float]:
 
 def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
     flags = []
+    named_ids: set[str] = set()  # red-flag conditions already named beside the observation that raised them
     for o in obs:
         if o.present and o.node.red_flag:
-            causes = [c.node.label for c in candidates if c.node.red_flag
+            causes = [c for c in candidates if c.node.red_flag
                       and any(e.observation.key == o.key for e in c.explanations)]
-            about = f"; consider {', '.join(causes[:3])}" if causes else ""
-            flags.append(RedFlag(o.node, f"red flag: {o.node.label} reported{about} — assess urgently", (o,)))
+            named = ", ".join(f"{c.node.label} ({c.score:.1%})" for c in causes[:3])
+            if any(c.score >= RED_FLAG_SCORE for c in causes) or not causes:
+                about = f"; consider {named}" if causes else ""
+                advice = f"red flag: {o.node.label} reported{about} — assess urgently"
+            else:
+                # Alone, a weak flag such as "age over 50" is common; say so instead of crying wolf.
+                advice = (f"red flag: {o.node.label} reported; {named} unlikely on these findings "
+                          f"— ask about the other red flags")
+            flags.append(RedFlag(o.node, advice, (o,)))
+            named_ids.update(c.node.id for c in causes[:3])
     for c in candidates:
         if not c.node.red_flag:
             continue
         pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag)
-        if pointed or c.score >= RED_FLAG_SCORE:
+        if c.score >= RED_FLAG_SCORE or (pointed and c.node.id not in named_ids):
             why = ", ".join(o.node.label for o in pointed) if pointed else "the pattern of findings"
             flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({c.score:.1%}) suggested by {why} "
                                          f"— rule it out before treating as mechanical pain", pointed, c.score))

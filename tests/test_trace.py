@@ -190,3 +190,14 @@ def test_unknown_terms_can_be_skipped(mini):
     result = mini.trace(["groin pain", "zzzz qqqq"], unknown="skip")
     assert result.skipped[0][0] == "zzzz qqqq"
     assert "not recognised, left out: 'zzzz qqqq'" in str(result)
+
+
+def test_a_weak_red_flag_alone_is_reported_without_alarm(kg):
+    # Age over 50 beside a typical hip-OA picture: still reported, with how unlikely its causes are.
+    calm = kg.trace(["groin pain", "limited hip internal rotation", "age over 50"])
+    flag = next(f for f in calm.red_flags if f.node.id == "age-over-50")
+    assert "urgently" not in flag.message and "unlikely" in flag.message
+    assert "spinal malignancy" in flag.message
+    # With a history of cancer and night pain the same flag's causes are no longer negligible.
+    worried = kg.trace(["low back pain", "age over 50", "history of cancer", "unexplained weight loss"])
+    assert any("urgently" in f.message for f in worried.red_flags)

@@ -1,0 +1,68 @@
+"""How free-text observations are read: negation, lists, activities, ages.
+
+Each case is written from what the words mean to a clinician, as (node id,
+present, how the activity acts); the KB's labels are not repeated here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from painkg.observe import observe
+
+AGG, REL = "aggravated-by", "relieved-by"
+
+CASES = [
+    # Negation, including the words clinicians write for "no fever"
+    ("afebrile", [("fever", False, "")]),
+    ("apyrexial", [("fever", False, "")]),
+    ("denies saddle anaesthesia", [("saddle-anaesthesia", False, "")]),
+    ("no numbness or tingling", [("numbness", False, ""), ("tingling", False, "")]),
+    ("SLR negative bilaterally", [("slr-test", False, "")]),
+    ("straight leg raise negative on the left", [("slr-test", False, "")]),
+    ("FABER negative", [("faber-test", False, "")]),
+    # A finding that merely contains an activity's name is the finding
+    ("reduced hip flexion", [("limited-hip-range-of-motion", True, "")]),
+    # How an activity acts, in the order patients say it
+    ("pain in my bum when I sit", [("buttock-pain", True, ""), ("sitting", True, AGG)]),
+    ("coughing makes my leg pain worse", [("radiating-leg-pain", True, ""), ("coughing-sneezing", True, AGG)]),
+    ("sitting makes it worse", [("sitting", True, AGG)]),
+    ("bending forward helps", [("bending-forward", True, REL)]),
+    ("worse sitting", [("sitting", True, AGG)]),
+]
+
+
+def _read(kg, text):
+    return [(o.node.id, o.present, o.relation.value if o.relation else "") for o in observe(kg, [text])]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0] for c in CASES])
+def test_observation_phrasings(kg, text, expected):
+    assert _read(kg, text) == expected
+
+
+@pytest.mark.parametrize("word", ["afebrile", "apyrexial", "asymptomatic", "nontender", "unremarkable"])
+def test_a_negating_prefix_is_never_spelling_corrected_away(kg, word):
+    # "afebrile" is one edit from "febrile": correcting it would report the fever it denies.
+    assert all(not o.present for o in observe(kg, [word], skipped=[]) if o.node.id == "fever")
+    assert kg.index.best(word) is None or kg.index.best(word).node_id != "fever"
+
+
+@given(st.integers(min_value=1, max_value=110), st.sampled_from(["{} year old", "a {}-year-old", "aged {}", "{} yo"]))
+def test_an_age_in_years_sets_every_age_band(kg, years, form):
+    found = {o.node.id: o.present for o in observe(kg, [form.format(years)])}
+    bands = [n for n in kg.graph if n.startswith(("age-over-", "age-under-"))]
+    assert sorted(found) == sorted(bands)
+    for band in bands:
+        limit = int(band.rsplit("-", 1)[1])
+        assert found[band] == (years > limit if "-over-" in band else years < limit), band
+
+
+def test_an_age_reaches_the_conditions_of_its_band(kg):
+    older = kg.trace(["groin pain", "limited hip internal rotation", "a 68-year-old"])
+    younger = kg.trace(["groin pain", "limited hip internal rotation", "a 24-year-old"])
+    rank = {r: [c.node.id for c in t.candidates] for r, t in (("older", older), ("younger", younger))}
+    assert rank["older"][0] == "hip-osteoarthritis"
+    assert rank["younger"].index("femoroacetabular-impingement") < rank["younger"].index("hip-osteoarthritis")
