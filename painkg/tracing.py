@@ -43,9 +43,10 @@ __all__ = [
 RED_FLAG_SCORE = 0.01
 #: Candidates whose likely findings are weighed for "next best finding".
 NEXT_FINDING_POOL = 6
-#: How findings are gathered, not findings: "history taking" or "physical examination"
-#: has no positive result to look for, so it is never offered as a next finding.
-WORKUP_STEPS = frozenset({"medical-history", "physical-examination"})
+#: Never offered as a next finding: history taking and examination are how findings are
+#: gathered and have no positive result; "X-ray", "MRI" and "CT" name no body site, and the
+#: KB holds the site-specific tests (hip and pelvis X-ray, lumbar MRI, CT myelography...).
+WORKUP_STEPS = frozenset({"medical-history", "physical-examination", "x-ray", "mri", "ct"})
 
 # ---------------------------------------------------------------- results
 
