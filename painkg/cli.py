@@ -17,7 +17,10 @@ from .kb import KnowledgeGraph, load
 from .styles import FORMATS
 from .vocab import Kind, Relation
 
-EPILOG = "painkg is for education and decision-support research; it does not diagnose."
+EPILOG = ("environment:\n"
+          "  PAINKG_CACHE=FOLDER  where loads keep the validated KB (default ~/.cache/painkg)\n"
+          "  PAINKG_CACHE=off     no cache\n\n"
+          "painkg is for education and decision-support research; it does not diagnose.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="painkg",
         description="Trace where hip and low-back pain comes from, with the paths that explain it.",
         epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"painkg {__version__}")
     kb = argparse.ArgumentParser(add_help=False)

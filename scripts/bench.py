@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -56,22 +57,32 @@ def stats(values: list[float]) -> str:
     return f"median {statistics.median(values):.3g} (min {min(values):.3g}, max {max(values):.3g}, n={len(values)})"
 
 
-def wall(cmd: list[str]) -> float:
+def wall(cmd: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
 
 
 def bench_import(repeats: int) -> dict:
-    """`import painkg; painkg.load()` against `import networkx`, interleaved; and the CLI end to end."""
-    base, ours, cli = [], [], []
+    """`import painkg; painkg.load()` against `import networkx`, interleaved; and the CLI end to end.
+
+    As after ``pip install`` (which compiles bytecode), painkg's modules are compiled
+    first; and as on any run but the very first, the KB cache is warm.  The CLI is
+    also timed with the cache off, which is what the first run ever costs.
+    """
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "painkg")], check=True, capture_output=True)
     trace_cmd = [PY, "-m", "painkg", "trace", "groin pain", "limited hip internal rotation", "low back pain",
                  "--absent", "numbness"]
+    wall(trace_cmd)  # fills the KB and term-index cache
+    base, ours, cli, cold = [], [], [], []
+    uncached = {**os.environ, "PAINKG_CACHE": "off"}
     for _ in range(repeats):
         base.append(wall([PY, "-c", "import networkx"]))
         ours.append(wall([PY, "-c", "import painkg; painkg.load()"]))
         cli.append(wall(trace_cmd))
+        cold.append(wall(trace_cmd, env=uncached))
     extra = [o - b for o, b in zip(ours, base)]
+    cli_extra = [c - b for c, b in zip(cli, base)]
     heavy = subprocess.run([PY, "-c", "import sys, painkg; painkg.load().trace(['low back pain']); "
                                       "print(sorted(m for m in ('rdflib', 'pydot') if m in sys.modules))"],
                            capture_output=True, text=True, check=True).stdout.strip()
@@ -79,8 +90,12 @@ def bench_import(repeats: int) -> dict:
     print(f"import painkg; painkg.load()         {stats([1000 * x for x in ours])} ms")
     print(f"  painkg's extra cost                {stats([1000 * x for x in extra])} ms   target <= 50 ms")
     print(f"painkg trace … (CLI, end to end)     {stats([1000 * x for x in cli])} ms   target <= 450 ms")
+    print(f"  CLI over import networkx           {stats([1000 * x for x in cli_extra])} ms   "
+          f"(450 ms target less networkx's ~300 ms on the reference machine: <= 150 ms)")
+    print(f"  CLI with the cache off (first run) {stats([1000 * x for x in cold])} ms")
     print(f"heavy modules after load + trace     {heavy}   target []")
-    return {"extra_ms": statistics.median(extra) * 1000, "cli_ms": statistics.median(cli) * 1000}
+    return {"extra_ms": statistics.median(extra) * 1000, "cli_ms": statistics.median(cli) * 1000,
+            "cli_extra_ms": statistics.median(cli_extra) * 1000, "cli_cold_ms": statistics.median(cold) * 1000}
 
 
 def bench_trace(repeats: int) -> dict:
@@ -125,8 +140,10 @@ causal_index(kg.graph)
 index = time.perf_counter() - start
 queries = json.loads(sys.argv[2])
 times = []
+from painkg import tracing
 for _ in range(int(sys.argv[3])):
     for q in queries:
+        tracing._MEMOS.clear()  # time the search itself, not a remembered answer
         start = time.perf_counter()
         kg.trace(q)
         times.append(time.perf_counter() - start)
@@ -149,11 +166,16 @@ def bench_scale(nodes: int, repeats: int) -> dict:
     hubs = symptoms[: synth.HUBS]
     queries = [[hubs[0]], [hubs[1], hubs[2]], [hubs[3], symptoms[100], findings[50]], [symptoms[200]],
                [symptoms[300], findings[7], findings[9]], [hubs[4], symptoms[400]]]
-    out = subprocess.run([PY, "-c", _SCALE, str(folder), json.dumps(queries), str(repeats)],
-                         capture_output=True, text=True, check=True)
-    r = json.loads(out.stdout)
+    with tempfile.TemporaryDirectory() as cache:  # the first load fills it, the second reads it
+        env = {**os.environ, "PAINKG_CACHE": cache}
+        out = subprocess.run([PY, "-c", _SCALE, str(folder), json.dumps(queries), str(repeats)],
+                             capture_output=True, text=True, check=True, env=env)
+        again = subprocess.run([PY, "-c", _SCALE, str(folder), json.dumps(queries[:1]), "1"],
+                               capture_output=True, text=True, check=True, env=env)
+    r, cached = json.loads(out.stdout), json.loads(again.stdout)
     print(f"synthetic KB: {r['nodes']} nodes, {r['edges']} edges (hub symptoms with {synth.HUB_SOURCES} sources)")
     print(f"  load folder                        {r['load_s']:.1f} s   target <= 30 s")
+    print(f"  load again, from the cache         {cached['load_s']:.1f} s ({cached['peak_mb']:.0f} MB peak)")
     print(f"  peak memory (load + trace)         {r['peak_mb']:.0f} MB   target <= 1536 MB")
     print(f"  causal index (first trace)         {r['index_s']:.1f} s")
     print(f"  trace ({len(queries)} queries x {repeats})          {stats(r['trace_ms'])} ms   target <= 100 ms")
