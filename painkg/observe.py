@@ -76,7 +76,7 @@ _PAIN_WORDS = frozenset(("pain", "painful", "hurts", "hurt", "aches", "ache", "a
 _ALTERNATIVES = re.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*")
 #: "major trauma such as a car crash", "night pain (wakes me up)": the example is not the concept.
 _EXAMPLE = re.compile(r"\s*(?:\([^)]*\)|,?\s*\b(?:such as|e\.?g\.?|for example|for instance|including|like)\b.*)$")
-_SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bplus\b|\balso\b)\s*")
+_SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bplus\b|\balso\b|\bwith\b)\s*")
 
 
 @dataclass(frozen=True, slots=True)

@@ -285,7 +285,9 @@ class TermIndex:
                 continue
             fixed = self._corrected.get(word)
             if fixed is None:
-                close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=0.8)
+                # One wrong letter in a short word is often another word ("scope" / "slope").
+                cutoff = 0.8 if len(word) >= 7 else 0.85
+                close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=cutoff)
                 fixed = close[0] if close and not _negates(word, close[0]) else word
                 self._corrected[word] = fixed
             out.append(fixed)

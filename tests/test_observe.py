@@ -31,6 +31,10 @@ CASES = [
     ("sitting makes it worse", [("sitting", True, AGG)]),
     ("bending forward helps", [("bending-forward", True, REL)]),
     ("worse sitting", [("sitting", True, AGG)]),
+    # "with" joins two observations unless it says how an activity acts
+    ("LBP with sciatica", [("low-back-pain", True, ""), ("sciatica", True, "")]),
+    ("back pain with fever", [("low-back-pain", True, ""), ("fever", True, "")]),
+    ("pain with walking", [("walking", True, AGG)]),
 ]
 
 
