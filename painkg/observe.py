@@ -67,7 +67,8 @@ _MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever"}
 #: "a 72-year-old", "aged 72", "age 72", "72 yo": an age in years.
 _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
                   r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old))$")
-_AGE_BAND = re.compile(r"^age-(over|under)-(\d+)$")
+_AGE_BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC
+_OLDEST = 200
 #: Words a lead may hold without naming anything ("the pain is worse with ...").
 _GENERIC = frozenset(words("pain painful hurt hurts ache aches aching symptoms symptom it gets got much lot bit "
                            "slightly usually always often sometimes also generally sharp dull severe mild "
@@ -122,6 +123,9 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str], present: bool = True,
             continue
         for o in found:
             out.setdefault(o.key, o)
+    for o in list(out.values()):
+        for implied in _implied_ages(kg, o):
+            out.setdefault(implied.key, implied)
     return list(out.values())
 
 
@@ -197,6 +201,29 @@ def _each_of(kg, what: str, present: bool) -> tuple[list[Observation], float] | 
         else:
             return None
     return found, min(scores)
+
+
+def _implied_ages(kg, o: Observation) -> list[Observation]:
+    """The other age bands one band settles: "elderly" (over 70) is also over 50, not under 40."""
+    band = _AGE_BAND.match(o.node.id)
+    if band is None:
+        return []
+    # The ages the observation allows, as a closed range of whole years.
+    limit = int(band[2])
+    if band[1] == "over":
+        low, high = (limit + 1, _OLDEST) if o.present else (0, limit)
+    else:
+        low, high = (0, limit - 1) if o.present else (limit, _OLDEST)
+    found = []
+    for node_id in kg.graph:
+        other = _AGE_BAND.match(node_id)
+        if other is None or node_id == o.node.id:
+            continue
+        m = int(other[2])
+        holds_low, holds_high = (low > m, high > m) if other[1] == "over" else (low < m, high < m)
+        if holds_low == holds_high:  # true (or false) across the whole range: settled
+            found.append(Observation(o.term, kg.node(node_id), holds_low, None, node_id))
+    return found
 
 
 def _age(kg, term: str, lowered: str, present: bool) -> list[Observation]:

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from .vocab import Grade, Kind
 
 __all__ = [
-    "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "OTHER_PRIOR",
+    "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK", "OTHER_PRIOR",
     "default_leak", "background",
     "edge_probability", "observation_leak", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",
@@ -57,6 +57,11 @@ DEFAULT_LEAK = 0.05
 #: lists only each condition's characteristic aggravators, so a candidate without
 #: a path to "worse with walking" is penalised less than one without a path to a sign.
 DEFAULT_LEAK_BY_KIND: dict[Kind, float] = {Kind.ACTIVITY: 0.2}
+#: ... for an attribute every patient has one way or the other (an age band, sex): the KB
+#: links it only to the conditions it is typical of, so its rate among the KB's
+#: conditions says nothing about how common it is.  Taken as even odds when no reference
+#: gives a rate, such an attribute can at most double a candidate's odds.
+DEMOGRAPHIC_LEAK = 0.5
 #: Prior weight of "something else": causes the knowledge base does not hold.
 OTHER_PRIOR = 0.1
 #: Leaks are kept inside (MIN_LEAK, MAX_LEAK) so no single observation is decisive.

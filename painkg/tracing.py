@@ -29,7 +29,7 @@ from .memory import collector_paused
 from .model import Node
 from .observe import Observation, observe
 from .search import best_paths, causal_index
-from .vocab import Area, Cause, Kind, Qualifier, Relation
+from .vocab import DEMOGRAPHIC, Area, Cause, Kind, Qualifier, Relation
 
 if TYPE_CHECKING:
     from .kb import KnowledgeGraph
@@ -352,8 +352,11 @@ def _reach(memo: _Memo, index, o: Observation, depth: int) -> tuple[dict, dict[s
         # The chance each candidate's own paths produce the observation ...
         produced = {c: scoring.noisy_or((p for p, _ in ps), 0.0) for c, ps in paths.items() if c in index.priors}
         # ... and its leak: published, else how often the KB's conditions produce it.
-        leak = index.leaks.get(o.node.id) or scoring.background(
-            o.node.kind, ((index.priors[c], q) for c, q in produced.items()), index.prior_total + scoring.OTHER_PRIOR)
+        leak = index.leaks.get(o.node.id)
+        if leak is None:
+            leak = scoring.DEMOGRAPHIC_LEAK if DEMOGRAPHIC.match(o.node.id) else scoring.background(
+                o.node.kind, ((index.priors[c], q) for c, q in produced.items()),
+                index.prior_total + scoring.OTHER_PRIOR)
         likelihood = {c: scoring.noisy_or((q,), leak) for c, q in produced.items()}
         if len(memo) >= _REACH_CACHE:
             memo.clear()

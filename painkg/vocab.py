@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ID_PATTERN",
+    "DEMOGRAPHIC",
     "CODE_PATTERNS",
     "Kind",
     "Area",
@@ -40,6 +41,9 @@ __all__ = [
 #: Node ids are kebab-case slugs; codes live in their own field (colons would be
 #: read as ports by Graphviz and are awkward in shell arguments).
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: Ids of patient attributes (age bands, sex): facts about every patient, not signs of disease.
+DEMOGRAPHIC = re.compile(r"^(?:age-(?:over|under)-\d+|female-sex|male-sex)$")
 
 #: CURIE prefixes a node may carry, with the shape each code must have.  Whether
 #: a well-shaped code actually exists is checked by the tests against the code

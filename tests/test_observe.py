@@ -64,9 +64,14 @@ def test_an_age_in_years_sets_every_age_band(kg, years, form):
         assert found[band] == (years > limit if "-over-" in band else years < limit), band
 
 
-def test_an_age_reaches_the_conditions_of_its_band(kg):
-    older = kg.trace(["groin pain", "limited hip internal rotation", "a 68-year-old"])
-    younger = kg.trace(["groin pain", "limited hip internal rotation", "a 24-year-old"])
-    rank = {r: [c.node.id for c in t.candidates] for r, t in (("older", older), ("younger", younger))}
-    assert rank["older"][0] == "hip-osteoarthritis"
-    assert rank["younger"].index("femoroacetabular-impingement") < rank["younger"].index("hip-osteoarthritis")
+def test_an_age_moves_the_conditions_of_its_band(kg):
+    def odds(age):
+        scores = {c.node.id: c.score for c in kg.trace(["groin pain", "limited hip internal rotation", age],
+                                                       limit=40).candidates}
+        return scores, scores["femoroacetabular-impingement"] / scores["hip-osteoarthritis"]
+
+    older, older_odds = odds("a 68-year-old")
+    younger, younger_odds = odds("a 24-year-old")
+    assert max(older, key=older.get) == "hip-osteoarthritis"
+    # Youth favours FAI over OA; without a published age distribution it is weak evidence (at most 2x each).
+    assert 2 < younger_odds / older_odds <= 16

@@ -201,3 +201,18 @@ def test_a_weak_red_flag_alone_is_reported_without_alarm(kg):
     # With a history of cancer and night pain the same flag's causes are no longer negligible.
     worried = kg.trace(["low back pain", "age over 50", "history of cancer", "unexplained weight loss"])
     assert any("urgently" in f.message for f in worried.red_flags)
+
+
+def test_a_patient_attribute_without_a_published_rate_is_weak_evidence(kg):
+    # "age over 40" is linked only to the conditions it is typical of; that must not make it
+    # a strong sign of them (it once moved GTPS sixteen-fold).
+    from painkg.search import causal_index
+    from painkg.vocab import DEMOGRAPHIC
+
+    published = causal_index(kg.graph).leaks
+    attributes = [n for n in kg.graph if DEMOGRAPHIC.match(n) and n not in published]
+    assert {"age-over-40", "age-over-50"} <= set(attributes)
+    for node in attributes:
+        for c in kg.trace([node], limit=50).candidates:
+            ratio = next(x.likelihood_ratio for x in c.contributions if x.observation.node.id == node)
+            assert ratio <= 2.0 + 1e-9, (node, c.node.id, ratio)
