@@ -45,7 +45,12 @@ def cache_dir() -> Path | None:
     setting = os.environ.get("PAINKG_CACHE")
     if setting is not None:
         return None if setting.strip().lower() in ("", "0", "off", "no", "false") else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no home folder (some service accounts): no cache
+            return None
     return Path(base) / "painkg"
 
 

@@ -146,3 +146,12 @@ def test_the_key_covers_folder_order_and_content(tmp_path):
 def test_cache_files_are_private(cache_folder):
     painkg.load()
     assert cache_folder.stat().st_mode & 0o077 == 0 or os.name != "posix"
+
+
+def test_no_home_folder_means_no_cache(monkeypatch):
+    monkeypatch.delenv("PAINKG_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr("pathlib.Path.home", lambda: (_ for _ in ()).throw(RuntimeError("no home")))
+    assert cache.cache_dir() is None
+    assert painkg.load().resolve("coxarthrosis").id == "hip-osteoarthritis"
