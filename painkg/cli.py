@@ -7,7 +7,6 @@ and exits with status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -164,7 +163,10 @@ def _trace(args) -> int:
         from .diagram import render_trace
 
         render_trace(result, args.diagram)
-    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if args.json else result)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result)
     return 0
 
 
@@ -179,7 +181,7 @@ def _show(args) -> int:
             "out": [_edge_json(e) for e in out],
             "in": [_edge_json(e) for e in inc],
         }
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        _print_json(data)
         return 0
     lines = [f"{node.label}  ({node.kind.value}, id {node.id}, region {node.region.label})"]
     if node.red_flag:
@@ -203,6 +205,12 @@ def _edge_line(kg: KnowledgeGraph, e) -> str:
     extra = "; ".join(x for x in (e.strength.value, numbers, e.qualifier and e.qualifier.value,
                                   "evidence: " + ", ".join(e.references)) if x)
     return f"{kg.node(e.source).label} —{e.relation.phrase}→ {kg.node(e.target).label}  [{extra}]"
+
+
+def _print_json(data) -> None:
+    import json  # only --json output needs it
+
+    print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _edge_json(e) -> dict:
@@ -243,7 +251,7 @@ def _validate(args) -> int:
 def _stats(args) -> int:
     s = _kg(args).stats()
     if args.json:
-        print(json.dumps(s, indent=2))
+        _print_json(s)
         return 0
     lines = [f"{s['nodes']} nodes, {s['edges']} edges, {s['codes']} codes, {s['red_flags']} red flags"]
     lines.append("nodes per kind:")
@@ -291,7 +299,7 @@ def _sparql(args) -> int:
     if args.json:
         names = list(dict.fromkeys(n for row in rows for n in row))
         bindings = [{n: _sparql_json(v) for n, v in row.items()} for row in rows]
-        print(json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False))
+        _print_json({"head": {"vars": names}, "results": {"bindings": bindings}})
         return 0
     from .ntriples import PREFIXES
 
