@@ -153,10 +153,13 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
             try:
                 inner, score = _parse_scored(kg, m["what"], not present, split)
             except UnknownTermError:
-                either = _each_of(kg, m["what"], not present) if split else None
-                if either is None:
-                    continue
+                inner, score = [], 0.0
+            # "no bladder or bowel problems" denies each of them, even if the phrase names one
+            either = _each_of(kg, m["what"], not present) if split else None
+            if either is not None and either[1] >= score:
                 inner, score = either
+            if not inner:
+                continue
             if whole is None or score >= whole.score:
                 return [Observation(term, o.node, o.present, o.relation, o.matched) for o in inner], score
     parts = [p for p in _SEPARATORS.split(term) if p.strip()] if split else []

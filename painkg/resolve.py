@@ -287,8 +287,9 @@ class TermIndex:
             if fixed is None:
                 # One wrong letter in a short word is often another word ("scope" / "slope").
                 cutoff = 0.8 if len(word) >= 7 else 0.85
-                close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=cutoff)
-                fixed = close[0] if close and not _negates(word, close[0]) else word
-                self._corrected[word] = fixed
+                close = [c for c in difflib.get_close_matches(word, self._vocabulary, n=3, cutoff=cutoff)
+                         # a typo adds, drops or swaps a letter; "palpitation" is not a misspelt "palpation"
+                         if abs(len(c) - len(word)) <= 1 and not _negates(word, c)]
+                fixed = self._corrected[word] = close[0] if close else word
             out.append(fixed)
         return out

@@ -75,3 +75,15 @@ def test_an_age_moves_the_conditions_of_its_band(kg):
     assert max(older, key=older.get) == "hip-osteoarthritis"
     # Youth favours FAI over OA; without a published age distribution it is weak evidence (at most 2x each).
     assert 2 < younger_odds / older_odds <= 16
+
+
+@pytest.mark.parametrize("text", ["no bladder or bowel problems", "no bowel or bladder dysfunction"])
+def test_a_denied_pair_denies_each(kg, text):
+    assert {(o.node.id, o.present) for o in observe(kg, [text])} == {
+        ("bladder-dysfunction", False), ("bowel-incontinence", False)}
+
+
+@pytest.mark.parametrize("word", ["palpitations", "headache", "chest pain", "sore throat", "tennis elbow"])
+def test_words_from_outside_the_domain_are_not_forced_onto_a_node(kg, word):
+    # "palpitations" is two letters from "palpation": not a typo of it.
+    assert kg.index.best(word) is None
