@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .errors import TraceError, UnknownTermError
 from .model import Node
-from .resolve import EXACT, Match, words
+from .resolve import ACCEPT, EXACT, Match, words
 from .vocab import Kind, Relation
 
 if TYPE_CHECKING:
@@ -56,12 +56,15 @@ _ACTS_AFTER = (
 #: "pain in my bum when I sit": a lead naming a pain, then when it comes.
 _WHEN = re.compile(r"\b(?:when|whenever|while|during|after|on|with|if)\b")
 _NEGATED = (
-    re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not)\s+(?:for\s+|any\s+)?(?P<what>.+)$"),
+    re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not|-ve|normal|intact)\s+(?:for\s+|any\s+)?"
+               r"(?P<what>.+)$"),
     # "SLR negative bilaterally", "bladder and bowels normal", "reflexes intact"
-    re.compile(r"^(?P<what>.+?)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:absent|negative|not present|ruled out|denied|"
-               r"normal|intact|unremarkable|nad)(?:\s+(?:bilaterally|on both sides|both sides|on the left|"
+    re.compile(r"^(?P<what>.+?)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:absent|negative|neg|-ve|not present|ruled out|"
+               r"denied|normal|intact|unremarkable|nad)(?:\s+(?:bilaterally|bilat|on both sides|both sides|on the left|"
                r"on the right|left|right|today))?$"),
 )
+#: Words that turn a normal sign into the abnormal finding the KB names.
+_ABNORMAL = ("altered", "reduced", "abnormal", "loss of", "absent", "limited", "weak", "deficit")
 #: Single words that say a finding is absent.
 _MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever"}
 #: "a 72-year-old", "aged 72", "age 72", "72 yo": an age in years.
@@ -140,28 +143,34 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
         return [_make(kg, term, whole, present)], whole.score
     lowered = term.lower()
     if lowered in _MEANS_ABSENT:
-        return _parse_scored(kg, _MEANS_ABSENT[lowered], not present, split)
+        return _parse_scored(kg, _MEANS_ABSENT[lowered], False, split)
     aged = _age(kg, term, lowered, present)
     if aged:
         return aged, 1.0
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
+    denied = False
     for pattern in _NEGATED:
         m = pattern.match(lowered)
         if m:
+            # A denial means absent wherever it is written: "no fever" in the absent list too,
+            # and each of "no saddle anaesthesia, no urinary retention" (never a double negation).
             try:
-                inner, score = _parse_scored(kg, m["what"], not present, split)
+                inner, score = _parse_scored(kg, m["what"], False, split)
             except UnknownTermError:
-                inner, score = [], 0.0
+                inner, score = _abnormal(kg, term, m["what"])
             # "no bladder or bowel problems" denies each of them, even if the phrase names one
-            either = _each_of(kg, m["what"], not present) if split else None
+            either = _each_of(kg, m["what"], False) if split else None
             if either is not None and either[1] >= score:
                 inner, score = either
-            if not inner:
-                continue
-            if whole is None or score >= whole.score:
+            if inner:
                 return [Observation(term, o.node, o.present, o.relation, o.matched) for o in inner], score
+            denied = True
+    if denied:
+        # A denial that cannot be read is reported as not understood, never guessed at: the
+        # closest name of "perianal sensation intact" is a red flag that it denies.
+        raise UnknownTermError(term, kg.index.suggest(term))
     parts = [p for p in _SEPARATORS.split(term) if p.strip()] if split else []
     if len(parts) > 1:
         try:
@@ -180,6 +189,21 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
             pass
     kg.resolve(term)  # raises UnknownTermError with the closest known terms
     raise AssertionError("unreachable: resolve() accepted what _best() rejected")
+
+
+def _abnormal(kg, term: str, what: str) -> tuple[list[Observation], float]:
+    """Read normal findings as the absence of their abnormal forms: "perianal sensation intact"
+    denies "altered perianal sensation", "anal tone and ... intact" also "reduced anal tone"."""
+    found, scores = [], []
+    for part in (p for p in _ALTERNATIVES.split(what) if p.strip()):
+        candidates = [_best(kg, part)] + [_best(kg, f"{word} {part}") for word in _ABNORMAL]
+        match = max((m for m in candidates if m is not None and m.score >= ACCEPT),
+                    key=lambda m: m.score, default=None)
+        if match is None:
+            return [], 0.0
+        found.append(_make(kg, term, match, False))
+        scores.append(match.score)
+    return found, min(scores, default=0.0)
 
 
 def _each_of(kg, what: str, present: bool) -> tuple[list[Observation], float] | None:

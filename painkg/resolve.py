@@ -33,7 +33,7 @@ __all__ = ["TermIndex", "Match", "normalize", "words"]
 # Words that carry no meaning for matching ("pain in the groin" = "groin pain").
 _FILLER = frozenset(
     "a an the of in on at to into and or my his her their with from for by is are has have "
-    "i me it its this that left right positive when while very really ve".split()
+    "i me it its this that left right positive when while very really ve l r lt rt sided pos".split()
 )
 #: Word variants that mean the same thing to a clinician, mapped after plurals and
 #: endings are stripped ("aching" -> "ach" -> "pain", "diminished" -> "diminish" -> "reduced").
@@ -46,7 +46,8 @@ _SAME = {
     "troch": "trochanter", "radic": "radiculopathy", "met": "metastasis", "metastase": "metastasis",
     "bum": "buttock", "butt": "buttock", "backside": "buttock", "hammy": "hamstr", "hammie": "hamstr",
     "cant": "unable", "cannot": "unable", "pee": "urine", "wee": "urine", "urinate": "urine",
-    "n": "nerve", "nn": "nerve",
+    "n": "nerve", "nn": "nerve", "neuro": "neurological", "ca": "cancer", "hx": "history", "pmh": "history",
+    "wt": "weight", "sx": "symptom", "bilat": "bilateral", "neg": "negative",
 }
 #: Abbreviations that stand for several words.
 _EXPAND = {"ir": ("internal", "rotation"), "er": ("external", "rotation")}
@@ -190,7 +191,10 @@ class TermIndex:
         self._vocabulary = sorted(self._by_word)
         # Rare words say more than common ones: "FADIR" identifies a node, "pain" does not.
         n = len(self._keys)
-        self._unseen = math.log(1 + n)
+        # A word no key holds says nothing about which node is meant, only that the query says more
+        # than the key: "previous breast cancer" is still "previous cancer".  It weighs half a
+        # unique word, so one extra word is tolerated and a query mostly of unknown words is not.
+        self._unseen = math.log(1 + n) / 2
         self._idf = {w: math.log(1 + n / len(keys)) for w, keys in self._by_word.items()}
         self._mass = {k: sum(self._idf[w] for w in k.split()) for k in self._keys}
         self._best: dict[str, Match | None] = {}

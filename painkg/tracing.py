@@ -432,11 +432,11 @@ def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> t
             causes = [c for c in candidates if c.node.red_flag
                       and any(e.observation.key == o.key for e in c.explanations)]
             named = ", ".join(f"{c.node.label} ({c.score:.1%})" for c in causes[:3])
-            if any(c.score >= RED_FLAG_SCORE for c in causes) or not causes:
+            if not DEMOGRAPHIC.match(o.node.id) or any(c.score >= RED_FLAG_SCORE for c in causes) or not causes:
                 about = f"; consider {named}" if causes else ""
                 advice = f"red flag: {o.node.label} reported{about} — assess urgently"
             else:
-                # Alone, a weak flag such as "age over 50" is common; say so instead of crying wolf.
+                # An age band alone is common; say how unlikely its causes are instead of crying wolf.
                 advice = (f"red flag: {o.node.label} reported; {named} unlikely on these findings "
                           f"— ask about the other red flags")
             flags.append(RedFlag(o.node, advice, (o,)))

@@ -7,7 +7,7 @@ present, how the activity acts); the KB's labels are not repeated here.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from painkg.observe import observe
@@ -87,3 +87,42 @@ def test_a_denied_pair_denies_each(kg, text):
 def test_words_from_outside_the_domain_are_not_forced_onto_a_node(kg, word):
     # "palpitations" is two letters from "palpation": not a typo of it.
     assert kg.index.best(word) is None
+
+
+# ---------------------------------------------------------------- safety: a denial is never a finding
+
+def test_each_item_of_a_denied_list_is_absent(kg):
+    found = _read(kg, "no saddle anaesthesia, no urinary retention, no faecal incontinence")
+    assert found == [("saddle-anaesthesia", False, ""), ("urinary-retention", False, ""),
+                     ("bowel-incontinence", False, "")]
+    assert all(not present for _, present, _ in _read(kg, "no fever, chills or weight loss"))
+
+
+def test_a_denial_in_the_absent_list_stays_absent(kg):
+    terms = ["no saddle numbness", "no fever", "bladder and bowels normal", "afebrile", "SLR negative"]
+    assert all(not o.present for o in observe(kg, terms, False))
+
+
+@pytest.mark.parametrize("text", ["perianal sensation intact", "intact perianal sensation",
+                                  "saddle sensation normal", "anal tone and perianal sensation intact"])
+def test_a_normal_finding_denies_its_abnormal_form(kg, text):
+    found = {(o.node.id, o.present) for o in observe(kg, [text])}
+    assert ("saddle-anaesthesia", False) in found or ("reduced-anal-tone", False) in found
+    assert not any(o.present and o.node.red_flag for o in observe(kg, [text]))
+
+
+def _red_flag_names(kg):
+    return sorted({name for n, d in kg.graph.nodes(data=True) if d.get("red_flag") and d["kind"].value != "condition"
+                   for name in (d["label"], *d.get("synonyms", ()))})
+
+
+@settings(max_examples=400)
+@given(data=st.data())
+def test_no_way_of_denying_a_red_flag_reports_it(kg, data):
+    name = data.draw(st.sampled_from(_red_flag_names(kg)))
+    form = data.draw(st.sampled_from(["no {}", "denies {}", "nil {}", "{} absent", "{} negative", "{} normal",
+                                      "no {} or fever", "no fever, no {}", "without any {}"]))
+    present = data.draw(st.booleans())  # the observation list or the absent list
+    skipped: list = []
+    found = observe(kg, [form.format(name)], present, skipped)
+    assert not [o for o in found if o.present and o.node.red_flag], (form.format(name), found)

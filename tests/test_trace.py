@@ -216,3 +216,16 @@ def test_a_patient_attribute_without_a_published_rate_is_weak_evidence(kg):
         for c in kg.trace([node], limit=50).candidates:
             ratio = next(x.likelihood_ratio for x in c.contributions if x.observation.node.id == node)
             assert ratio <= 2.0 + 1e-9, (node, c.node.id, ratio)
+
+
+def test_a_sphincter_or_saddle_symptom_is_always_urgent(kg):
+    # Beside radicular signs CES may score low, but a sphincter symptom is never "unlikely".
+    from painkg.vocab import DEMOGRAPHIC
+
+    flags = [n for n, d in kg.graph.nodes(data=True)
+             if d.get("red_flag") and d["kind"].value != "condition" and not DEMOGRAPHIC.match(n)]
+    assert {"urinary-retention", "saddle-anaesthesia", "sexual-dysfunction"} <= set(flags)
+    for flag in flags:
+        result = kg.trace(["sciatica", "reduced ankle reflex", "straight leg raise test", flag])
+        message = next(f.message for f in result.red_flags if f.node.id == flag)
+        assert "urgently" in message and "unlikely" not in message, message
