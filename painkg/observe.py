@@ -69,7 +69,21 @@ _ABNORMAL = ("altered", "reduced", "abnormal", "loss of", "absent", "limited", "
 _MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever"}
 #: "a 72-year-old", "aged 72", "age 72", "72 yo": an age in years.
 _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
-                  r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old))$")
+                  r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
+                  r"(?P<d>\d{1,3})(?=\s*[mf]\b))\s*(?P<rest>.*)$")
+#: "67M", "a 45-year-old woman": the sex that may follow an age.
+_SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True,
+        "m": False, "male": False, "man": False, "gentleman": False, "boy": False}
+#: Measurements read against the textbook threshold of the node they decide, as
+#: (pattern, node id, test): temperature >= 38.0 °C is fever, BMI >= 30 obesity,
+#: a post-void residual over 200 mL is the node of that name.
+_MEASURES = (
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*:?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:°\s*c?|c|degrees)?$"),
+     "fever", lambda v: v >= 38.0),
+    (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
+    (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})\s*(?:ml|cc)?$"),
+     "post-void-residual-over-200ml", lambda v: v > 200.0),
+)
 _AGE_BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC
 _OLDEST = 200
 #: Words a lead may hold without naming anything ("the pain is worse with ...").
@@ -147,6 +161,9 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     aged = _age(kg, term, lowered, present)
     if aged:
         return aged, 1.0
+    measured = _measure(kg, term, lowered, present)
+    if measured:
+        return measured, 1.0
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
@@ -258,8 +275,16 @@ def _age(kg, term: str, lowered: str, present: bool) -> list[Observation]:
     m = _AGE.match(lowered)
     if m is None or not present:
         return []
-    years = int(m["a"] or m["b"] or m["c"])
+    years = int(m["a"] or m["b"] or m["c"] or m["d"])
     found = []
+    rest = m["rest"].strip()
+    if rest in _SEX and "female-sex" in kg.graph:
+        found.append(Observation(term, kg.node("female-sex"), _SEX[rest], None, rest))
+    elif rest:  # "14 yo gymnast": the age, plus whatever else the rest names
+        try:
+            found += _parse_scored(kg, rest, present, False)[0]
+        except UnknownTermError:
+            pass
     for node_id in kg.graph:
         band = _AGE_BAND.match(node_id)
         if band:
@@ -267,6 +292,15 @@ def _age(kg, term: str, lowered: str, present: bool) -> list[Observation]:
             holds = years > limit if band[1] == "over" else years < limit
             found.append(Observation(term, kg.node(node_id), holds, None, node_id))
     return sorted(found, key=lambda o: not o.present)
+
+
+def _measure(kg, term: str, lowered: str, present: bool) -> list[Observation]:
+    """Read "T 38.9", "BMI 38" or "PVR 450ml" as the node its threshold decides, present or absent."""
+    for pattern, node_id, holds in _MEASURES:
+        m = pattern.match(lowered)
+        if m and node_id in kg.graph and present:
+            return [Observation(term, kg.node(node_id), holds(float(m["v"])), None, m.group(0))]
+    return []
 
 
 def _activity(kg, term, lowered, present, whole) -> tuple[list[Observation], float] | None:

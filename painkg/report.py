@@ -19,13 +19,16 @@ DISCLAIMER = "For education and decision-support research; not a diagnosis."
 def format_result(result: TraceResult) -> str:
     """Return the report ``painkg trace`` prints: red flags first, then the ranking and why."""
     lines = []
+    if result.skipped:
+        # First, not as a footnote: a red flag among them would be missing below.
+        lines.append("NOT UNDERSTOOD, left out of the ranking (check them by hand):")
+        lines += [f"  ? {term!r} (closest: {', '.join(suggestions) or 'none'})" for term, suggestions in result.skipped]
+        lines.append("")
     if result.red_flags:
         lines.append("RED FLAGS")
         lines += [f"  ! {flag.message}" for flag in result.red_flags]
         lines.append("")
     lines.append("Observations: " + "; ".join(_observation(o) for o in result.observations))
-    for term, suggestions in result.skipped:
-        lines.append(f"  not recognised, left out: {term!r} (closest: {', '.join(suggestions) or 'none'})")
     lines.append("")
     lines.append(f"{'#':>2}  {'score':>6}  {'region':<25} candidate")
     for i, c in enumerate(result.candidates, 1):

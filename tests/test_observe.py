@@ -126,3 +126,13 @@ def test_no_way_of_denying_a_red_flag_reports_it(kg, data):
     skipped: list = []
     found = observe(kg, [form.format(name)], present, skipped)
     assert not [o for o in found if o.present and o.node.red_flag], (form.format(name), found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("T 38.9", ("fever", True)), ("febrile 38.5", ("fever", True)), ("temp 37.1", ("fever", False)),
+    ("BMI 38", ("obesity", True)), ("BMI 24", ("obesity", False)),
+    ("PVR 450ml", ("post-void-residual-over-200ml", True)), ("PVR 200 ml", ("post-void-residual-over-200ml", False)),
+    ("72F", ("female-sex", True)), ("67M", ("female-sex", False)), ("a 45-year-old woman", ("female-sex", True)),
+])
+def test_measurements_and_sex_are_read_against_their_threshold(kg, text, expected):
+    assert expected in {(o.node.id, o.present) for o in observe(kg, [text])}

@@ -189,7 +189,8 @@ def test_negated_observation_counts_as_absent(mini):
 def test_unknown_terms_can_be_skipped(mini):
     result = mini.trace(["groin pain", "zzzz qqqq"], unknown="skip")
     assert result.skipped[0][0] == "zzzz qqqq"
-    assert "not recognised, left out: 'zzzz qqqq'" in str(result)
+    report = str(result)
+    assert report.startswith("NOT UNDERSTOOD") and "'zzzz qqqq'" in report.splitlines()[1]
 
 
 def test_a_weak_red_flag_alone_is_reported_without_alarm(kg):
