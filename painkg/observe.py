@@ -188,14 +188,10 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
         # A denial that cannot be read is reported as not understood, never guessed at: the
         # closest name of "perianal sensation intact" is a red flag that it denies.
         raise UnknownTermError(term, kg.index.suggest(term))
-    parts = [p for p in _SEPARATORS.split(term) if p.strip()] if split else []
-    if len(parts) > 1:
-        try:
-            scored = [_parse_scored(kg, p, present, False) for p in parts]
-        except UnknownTermError:
-            scored = None  # report the whole term, not one of its pieces
-        if scored and (whole is None or min(score for _, score in scored) >= whole.score):
-            return [o for found, _ in scored for o in found], min(score for _, score in scored)
+    # A part that cannot be read voids the split: the whole term is reported, not one piece.
+    each = _each(kg, [p for p in _SEPARATORS.split(term) if p.strip()], present) if split else None
+    if each is not None and (whole is None or each[1] >= whole.score):
+        return each
     if whole is not None:
         return [_make(kg, term, whole, present)], whole.score
     trimmed = _EXAMPLE.sub("", term)
@@ -225,19 +221,29 @@ def _abnormal(kg, term: str, what: str) -> tuple[list[Observation], float]:
 
 def _each_of(kg, what: str, present: bool) -> tuple[list[Observation], float] | None:
     """Read "numbness or tingling", "bladder or bowel problems" after a negation as each of them."""
-    parts = [p for p in _ALTERNATIVES.split(what) if p.strip()]
+    return _each(kg, [p for p in _ALTERNATIVES.split(what) if p.strip()], present)
+
+
+def _each(kg, parts: list[str], present: bool) -> tuple[list[Observation], float] | None:
+    """Read every part, or None if one cannot be read.
+
+    A lone word shares the last part's noun when that is exactly a name the KB knows:
+    "groin and thigh pain" is groin pain and thigh pain, "bladder or bowel problems" both
+    problems; "fever and back pain" is not a "fever pain".
+    """
     if len(parts) < 2:
         return None
     tail = parts[-1].split()[-1] if len(parts[-1].split()) > 1 else None
     found: list[Observation] = []
     scores = []
     for part in parts:
-        # "bladder or bowel problems": a lone first word shares the last part's noun
         tries = [f"{part} {tail}", part] if tail and len(part.split()) == 1 else [part]
         for text in tries:
             try:
                 inner, score = _parse_scored(kg, text, present, False)
             except UnknownTermError:
+                continue
+            if text != part and score <= EXACT:
                 continue
             found += inner
             scores.append(score)

@@ -35,6 +35,9 @@ CASES = [
     ("LBP with sciatica", [("low-back-pain", True, ""), ("sciatica", True, "")]),
     ("back pain with fever", [("low-back-pain", True, ""), ("fever", True, "")]),
     ("pain with walking", [("walking", True, AGG)]),
+    # A lone word shares the last part's noun only when that is a name the KB knows
+    ("groin and thigh pain", [("groin-pain", True, ""), ("thigh-pain", True, "")]),
+    ("fever and back pain", [("fever", True, ""), ("low-back-pain", True, "")]),
 ]
 
 
