@@ -35,8 +35,8 @@ KEEP = 32
 #: The modules whose code decides what an entry holds; their source is part of the key.
 _CODE = ("cache.py", "kb.py", "model.py", "resolve.py", "tables.py", "validate.py", "vocab.py")
 
-_ENUMS = {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier}
-_BY_VALUE = {field: {m.value: m for m in enum} for field, enum in _ENUMS.items()}
+_BY_VALUE = {field: {m.value: m for m in enum}
+             for field, enum in {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier}.items()}
 _RELATIONS = {r.value: r for r in Relation}
 
 
@@ -116,11 +116,20 @@ def _prune(folder: Path) -> None:
 
 def pack(nodes: dict[str, dict], edges: dict[tuple, dict], references: dict) -> dict:
     """Turn validated records into marshal-able plain values."""
-    return {
-        "nodes": {n: _plain(attrs) for n, attrs in nodes.items()},
-        "edges": [(s, t, r.value, _plain(attrs)) for (s, t, r), attrs in edges.items()],
-        "references": references,
-    }
+    plain_nodes = {}
+    for n, attrs in nodes.items():
+        plain = plain_nodes[n] = dict(attrs)
+        plain["kind"], plain["region"] = attrs["kind"].value, attrs["region"].value
+        if isinstance(attrs["prior"], Enum):
+            plain["prior"] = attrs["prior"].value
+    plain_edges = []
+    for (s, t, r), attrs in edges.items():
+        plain = dict(attrs)  # a C-level copy; only the enum-valued fields are replaced
+        plain["strength"] = attrs["strength"].value
+        if "qualifier" in attrs:
+            plain["qualifier"] = attrs["qualifier"].value
+        plain_edges.append((s, t, r.value, plain))
+    return {"nodes": plain_nodes, "edges": plain_edges, "references": references}
 
 
 def unpack(entry: dict) -> tuple[dict[str, dict], dict[tuple, dict], dict]:
@@ -139,6 +148,3 @@ def unpack(entry: dict) -> tuple[dict[str, dict], dict[tuple, dict], dict]:
         edges[s, t, _RELATIONS[r]] = attrs
     return nodes, edges, entry["references"]
 
-
-def _plain(attrs: dict) -> dict:
-    return {k: v.value if isinstance(v, Enum) else v for k, v in attrs.items()}

@@ -17,7 +17,7 @@ import networkx as nx
 
 from . import cache
 from .errors import KBError, UnknownTermError
-from .memory import collector_paused
+from .memory import collector_paused, settle
 from .model import Node
 from .tables import bundled_folder, bundled_references, read_folder, read_references
 from .validate import Checked, check
@@ -78,7 +78,9 @@ def load(folder: str | Path | None = None, *, merge: bool = False, cache: bool =
     'condition'
     """
     with collector_paused():
-        return _load(folder, merge, cache)
+        kg = _load(folder, merge, cache)
+        settle(kg.graph.number_of_edges())  # before the collector resumes and starts scanning it
+    return kg
 
 
 def _load(folder, merge: bool, use_cache: bool) -> KnowledgeGraph:

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from . import scoring
-from .memory import collector_paused
+from .memory import collector_paused, settle
 from .vocab import Cause, Grade, Kind, Relation
 
 __all__ = ["Link", "CausalIndex", "causal_index", "best_paths", "prior_of", "PATHS_PER_NODE", "MIN_PATH"]
@@ -66,6 +66,7 @@ def causal_index(graph: nx.MultiDiGraph) -> CausalIndex:
     if index is None:
         with collector_paused():
             index = _INDEXES[graph] = _build(graph)
+            settle(graph.number_of_edges())
     return index
 
 

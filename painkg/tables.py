@@ -109,7 +109,8 @@ def _parse(reader, name: str, columns: tuple[str, ...], problems: list[str]) -> 
     header = None
     width = len(columns)
     for line, cells in enumerate(reader, start=1):
-        if not cells or cells[0].startswith("#") or not any(c.strip() for c in cells):
+        # The first cell of a data row (an id or a source) is rarely blank: test it before the rest.
+        if not cells or cells[0][:1] == "#" or (not cells[0].strip() and not "".join(cells).strip()):
             continue
         if header is None:
             header = tuple(c.strip() for c in cells)

@@ -85,9 +85,10 @@ def check(
                 _check_node(row, kind, references, out, problems)
     edge_tables = [t for t in tables if t.role == "edges"]
     first = len(problems)
+    cited: dict[tuple[str, ...], bool] = {}  # evidence cell -> every key known
     for table in edge_tables:
         for row in table.rows(problems):
-            _check_edge(row, references, out, problems)
+            _check_edge(row, references, out, problems, cited)
     if any(isinstance(p, _Duplicate) for p in problems[first:]):
         _locate_duplicates(edge_tables, problems)
     return out
@@ -187,7 +188,8 @@ def _parse_prior(where, cell, kind, node_refs, problems) -> float | Grade | None
     return value
 
 
-def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: list[str]) -> None:
+def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: list[str],
+                cited: dict[tuple[str, ...], bool]) -> None:
     # The hot loop of a million-edge load: plain dict lookups, f-strings only on failure.
     c = row.cells
     bad = len(problems)
@@ -196,11 +198,12 @@ def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: li
         problems.append(f"{row.where}: unknown relation {c['relation']!r} (allowed: {_RELATIONS})")
     source, target = c["source"], c["target"]
     s_node, t_node = out.nodes.get(source), out.nodes.get(target)
-    for end, node_id, node in (("source", source, s_node), ("target", target, t_node)):
-        if node is None:
-            problems.append(f"{row.where}: empty {end}" if not node_id else
-                            f"{row.where}: unknown {end} {node_id!r} (no node has this id)")
-    if relation is not None and s_node is not None and t_node is not None:
+    if s_node is None or t_node is None:
+        for end, node_id, node in (("source", source, s_node), ("target", target, t_node)):
+            if node is None:
+                problems.append(f"{row.where}: empty {end}" if not node_id else
+                                f"{row.where}: unknown {end} {node_id!r} (no node has this id)")
+    elif relation is not None:
         domain, range_ = _ENDS[relation]
         if s_node["kind"] not in domain or t_node["kind"] not in range_:
             _check_domain_range(row.where, c, relation, s_node["kind"], t_node["kind"], problems)
@@ -219,8 +222,13 @@ def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: li
         _check_qualifier(row.where, c["qualifier"], relation, attrs, problems)
     if not edge_refs:
         problems.append(f"{row.where}: empty references (allowed: literature keys, seed, anatomy)")
-    elif any(key not in refs and key not in EVIDENCE_KEYWORDS for key in edge_refs):
-        _check_references(row.where, edge_refs, refs, problems)
+    else:
+        # Most edges share a few evidence cells: each is looked up once per check().
+        known = cited.get(edge_refs)
+        if known is None:
+            known = cited[edge_refs] = all(k in refs or k in EVIDENCE_KEYWORDS for k in edge_refs)
+        if not known:
+            _check_references(row.where, edge_refs, refs, problems)
     if numbers and edge_refs and not _has_literature(edge_refs):
         problems.append(f"{row.where}: {', '.join(numbers)} need a literature reference, not only seed/anatomy")
     key = (source, target, relation)

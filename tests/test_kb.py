@@ -102,3 +102,20 @@ def test_collector_is_restored_after_load_and_trace(mini):
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_a_big_graph_is_settled_out_of_the_collectors_reach(monkeypatch):
+    import gc
+
+    from painkg import memory
+
+    before = gc.get_freeze_count()
+    painkg.load(cache=False)  # the bundled KB is small: never frozen
+    assert gc.get_freeze_count() == before
+    monkeypatch.setattr(memory, "SETTLE_OBJECTS", 10)
+    try:
+        kg = painkg.load(Path(__file__).parent / "data" / "mini", cache=False)
+        assert gc.get_freeze_count() > before
+        assert kg.trace(["groin pain"]).candidates  # frozen objects work as before
+    finally:
+        gc.unfreeze()
