@@ -56,7 +56,8 @@ _ACTS_AFTER = (
 #: "pain in my bum when I sit": a lead naming a pain, then when it comes.
 _WHEN = re.compile(r"\b(?:when|whenever|while|during|after|on|with|if)\b")
 _NEGATED = (
-    re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not|-ve|normal|intact)\s+(?:for\s+|any\s+)?"
+    re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not|-ve|normal|intact|never|"
+               r"doesn't|does not|didn't|did not|hasn't|has not|isn't|is not)\s+(?:for\s+|any\s+|had\s+|have\s+)?"
                r"(?P<what>.+)$"),
     # "SLR negative bilaterally", "bladder and bowels normal", "reflexes intact"
     re.compile(r"^(?P<what>.+?)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:absent|negative|neg|-ve|not present|ruled out|"
@@ -66,7 +67,13 @@ _NEGATED = (
 #: Words that turn a normal sign into the abnormal finding the KB names.
 _ABNORMAL = ("altered", "reduced", "abnormal", "loss of", "absent", "limited", "weak", "deficit")
 #: Single words that say a finding is absent.
-_MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever"}
+_MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever",
+                 "continent": "urinary incontinence and bowel incontinence",
+                 "continent of urine and faeces": "urinary incontinence and bowel incontinence",
+                 "continent of urine and feces": "urinary incontinence and bowel incontinence"}
+#: "FABER reproduces groin pain": a test and the symptom it brings on, both present.
+_REPRODUCES = re.compile(r"^(?P<test>.+?)\s+(?:reproduces|reproduced|recreates|elicits|elicited|provokes|provoked)\s+"
+                         r"(?:the\s+|his\s+|her\s+|my\s+)?(?P<what>.+)$")
 #: "a 72-year-old", "aged 72", "age 72", "72 yo": an age in years.
 _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
                   r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
@@ -167,6 +174,11 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
+    m = _REPRODUCES.match(lowered)
+    if m and present:
+        both = _each(kg, [m["test"], m["what"]], True)
+        if both is not None:
+            return both
     denied = False
     for pattern in _NEGATED:
         m = pattern.match(lowered)
@@ -354,5 +366,9 @@ def _best(kg: KnowledgeGraph, text: str) -> Match | None:
 
 def _make(kg: KnowledgeGraph, term: str, match: Match, present: bool) -> Observation:
     node = kg.node(match.node_id)
+    if node.kind is Kind.REGION:  # a place, reported by a patient, is pain felt there: "groin" is groin pain
+        pain = _best(kg, f"{term} pain")
+        if pain is not None and pain.score >= ACCEPT and kg.graph.nodes[pain.node_id]["kind"] is Kind.SYMPTOM:
+            match, node = pain, kg.node(pain.node_id)
     relation = Relation.AGGRAVATED_BY if node.kind is Kind.ACTIVITY else None
     return Observation(term, node, present, relation, match.matched)

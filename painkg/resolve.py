@@ -57,6 +57,7 @@ _SIGNED = (re.compile(r"(?<![a-z0-9])\+ve\b"), re.compile(r"(?<![a-z0-9])-ve\b")
 _APOSTROPHE = re.compile(r"['’`]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DEGREES = re.compile(r"(?:\bat\s+)?\b\d+\s*(?:°|deg\b|degs\b|degrees?\b)")
 _INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae"
 
 #: A best match below this score is not accepted by :meth:`TermIndex.resolve`.
@@ -75,11 +76,17 @@ def words(text: str) -> tuple[str, ...]:
     if "'" in text or "’" in text or "`" in text:
         text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))  # Patrick's -> patrick; can't -> cant
     if not text.isascii():
+        if "↓" in text or "↑" in text:  # clinical shorthand: "↓ IR" is reduced internal rotation
+            text = text.replace("↓", " reduced ").replace("↑", " increased ")
+        if "°" in text:
+            text = _DEGREES.sub(" ", text)  # "SLR 30°": the angle is not part of the name
         # Drop accents (Lasègue -> Lasegue); any other non-ASCII character separates words.
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         text = _NON_ASCII.sub(" ", text)
     if "." in text:
         text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)  # S.L.R. -> slr
+    if "deg" in text:
+        text = _DEGREES.sub(" ", text)  # "positive at 40 degrees"
     out: list[str] = []
     for raw in _WORD.findall(text):
         word = _WORDS.get(raw)

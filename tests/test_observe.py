@@ -139,3 +139,15 @@ def test_no_way_of_denying_a_red_flag_reports_it(kg, data):
 ])
 def test_measurements_and_sex_are_read_against_their_threshold(kg, text, expected):
     assert expected in {(o.node.id, o.present) for o in observe(kg, [text])}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("↓ IR", [("limited-hip-internal-rotation", True, "")]),
+    ("SLR positive at 40 degrees", [("slr-test", True, "")]),
+    ("FABER reproduces groin pain", [("faber-test", True, ""), ("groin-pain", True, "")]),
+    ("doesn't go below the knee", [("pain-below-knee", False, "")]),
+    ("continent of urine and faeces", [("urinary-incontinence", False, ""), ("bowel-incontinence", False, "")]),
+    ("groin", [("groin-pain", True, "")]),  # a place a patient names is pain felt there
+])
+def test_clinical_shorthand(kg, text, expected):
+    assert _read(kg, text) == expected
