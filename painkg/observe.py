@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import patient
 from .errors import TraceError, UnknownTermError
 from .model import Node
 from .resolve import ACCEPT, EXACT, Match, words
@@ -74,25 +75,6 @@ _MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever",
 #: "FABER reproduces groin pain": a test and the symptom it brings on, both present.
 _REPRODUCES = re.compile(r"^(?P<test>.+?)\s+(?:reproduces|reproduced|recreates|elicits|elicited|provokes|provoked)\s+"
                          r"(?:the\s+|his\s+|her\s+|my\s+)?(?P<what>.+)$")
-#: "a 72-year-old", "aged 72", "age 72", "72 yo": an age in years.
-_AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
-                  r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
-                  r"(?P<d>\d{1,3})(?=\s*[mf]\b))\s*(?P<rest>.*)$")
-#: "67M", "a 45-year-old woman": the sex that may follow an age.
-_SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True,
-        "m": False, "male": False, "man": False, "gentleman": False, "boy": False}
-#: Measurements read against the textbook threshold of the node they decide, as
-#: (pattern, node id, test): temperature >= 38.0 °C is fever, BMI >= 30 obesity,
-#: a post-void residual over 200 mL is the node of that name.
-_MEASURES = (
-    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*:?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:°\s*c?|c|degrees)?$"),
-     "fever", lambda v: v >= 38.0),
-    (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
-    (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})\s*(?:ml|cc)?$"),
-     "post-void-residual-over-200ml", lambda v: v > 200.0),
-)
-_AGE_BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC
-_OLDEST = 200
 #: Words a lead may hold without naming anything ("the pain is worse with ...").
 _GENERIC = frozenset(words("pain painful hurt hurts ache aches aching symptoms symptom it gets got much lot bit "
                            "slightly usually always often sometimes also generally sharp dull severe mild "
@@ -148,7 +130,8 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str], present: bool = True,
         for o in found:
             out.setdefault(o.key, o)
     for o in list(out.values()):
-        for implied in _implied_ages(kg, o):
+        for node_id, holds in patient.implied_ages(kg.graph, o.node.id, o.present):
+            implied = Observation(o.term, kg.node(node_id), holds, None, node_id)
             out.setdefault(implied.key, implied)
     return list(out.values())
 
@@ -165,12 +148,16 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     lowered = term.lower()
     if lowered in _MEANS_ABSENT:
         return _parse_scored(kg, _MEANS_ABSENT[lowered], False, split)
-    aged = _age(kg, term, lowered, present)
-    if aged:
-        return aged, 1.0
-    measured = _measure(kg, term, lowered, present)
-    if measured:
-        return measured, 1.0
+    facts = patient.facts(kg.graph, lowered) if present else []
+    if facts:  # "a 72-year-old", "67M", "T 38.9", "PVR 450ml"
+        found = [Observation(term, kg.node(n), holds, None, matched) for n, holds, matched in facts]
+        rest = patient.rest_of(lowered)
+        if rest:  # "14 yo gymnast": whatever else the term names
+            try:
+                found += _parse_scored(kg, rest, present, False)[0]
+            except UnknownTermError:
+                pass
+        return found, 1.0
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
@@ -263,62 +250,6 @@ def _each(kg, parts: list[str], present: bool) -> tuple[list[Observation], float
         else:
             return None
     return found, min(scores)
-
-
-def _implied_ages(kg, o: Observation) -> list[Observation]:
-    """The other age bands one band settles: "elderly" (over 70) is also over 50, not under 40."""
-    band = _AGE_BAND.match(o.node.id)
-    if band is None:
-        return []
-    # The ages the observation allows, as a closed range of whole years.
-    limit = int(band[2])
-    if band[1] == "over":
-        low, high = (limit + 1, _OLDEST) if o.present else (0, limit)
-    else:
-        low, high = (0, limit - 1) if o.present else (limit, _OLDEST)
-    found = []
-    for node_id in kg.graph:
-        other = _AGE_BAND.match(node_id)
-        if other is None or node_id == o.node.id:
-            continue
-        m = int(other[2])
-        holds_low, holds_high = (low > m, high > m) if other[1] == "over" else (low < m, high < m)
-        if holds_low == holds_high:  # true (or false) across the whole range: settled
-            found.append(Observation(o.term, kg.node(node_id), holds_low, None, node_id))
-    return found
-
-
-def _age(kg, term: str, lowered: str, present: bool) -> list[Observation]:
-    """Read "a 72-year-old" or "aged 35" as every age band the KB has: true ones present, false ones absent."""
-    m = _AGE.match(lowered)
-    if m is None or not present:
-        return []
-    years = int(m["a"] or m["b"] or m["c"] or m["d"])
-    found = []
-    rest = m["rest"].strip()
-    if rest in _SEX and "female-sex" in kg.graph:
-        found.append(Observation(term, kg.node("female-sex"), _SEX[rest], None, rest))
-    elif rest:  # "14 yo gymnast": the age, plus whatever else the rest names
-        try:
-            found += _parse_scored(kg, rest, present, False)[0]
-        except UnknownTermError:
-            pass
-    for node_id in kg.graph:
-        band = _AGE_BAND.match(node_id)
-        if band:
-            limit = int(band[2])
-            holds = years > limit if band[1] == "over" else years < limit
-            found.append(Observation(term, kg.node(node_id), holds, None, node_id))
-    return sorted(found, key=lambda o: not o.present)
-
-
-def _measure(kg, term: str, lowered: str, present: bool) -> list[Observation]:
-    """Read "T 38.9", "BMI 38" or "PVR 450ml" as the node its threshold decides, present or absent."""
-    for pattern, node_id, holds in _MEASURES:
-        m = pattern.match(lowered)
-        if m and node_id in kg.graph and present:
-            return [Observation(term, kg.node(node_id), holds(float(m["v"])), None, m.group(0))]
-    return []
 
 
 def _activity(kg, term, lowered, present, whole) -> tuple[list[Observation], float] | None:

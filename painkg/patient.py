@@ -1,0 +1,96 @@
+"""Facts about the patient written as numbers: age, sex, temperature, BMI, bladder residual.
+
+Each is read against the KB's own nodes: an age sets every ``age-over-N`` /
+``age-under-N`` band the KB has (true ones present, false ones absent), and a
+measurement decides the node whose textbook threshold it crosses.  Functions return
+``(node id, present, matched text)`` triples; :mod:`painkg.observe` makes them
+observations.
+
+>>> import painkg
+>>> sorted(n for n, holds, _ in facts(painkg.load().graph, "67m") if holds)
+['age-over-40', 'age-over-50']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import networkx as nx
+
+__all__ = ["facts", "implied_ages", "rest_of"]
+
+#: "a 72-year-old", "aged 72", "72 yo", "67M": an age in years, then whatever follows.
+_AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
+                  r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
+                  r"(?P<d>\d{1,3})(?=\s*[mf]\b))\s*(?P<rest>.*)$")
+#: The sex that may follow an age: whether the patient is female.
+_SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True,
+        "m": False, "male": False, "man": False, "gentleman": False, "boy": False}
+_FEMALE = "female-sex"
+#: Measurements and the node each decides, with the textbook threshold: temperature
+#: >= 38.0 °C is fever, BMI >= 30 obesity, a post-void residual over 200 mL is that node.
+_MEASURES = (
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*:?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:°\s*c?|c|degrees)?$"),
+     "fever", lambda v: v >= 38.0),
+    (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
+    (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})"
+                r"\s*(?:ml|cc)?$"), "post-void-residual-over-200ml", lambda v: v > 200.0),
+)
+_BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC
+_OLDEST = 200
+
+
+def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool, str]]:
+    """Return what a lower-cased term states about the patient, or [] if it is not such a fact."""
+    m = _AGE.match(lowered)
+    if m:
+        years = int(m["a"] or m["b"] or m["c"] or m["d"])
+        found = []
+        rest = m["rest"].strip()
+        if rest in _SEX and _FEMALE in graph:
+            found.append((_FEMALE, _SEX[rest], rest))
+        bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
+        return found + sorted(bands, key=lambda b: not b[1])
+    for pattern, node_id, holds in _MEASURES:
+        m = pattern.match(lowered)
+        if m and node_id in graph:
+            return [(node_id, holds(float(m["v"])), m.group(0))]
+    return []
+
+
+def rest_of(lowered: str) -> str:
+    """What follows an age that is not a sex: "gymnast" in "14 yo gymnast"."""
+    m = _AGE.match(lowered)
+    rest = m["rest"].strip() if m else ""
+    return "" if rest in _SEX else rest
+
+
+def implied_ages(graph: nx.MultiDiGraph, node_id: str, present: bool) -> list[tuple[str, bool]]:
+    """The other age bands one band settles: "elderly" (over 70) is also over 50, not under 40."""
+    band = _BAND.match(node_id)
+    if band is None:
+        return []
+    # The ages the observation allows, as a closed range of whole years.
+    limit = int(band[2])
+    if band[1] == "over":
+        low, high = (limit + 1, _OLDEST) if present else (0, limit)
+    else:
+        low, high = (0, limit - 1) if present else (limit, _OLDEST)
+    found = []
+    for other_id, other in _bands(graph):
+        if other_id != node_id and _holds(other, low) == _holds(other, high):  # the same over the whole range
+            found.append((other_id, _holds(other, low)))
+    return found
+
+
+def _bands(graph: nx.MultiDiGraph) -> Iterator[tuple[str, re.Match]]:
+    for node_id in graph:
+        band = _BAND.match(node_id)
+        if band:
+            yield node_id, band
+
+
+def _holds(band: re.Match, years: int) -> bool:
+    limit = int(band[2])
+    return years > limit if band[1] == "over" else years < limit
