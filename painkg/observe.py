@@ -161,11 +161,6 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
-    m = _REPRODUCES.match(lowered)
-    if m and present:
-        both = _each(kg, [m["test"], m["what"]], True)
-        if both is not None:
-            return both
     denied = False
     for pattern in _NEGATED:
         m = pattern.match(lowered)
@@ -187,6 +182,17 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
         # A denial that cannot be read is reported as not understood, never guessed at: the
         # closest name of "perianal sensation intact" is a red flag that it denies.
         raise UnknownTermError(term, kg.index.suggest(term))
+    # Only now, once the term is known not to be a denial: "no numbness when wiping" is one.
+    m = _REPRODUCES.match(lowered)
+    if m and present:
+        both = _each(kg, [m["test"], m["what"]], True)
+        if both is not None:
+            return both
+    for m in _WHEN.finditer(lowered) if split else ():
+        # "back pain after a minor fall": a symptom and when it began, two observations
+        both = _each(kg, [lowered[:m.start()].strip(), lowered[m.start():].strip()], present)
+        if both is not None and (whole is None or both[1] >= whole.score):
+            return both
     # A part that cannot be read voids the split: the whole term is reported, not one piece.
     each = _each(kg, [p for p in _SEPARATORS.split(term) if p.strip()], present) if split else None
     if each is not None and (whole is None or each[1] >= whole.score):

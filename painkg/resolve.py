@@ -33,7 +33,8 @@ __all__ = ["TermIndex", "Match", "normalize", "words"]
 # Words that carry no meaning for matching ("pain in the groin" = "groin pain").
 _FILLER = frozenset(
     "a an the of in on at to into and or my his her their with from for by is are has have "
-    "i me it its this that left right positive when while very really ve l r lt rt sided pos".split()
+    "i me it its this that left right positive when while very really ve l r lt rt sided pos "
+    "severe sudden suddenly constant terrible awful mild".split()
 )
 #: Word variants that mean the same thing to a clinician, mapped after plurals and
 #: endings are stripped ("aching" -> "ach" -> "pain", "diminished" -> "diminish" -> "reduced").
