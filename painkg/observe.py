@@ -188,9 +188,10 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
         both = _each(kg, [m["test"], m["what"]], True)
         if both is not None:
             return both
+    source = term if len(term) == len(lowered) else lowered  # slice the user's own words where possible
     for m in _WHEN.finditer(lowered) if split else ():
         # "back pain after a minor fall": a symptom and when it began, two observations
-        both = _each(kg, [lowered[:m.start()].strip(), lowered[m.start():].strip()], present)
+        both = _each(kg, [source[:m.start()].strip(), source[m.end():].strip()], present)
         if both is not None and (whole is None or both[1] >= whole.score):
             return both
     # A part that cannot be read voids the split: the whole term is reported, not one piece.
