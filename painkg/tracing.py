@@ -29,7 +29,7 @@ from .memory import collector_paused
 from .model import Node
 from .observe import Observation, observe
 from .search import best_paths, causal_index
-from .vocab import DEMOGRAPHIC, Area, Cause, Kind, Qualifier, Relation
+from .vocab import DEMOGRAPHIC, Area, Cause, Grade, Kind, Qualifier, Relation
 
 if TYPE_CHECKING:
     from .kb import KnowledgeGraph
@@ -43,6 +43,8 @@ __all__ = [
 RED_FLAG_SCORE = 0.01
 #: Candidates whose likely findings are weighed for "next best finding".
 NEXT_FINDING_POOL = 6
+#: Prior weight of a condition the observations name as known ("hip OA", "sciatica").
+KNOWN_PRIOR = scoring.PRIOR_BY_GRADE[Grade.TYPICAL]
 #: Never offered as a next finding: history taking and examination are how findings are
 #: gathered and have no positive result; "X-ray", "MRI" and "CT" name no body site, and the
 #: KB holds the site-specific tests (hip and pelvis X-ray, lumbar MRI, CT myelography...).
@@ -256,13 +258,16 @@ def _trace(kg, observations, absent, depth, limit, priors, unknown) -> TraceResu
     obs = tuple(present + missing)
     index = causal_index(kg.graph)
     memo = _memo(kg)
-    overrides = _check_priors(kg, priors)
+    # A condition the patient is known to have is a likely source, not an explanation of
+    # itself: it competes on what it explains, from the prior of a typical condition.
+    known = {o.node.id for o in obs if o.present and o.node.kind is Kind.CONDITION}
+    overrides = {**{c: max(KNOWN_PRIOR, index.priors[c]) for c in known}, **_check_priors(kg, priors)}
     reach, likelihoods, leaks, explained = zip(*(_reach(memo, index, o, depth) for o in obs))
 
     # Weight = prior · Π L(o|c) (present) · Π (1 − L(o|c)) (absent).  Every hypothesis
     # starts from the leaks alone; only the candidates an observation reaches move.
     base = math.prod(_other_factor(leak, o.present) for leak, o in zip(leaks, obs))
-    reached = sorted({c for o, lk in zip(obs, likelihoods) if o.present for c in lk})
+    reached = sorted({c for o, lk in zip(obs, likelihoods) if o.present for c in lk} | known)
     weights = {c: overrides.get(c, index.priors[c]) * base for c in reached}
     for o, lk, leak in zip(obs, likelihoods, leaks):
         for c, likelihood in lk.items():
@@ -347,8 +352,6 @@ def _reach(memo: _Memo, index, o: Observation, depth: int) -> tuple[dict, dict[s
     found = memo.get(key)
     if found is None:
         paths = best_paths(index, o.node.id, depth=depth, first_relation=o.relation)
-        if o.node.kind is Kind.CONDITION:  # an observed condition explains itself
-            paths[o.node.id] = [(1.0, ())]
         # The chance each candidate's own paths produce the observation ...
         produced = {c: scoring.noisy_or((p for p, _ in ps), 0.0) for c, ps in paths.items() if c in index.priors}
         # ... and its leak: published, else how often the KB's conditions produce it.
@@ -384,7 +387,7 @@ def _candidate(kg, memo, cid, score, prior, obs, reach, likelihoods, leaks, expl
         prior=prior,
         explanations=tuple(explanations),
         contributions=tuple(contributions),
-        unexplained=tuple(o for o in obs if o.present and o.key not in explained),
+        unexplained=tuple(o for o in obs if o.present and o.key not in explained and o.node.id != cid),
         treatments=_treatments(kg, memo, cid),
     )
 

@@ -230,3 +230,15 @@ def test_a_sphincter_or_saddle_symptom_is_always_urgent(kg):
         result = kg.trace(["sciatica", "reduced ankle reflex", "straight leg raise test", flag])
         message = next(f.message for f in result.red_flags if f.node.id == flag)
         assert "urgently" in message and "unlikely" not in message, message
+
+
+def test_a_known_condition_competes_on_what_it_explains(kg):
+    # "sciatica" names a syndrome; koes2007: a herniated disc causes about 90% of it.
+    result = kg.trace(["sciatica", "straight leg raise test", "low back pain"])
+    assert result.candidates[0].node.id == "lumbar-disc-herniation"
+    # A known hip OA is still the first source of low back pain (the hip–spine thesis) ...
+    known = kg.trace(["hip osteoarthritis", "low back pain"])
+    assert known.candidates[0].node.id == "hip-osteoarthritis"
+    # ... because of what it explains, not because it "explains itself".
+    assert all(e.observation.node.id != "hip-osteoarthritis" for e in known.candidates[0].explanations)
+    assert any(e.observation.node.id == "low-back-pain" for e in known.candidates[0].explanations)
