@@ -25,7 +25,7 @@ from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Qualifier, Re
 
 if TYPE_CHECKING:
     from .resolve import Match, TermIndex
-    from .tracing import TraceResult
+    from .results import TraceResult
 
 __all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
 

@@ -1,4 +1,4 @@
-"""Present a :class:`~painkg.tracing.TraceResult` as a readable report or as JSON data."""
+"""Present a :class:`~painkg.results.TraceResult` as a readable report or as JSON data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from .vocab import Qualifier, Relation
 
 if TYPE_CHECKING:
     from .observe import Observation
-    from .tracing import Candidate, Path, TraceResult
+    from .results import Candidate, Path, TraceResult
 
 __all__ = ["format_result", "result_to_dict"]
 

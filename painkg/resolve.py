@@ -90,6 +90,8 @@ def words(text: str) -> tuple[str, ...]:
         text = _DEGREES.sub(" ", text)  # "positive at 40 degrees"
     out: list[str] = []
     for raw in _WORD.findall(text):
+        if raw in _FILLER:  # before stemming, which would turn "sided" into "sid"
+            continue
         word = _WORDS.get(raw)
         if word is None:
             if len(_WORDS) > 100_000:  # a service fed arbitrary text must not grow without bound
@@ -110,7 +112,12 @@ def _canonical(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    """Strip -ing and -ed: sitting -> sit, bending -> bend, restricted -> restrict."""
+    """Strip -ing and -ed: sitting -> sit, bending -> bend, restricted -> restrict.
+
+    A verb's -ate loses its e, so every form meets: radiates, radiating -> radiat.
+    """
+    if len(word) >= 6 and word.endswith("ate"):
+        return word[:-1]
     for ending, shortest in (("ing", 6), ("ed", 5)):
         if len(word) >= shortest and word.endswith(ending) and not word.endswith("eed"):
             word = word[: -len(ending)]

@@ -30,7 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from .vocab import Grade, Kind
 
 __all__ = [
-    "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK", "OTHER_PRIOR",
+    "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK",
+    "OTHER_PRIOR",
     "default_leak", "background",
     "edge_probability", "observation_leak", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",

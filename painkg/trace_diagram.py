@@ -1,4 +1,4 @@
-"""Draw a :class:`~painkg.tracing.TraceResult`: why a trace ranked what it ranked.
+"""Draw a :class:`~painkg.results.TraceResult`: why a trace ranked what it ranked.
 
 Left, the top candidates with their rank, region and score; to their right the
 explaining paths, each edge drawn cause → effect and labelled with the chance
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pydot
 
     from .observe import Observation
-    from .tracing import Candidate, Step, TraceResult
+    from .results import Candidate, Step, TraceResult
 
 __all__ = ["trace_dot"]
 

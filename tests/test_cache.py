@@ -43,7 +43,7 @@ def test_a_cached_load_equals_a_full_load(cache_folder):
 
 
 def test_a_cached_index_finds_what_a_built_one_finds(cache_folder):
-    painkg.load().index  # writes the index entry
+    assert painkg.load().index.best("groin pain")  # writes the index entry
     assert sorted(p.suffix for p in cache_folder.iterdir()) == [".index", ".kb"]
     cached, built = painkg.load().index, painkg.load(cache=False).index
     with PHRASINGS.open(encoding="utf-8", newline="") as f:
@@ -77,7 +77,7 @@ def test_an_invalid_edit_still_fails_after_a_cached_load(cache_folder, mini_copy
 
 @pytest.mark.parametrize("garbage", [b"", b"\x00\x01 not marshal", b"\xe9" * 100])
 def test_damaged_entries_are_rebuilt(cache_folder, garbage):
-    painkg.load().index
+    assert painkg.load().index.best("groin pain")
     for entry in cache_folder.iterdir():
         entry.write_bytes(garbage)
     kg = painkg.load()
@@ -88,7 +88,7 @@ def test_damaged_entries_are_rebuilt(cache_folder, garbage):
 def test_well_formed_entries_of_the_wrong_shape_are_rebuilt(cache_folder):
     import marshal
 
-    painkg.load().index
+    assert painkg.load().index.best("groin pain")
     for entry in cache_folder.iterdir():
         entry.write_bytes(marshal.dumps({"nodes": [1, 2], "edges": None}))
     kg = painkg.load()
@@ -101,7 +101,7 @@ def test_caching_can_be_turned_off(tmp_path, monkeypatch, setting):
     monkeypatch.setenv("PAINKG_CACHE", setting)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setenv("HOME", str(tmp_path))
-    painkg.load().index
+    assert painkg.load().index.best("groin pain")
     assert cache.cache_dir() is None
     assert list(tmp_path.iterdir()) == []
 
@@ -126,7 +126,7 @@ def test_old_entries_are_pruned(cache_folder, mini_copy, monkeypatch):
     original = table.read_text(encoding="utf-8")
     for i in range(4):
         table.write_text(original + f"# edit {i}\n", encoding="utf-8")
-        painkg.load(mini_copy).index
+        assert painkg.load(mini_copy).index.best("groin pain")
     assert len(list(cache_folder.glob("*.kb"))) == 2
     assert len(list(cache_folder.glob("*.index"))) <= 2
     assert not [p for p in cache_folder.iterdir() if p.name.startswith(".")]  # no temporary files left

@@ -1,0 +1,157 @@
+"""What a trace returns: candidates, the paths that explain them, red flags, next findings.
+
+Frozen records holding tuples, each with a ``__str__`` that reads as a sentence or an
+arrow chain; :mod:`painkg.tracing` builds them and :mod:`painkg.report` lays them out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .model import Node
+from .observe import Observation
+from .vocab import Area, Cause, Kind, Qualifier, Relation
+
+__all__ = [
+    "TraceResult", "Candidate", "Observation", "Step", "Path", "Explanation",
+    "Contribution", "Treatment", "RedFlag", "NextFinding",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One edge on an explanation path, as written in the KB, with its strength."""
+
+    source: str
+    relation: Relation
+    target: str
+    probability: float
+    references: tuple[str, ...]
+    source_label: str
+    target_label: str
+    source_kind: Kind
+    target_kind: Kind
+
+    @property
+    def cause(self) -> str:
+        return self.target if self.relation.cause is Cause.OBJECT else self.source
+
+    @property
+    def effect(self) -> str:
+        return self.source if self.relation.cause is Cause.OBJECT else self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A chain of steps from a candidate (first cause) to an observation."""
+
+    steps: tuple[Step, ...]
+    probability: float
+
+    def __str__(self) -> str:
+        if not self.steps:
+            return "(observed directly)"
+        first = self.steps[0]
+        out = first.target_label if first.relation.cause is Cause.OBJECT else first.source_label
+        for s in self.steps:
+            if s.relation.cause is Cause.OBJECT:  # written "effect —compensates for→ cause"
+                out += f" ←{s.relation.phrase}— {s.source_label}"
+            else:
+                out += f" —{s.relation.phrase}→ {s.target_label}"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """How a candidate explains one observation: its best paths and the likelihood."""
+
+    observation: Observation
+    paths: tuple[Path, ...]
+    likelihood: float
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """How much one observation moved a candidate against "something else"."""
+
+    observation: Observation
+    likelihood_ratio: float
+
+    @property
+    def log_odds(self) -> float:
+        return math.log(self.likelihood_ratio)
+
+    @property
+    def supports(self) -> bool:
+        return self.likelihood_ratio > 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Treatment:
+    node: Node
+    relation: Relation
+    qualifier: Qualifier | None
+    references: tuple[str, ...]
+
+    def __str__(self) -> str:
+        q = f" ({self.qualifier.value})" if self.qualifier else ""
+        return f"{self.node.label}{q}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    node: Node
+    score: float
+    region: Area
+    prior: float
+    explanations: tuple[Explanation, ...]
+    contributions: tuple[Contribution, ...]
+    unexplained: tuple[Observation, ...]
+    treatments: tuple[Treatment, ...]
+
+    def __str__(self) -> str:
+        return f"{self.node.label} ({self.region.label}) {self.score:.1%}"
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    node: Node
+    message: str
+    observations: tuple[Observation, ...] = ()
+    score: float | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class NextFinding:
+    node: Node
+    information_gain: float  # bits
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.node.label}: {self.why}"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    observations: tuple[Observation, ...]
+    candidates: tuple[Candidate, ...]
+    red_flags: tuple[RedFlag, ...]
+    next_findings: tuple[NextFinding, ...]
+    other_score: float  # "something else": causes the KB does not hold
+    unexplained: tuple[Observation, ...] = field(default=())  # explained by no candidate at all
+    skipped: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())  # unknown terms, with suggestions
+
+    def __str__(self) -> str:
+        from .report import format_result
+
+        return format_result(self)
+
+    def to_dict(self) -> dict:
+        """Return the result as plain JSON-ready data (what ``painkg trace --json`` prints)."""
+        from .report import result_to_dict
+
+        return result_to_dict(self)
