@@ -50,6 +50,19 @@ _SAME = {
     "n": "nerve", "nn": "nerve", "neuro": "neurological", "ca": "cancer", "hx": "history", "pmh": "history",
     "wt": "weight", "sx": "symptom", "bilat": "bilateral", "neg": "negative",
 }
+#: Body sites (normalized words -> site): a name at one site never matches a query about another.
+_SITE = {
+    **dict.fromkeys(("back", "lumbar", "spine", "spinal", "lumbosacral"), "spine"),
+    **dict.fromkeys(("sacroiliac", "sij", "sacrum", "sacral", "pelvis", "pelvic"), "pelvis"),
+    **{w: w for w in ("hip", "groin", "buttock", "thigh", "knee", "leg", "calf", "shin", "ankle", "foot", "toe",
+                      "heel", "neck", "shoulder", "abdomen", "chest")},
+}
+
+
+def _sites(text_words) -> frozenset[str]:
+    return frozenset(_SITE[w] for w in text_words if w in _SITE)
+
+
 #: Abbreviations that stand for several words.
 _EXPAND = {"ir": ("internal", "rotation"), "er": ("external", "rotation")}
 _WORD = re.compile(r"[a-z0-9]+")
@@ -204,6 +217,7 @@ class TermIndex:
                 self._by_word[word].add(key)
         self._by_word = dict(self._by_word)
         self._vocabulary = sorted(self._by_word)
+        self._sites = {n: _sites(words(label)) for n, label in labels.items()}  # where each node is
         # Rare words say more than common ones: "FADIR" identifies a node, "pain" does not.
         n = len(self._keys)
         # A word no key holds says nothing about which node is meant, only that the query says more
@@ -225,11 +239,18 @@ class TermIndex:
         query_mass = sum(idf.get(w, self._unseen) for w in query)
         scored: dict[str, Match] = {}
         candidates = {key for word in query for key in self._by_word.get(word, ())}
+        sites = _sites(query)
         for key in candidates:
-            shared = sum(idf[w] for w in key.split() if w in query)
+            key_words = key.split()
+            shared = sum(idf[w] for w in key_words if w in query)
             precision, recall = shared / self._mass[key], shared / query_mass
             base = 1.0 if key == exact else 2 * precision * recall / (precision + recall) * EXACT
             for weight, node_id, matched in self._keys[key]:
+                # "reduced lumbar ROM" is not "limited ROM" of the hip: a name at another site
+                # (its own, or its node's) is another thing.
+                where = _sites(key_words) or self._sites[node_id]
+                if sites and where and where.isdisjoint(sites):
+                    continue
                 score = base * weight
                 best = scored.get(node_id)
                 if best is None or score > best.score:

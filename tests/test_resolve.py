@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import painkg
@@ -103,3 +103,33 @@ def test_clinical_phrasings_resolve(kg, phrase, expected, kind):
     want = kg.resolve(expected)
     assert node.id == want.id, f"{phrase!r} resolved to {node} but means {want}"
     assert node.kind.value == kind
+
+
+SWAPS = {"hip": "lumbar", "lumbar": "hip", "back": "hip", "buttock": "knee", "groin": "back", "thigh": "back",
+         "knee": "back", "sacroiliac": "knee"}
+
+
+SITE_WORDS = {*SWAPS, "spine", "spinal", "leg", "pelvis", "pelvic", "sacral", "sacrum", "foot", "ankle", "calf", "sij"}
+
+
+def _site_labels(kg):
+    """Labels that name exactly one body site, with one of the swappable words."""
+    return sorted((n, d["label"]) for n, d in kg.graph.nodes(data=True)
+                  if sum(w in SITE_WORDS for w in d["label"].lower().split()) == 1
+                  and any(w in SWAPS for w in d["label"].lower().split()))
+
+
+@settings(max_examples=300)
+@given(data=st.data())
+def test_a_name_moved_to_another_body_site_is_not_the_same_node(kg, data):
+    # The hip–spine question itself: "limited lumbar ROM" must never be read as the hip's.
+    node_id, label = data.draw(st.sampled_from(_site_labels(kg)))
+    moved = " ".join(SWAPS.get(w, w) for w in label.lower().split())
+    match = kg.index.best(moved)
+    assert match is None or match.node_id != node_id, (label, moved, match)
+
+
+def test_reduced_lumbar_rom_is_not_the_hip(kg):
+    assert kg.index.best("reduced lumbar ROM") is None or \
+        kg.index.best("reduced lumbar ROM").node_id != "limited-hip-range-of-motion"
+    assert kg.resolve("pinched nerve in the back").id == kg.resolve("nerve root compression").id
