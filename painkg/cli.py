@@ -62,9 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace", parents=[kb], help="rank the likely sources of the observed symptoms and findings",
                        description="Rank the candidate sources of a patient's pain and explain each. Terms may be "
-                                   "labels, synonyms, abbreviations (FADIR, SLR) or codes; 'no fever' or 'negative "
-                                   "SLR' counts as absent; 'worse with sitting' or 'relieved by bending forward' "
-                                   "says how an activity acts on the pain.",
+                                   "labels, synonyms, abbreviations (FADIR, SLR, TTP over GT) or codes; 'no fever', "
+                                   "'SLR -ve', 'afebrile' or 'no numbness or tingling' count as absent; 'worse with "
+                                   "sitting' or 'relieved by bending forward' says how an activity acts on the pain; "
+                                   "'a 72-year-old', '67M', 'T 38.9' and 'PVR 450ml' are read as the facts they state.",
                        epilog='example: painkg trace "groin pain" "limited hip internal rotation" '
                               '"low back pain" --absent numbness')
     p.add_argument("terms", nargs="+", metavar="TERM", help="observed symptom, finding or activity (quote phrases)")
