@@ -56,15 +56,26 @@ _ACTS_AFTER = (
 )
 #: "pain in my bum when I sit": a lead naming a pain, then when it comes.
 _WHEN = re.compile(r"\b(?:when|whenever|while|during|after|on|with|if)\b")
+#: Words that end a denial's reach ("no trauma, urinary retention": the retention is reported).
+_SCOPE_END = re.compile(r"\s*(?:[.;,+]|\band\b|\bbut\b|(?<!worse )(?<!better )(?<!eased )(?<!relieved )\bwith\b|"
+                        r"\bplus\b|\balso\b|\bexcept\b|\bhowever\b)\s*")
+_AFTER_DENIAL = (r"(?:absent|negative|neg|-ve|not present|not reported|ruled out|denied|denies|normal|normally|"
+                 r"intact|unremarkable|nad|nil|none|no|n|0|excluded|unlikely|resolved|nope|not an issue|✗|x|-)")
 _NEGATED = (
-    re.compile(r"^(?:no|without|denies|denied|negative|absent|neg|nil|not|-ve|normal|intact|never|"
-               r"doesn't|does not|didn't|did not|hasn't|has not|isn't|is not)\s+(?:for\s+|any\s+|had\s+|have\s+)?"
-               r"(?P<what>.+)$"),
-    # "SLR negative bilaterally", "bladder and bowels normal", "reflexes intact"
-    re.compile(r"^(?P<what>.+?)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:absent|negative|neg|-ve|not present|ruled out|"
-               r"denied|normal|intact|unremarkable|nad)(?:\s+(?:bilaterally|bilat|on both sides|both sides|on the left|"
-               r"on the right|left|right|today))?$"),
+    re.compile(r"^(?:(?:pt|patient|he|she|they)\s+)?(?:(?:no|nil|not|never|without|denies|denied|negative for|negative|"
+               r"neg|absent|-ve|normal|intact|absence of|lack of|free of|no evidence of|no signs? of|no new|"
+               r"doesn't|does not|didn't|did not|hasn't|has not|isn't|is not)\s+|[×✗]\s*|non-)"
+               r"(?:for\s+|any\s+|had\s+|have\s+)?(?P<what>.+)$"),
+    # "SLR negative bilaterally", "bladder and bowels normal", "fever: nil", "history of cancer (-)"
+    re.compile(r"^(?P<what>.+?)(?:[- ]free|(?:\s*[:–(]\s*|\s+-\s*|\s+)(?:is\s+|are\s+|was\s+|were\s+)?" +
+               _AFTER_DENIAL + ")" +
+               r"\s*\)?(?:\s+(?:bilaterally|bilat|on both sides|both sides|on the left|on the right|left|right|"
+               r"today))?$"),
 )
+#: Punctuation that can turn a name into a statement about it: "fever (-)", "fever ✗", "fever: N", "?fever".
+_MARKED = re.compile(r"[():✗×?]|\s[-x]$")
+#: "fever: yes", "SLR (+)": stated present.
+_AFFIRMED = re.compile(r"^(?P<what>.+?)\s*(?::|\()\s*(?:yes|y|present|positive|pos|\+|\+ve)\s*\)?$")
 #: Words that turn a normal sign into the abnormal finding the KB names.
 _ABNORMAL = ("altered", "reduced", "abnormal", "loss of", "absent", "limited", "weak", "deficit")
 #: Single words that say a finding is absent.
@@ -143,7 +154,8 @@ def _parse(kg: KnowledgeGraph, term: str, present: bool, *, split: bool) -> list
 def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> tuple[list[Observation], float]:
     """Return the observations *term* names and how well the weakest part matched."""
     whole = _best(kg, term)
-    if whole is not None and whole.score > EXACT:  # the term is one of the KB's own names
+    # The term is one of the KB's own names, and carries no mark a name lacks ("fever (-)", "fever: N")
+    if whole is not None and whole.score > EXACT and not _MARKED.search(term):
         return [_make(kg, term, whole, present)], whole.score
     lowered = term.lower()
     if lowered in _MEANS_ABSENT:
@@ -161,22 +173,36 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
+    source = term if len(term) == len(lowered) else lowered  # slice the user's own words where possible
+    m = _AFFIRMED.match(lowered)
+    if m:  # "fever: yes"
+        return _parse_scored(kg, source[:m.end("what")], present, split)
     denied = False
-    for pattern in _NEGATED:
+    for prefix, pattern in zip((True, False), _NEGATED):
         m = pattern.match(lowered)
         if m:
-            # A denial means absent wherever it is written: "no fever" in the absent list too,
-            # and each of "no saddle anaesthesia, no urinary retention" (never a double negation).
+            # A denial means absent wherever it is written ("no fever" in the absent list too),
+            # but reaches only as far as its own item: what lies beyond is read as stated.
+            what = source[m.start("what"):m.end("what")]
+            named = _best(kg, what)
+            if named is None or named.score <= EXACT:  # a KB name may hold commas: deny all of it
+                what, beyond = _denial_scope(what, prefix)
+            else:
+                beyond = ""
             try:
-                inner, score = _parse_scored(kg, m["what"], False, split)
+                inner, score = _parse_scored(kg, what, False, split)
             except UnknownTermError:
-                inner, score = _abnormal(kg, term, m["what"])
+                inner, score = _abnormal(kg, term, what)
             # "no bladder or bowel problems" denies each of them, even if the phrase names one
-            either = _each_of(kg, m["what"], False) if split else None
+            either = _each_of(kg, what, False) if split else None
             if either is not None and either[1] >= score:
                 inner, score = either
             if inner:
-                return [Observation(term, o.node, o.present, o.relation, o.matched) for o in inner], score
+                found = [Observation(term, o.node, o.present, o.relation, o.matched) for o in inner]
+                if beyond:  # "no trauma, urinary retention": raises the retention; unreadable, the whole term
+                    more, more_score = _parse_scored(kg, beyond, present, split)
+                    found, score = found + more, min(score, more_score)
+                return found, score
             denied = True
     if denied:
         # A denial that cannot be read is reported as not understood, never guessed at: the
@@ -188,7 +214,6 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
         both = _each(kg, [m["test"], m["what"]], True)
         if both is not None:
             return both
-    source = term if len(term) == len(lowered) else lowered  # slice the user's own words where possible
     for m in _WHEN.finditer(lowered) if split else ():
         # "back pain after a minor fall": a symptom and when it began, two observations
         both = _each(kg, [source[:m.start()].strip(), source[m.end():].strip()], present)
@@ -208,6 +233,29 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
             pass
     kg.resolve(term)  # raises UnknownTermError with the closest known terms
     raise AssertionError("unreachable: resolve() accepted what _best() rejected")
+
+
+def _denial_scope(what: str, prefix: bool) -> tuple[str, str]:
+    """Split a denied phrase into what the denial covers and what lies beyond it.
+
+    "no fever, chills or weight loss" denies the whole list ("A, B or C" is one list);
+    "no trauma, urinary retention" denies only the trauma — when a list is not joined by
+    "or", the later items are read as stated, so a red flag is never denied by accident.
+    A denial written after its items ("bladder and bowels normal") covers back to the
+    previous comma or full stop.
+    """
+    ends = list(_SCOPE_END.finditer(what))
+    if not ends:
+        return what, ""
+    if prefix:
+        last = what.rsplit(",", 1)[-1]
+        if re.search(r"\b(?:or|nor)\b", last) and not re.search(r"[.;+]|\b(?:and|but|with|plus)\b", what):
+            return what, ""
+        return what[:ends[0].start()], what[ends[0].end():]
+    strong = [e for e in ends if e.group(0).strip() not in ("and",)]
+    if not strong:
+        return what, ""
+    return what[strong[-1].end():], what[:strong[-1].start()]
 
 
 def _abnormal(kg, term: str, what: str) -> tuple[list[Observation], float]:

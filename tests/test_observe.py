@@ -151,3 +151,38 @@ def test_measurements_and_sex_are_read_against_their_threshold(kg, text, expecte
 ])
 def test_clinical_shorthand(kg, text, expected):
     assert _read(kg, text) == expected
+
+
+# Denial forms seen in real notes (an independent tester's sweep); questions such as "?fever"
+# are left out on purpose: a suspected red flag is reported.
+DENIALS = ["{}: N", "{}: no", "{}: none", "{} - nil", "{} - no", "{}: neg", "{} (-)", "{} -", "{}: 0", "{} x",
+           "{}: denied", "{} none", "{} nil", "{}: not present", "{}: absent", "not {}", "non-{}", "free of {}",
+           "absence of {}", "lack of {}", "no sign of {}", "no signs of {}", "{}-free", "no evidence of {}",
+           "{} excluded", "{} ruled out", "{} unlikely", "nil {}", "{}: negative", "negative for {}",
+           "{} not reported", "{} resolved", "{} - denies", "pt denies {}", "denies any {}", "{}: ✗", "{} ✗",
+           "× {}", "{}: nope", "{} not an issue", "{}: nil", "never {}", "{} normal"]
+
+
+@pytest.mark.parametrize("form", DENIALS)
+def test_a_denied_red_flag_is_never_reported(kg, form):
+    for name in ["fever", "saddle anaesthesia", "urinary retention", "incontinence", "weight loss", "night pain",
+                 "bladder problems", "history of cancer", "trauma", "steroid use", "bilateral leg weakness",
+                 "numbness", "bowel incontinence", "IVDU", "sexual dysfunction"]:
+        found = observe(kg, [form.format(name)], True, [])
+        assert not [o for o in found if o.present and o.node.red_flag], (form.format(name), found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A denial reaches only its own item unless the list is joined by "or": later items are read as stated.
+    ("no trauma, urinary retention", {("major-trauma", False), ("urinary-retention", True)}),
+    ("no leg pain. Saddle anaesthesia.", {("radiating-leg-pain", False), ("saddle-anaesthesia", True)}),
+    ("denies fever, saddle anaesthesia", {("fever", False), ("saddle-anaesthesia", True)}),
+    ("no fever and night pain", {("fever", False), ("night-pain", True)}),
+    ("no fever, no weight loss, night pain", {("fever", False), ("unexplained-weight-loss", False),
+                                              ("night-pain", True)}),
+    ("no fever, chills or weight loss", {("fever", False), ("unexplained-weight-loss", False)}),
+    ("saddle anaesthesia, reflexes normal", {("saddle-anaesthesia", True), ("decreased-patellar-reflex", False)}),
+    ("fever: yes", {("fever", True)}),
+])
+def test_a_denial_reaches_only_its_own_item(kg, text, expected):
+    assert {(o.node.id, o.present) for o in observe(kg, [text])} == expected
