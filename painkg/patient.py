@@ -31,8 +31,10 @@ _FEMALE = "female-sex"
 #: Measurements and the node each decides, with the textbook threshold: temperature
 #: >= 38.0 °C is fever, BMI >= 30 obesity, a post-void residual over 200 mL is that node.
 _MEASURES = (
-    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*:?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:°\s*c?|c|degrees)?$"),
-     "fever", lambda v: v >= 38.0),
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*"
+                r"(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2,3}(?:\.\d+)?)\s*°?\s*f$"),
+     "fever", lambda v: v >= 100.4),  # Fahrenheit
     (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
     (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})"
                 r"\s*(?:ml|cc)?$"), "post-void-residual-over-200ml", lambda v: v > 200.0),

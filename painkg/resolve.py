@@ -63,6 +63,9 @@ def _sites(text_words) -> frozenset[str]:
     return frozenset(_SITE[w] for w in text_words if w in _SITE)
 
 
+#: Words that deny: a phrase holding one is never matched by its spelling alone.
+_DENIAL_WORDS = frozenset(("no", "nil", "not", "none", "negative", "denies", "denied", "absent", "without", "never",
+                           "normal", "intact", "unremarkable", "nad", "excluded", "unlikely"))
 #: Abbreviations that stand for several words.
 _EXPAND = {"ir": ("internal", "rotation"), "er": ("external", "rotation")}
 _WORD = re.compile(r"[a-z0-9]+")
@@ -294,8 +297,8 @@ class TermIndex:
         "hip pain" and "lip pain" are as alike.
         """
         key = normalize(text)
-        if len(key) < 10 or all(w in self._by_word for w in key.split()):
-            return None
+        if len(key) < 10 or all(w in self._by_word for w in key.split()) or _DENIAL_WORDS.intersection(key.split()):
+            return None  # "nil numbness" is not a misspelt "genital numbness"
         close = difflib.get_close_matches(key, [k for k in self._keys if len(k) >= 10], n=1, cutoff=0.83)
         if not close:
             return None
