@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from . import patient
 from .errors import TraceError, UnknownTermError
 from .model import Node
-from .resolve import ACCEPT, EXACT, Match, words
+from .resolve import ACCEPT, DENIAL_WORDS, EXACT, Match, words
 from .vocab import Kind, Relation
 
 if TYPE_CHECKING:
@@ -74,10 +74,11 @@ _NEGATED = (
 )
 #: Punctuation that can turn a name into a statement about it: "fever (-)", "fever ✗", "fever: N", "?fever".
 _MARKED = re.compile(r"[():✗×?]|\s[-x]$")
+_TOKEN = re.compile(r"[a-z]+")
 #: "fever: yes", "SLR (+)": stated present.
 _AFFIRMED = re.compile(r"^(?P<what>.+?)\s*(?::|\()\s*(?:yes|y|present|positive|pos|\+|\+ve)\s*\)?$")
 #: Words that turn a normal sign into the abnormal finding the KB names.
-_ABNORMAL = ("altered", "reduced", "abnormal", "loss of", "absent", "limited", "weak", "deficit")
+_ABNORMAL = ("altered", "reduced", "abnormal", "loss of", "absent", "limited", "weak", "deficit", "problems", "dysfunction")
 #: Single words that say a finding is absent.
 _MEANS_ABSENT = {"afebrile": "fever", "apyrexial": "fever", "apyrexic": "fever",
                  "continent": "urinary incontinence and bowel incontinence",
@@ -154,10 +155,12 @@ def _parse(kg: KnowledgeGraph, term: str, present: bool, *, split: bool) -> list
 def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> tuple[list[Observation], float]:
     """Return the observations *term* names and how well the weakest part matched."""
     whole = _best(kg, term)
-    # The term is one of the KB's own names, and carries no mark a name lacks ("fever (-)", "fever: N")
-    if whole is not None and whole.score > EXACT and not _MARKED.search(term):
-        return [_make(kg, term, whole, present)], whole.score
     lowered = term.lower()
+    # The term is one of the KB's own names, and carries no mark or denial the name lacks
+    # ("fever (-)", "fever: N", "no no feeling when wiping")
+    if whole is not None and whole.score > EXACT and not _MARKED.search(term) and \
+            _denials(lowered) <= _denials(whole.matched.lower()):
+        return [_make(kg, term, whole, present)], whole.score
     if lowered in _MEANS_ABSENT:
         return _parse_scored(kg, _MEANS_ABSENT[lowered], False, split)
     facts = patient.facts(kg.graph, lowered) if present else []
@@ -235,6 +238,10 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     raise AssertionError("unreachable: resolve() accepted what _best() rejected")
 
 
+def _denials(text: str) -> int:
+    return sum(w in DENIAL_WORDS for w in _TOKEN.findall(text))
+
+
 def _denial_scope(what: str, prefix: bool) -> tuple[str, str]:
     """Split a denied phrase into what the denial covers and what lies beyond it.
 
@@ -263,8 +270,10 @@ def _abnormal(kg, term: str, what: str) -> tuple[list[Observation], float]:
     denies "altered perianal sensation", "anal tone and ... intact" also "reduced anal tone"."""
     found, scores = [], []
     for part in (p for p in _ALTERNATIVES.split(what) if p.strip()):
+        own = set(words(part))
         candidates = [_best(kg, part)] + [_best(kg, f"{word} {part}") for word in _ABNORMAL]
-        match = max((m for m in candidates if m is not None and m.score >= ACCEPT),
+        # The part's own words must be in the name: "power normal" is not "no bowel dysfunction".
+        match = max((m for m in candidates if m is not None and m.score >= ACCEPT and own & set(words(m.matched))),
                     key=lambda m: m.score, default=None)
         if match is None:
             return [], 0.0

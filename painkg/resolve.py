@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from .errors import UnknownTermError
 
-__all__ = ["TermIndex", "Match", "normalize", "words"]
+__all__ = ["TermIndex", "Match", "normalize", "words", "ACCEPT", "EXACT", "DENIAL_WORDS"]
 
 # Words that carry no meaning for matching ("pain in the groin" = "groin pain").
 _FILLER = frozenset(
@@ -64,7 +64,7 @@ def _sites(text_words) -> frozenset[str]:
 
 
 #: Words that deny: a phrase holding one is never matched by its spelling alone.
-_DENIAL_WORDS = frozenset(("no", "nil", "not", "none", "negative", "denies", "denied", "absent", "without", "never",
+DENIAL_WORDS = frozenset(("no", "nil", "not", "none", "negative", "denies", "denied", "absent", "without", "never",
                            "normal", "intact", "unremarkable", "nad", "excluded", "unlikely"))
 #: Abbreviations that stand for several words.
 _EXPAND = {"ir": ("internal", "rotation"), "er": ("external", "rotation")}
@@ -108,6 +108,8 @@ def words(text: str) -> tuple[str, ...]:
     for raw in _WORD.findall(text):
         if raw in _FILLER:  # before stemming, which would turn "sided" into "sid"
             continue
+        if len(raw) == 4 and raw[:2] in ("19", "20") and raw.isdigit():  # a year: "lymphoma in 2018"
+            continue
         word = _WORDS.get(raw)
         if word is None:
             if len(_WORDS) > 100_000:  # a service fed arbitrary text must not grow without bound
@@ -137,8 +139,8 @@ def _stem(word: str) -> str:
     for ending, shortest in (("ing", 6), ("ed", 5)):
         if len(word) >= shortest and word.endswith(ending) and not word.endswith("eed"):
             word = word[: -len(ending)]
-            if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]  # sitt -> sit, runn -> run
+            if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
+                word = word[:-1]  # sitt -> sit, runn -> run; not pee -> pe
             elif word.endswith("s") and not word.endswith("ss"):
                 word += "e"  # decreas -> decrease, caus -> cause: no plural "s" left to strip
             return word
@@ -297,7 +299,7 @@ class TermIndex:
         "hip pain" and "lip pain" are as alike.
         """
         key = normalize(text)
-        if len(key) < 10 or all(w in self._by_word for w in key.split()) or _DENIAL_WORDS.intersection(key.split()):
+        if len(key) < 10 or all(w in self._by_word for w in key.split()) or DENIAL_WORDS.intersection(key.split()):
             return None  # "nil numbness" is not a misspelt "genital numbness"
         close = difflib.get_close_matches(key, [k for k in self._keys if len(k) >= 10], n=1, cutoff=0.83)
         if not close:
