@@ -50,8 +50,6 @@ class Path:
     probability: float
 
     def __str__(self) -> str:
-        if not self.steps:
-            return "(observed directly)"
         first = self.steps[0]
         out = first.target_label if first.relation.cause is Cause.OBJECT else first.source_label
         for s in self.steps:
