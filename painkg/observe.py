@@ -75,6 +75,8 @@ _NEGATED = (
 #: Punctuation that can turn a name into a statement about it: "fever (-)", "fever ✗", "fever: N", "?fever".
 _MARKED = re.compile(r"[():✗×?]|\s[-x]$")
 _TOKEN = re.compile(r"[a-z]+")
+#: Muscle power on the MRC scale: "EHL 4/5", "quads power 5/5".
+_GRADED = re.compile(r"^(?P<what>[a-z][a-z .]*?)\s*(?:power\s*)?:?\s*(?P<grade>[0-5])\s*/\s*5$")  # "power 5/5" too
 #: "fever: yes", "SLR (+)": stated present.
 _AFFIRMED = re.compile(r"^(?P<what>.+?)\s*(?::|\()\s*(?:yes|y|present|positive|pos|\+|\+ve)\s*\)?$")
 #: Words that turn a normal sign into the abnormal finding the KB names.
@@ -177,6 +179,13 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     if acted is not None:
         return acted
     source = term if len(term) == len(lowered) else lowered  # slice the user's own words where possible
+    m = _GRADED.match(lowered)
+    if m:  # "EHL 4/5": weak below full power, not weak at 5/5
+        what = "" if m["what"].strip() in ("power", "strength", "motor", "muscle") else m["what"]
+        for name in (f"{what} weakness", f"weak {what}"):
+            match = _best(kg, name)
+            if match is not None and match.score >= ACCEPT:
+                return [_make(kg, term, match, present and int(m["grade"]) < 5)], match.score
     m = _AFFIRMED.match(lowered)
     if m:  # "fever: yes"
         return _parse_scored(kg, source[:m.end("what")], present, split)

@@ -1,4 +1,4 @@
-"""Facts about the patient written as numbers: age, sex, temperature, BMI, bladder residual.
+"""Facts about the patient written as numbers: age, sex, temperature, BMI, lab values, bladder residual.
 
 Each is read against the KB's own nodes: an age sets every ``age-over-N`` /
 ``age-under-N`` band the KB has (true ones present, false ones absent), and a
@@ -36,6 +36,12 @@ _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2,3}(?:\.\d+)?)\s*°?\s*f$"),
      "fever", lambda v: v >= 100.4),  # Fahrenheit
     (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
+    # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
+    # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
+    (re.compile(r"^crp\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l)?$"), "elevated-crp", lambda v: v > 5.0),
+    (re.compile(r"^esr\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r)?)?$"), "elevated-esr", lambda v: v > 20.0),
+    (re.compile(r"^(?:wcc|wbc|white cell count|white count)\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,2}(?:\.\d+)?)$"),
+     "leukocytosis", lambda v: v > 11.0),
     (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})"
                 r"\s*(?:ml|cc)?$"), "post-void-residual-over-200ml", lambda v: v > 200.0),
 )

@@ -136,6 +136,9 @@ def test_no_way_of_denying_a_red_flag_reports_it(kg, data):
     ("BMI 38", ("obesity", True)), ("BMI 24", ("obesity", False)),
     ("PVR 450ml", ("post-void-residual-over-200ml", True)), ("PVR 200 ml", ("post-void-residual-over-200ml", False)),
     ("72F", ("female-sex", True)), ("67M", ("female-sex", False)), ("a 45-year-old woman", ("female-sex", True)),
+    ("ESR 85", ("elevated-esr", True)), ("CRP <5", ("elevated-crp", False)), ("WCC 18", ("leukocytosis", True)),
+    ("Temp 102F", ("fever", True)), ("temp of 37.2", ("fever", False)),
+    ("EHL 4/5", ("big-toe-extension-weakness", True)), ("power 5/5", ("leg-weakness", False)),
 ])
 def test_measurements_and_sex_are_read_against_their_threshold(kg, text, expected):
     assert expected in {(o.node.id, o.present) for o in observe(kg, [text])}
