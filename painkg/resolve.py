@@ -74,7 +74,7 @@ _SIGNED = (re.compile(r"(?<![a-z0-9])\+ve\b"), re.compile(r"(?<![a-z0-9])-ve\b")
 _APOSTROPHE = re.compile(r"['’`]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_DEGREES = re.compile(r"(?:\bat\s+)?\b\d+\s*(?:°|deg\b|degs\b|degrees?\b)")
+_DEGREE_WORDS = frozenset(("deg", "degs", "degree", "degrees"))
 _INNER_AE = re.compile(r"ae(?=[a-z])")  # anaesthesia -> anesthesia, not "bursae"
 
 #: A best match below this score is not accepted by :meth:`TermIndex.resolve`.
@@ -87,6 +87,9 @@ _CACHE = 10_000  # remembered lookups per index
 def words(text: str) -> tuple[str, ...]:
     """Split *text* into normalized words, dropping filler words."""
     text = text.lower()
+    # "SLR 30°", "positive at 40 degrees": an angle is not part of any name (wherever it stands,
+    # so normalizing stays free of word order).
+    angle = "°" in text or "deg" in text
     # Each rewrite is guarded by a cheap test: building the index normalizes every name.
     if "ve" in text:  # "+ve"/"-ve" before punctuation goes: "-ve SLR" is a negative test
         text = _SIGNED[1].sub(" negative ", _SIGNED[0].sub(" positive ", text))
@@ -95,18 +98,14 @@ def words(text: str) -> tuple[str, ...]:
     if not text.isascii():
         if "↓" in text or "↑" in text:  # clinical shorthand: "↓ IR" is reduced internal rotation
             text = text.replace("↓", " reduced ").replace("↑", " increased ")
-        if "°" in text:
-            text = _DEGREES.sub(" ", text)  # "SLR 30°": the angle is not part of the name
         # Drop accents (Lasègue -> Lasegue); any other non-ASCII character separates words.
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         text = _NON_ASCII.sub(" ", text)
     if "." in text:
         text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)  # S.L.R. -> slr
-    if "deg" in text:
-        text = _DEGREES.sub(" ", text)  # "positive at 40 degrees"
     out: list[str] = []
     for raw in _WORD.findall(text):
-        if raw in _FILLER:  # before stemming, which would turn "sided" into "sid"
+        if raw in _FILLER or (angle and (raw.isdigit() or raw in _DEGREE_WORDS)):  # before stemming: "sided"
             continue
         if len(raw) == 4 and raw[:2] in ("19", "20") and raw.isdigit():  # a year: "lymphoma in 2018"
             continue
