@@ -32,7 +32,7 @@ from .vocab import Kind, Relation
 if TYPE_CHECKING:
     from .kb import KnowledgeGraph
 
-__all__ = ["Observation", "observe"]
+__all__ = ["Observation", "observe", "suspected"]
 
 _LINK = re.compile(r"^\s*(?:(?:by|with|when|on|while|during|after|from|in|if|at|for)\s+)?")
 #: Words that say how an activity acts, in "<lead> <word> <activity>" phrases
@@ -77,6 +77,8 @@ _MARKED = re.compile(r"[():✗×?]|\s[-x]$")
 _TOKEN = re.compile(r"[a-z]+")
 #: Muscle power on the MRC scale: "EHL 4/5", "quads power 5/5".
 _GRADED = re.compile(r"^(?P<what>[a-z][a-z .]*?)\s*(?:power\s*)?:?\s*(?P<grade>[0-5])\s*/\s*5$")  # "power 5/5" too
+#: "?fever", "query cauda equina", "possible saddle anaesthesia": suspected, read as present.
+_SUSPECTED = re.compile(r"^\s*(?:\?+|query\b|possible\b|suspected\b|r/o\b|rule out\b|\?\s*)|\?\s*$")
 #: "fever: yes", "SLR (+)": stated present.
 _AFFIRMED = re.compile(r"^(?P<what>.+?)\s*(?::|\()\s*(?:yes|y|present|positive|pos|\+|\+ve)\s*\)?$")
 #: Words that turn a normal sign into the abnormal finding the KB names.
@@ -148,6 +150,11 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str], present: bool = True,
             implied = Observation(o.term, kg.node(node_id), holds, None, node_id)
             out.setdefault(implied.key, implied)
     return list(out.values())
+
+
+def suspected(term: str) -> bool:
+    """Whether *term* asks rather than states ("?saddle anaesthesia"): a red flag raised by it is suspected."""
+    return bool(_SUSPECTED.search(term.lower()))
 
 
 def _parse(kg: KnowledgeGraph, term: str, present: bool, *, split: bool) -> list[Observation]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from . import scoring
 from .errors import TraceError, UnknownTermError
 from .memory import collector_paused
-from .observe import Observation, observe
+from .observe import Observation, observe, suspected
 from .results import Candidate, Contribution, Explanation, NextFinding, Path, RedFlag, Step, TraceResult, Treatment
 from .search import best_paths, causal_index
 from .vocab import DEMOGRAPHIC, Cause, Grade, Kind, Qualifier, Relation
@@ -294,7 +294,8 @@ def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> t
             named = ", ".join(f"{c.node.label} ({c.score:.1%})" for c in causes[:3])
             if not DEMOGRAPHIC.match(o.node.id) or any(c.score >= RED_FLAG_SCORE for c in causes) or not causes:
                 about = f"; consider {named}" if causes else ""
-                advice = f"red flag: {o.node.label} reported{about} — assess urgently"
+                said = "suspected" if suspected(o.term) else "reported"  # "?saddle anaesthesia" asks
+                advice = f"red flag: {o.node.label} {said}{about} — assess urgently"
             else:
                 # An age band alone is common; say how unlikely its causes are instead of crying wolf.
                 advice = (f"red flag: {o.node.label} reported; {named} unlikely on these findings "

@@ -242,3 +242,10 @@ def test_a_known_condition_competes_on_what_it_explains(kg):
     # ... because of what it explains, not because it "explains itself".
     assert all(e.observation.node.id != "hip-osteoarthritis" for e in known.candidates[0].explanations)
     assert any(e.observation.node.id == "low-back-pain" for e in known.candidates[0].explanations)
+
+
+@pytest.mark.parametrize("term, said", [("?saddle anaesthesia", "suspected"), ("query saddle anaesthesia", "suspected"),
+                                        ("saddle anaesthesia", "reported")])
+def test_a_questioned_red_flag_is_raised_as_suspected(kg, term, said):
+    flag = next(f for f in kg.trace([term, "low back pain"]).red_flags if f.node.id == "saddle-anaesthesia")
+    assert f"saddle anaesthesia {said}" in flag.message and "urgently" in flag.message
