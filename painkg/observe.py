@@ -77,6 +77,10 @@ _MARKED = re.compile(r"[():✗×?]|\s[-x]$")
 _TOKEN = re.compile(r"[a-z]+")
 #: Muscle power on the MRC scale: "EHL 4/5", "quads power 5/5".
 _GRADED = re.compile(r"^(?P<what>[a-z][a-z .]*?)\s*(?:power\s*)?:?\s*(?P<grade>[0-5])\s*/\s*5$")  # "power 5/5" too
+#: "LBP radiating to the L calf", "groin pain going down to the knee".
+_RADIATING = re.compile(r"^(?P<start>.+?)\s+(?:radiating|radiates|radiated|spreading|spreads|going|goes|shooting|"
+                        r"shoots|travelling|traveling|referring|refers)\s+(?:down\s+|out\s+|round\s+)?"
+                        r"(?:to|into|down|towards|toward)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?P<reach>.+)$")
 #: "?fever", "query cauda equina", "possible saddle anaesthesia": suspected, read as present.
 _SUSPECTED = re.compile(r"^\s*(?:\?+|query\b|possible\b|suspected\b|r/o\b|rule out\b|\?\s*)|\?\s*$")
 #: "fever: yes", "SLR (+)": stated present.
@@ -230,9 +234,24 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     # Only now, once the term is known not to be a denial: "no numbness when wiping" is one.
     m = _REPRODUCES.match(lowered)
     if m and present:
-        both = _each(kg, [m["test"], m["what"]], True)
+        # "SLS reproduces pain": the test is the finding; a bare "pain" names nothing more
+        parts = [m["test"]] + ([m["what"]] if set(words(m["what"])) - {"pain"} else [])
+        both = _each(kg, parts, True) if len(parts) > 1 else _parse_scored(kg, m["test"], True, False)
         if both is not None:
             return both
+    m = _RADIATING.match(lowered)
+    if m:  # "LBP radiating to L calf": the pain where it starts, and pain where it is felt
+        start = source[:m.end("start")]
+        reach = f"{source[m.start('reach'):m.end('reach')]} pain"
+        parts = [reach] if set(words(start)) <= {"pain"} else [start, reach]
+        found = _each(kg, parts, present) if len(parts) > 1 else None
+        if len(parts) == 1:
+            try:
+                found = _parse_scored(kg, parts[0], present, False)
+            except UnknownTermError:
+                found = None
+        if found is not None and (whole is None or found[1] >= whole.score):
+            return found
     for m in _WHEN.finditer(lowered) if split else ():
         # "back pain after a minor fall": a symptom and when it began, two observations
         both = _each(kg, [source[:m.start()].strip(), source[m.end():].strip()], present)

@@ -151,6 +151,8 @@ def test_measurements_and_sex_are_read_against_their_threshold(kg, text, expecte
     ("doesn't go below the knee", [("pain-below-knee", False, "")]),
     ("continent of urine and faeces", [("urinary-incontinence", False, ""), ("bowel-incontinence", False, "")]),
     ("groin", [("groin-pain", True, "")]),  # a place a patient names is pain felt there
+    ("groin pain going down to the knee", [("groin-pain", True, ""), ("knee-pain", True, "")]),
+    ("SLS reproduces pain", [("single-leg-stance-test", True, "")]),
 ])
 def test_clinical_shorthand(kg, text, expected):
     assert _read(kg, text) == expected
