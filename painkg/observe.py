@@ -103,6 +103,10 @@ _PAIN_WORDS = frozenset(("pain", "painful", "hurts", "hurt", "aches", "ache", "a
 _ALTERNATIVES = re.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*")
 #: "major trauma such as a car crash", "night pain (wakes me up)": the example is not the concept.
 _EXAMPLE = re.compile(r"\s*(?:\([^)]*\)|,?\s*\b(?:such as|e\.?g\.?|for example|for instance|including|like)\b.*)$")
+#: "for three months", "x 3/12", "since yesterday": how long, not what.
+_DURATION = re.compile(r"\s+(?:for|since|x|over|in)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:\d+|a|an|one|two|three|four|"
+                       r"five|six|seven|eight|nine|ten|several|a few|few|many)?\s*(?:/12|/52|/7|days?|weeks?|months?|"
+                       r"years?|yrs?|yesterday|today|last week|last month|last year)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|\band\b|\bplus\b|\balso\b|\bwith\b)\s*")
 
 
@@ -140,11 +144,14 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str], present: bool = True,
     for term in terms:
         if not isinstance(term, str) or not term.strip():
             raise TraceError(f"observation {term!r} is not a non-empty string")
+        text = " ".join(term.split())
         try:
-            found = _parse(kg, " ".join(term.split()), present, split=True)
+            found = _parse(kg, text, present, split=True)
         except UnknownTermError as exc:
+            if exc.term != text:  # a piece failed: the user's whole term is what was not understood
+                exc = UnknownTermError(text, exc.suggestions)
             if skipped is None:
-                raise
+                raise exc from None
             skipped.append(exc)
             continue
         for o in found:
@@ -174,22 +181,21 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     if whole is not None and whole.score > EXACT and not _MARKED.search(term) and \
             _denials(lowered) <= _denials(whole.matched.lower()):
         return [_make(kg, term, whole, present)], whole.score
+    source = term if len(term) == len(lowered) else lowered  # slice the user's own words where possible
     if lowered in _MEANS_ABSENT:
         return _parse_scored(kg, _MEANS_ABSENT[lowered], False, split)
     facts = patient.facts(kg.graph, lowered) if present else []
     if facts:  # "a 72-year-old", "67M", "T 38.9", "PVR 450ml"
         found = [Observation(term, kg.node(n), holds, None, matched) for n, holds, matched in facts]
         rest = patient.rest_of(lowered)
-        if rest:  # "14 yo gymnast": whatever else the term names
-            try:
-                found += _parse_scored(kg, rest, present, False)[0]
-            except UnknownTermError:
-                pass
+        if rest:  # "a 68-year-old woman with groin pain": whatever else the term names, or the whole is unread
+            more, score = _parse_scored(kg, source[len(source) - len(rest):] if source.lower().endswith(rest) else rest,
+                                        present, split)
+            return found + more, score
         return found, 1.0
     acted = _activity(kg, term, lowered, present, whole)
     if acted is not None:
         return acted
-    source = term if len(term) == len(lowered) else lowered  # slice the user's own words where possible
     m = _GRADED.match(lowered)
     if m:  # "EHL 4/5": weak below full power, not weak at 5/5
         what = "" if m["what"].strip() in ("power", "strength", "motor", "muscle") else m["what"]
@@ -263,7 +269,7 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
         return each
     if whole is not None:
         return [_make(kg, term, whole, present)], whole.score
-    trimmed = _EXAMPLE.sub("", term)
+    trimmed = _DURATION.sub("", _EXAMPLE.sub("", term))
     if trimmed and trimmed != term:
         try:
             return _parse_scored(kg, trimmed, present, split)

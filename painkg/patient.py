@@ -28,6 +28,8 @@ _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years
 _SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True,
         "m": False, "male": False, "man": False, "gentleman": False, "boy": False}
 _FEMALE = "female-sex"
+#: Words that join an age to what follows: "a 68-year-old woman with groin pain".
+_LEAD = re.compile(r"^(?:with|who has|who|presenting with|c/o|complaining of|and)\s+")
 #: Measurements and the node each decides, with the textbook threshold: temperature
 #: >= 38.0 °C is fever, BMI >= 30 obesity, a post-void residual over 200 mL is that node.
 _MEASURES = (
@@ -54,10 +56,8 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool, str]]:
     m = _AGE.match(lowered)
     if m:
         years = int(m["a"] or m["b"] or m["c"] or m["d"])
-        found = []
-        rest = m["rest"].strip()
-        if rest in _SEX and _FEMALE in graph:
-            found.append((_FEMALE, _SEX[rest], rest))
+        sex, _ = _split_sex(m["rest"])
+        found = [(_FEMALE, _SEX[sex], sex)] if sex and _FEMALE in graph else []
         bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
         return found + sorted(bands, key=lambda b: not b[1])
     for pattern, node_id, holds in _MEASURES:
@@ -68,10 +68,16 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool, str]]:
 
 
 def rest_of(lowered: str) -> str:
-    """What follows an age that is not a sex: "gymnast" in "14 yo gymnast"."""
+    """What follows an age and its sex: "right groin pain" in "68 year old woman with right groin pain"."""
     m = _AGE.match(lowered)
-    rest = m["rest"].strip() if m else ""
-    return "" if rest in _SEX else rest
+    return _split_sex(m["rest"])[1] if m else ""
+
+
+def _split_sex(rest: str) -> tuple[str, str]:
+    m = re.match(r"^[\s,;]*([a-z]+)\b[\s,;]*(.*)$", rest)
+    if m and m[1] in _SEX:
+        return m[1], _LEAD.sub("", m[2])
+    return "", _LEAD.sub("", rest.strip(" ,;"))
 
 
 def implied_ages(graph: nx.MultiDiGraph, node_id: str, present: bool) -> list[tuple[str, bool]]:
