@@ -185,6 +185,8 @@ def _parse_scored(kg: KnowledgeGraph, term: str, present: bool, split: bool) -> 
     if lowered in _MEANS_ABSENT:
         return _parse_scored(kg, _MEANS_ABSENT[lowered], False, split)
     facts = patient.facts(kg.graph, lowered) if present else []
+    if any(holds is None for _, holds, _ in facts):  # a value no source reads: say so, do not guess
+        raise UnknownTermError(term, [kg.node(n).label for n, _, _ in facts])
     if facts:  # "a 72-year-old", "67M", "T 38.9", "PVR 450ml"
         found = [Observation(term, kg.node(n), holds, None, matched) for n, holds, matched in facts]
         rest = patient.rest_of(lowered)

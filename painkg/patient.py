@@ -1,4 +1,4 @@
-"""Facts about the patient written as numbers: age, sex, temperature, BMI, lab values, bladder residual.
+"""Facts about the patient written as numbers: age, sex, temperature, BMI, lab values, hip rotation, bladder residual.
 
 Each is read against the KB's own nodes: an age sets every ``age-over-N`` /
 ``age-under-N`` band the KB has (true ones present, false ones absent), and a
@@ -44,6 +44,9 @@ _MEASURES = (
     (re.compile(r"^esr\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r)?)?$"), "elevated-esr", lambda v: v > 20.0),
     (re.compile(r"^(?:wcc|wbc|white cell count|white count)\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,2}(?:\.\d+)?)$"),
      "leukocytosis", lambda v: v > 11.0),
+    # altman1991's classification tree splits at hip internal rotation of 15°.
+    (re.compile(r"^(?:hip\s+)?(?:ir|internal rotation)\s*:?\s*(?:of\s*)?(?P<v>\d{1,2})\s*(?:°|deg|degs|degrees)?$"),
+     "limited-hip-internal-rotation", lambda v: True if v < 15.0 else None),  # no source says where normal starts
     (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})"
                 r"\s*(?:ml|cc)?$"), "post-void-residual-over-200ml", lambda v: v > 200.0),
 )
@@ -51,8 +54,12 @@ _BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC
 _OLDEST = 200
 
 
-def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool, str]]:
-    """Return what a lower-cased term states about the patient, or [] if it is not such a fact."""
+def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, str]]:
+    """Return what a lower-cased term states about the patient, or [] if it is not such a fact.
+
+    ``None`` in place of present/absent: the term is such a measurement, but no source
+    says what that value means ("IR 40°": altman1991 gives only the 15° limit).
+    """
     m = _AGE.match(lowered)
     if m:
         years = int(m["a"] or m["b"] or m["c"] or m["d"])
@@ -63,7 +70,7 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool, str]]:
     for pattern, node_id, holds in _MEASURES:
         m = pattern.match(lowered)
         if m and node_id in graph:
-            return [(node_id, holds(float(m["v"])), m.group(0))]
+            return [(node_id, holds(float(m["v"])), m.group(0))]  # None: a measurement no source reads
     return []
 
 

@@ -139,6 +139,7 @@ def test_no_way_of_denying_a_red_flag_reports_it(kg, data):
     ("ESR 85", ("elevated-esr", True)), ("CRP <5", ("elevated-crp", False)), ("WCC 18", ("leukocytosis", True)),
     ("Temp 102F", ("fever", True)), ("temp of 37.2", ("fever", False)),
     ("EHL 4/5", ("big-toe-extension-weakness", True)), ("power 5/5", ("leg-weakness", False)),
+    ("hip IR 10°", ("limited-hip-internal-rotation", True)),  # altman1991 splits at 15°
 ])
 def test_measurements_and_sex_are_read_against_their_threshold(kg, text, expected):
     assert expected in {(o.node.id, o.present) for o in observe(kg, [text])}
