@@ -24,19 +24,20 @@ from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
-from .vocab import Area, Grade, Kind, Qualifier, Relation
+from .vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
 
 __all__ = ["cache_dir", "content_key", "pack", "read", "unpack", "write"]
 
 #: Bump when the layout of an entry changes.
-FORMAT = 1
+FORMAT = 2
 #: Entries kept per cache folder; older ones are removed when a new one is written.
 KEEP = 32
 #: The modules whose code decides what an entry holds; their source is part of the key.
 _CODE = ("cache.py", "kb.py", "model.py", "resolve.py", "tables.py", "validate.py", "vocab.py")
 
 _BY_VALUE = {field: {m.value: m for m in enum}
-             for field, enum in {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier}.items()}
+             for field, enum in {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier,
+                                         "role": Role, "population": Population}.items()}
 _RELATIONS = {r.value: r for r in Relation}
 
 
@@ -114,7 +115,7 @@ def _prune(folder: Path) -> None:
 
 # Validated records travel as plain values: enums by value, the relation inside the edge key.
 
-def pack(nodes: dict[str, dict], edges: dict[tuple, dict], references: dict) -> dict:
+def pack(nodes: dict[str, dict], edges: dict[tuple, dict], references: dict, tables: dict | None = None) -> dict:
     """Turn validated records into marshal-able plain values."""
     plain_nodes = {}
     for n, attrs in nodes.items():
@@ -122,29 +123,42 @@ def pack(nodes: dict[str, dict], edges: dict[tuple, dict], references: dict) -> 
         plain["kind"], plain["region"] = attrs["kind"].value, attrs["region"].value
         if isinstance(attrs["prior"], Enum):
             plain["prior"] = attrs["prior"].value
+        if attrs.get("role") is not None:
+            plain["role"] = attrs["role"].value
     plain_edges = []
     for (s, t, r), attrs in edges.items():
         plain = dict(attrs)  # a C-level copy; only the enum-valued fields are replaced
         plain["strength"] = attrs["strength"].value
-        if "qualifier" in attrs:
-            plain["qualifier"] = attrs["qualifier"].value
+        for field in ("qualifier", "population"):
+            if field in attrs:
+                plain[field] = attrs[field].value
         plain_edges.append((s, t, r.value, plain))
-    return {"nodes": plain_nodes, "edges": plain_edges, "references": references}
+    tables = tables or {}
+    plain_tables = {"settings": tables.get("settings", {}), "clusters": tables.get("clusters", {}),
+                    "priors": [(*k, v) for k, v in tables.get("priors", {}).items()]}
+    return {"nodes": plain_nodes, "edges": plain_edges, "references": references, "tables": plain_tables}
 
 
-def unpack(entry: dict) -> tuple[dict[str, dict], dict[tuple, dict], dict]:
+def unpack(entry: dict) -> tuple[dict[str, dict], dict[tuple, dict], dict, dict]:
     """Inverse of :func:`pack`."""
-    kinds, areas, grades, qualifiers = (_BY_VALUE[f] for f in ("kind", "region", "strength", "qualifier"))
+    kinds, areas, grades, qualifiers, roles, populations = (
+        _BY_VALUE[f] for f in ("kind", "region", "strength", "qualifier", "role", "population"))
     nodes = entry["nodes"]
     for attrs in nodes.values():
         attrs["kind"], attrs["region"] = kinds[attrs["kind"]], areas[attrs["region"]]
         if isinstance(attrs["prior"], str):
             attrs["prior"] = grades[attrs["prior"]]
+        if attrs.get("role") is not None:
+            attrs["role"] = roles[attrs["role"]]
     edges = {}
     for s, t, r, attrs in entry["edges"]:
         attrs["strength"] = grades[attrs["strength"]]
         if "qualifier" in attrs:
             attrs["qualifier"] = qualifiers[attrs["qualifier"]]
+        if "population" in attrs:
+            attrs["population"] = populations[attrs["population"]]
         edges[s, t, _RELATIONS[r]] = attrs
-    return nodes, edges, entry["references"]
+    tables = dict(entry["tables"])
+    tables["priors"] = {(s, c): v for s, c, v in tables["priors"]}
+    return nodes, edges, entry["references"], tables
 

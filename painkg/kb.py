@@ -108,8 +108,14 @@ def _load(folder, merge: bool, use_cache: bool) -> KnowledgeGraph:
         raise KBError(problems)
     assert checked is not None
     if key is not None:
-        cache.write(key, "kb", cache.pack(checked.nodes, checked.edges, references))
-    return KnowledgeGraph(_build_graph(checked.nodes, checked.edges), references, cache_key=key)
+        cache.write(key, "kb", cache.pack(checked.nodes, checked.edges, references, _model_tables(checked)))
+    return KnowledgeGraph(_build_graph(checked.nodes, checked.edges, _model_tables(checked)), references,
+                          cache_key=key)
+
+
+def _model_tables(checked: Checked) -> dict:
+    # Graph-level data (networkx's graph.graph): where the patient is seen and which findings hang together.
+    return {"settings": checked.settings, "priors": checked.priors, "clusters": checked.clusters}
 
 
 def _own_references(folder: Path) -> list[Path]:
@@ -122,13 +128,14 @@ def _from_cache(key: str) -> KnowledgeGraph | None:
     if entry is None:
         return None
     try:
-        nodes, edges, references = cache.unpack(entry)
+        nodes, edges, references, tables = cache.unpack(entry)
     except (KeyError, TypeError, ValueError, AttributeError):  # an entry from a damaged file: rebuild it
         return None
-    return KnowledgeGraph(_build_graph(nodes, edges), references, cache_key=key)
+    return KnowledgeGraph(_build_graph(nodes, edges, tables), references, cache_key=key)
 
 
-def _build_graph(nodes: dict[str, dict], edges: dict[tuple[str, str, Relation], dict]) -> nx.MultiDiGraph:
+def _build_graph(nodes: dict[str, dict], edges: dict[tuple[str, str, Relation], dict],
+                 tables: dict | None = None) -> nx.MultiDiGraph:
     """Build the graph from validated records.
 
     Fills networkx's adjacency dicts directly, as ``add_edges_from`` would but
@@ -137,7 +144,7 @@ def _build_graph(nodes: dict[str, dict], edges: dict[tuple[str, str, Relation], 
     one MultiDiGraph has used since networkx 2.0; tests compare the result with a
     graph built through the public API.
     """
-    graph = nx.MultiDiGraph()
+    graph = nx.MultiDiGraph(**(tables or {}))
     graph.add_nodes_from(nodes.items())
     succ, pred = graph._succ, graph._pred
     for (s, t, r), attrs in edges.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .vocab import Area, Kind
+from .vocab import Area, Kind, Role
 
 __all__ = ["Node"]
 
@@ -25,6 +25,7 @@ class Node:
     region: Area = Area.OTHER
     definition: str = ""
     red_flag: bool = False
+    role: Role | None = None
     prior: float | str | None = None
     references: tuple[str, ...] = ()
 

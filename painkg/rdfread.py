@@ -240,6 +240,7 @@ class _Reader:
             "region": self._value(subject, PAINKG.region, Area, Area.OTHER),
             "definition": self._text(subject, SKOS.definition),
             "red_flag": bool(red_flag is not None and red_flag.toPython() is True),
+            "role": None,  # TODO(rdf): roles travel once the ontology declares painkg:role
             "prior": prior,
             "references": self._references(subject),
         }

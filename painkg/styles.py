@@ -113,6 +113,8 @@ RELATION_STYLES: dict[Relation, RelationStyle] = {
     R.AGGRAVATED_BY: RelationStyle("#b35806", "dashed", R.AGGRAVATED_BY.phrase),
     R.RELIEVED_BY: RelationStyle("#2166ac", "dashed", R.RELIEVED_BY.phrase),
     R.MIMICS: RelationStyle("#737373", "dashed", R.MIMICS.phrase, arrowhead="none"),
+    R.SUBTYPE_OF: RelationStyle("#4d4d4d", "solid", R.SUBTYPE_OF.phrase, arrowhead="empty"),
+    R.CO_OCCURS_WITH: RelationStyle("#8c510a", "dotted", R.CO_OCCURS_WITH.phrase, arrowhead="none"),
     # anatomy and management: dotted, no causation
     R.TREATED_BY: RelationStyle("#4d4d4d", "dotted", R.TREATED_BY.phrase),
     R.PREVENTED_BY: RelationStyle("#4d4d4d", "dotted", R.PREVENTED_BY.phrase, arrowhead="odiamond"),

@@ -15,11 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from .vocab import EDGE_COLUMNS, NODE_COLUMNS
+from .vocab import CLUSTER_COLUMNS, EDGE_COLUMNS, NODE_COLUMNS, PRIOR_COLUMNS, SETTING_COLUMNS
 
 __all__ = ["Row", "Table", "bundled_folder", "bundled_references", "read_folder", "read_references"]
 
 REFERENCE_COLUMNS = ("key", "citation", "pmid", "doi", "status")
+#: Tables beside the node and edge tables, by file stem, with their columns.
+MODEL_TABLES = {"settings": SETTING_COLUMNS, "priors": PRIOR_COLUMNS, "clusters": CLUSTER_COLUMNS}
+_COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, **MODEL_TABLES}
 
 
 class Row(NamedTuple):
@@ -37,26 +40,40 @@ class Row(NamedTuple):
 class Table:
     path: Path
     name: str  # "kb/nodes-condition.tsv": how problems name the file
-    role: str  # "nodes" or "edges"
-    theme: str  # the kind for node tables, the theme for edge tables
+    role: str  # "nodes", "edges", or one of MODEL_TABLES ("settings", "priors", "clusters")
+    theme: str  # the kind for node tables, the theme for edge tables, empty for the others
 
     def rows(self, problems: list[str]) -> Iterator[Row]:
         """Yield the table's rows, appending layout problems to *problems*.
 
         Rows are read on demand, so a million-edge table is never held in memory twice.
         """
-        columns = NODE_COLUMNS if self.role == "nodes" else EDGE_COLUMNS
-        return _rows(self.path, self.name, columns, problems)
+        return _rows(self.path, self.name, _COLUMNS[self.role], problems)
+
+
+def ontology_folder() -> Path:
+    """Return the ``ontology`` folder of the painkg that is running.
+
+    A wheel holds it inside the package (``painkg/ontology``); a source checkout holds it
+    beside the package.  Python started in a clone imports the clone's ``painkg/`` even when
+    another painkg is installed, so the checkout's own tables must be found there, not the
+    installed ones (nor none at all).
+    """
+    package = Path(__file__).resolve().parent
+    for folder in (package / "ontology", package.parent / "ontology"):
+        if (folder / "kb").is_dir() and (folder / "references.tsv").is_file():
+            return folder
+    return Path(str(resources.files("painkg.ontology")))
 
 
 def bundled_folder() -> Path:
     """Return the folder of the knowledge base that ships inside the package."""
-    return Path(str(resources.files("painkg.ontology").joinpath("kb")))
+    return ontology_folder() / "kb"
 
 
 def bundled_references() -> Path:
     """Return the bundled ``references.tsv``: the only literature the bundled KB cites."""
-    return Path(str(resources.files("painkg.ontology").joinpath("references.tsv")))
+    return ontology_folder() / "references.tsv"
 
 
 def read_folder(folder: Path, problems: list[str]) -> list[Table]:
@@ -71,11 +88,15 @@ def read_folder(folder: Path, problems: list[str]) -> list[Table]:
         name = f"{folder.name}/{path.name}"
         if path.name == "references.tsv":
             continue
+        if path.stem in MODEL_TABLES:
+            tables.append(Table(path, name, path.stem, ""))
+            continue
         if role not in ("nodes", "edges") or not theme:
-            problems.append(f"{name}: table name must be nodes-<kind>.tsv or edges-<theme>.tsv")
+            problems.append(f"{name}: table name must be nodes-<kind>.tsv, edges-<theme>.tsv, "
+                            f"{', '.join(f'{t}.tsv' for t in MODEL_TABLES)}")
             continue
         tables.append(Table(path, name, role, theme))
-    if not tables:
+    if not any(t.role in ("nodes", "edges") for t in tables):
         problems.append(f"{folder}: no nodes-*.tsv or edges-*.tsv tables found")
     return tables
 

@@ -21,9 +21,12 @@ from .vocab import (
     NUMBER_COLUMNS,
     Area,
     Grade,
+    LIKELIHOOD_COLUMNS,
     Kind,
+    Population,
     Qualifier,
     Relation,
+    Role,
 )
 
 __all__ = ["Checked", "check", "split_list"]
@@ -33,6 +36,8 @@ _RELATIONS = ", ".join(r.value for r in Relation)
 _GRADES = ", ".join(g.value for g in Grade)
 _AREAS = ", ".join(a.value for a in Area)
 _QUALIFIERS = ", ".join(q.value for q in Qualifier)
+_ROLES = ", ".join(r.value for r in Role)
+_POPULATIONS = ", ".join(p.value for p in Population)
 _RED_FLAG_KINDS = frozenset({Kind.CONDITION, Kind.SYMPTOM, Kind.FINDING})
 _TREATMENT_RELATIONS = frozenset({Relation.TREATED_BY, Relation.PREVENTED_BY})
 _RELATION_BY_VALUE = {r.value: r for r in Relation}
@@ -47,6 +52,10 @@ class Checked:
     nodes: dict[str, dict] = field(default_factory=dict)
     edges: dict[tuple[str, str, Relation], dict] = field(default_factory=dict)
     where: dict[object, str] = field(default_factory=dict)  # id or edge -> "file:line"
+    #: The model tables: ``settings[id]``, ``priors[(setting, condition)]``, ``clusters[id]``.
+    settings: dict[str, dict] = field(default_factory=dict)
+    priors: dict[tuple[str, str], dict] = field(default_factory=dict)
+    clusters: dict[str, dict] = field(default_factory=dict)
 
 
 def split_list(cell: str) -> tuple[str, ...]:
@@ -72,13 +81,14 @@ def check(
     *base* holds records already accepted (the bundled KB when a user folder is
     merged into it); new nodes may not reuse its ids and new edges may use its nodes.
     """
-    out = Checked(dict(base.nodes), dict(base.edges), dict(base.where)) if base else Checked()
+    out = (Checked(dict(base.nodes), dict(base.edges), dict(base.where), dict(base.settings), dict(base.priors),
+                   {k: {**v, "rules": list(v["rules"])} for k, v in base.clusters.items()})
+           if base else Checked())
     tables = list(tables)
     for table in tables:
         if table.role == "nodes":
-            try:
-                kind = Kind(table.theme)
-            except ValueError:
+            kind = _table_kind(table.theme)
+            if kind is None:
                 problems.append(f"{table.name}: unknown node kind {table.theme!r} (allowed: {_KINDS})")
                 continue
             for row in table.rows(problems):
@@ -91,7 +101,93 @@ def check(
             _check_edge(row, references, out, problems, cited)
     if any(isinstance(p, _Duplicate) for p in problems[first:]):
         _locate_duplicates(edge_tables, problems)
+    # Settings before priors: a prior names its setting.
+    for role, check_row in (("settings", _check_setting), ("priors", _check_prior), ("clusters", _check_cluster)):
+        for table in tables:
+            if table.role == role:
+                for row in table.rows(problems):
+                    check_row(row, references, out, problems)
     return out
+
+
+def _check_setting(row: Row, refs, out: Checked, problems: list[str]) -> None:
+    c, where, bad = row.cells, row.where, len(problems)
+    if not ID_PATTERN.match(c["id"]):
+        problems.append(f"{where}: bad setting id {c['id']!r} (allowed: kebab-case slug like 'primary-care')")
+    elif c["id"] in out.settings:
+        problems.append(f"{where}: duplicate setting {c['id']!r}")
+    if not c["label"]:
+        problems.append(f"{where}: empty label")
+    default = _number(where, "default_prior", c["default_prior"], problems, upper=1.0)
+    keys = split_list(c["references"])
+    _check_references(where, keys, refs, problems)
+    if len(problems) == bad:
+        out.settings[c["id"]] = {"label": c["label"], "description": c["description"], "default_prior": default,
+                                 "references": keys, "note": c["note"]}
+
+
+def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
+    c, where, bad = row.cells, row.where, len(problems)
+    setting, condition = c["setting"], c["condition"]
+    if setting not in out.settings:
+        problems.append(f"{where}: unknown setting {setting!r} (allowed: {', '.join(out.settings) or 'none defined'})")
+    node = out.nodes.get(condition)
+    if node is None or node["kind"] is not Kind.CONDITION:
+        problems.append(f"{where}: {condition!r} is not a condition of the knowledge base")
+    value = _number(where, "prevalence", c["prevalence"], problems, upper=1.0)
+    keys = split_list(c["references"])
+    _check_references(where, keys, refs, problems)
+    if not _has_literature(keys):
+        problems.append(f"{where}: a prevalence needs a literature reference")
+    if (setting, condition) in out.priors:
+        problems.append(f"{where}: duplicate prior for {condition!r} in {setting!r}")
+    if len(problems) == bad:
+        out.priors[setting, condition] = {"prevalence": value, "references": keys, "note": c["note"]}
+
+
+def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:
+    c, where, bad = row.cells, row.where, len(problems)
+    cluster = c["cluster"]
+    if not ID_PATTERN.match(cluster):
+        problems.append(f"{where}: bad cluster id {cluster!r} (allowed: kebab-case slug)")
+    condition = c["condition"] or None
+    if condition is not None and out.nodes.get(condition, {}).get("kind") is not Kind.CONDITION:
+        problems.append(f"{where}: {condition!r} is not a condition of the knowledge base")
+    members = split_list(c["members"])
+    if len(members) < 2:
+        problems.append(f"{where}: a cluster needs at least two members")
+    for m in members:
+        if out.nodes.get(m, {}).get("kind") not in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY):
+            problems.append(f"{where}: member {m!r} is not a symptom, finding, test or activity of the knowledge base")
+    numbers = {col: _number(where, col, c[col], problems, upper=None if col.startswith("lr_") else 1.0)
+               for col in ("sensitivity", "specificity", "lr_positive", "lr_negative") if c[col]}
+    at_least = None
+    if c["at_least"]:
+        at_least = int(c["at_least"]) if c["at_least"].isdigit() else None
+        if at_least is None or not 1 <= at_least <= len(members):
+            problems.append(f"{where}: at_least {c['at_least']!r} (allowed: 1 to the number of members)")
+        if not (("sensitivity" in numbers and "specificity" in numbers) or "lr_positive" in numbers):
+            problems.append(f"{where}: a threshold needs its sensitivity and specificity, or its LR+")
+    elif numbers:
+        problems.append(f"{where}: numbers need a threshold in at_least (a family without one has none)")
+    keys = split_list(c["references"])
+    _check_references(where, keys, refs, problems)
+    if numbers and not _has_literature(keys):
+        problems.append(f"{where}: a cluster's accuracy needs a literature reference")
+    known = out.clusters.get(cluster)
+    if known is not None and (known["members"] != members or known["condition"] != condition):
+        problems.append(f"{where}: cluster {cluster!r} repeated with other members or condition")
+    if len(problems) == bad:
+        entry = out.clusters.setdefault(cluster, {"label": c["label"] or cluster, "condition": condition,
+                                                  "members": members, "rules": []})
+        if at_least is not None:
+            entry["rules"].append({"at_least": at_least, **numbers, "references": keys, "note": c["note"]})
+            entry["rules"].sort(key=lambda r: -r["at_least"])
+
+
+def _table_kind(theme: str) -> Kind | None:
+    # nodes-<kind>.tsv, or nodes-<kind>-<part>.tsv when one kind spans several tables
+    return next((k for k in Kind if theme == k.value or theme.startswith(k.value + "-")), None)
 
 
 class _Duplicate(str):
@@ -154,6 +250,14 @@ def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, 
         problems.append(f"{where}: red_flag must be 'yes' or empty, not {c['red_flag']!r}")
     elif red_flag == "yes" and kind not in _RED_FLAG_KINDS:
         problems.append(f"{where}: a {kind.value} cannot be a red flag (allowed: condition, symptom, finding)")
+    role = None
+    if c["role"]:
+        try:
+            role = Role(c["role"])
+        except ValueError:
+            problems.append(f"{where}: unknown role {c['role']!r} (allowed: {_ROLES}, or empty for a source)")
+        if kind is not Kind.CONDITION:
+            problems.append(f"{where}: only a condition has a role (this is a {kind.value})")
     node_refs = split_list(c["references"])
     _check_references(where, node_refs, refs, problems)
     prior = _parse_prior(where, c["prior"], kind, node_refs, problems)
@@ -166,6 +270,7 @@ def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, 
             "region": region,
             "definition": c["definition"],
             "red_flag": red_flag == "yes",
+            "role": role,
             "prior": prior,
             "references": node_refs,
         }
@@ -220,6 +325,8 @@ def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: li
             attrs[column] = value
     if c["qualifier"]:
         _check_qualifier(row.where, c["qualifier"], relation, attrs, problems)
+    if c["population"]:
+        _check_population(row.where, c, attrs, problems)
     if not edge_refs:
         problems.append(f"{row.where}: empty references (allowed: literature keys, seed, anatomy)")
     else:
@@ -248,6 +355,20 @@ def _check_qualifier(where, cell, relation, attrs, problems) -> None:
         problems.append(f"{where}: unknown qualifier {cell!r} (allowed: {_QUALIFIERS})")
     if relation is not None and relation not in _TREATMENT_RELATIONS:
         problems.append(f"{where}: a qualifier applies only to treated-by and prevented-by")
+
+
+def _check_population(where, c, attrs, problems) -> None:
+    try:
+        attrs["population"] = Population(c["population"])
+    except ValueError:
+        problems.append(f"{where}: unknown population {c['population']!r} (allowed: {_POPULATIONS}, "
+                        f"or empty for patients with the complaint)")
+        return
+    # docs/MODEL.md "What a number may mean": such a number is not a likelihood for our patients.
+    misplaced = [col for col in LIKELIHOOD_COLUMNS if c[col]]
+    if misplaced:
+        problems.append(f"{where}: {', '.join(misplaced)} measured in {c['population']} is not a likelihood "
+                        f"for patients with the complaint: move it to the note (allowed here: frequency)")
 
 
 def _check_domain_range(where, c, relation: Relation, source: Kind, target: Kind, problems) -> None:

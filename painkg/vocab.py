@@ -30,11 +30,17 @@ __all__ = [
     "Cause",
     "Grade",
     "Qualifier",
+    "Population",
+    "Role",
     "Relation",
     "RelationSpec",
     "NODE_COLUMNS",
     "EDGE_COLUMNS",
     "NUMBER_COLUMNS",
+    "LIKELIHOOD_COLUMNS",
+    "SETTING_COLUMNS",
+    "PRIOR_COLUMNS",
+    "CLUSTER_COLUMNS",
     "EVIDENCE_KEYWORDS",
 ]
 
@@ -153,6 +159,31 @@ class Qualifier(_StrEnum):
     NOT_RECOMMENDED = "not-recommended"  # advised against: never shown as a plain treatment
 
 
+class Role(_StrEnum):
+    """What part a condition plays in a trace, when it is not an ordinary source (empty cell)."""
+
+    #: A named consequence (sciatica, L5 radiculopathy): explained by its causes, never ranked
+    #: against them; a trace reports it as the way a candidate produces the observations.
+    SYNDROME = "syndrome"
+    #: Two sources at once (the hip-spine syndrome): found as a pair of candidates, not ranked
+    #: against its own members.
+    COMBINATION = "combination"
+
+
+class Population(_StrEnum):
+    """Who a number on an edge was measured in, when it is not patients with the complaint.
+
+    Only numbers from people presenting with the complaint are likelihoods for the trace
+    (``docs/MODEL.md``, "What a number may mean"); the loader rejects sensitivity,
+    specificity and likelihood ratios on an edge marked with any other population.
+    """
+
+    HEALTHY_CONTROLS = "healthy-controls"  # specificity against people without the complaint
+    INCORPORATION = "incorporation"  # the reference standard includes the test itself
+    POOLED = "pooled"  # pooled across different tests or sites
+    REFERRED = "referred"  # a spectrum already selected for the condition (e.g. urgent MRI for CES)
+
+
 class Cause(enum.Enum):
     """Which end of an edge is the cause of the other end's pain or sign."""
 
@@ -250,6 +281,16 @@ _RELATIONS: dict[str, RelationSpec] = {
         _CAUSES, (K.ACTIVITY,), "is relieved by", "relievedBy", Cause.SUBJECT,
         "The condition's pain eases with this activity or position.",
     ),
+    "subtype-of": _spec(
+        (K.CONDITION,), (K.CONDITION,), "is a kind of", "subtypeOf", Cause.NONE,
+        "The condition is a more specific form of the other: it inherits its presentations, "
+        "and the parent's probability is the sum of its subtypes'.",
+    ),
+    "co-occurs-with": _spec(
+        (K.CONDITION,), (K.CONDITION,), "co-occurs with", "coOccursWith", Cause.NONE,
+        "The object is present in this share (frequency) of people with the subject: "
+        "the prior of the two as sources at once.",
+    ),
 }
 
 
@@ -272,6 +313,8 @@ class Relation(_StrEnum):
     DIAGNOSED_BY = "diagnosed-by"
     AGGRAVATED_BY = "aggravated-by"
     RELIEVED_BY = "relieved-by"
+    SUBTYPE_OF = "subtype-of"
+    CO_OCCURS_WITH = "co-occurs-with"
 
     @property
     def spec(self) -> RelationSpec:
@@ -307,13 +350,28 @@ assert set(_RELATIONS) == {r.value for r in Relation}  # a typo here is a progra
 #: Columns of every node table, in order.  ``prior`` (conditions only) is a
 #: probability or a grade; ``red_flag`` is ``yes`` or empty; ``references`` back
 #: the node's numbers (its prior).
-NODE_COLUMNS = ("id", "label", "synonyms", "codes", "region", "definition", "red_flag", "prior", "references")
+NODE_COLUMNS = (
+    "id", "label", "synonyms", "codes", "region", "definition", "red_flag", "role", "prior", "references",
+)
 #: Columns of every edge table, in order.
 EDGE_COLUMNS = (
     "source", "relation", "target", "strength", "frequency", "sensitivity", "specificity",
-    "lr_positive", "lr_negative", "qualifier", "references", "note",
+    "lr_positive", "lr_negative", "qualifier", "population", "references", "note",
 )
 #: Edge columns that hold a published number; each needs a literature reference.
 NUMBER_COLUMNS = ("frequency", "sensitivity", "specificity", "lr_positive", "lr_negative")
+#: Number columns that are likelihoods: refused on an edge marked with an unsuitable population.
+LIKELIHOOD_COLUMNS = ("sensitivity", "specificity", "lr_positive", "lr_negative")
+#: Columns of ``settings.tsv``: where a patient is seen, which fixes the priors.
+SETTING_COLUMNS = ("id", "label", "description", "default_prior", "references", "note")
+#: Columns of ``priors.tsv``: a condition's prevalence among the patients of a setting.
+PRIOR_COLUMNS = ("setting", "condition", "prevalence", "references", "note")
+#: Columns of ``clusters.tsv``: dependent findings scored as one observation.  One row
+#: per published threshold ("at least k positive"); a row without a threshold declares a
+#: family whose single most informative member counts.
+CLUSTER_COLUMNS = (
+    "cluster", "label", "condition", "members", "at_least", "sensitivity", "specificity",
+    "lr_positive", "lr_negative", "references", "note",
+)
 #: Separator inside list cells (synonyms, codes, references).
 LIST_SEPARATOR = "|"

@@ -16,7 +16,9 @@ def _append(path: Path, *cells: str) -> None:
 
 
 def _node(node_id: str, label: str = "x", codes: str = "", region: str = "hip", prior: str = "", refs: str = ""):
-    return (node_id, label, "", codes, region, "", "", prior, refs)
+    cells = dict.fromkeys(NODE_COLUMNS, "")
+    cells.update(id=node_id, label=label, codes=codes, region=region, prior=prior, references=refs)
+    return tuple(cells[c] for c in NODE_COLUMNS)
 
 
 def _edge(source: str, relation: str, target: str, strength: str = "common", refs: str = "seed", **numbers):
@@ -50,6 +52,10 @@ def test_every_problem_is_listed_with_file_and_line(mini_copy: Path):
     _append(clinical, *_edge("hip-oa", "presents-with", "slr", strength="often"))  # unknown grade
     _append(clinical, *_edge("cauda-equina", "presents-with", "slr", sensitivity="1.5", refs="long2020"))
     _append(clinical, *_edge("disc-herniation", "presents-with", "groin-pain", frequency="0.3"))  # number, no literature
+    # MODEL.md section 8: a specificity against healthy controls is not a likelihood for our patients.
+    _append(clinical, *_edge("hip-oa", "diagnosed-by", "slr", specificity="0.97", population="healthy-controls",
+                             refs="long2020"))
+    _append(clinical, *_edge("hip-oa", "presents-with", "slr", population="toddlers"))  # unknown population
 
     with pytest.raises(painkg.KBError) as info:
         painkg.load(mini_copy)
@@ -61,7 +67,7 @@ def test_every_problem_is_listed_with_file_and_line(mini_copy: Path):
         ("nodes-condition.tsv:8:", "malformed code 'ICD10CM:hip'"),
         ("nodes-condition.tsv:9:", "empty label"),
         ("nodes-condition.tsv:10:", "unknown region 'elbow' (allowed: hip, lumbar-spine"),
-        ("nodes-condition.tsv:11:", "3 cells, expected 9"),
+        ("nodes-condition.tsv:11:", "3 cells, expected 10"),
         ("nodes-condition.tsv:12:", "prior 0.4 needs a literature reference"),
         ("nodes-organ.tsv:", "unknown node kind 'organ' (allowed: condition, mechanism, symptom"),
         ("edges-clinical.tsv:12:", "unknown relation 'causes' (allowed: refers-to"),
@@ -73,6 +79,8 @@ def test_every_problem_is_listed_with_file_and_line(mini_copy: Path):
         ("edges-clinical.tsv:18:", "unknown strength 'often' (allowed: typical, common, occasional, rare)"),
         ("edges-clinical.tsv:19:", "bad sensitivity '1.5'"),
         ("edges-clinical.tsv:20:", "frequency need a literature reference"),
+        ("edges-clinical.tsv:21:", "specificity measured in healthy-controls is not a likelihood"),
+        ("edges-clinical.tsv:22:", "unknown population 'toddlers' (allowed: healthy-controls"),
     ]
     for where, what in expected:
         assert any(where in p and what in p for p in problems), f"missing {where} {what}\n{text}"
