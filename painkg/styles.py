@@ -136,6 +136,9 @@ AREA_STYLES: dict[Area, str | None] = {
     Area.SACROILIAC_PELVIS: "#f4f0f9",
     Area.NERVE: "#f7f5e6",
     Area.THIGH_LEG: "#f0f8ee",
+    Area.ABDOMEN_PELVIC_ORGANS: "#fdf0f4",
+    Area.VASCULAR: "#fbeeee",
+    Area.SYSTEMIC: "#f2f2f2",
     Area.OTHER: None,  # treatments, activities: drawn outside any region box
 }
 

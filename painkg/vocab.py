@@ -121,6 +121,11 @@ class Area(_StrEnum):
     SACROILIAC_PELVIS = "sacroiliac-pelvis"
     NERVE = "nerve"
     THIGH_LEG = "thigh-leg"
+    #: Mimics from outside the musculoskeletal hip and back: a trace that ranks one says
+    #: "this is not a hip or back problem".
+    ABDOMEN_PELVIC_ORGANS = "abdomen-pelvic-organs"
+    VASCULAR = "vascular"
+    SYSTEMIC = "systemic"
     OTHER = "other"
 
     @property
@@ -134,6 +139,9 @@ _AREA_LABELS = {
     Area.SACROILIAC_PELVIS: "sacroiliac joint & pelvis",
     Area.NERVE: "nerve",
     Area.THIGH_LEG: "thigh & leg",
+    Area.ABDOMEN_PELVIC_ORGANS: "abdominal & pelvic organs",
+    Area.VASCULAR: "blood vessels",
+    Area.SYSTEMIC: "systemic (rheumatological, cancer)",
     Area.OTHER: "other",
 }
 
