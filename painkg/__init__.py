@@ -16,9 +16,9 @@ from __future__ import annotations
 from importlib import import_module
 
 from .errors import KBError, PainKGError, RDFError, RenderError, TraceError, UnknownTermError
-from .kb import Edge, KnowledgeGraph, load
-from .model import Node
-from .vocab import Area, Grade, Kind, Qualifier, Relation
+from .kb.graph import Edge, KnowledgeGraph, load
+from .kb.model import Node
+from .kb.vocab import Area, Grade, Kind, Qualifier, Relation
 
 __version__ = "0.1.0"
 
@@ -32,13 +32,17 @@ __all__ = [
 # Heavy parts load on first use (PEP 562), so `import painkg` never pulls in
 # rdflib or pydot: `painkg.to_rdf` imports painkg.rdf only when asked for.
 _LAZY = {
-    "trace": "tracing", "TraceResult": "tracing", "Candidate": "tracing",
-    "to_rdf": "rdf", "from_rdf": "rdfread", "export": "rdf",
-    "render": "diagram", "render_trace": "diagram", "to_dot": "diagram",
+    "TraceResult": "trace.infer", "Candidate": "trace.infer",
+    "to_rdf": "rdf.export", "from_rdf": "rdf.read", "export": "rdf.export",
+    "render": "draw.diagram", "render_trace": "draw.diagram", "to_dot": "draw.diagram",
 }
 
 
 def __getattr__(name: str):
+    if name == "trace":
+        # painkg.trace is both the trace function and the trace wing (painkg/trace/): the
+        # package module is callable, so `painkg.trace(kg, [...])` keeps working.
+        return import_module(".trace", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'painkg' has no attribute {name!r}")

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import PainKGError
-from .kb import KnowledgeGraph, load
-from .styles import FORMATS
-from .vocab import Kind, Relation
+from .kb.graph import KnowledgeGraph, load
+from .draw.styles import FORMATS
+from .kb.vocab import Kind, Relation
 
 EPILOG = ("environment:\n"
           "  PAINKG_CACHE=FOLDER  where loads keep the validated KB (default ~/.cache/painkg)\n"
@@ -123,7 +123,7 @@ def _natural(text: str) -> int:
 
 
 def _render(args) -> int:
-    from .diagram import render
+    from .draw.diagram import render
 
     diagram = render(_kg(args), args.file, focus=args.focus, depth=args.depth, relations=args.relations,
                      kinds=args.kinds, format=args.format, evidence=args.evidence)
@@ -156,12 +156,12 @@ def _usage(message: str) -> _UsageError:
 
 
 def _trace(args) -> int:
-    from .tracing import trace
+    from .trace.infer import trace
 
     kg = _kg(args)
     result = trace(kg, args.terms, absent=args.absent, limit=args.limit, depth=args.depth)
     if args.diagram:
-        from .diagram import render_trace
+        from .draw.diagram import render_trace
 
         render_trace(result, args.diagram)
     if args.json:
@@ -240,7 +240,7 @@ def _validate(args) -> int:
     s = kg.stats()
     print(f"ok: {s['nodes']} nodes, {s['edges']} edges, {s['edges_with_evidence']} with evidence")
     if args.shacl:
-        from .store import validate_shacl
+        from .rdf.store import validate_shacl
 
         report = validate_shacl(kg)
         if not report.conforms:
@@ -287,14 +287,14 @@ def _add_rdf_commands(sub, kb) -> None:
 
 
 def _export(args) -> int:
-    from .rdf import export
+    from .rdf.export import export
 
     print(export(_kg(args), args.file, args.format))
     return 0
 
 
 def _sparql(args) -> int:
-    from .store import read_query, sparql
+    from .rdf.store import read_query, sparql
 
     rows = sparql(_kg(args), read_query(args.query))
     if args.json:
@@ -302,7 +302,7 @@ def _sparql(args) -> int:
         bindings = [{n: _sparql_json(v) for n, v in row.items()} for row in rows]
         _print_json({"head": {"vars": names}, "results": {"bindings": bindings}})
         return 0
-    from .ntriples import PREFIXES
+    from .rdf.ntriples import PREFIXES
 
     names = list(dict.fromkeys(n for row in rows for n in row))
     print("\t".join(names))
@@ -332,7 +332,7 @@ def _sparql_json(value) -> dict:
 
 
 def _push(args) -> int:
-    from .store import push
+    from .rdf.store import push
 
     options = {"graph": args.graph} if args.graph else {}
     print(push(_kg(args), args.url, **options))

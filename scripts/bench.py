@@ -140,7 +140,7 @@ def bench_trace(repeats: int) -> dict:
     print(f"trace, bundled KB ({len(QUERIES)} queries x {repeats})  {stats(ms)} ms   target <= 1 ms")
     # The same mix with nothing remembered between queries: every observation's
     # reach is searched afresh, as for a service's first sight of a term.
-    from painkg import tracing
+    from painkg.trace import infer as tracing
 
     fresh = []
     for _ in range(repeats):
@@ -160,12 +160,12 @@ start = time.perf_counter()
 kg = painkg.load(sys.argv[1])
 load = time.perf_counter() - start
 start = time.perf_counter()
-from painkg.search import causal_index
+from painkg.trace.paths import causal_index
 causal_index(kg.graph)
 index = time.perf_counter() - start
 queries = json.loads(sys.argv[2])
 times = []
-from painkg import tracing
+from painkg.trace import infer as tracing
 for _ in range(int(sys.argv[3])):
     for q in queries:
         for memo in tracing._MEMOS.values():

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from painkg.kb import KnowledgeGraph, from_graph
-from painkg.ntriples import write_ntriples, write_turtle
-from painkg.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
+from painkg.kb.graph import KnowledgeGraph, from_graph
+from painkg.rdf.ntriples import write_ntriples, write_turtle
+from painkg.kb.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
 
 # Share of nodes per kind, roughly that of the bundled KB.
 KIND_SHARE = {Kind.CONDITION: 20, Kind.SYMPTOM: 20, Kind.FINDING: 10, Kind.MUSCLE: 10, Kind.NERVE: 5,
@@ -102,7 +102,7 @@ def _fast(kg: KnowledgeGraph, folder: Path, runs: int) -> tuple[Timing, Timing]:
 
 
 def _rdflib(kg: KnowledgeGraph, folder: Path, runs: int) -> tuple[Timing, Timing]:
-    from painkg.rdf import to_rdf
+    from painkg.rdf.export import to_rdf
 
     nt, ttl, count = [], [], 0
     for _ in range(runs):

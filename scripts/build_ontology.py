@@ -1,4 +1,4 @@
-"""Generate ontology/painkg.ttl (OWL) and ontology/shapes.ttl (SHACL) from painkg.vocab.
+"""Generate ontology/painkg.ttl (OWL) and ontology/shapes.ttl (SHACL) from painkg.kb.vocab.
 
 Run ``python scripts/build_ontology.py`` after changing the vocabulary;
 ``tests/test_rdf.py`` fails while the checked-in files are stale.
@@ -15,9 +15,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, Namespace
 
 from painkg import __version__
-from painkg.ntriples import CODE_IRIS, GRAPH, NAMESPACE, NUMBER_NAMES, REFERENCE, individual_name
-from painkg.rdf import PAINKG, new_graph
-from painkg.vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, Area, Grade, Kind, Qualifier, Relation
+from painkg.rdf.ntriples import CODE_IRIS, GRAPH, NAMESPACE, NUMBER_NAMES, REFERENCE, individual_name
+from painkg.rdf.export import PAINKG, new_graph
+from painkg.kb.vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, Area, Grade, Kind, Qualifier, Relation
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "painkg.ttl"

@@ -29,8 +29,8 @@ from pathlib import Path
 import networkx as nx
 
 import painkg
-from painkg.diagram import render, render_trace, select
-from painkg.vocab import Kind, Relation
+from painkg.draw.diagram import render, render_trace, select
+from painkg.kb.vocab import Kind, Relation
 
 ROOT = Path(__file__).resolve().parent.parent
 

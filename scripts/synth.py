@@ -16,7 +16,7 @@ import random
 import sys
 from pathlib import Path
 
-from painkg.vocab import EDGE_COLUMNS, NODE_COLUMNS, Area, Grade, Kind, Relation
+from painkg.kb.vocab import EDGE_COLUMNS, NODE_COLUMNS, Area, Grade, Kind, Relation
 
 #: Share of nodes per kind.
 SHARES = {
@@ -75,7 +75,7 @@ def write(n: int, folder: Path, *, seed: int = 0) -> tuple[int, int]:
                 red = "yes" if kind is Kind.CONDITION and rng.random() < 0.01 else ""
                 synonym = f"{name.replace('-', ' ')} alias" if rng.random() < 0.3 else ""
                 f.write("\t".join((name, name.replace("-", " "), synonym, "", rng.choice(AREAS),
-                                   f"Synthetic {kind.value}.", red, prior, "")) + "\n")
+                                   f"Synthetic {kind.value}.", red, "", prior, "")) + "\n")
     target_edges = 10 * sum(len(v) for v in ids.values())
     plan = edge_plan(ids)
     weights = [w for *_, w in plan]

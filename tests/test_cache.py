@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import painkg
-from painkg import cache
-from painkg.vocab import Area, Grade, Kind, Relation
+from painkg.kb import cache
+from painkg.kb.vocab import Area, Grade, Kind, Relation
 
 PHRASINGS = Path(__file__).parent / "phrasings.tsv"
 
@@ -70,7 +70,7 @@ def test_an_edited_table_is_never_served_stale(cache_folder, mini_copy):
 def test_an_invalid_edit_still_fails_after_a_cached_load(cache_folder, mini_copy):
     painkg.load(mini_copy)
     with (mini_copy / "edges-clinical.tsv").open("a", encoding="utf-8") as f:
-        f.write("hip-oa\tpresents-with\tnowhere\ttypical\t\t\t\t\t\t\tseed\t\n")
+        f.write("hip-oa\tpresents-with\tnowhere\ttypical\t\t\t\t\t\t\t\tseed\t\n")
     with pytest.raises(painkg.KBError, match="unknown target 'nowhere'"):
         painkg.load(mini_copy)
 

@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 
 import painkg
-from painkg.kb import _build_graph
-from painkg.validate import Checked
-from painkg.vocab import Grade, Kind, Relation
+from painkg.kb.graph import _build_graph
+from painkg.kb.validate import Checked
+from painkg.kb.vocab import Grade, Kind, Relation
 
 
 def test_fast_build_equals_the_public_networkx_api(mini):
@@ -44,7 +44,7 @@ def test_node_record(mini):
     node = mini.node("hip-oa")
     assert node == painkg.Node("hip-oa", Kind.CONDITION, "hip osteoarthritis", ("coxarthrosis", "hip OA"),
                                ("ICD10CM:M16.9",), painkg.Area.HIP, "Degeneration of the hip joint.", False,
-                               Grade.COMMON, ())
+                               None, Grade.COMMON, ())
     assert str(node) == "hip osteoarthritis [condition: hip-oa]"
     with pytest.raises(AttributeError):
         node.label = "x"  # frozen
@@ -107,7 +107,7 @@ def test_collector_is_restored_after_load_and_trace(mini):
 def test_a_big_graph_is_settled_out_of_the_collectors_reach(monkeypatch):
     import gc
 
-    from painkg import memory
+    from painkg.kb import memory
 
     before = gc.get_freeze_count()
     painkg.load(cache=False)  # the bundled KB is small: never frozen

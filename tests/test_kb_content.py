@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 
 import painkg
-from painkg.vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Kind, Relation
+from painkg.kb.vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Kind, Relation
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCES = ROOT / "ontology" / "references.tsv"

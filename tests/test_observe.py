@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from painkg.observe import observe
+from painkg.reading.observe import observe
 
 AGG, REL = "aggravated-by", "relieved-by"
 

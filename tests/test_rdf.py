@@ -24,12 +24,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
 import painkg
-from painkg.kb import from_graph
-from painkg.ntriples import NODE, literal, node_iri, write_ntriples, write_turtle
-from painkg.rdf import FORMATS, PAINKG, export, to_rdf
-from painkg.rdfread import from_rdf, parse
-from painkg.store import read_query, sparql, validate_shacl
-from painkg.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
+from painkg.kb.graph import from_graph
+from painkg.rdf.ntriples import NODE, literal, node_iri, write_ntriples, write_turtle
+from painkg.rdf.export import FORMATS, PAINKG, export, to_rdf
+from painkg.rdf.read import from_rdf, parse
+from painkg.rdf.store import read_query, sparql, validate_shacl
+from painkg.kb.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import painkg
-from painkg.ntriples import GRAPH
-from painkg.store import push, read_query, select, sparql
+from painkg.rdf.ntriples import GRAPH
+from painkg.rdf.store import push, read_query, select, sparql
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))

@@ -11,11 +11,11 @@ import pytest
 
 import painkg
 from painkg import cli
-from painkg.diagram import Diagram, output_format, render, render_trace, select, to_dot
-from painkg.dotgraph import LAYOUTS, kg_dot
-from painkg.styles import FORMATS, KIND_STYLES, RELATION_STYLES, layout, missing_styles
-from painkg.trace_diagram import trace_dot
-from painkg.vocab import Cause, Kind, Relation
+from painkg.draw.diagram import Diagram, output_format, render, render_trace, select, to_dot
+from painkg.draw.dotgraph import LAYOUTS, kg_dot
+from painkg.draw.styles import FORMATS, KIND_STYLES, RELATION_STYLES, layout, missing_styles
+from painkg.draw.trace_diagram import trace_dot
+from painkg.kb.vocab import Cause, Kind, Relation
 
 SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF", "svg": b"<svg"}
 HOSTILE = {
@@ -246,7 +246,7 @@ def test_evidence_puts_numbers_and_references_on_edges(mini) -> None:
 
 def test_big_unfocused_diagram_hints_at_a_focus(mini, monkeypatch, tmp_path) -> None:
     assert render(mini, tmp_path / "a.dot").hint == ""
-    monkeypatch.setattr("painkg.diagram.FOCUS_HINT_NODES", 10)
+    monkeypatch.setattr("painkg.draw.diagram.FOCUS_HINT_NODES", 10)
     diagram = render(mini, tmp_path / "b.dot")
     assert "focus" in diagram.hint and "16 nodes" in diagram.hint and "note:" in str(diagram)
     assert render(mini, tmp_path / "c.dot", focus="hip-oa", depth=1).hint == ""
@@ -298,7 +298,7 @@ def test_trace_top_limits_candidates(mini, result) -> None:
 
 
 def test_trace_path_nodes_take_their_kind_style(mini, result) -> None:
-    from painkg.styles import KIND_STYLES
+    from painkg.draw.styles import KIND_STYLES
 
     text = to_dot(result)
     structure = KIND_STYLES[painkg.Kind.STRUCTURE]
@@ -342,7 +342,7 @@ def test_cli_render_bad_input_exits_2(argv, tmp_path, capsys) -> None:
 
 def test_importing_painkg_does_not_load_pydot() -> None:
     code = ("import sys, painkg, painkg.cli; painkg.load(sys.argv[1]).trace(['groin pain']); "
-            "assert 'pydot' not in sys.modules and 'painkg.diagram' not in sys.modules")
+            "assert 'pydot' not in sys.modules and 'painkg.draw.diagram' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent / "data/mini")], check=True)
 
 

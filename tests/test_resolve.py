@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import painkg
-from painkg.resolve import normalize, words
+from painkg.kb.resolve import normalize, words
 
 PHRASINGS = Path(__file__).parent / "phrasings.tsv"
 
@@ -71,7 +71,7 @@ def test_normalize_is_idempotent_and_order_free(text):
 
 @given(st.text(max_size=30))
 def test_search_never_crashes(text):
-    from painkg.resolve import TermIndex
+    from painkg.kb.resolve import TermIndex
 
     index = TermIndex({"a": [("hip pain", 1.0)], "b": [("low back pain", 1.0)]})
     for match in index.search(text):
@@ -79,7 +79,7 @@ def test_search_never_crashes(text):
 
 
 def test_word_variants_map_to_fixed_points():
-    from painkg.resolve import _SAME
+    from painkg.kb.resolve import _SAME
 
     for target in _SAME.values():
         assert words(target) == (target,), target

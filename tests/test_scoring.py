@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from painkg import scoring
-from painkg.vocab import Grade
+from painkg.trace import scoring
+from painkg.kb.vocab import Grade
 
 prob = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import painkg
-from painkg import scoring
-from painkg.search import MIN_PATH, PATHS_PER_NODE, best_paths, causal_index
-from painkg.vocab import Kind, Relation
+from painkg.trace import scoring
+from painkg.trace.paths import MIN_PATH, PATHS_PER_NODE, best_paths, causal_index
+from painkg.kb.vocab import Kind, Relation
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")

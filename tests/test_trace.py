@@ -7,8 +7,8 @@ import math
 import pytest
 
 import painkg
-from painkg import scoring
-from painkg.vocab import Relation
+from painkg.trace import scoring
+from painkg.kb.vocab import Relation
 
 OTHER = scoring.OTHER_PRIOR
 LEAK = scoring.DEFAULT_LEAK
@@ -171,7 +171,7 @@ def test_json_has_the_contract_keys(mini):
     ("low back pain, numb when wiping", [("low-back-pain", True, None), ("saddle-anaesthesia", True, None)]),
 ])
 def test_everyday_phrasings(mini, term, expected):
-    from painkg.observe import observe
+    from painkg.reading.observe import observe
 
     if expected is None:
         with pytest.raises(painkg.UnknownTermError):
@@ -207,8 +207,8 @@ def test_a_weak_red_flag_alone_is_reported_without_alarm(kg):
 def test_a_patient_attribute_without_a_published_rate_is_weak_evidence(kg):
     # "age over 40" is linked only to the conditions it is typical of; that must not make it
     # a strong sign of them (it once moved GTPS sixteen-fold).
-    from painkg.search import causal_index
-    from painkg.vocab import DEMOGRAPHIC
+    from painkg.trace.paths import causal_index
+    from painkg.kb.vocab import DEMOGRAPHIC
 
     published = causal_index(kg.graph).leaks
     attributes = [n for n in kg.graph if DEMOGRAPHIC.match(n) and n not in published]
@@ -221,7 +221,7 @@ def test_a_patient_attribute_without_a_published_rate_is_weak_evidence(kg):
 
 def test_a_sphincter_or_saddle_symptom_is_always_urgent(kg):
     # Beside radicular signs CES may score low, but a sphincter symptom is never "unlikely".
-    from painkg.vocab import DEMOGRAPHIC
+    from painkg.kb.vocab import DEMOGRAPHIC
 
     flags = [n for n, d in kg.graph.nodes(data=True)
              if d.get("red_flag") and d["kind"].value != "condition" and not DEMOGRAPHIC.match(n)]

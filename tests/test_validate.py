@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import painkg
-from painkg.vocab import EDGE_COLUMNS, NODE_COLUMNS
+from painkg.kb.vocab import EDGE_COLUMNS, NODE_COLUMNS
 
 
 def _append(path: Path, *cells: str) -> None:

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import patient
-from .errors import TraceError, UnknownTermError
-from .model import Node
-from .resolve import ACCEPT, DENIAL_WORDS, EXACT, Match, words
-from .vocab import Kind, Relation
+from ..errors import TraceError, UnknownTermError
+from ..kb.model import Node
+from ..kb.resolve import ACCEPT, DENIAL_WORDS, EXACT, Match, words
+from ..kb.vocab import Kind, Relation
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeGraph
+    from ..kb.graph import KnowledgeGraph
 
 __all__ = ["Observation", "observe", "suspected"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .model import Node
-from .observe import Observation
-from .vocab import Area, Cause, Kind, Qualifier, Relation
+from ..kb.model import Node
+from ..reading.observe import Observation
+from ..kb.vocab import Area, Cause, Kind, Qualifier, Relation
 
 __all__ = [
     "TraceResult", "Candidate", "Observation", "Step", "Path", "Explanation",

@@ -33,7 +33,7 @@ from .styles import (
     KindStyle,
     layout,
 )
-from .vocab import Area, Grade, Kind, Relation
+from ..kb.vocab import Area, Grade, Kind, Relation
 
 if TYPE_CHECKING:
     import networkx as nx

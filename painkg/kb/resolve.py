@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .errors import UnknownTermError
+from ..errors import UnknownTermError
 
 __all__ = ["TermIndex", "Match", "normalize", "words", "ACCEPT", "EXACT", "DENIAL_WORDS"]
 

@@ -270,10 +270,11 @@ def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, 
             "region": region,
             "definition": c["definition"],
             "red_flag": red_flag == "yes",
-            "role": role,
             "prior": prior,
             "references": node_refs,
         }
+        if role is not None:  # most nodes are ordinary sources: no key, like an absent qualifier
+            out.nodes[node_id]["role"] = role
         out.where[node_id] = where
 
 

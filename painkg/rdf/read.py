@@ -25,11 +25,11 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from .errors import RDFError
-from .kb import KnowledgeGraph, from_graph
+from ..errors import RDFError
+from ..kb.graph import KnowledgeGraph, from_graph
 from .ntriples import NODE, REFERENCE, code_curie, reference_key
-from .rdf import _ENUMS, PAINKG, _format, _terms, new_graph
-from .vocab import ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Qualifier
+from .export import _ENUMS, PAINKG, _format, _terms, new_graph
+from ..kb.vocab import ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Qualifier
 
 __all__ = ["parse", "from_rdf"]
 
@@ -240,7 +240,6 @@ class _Reader:
             "region": self._value(subject, PAINKG.region, Area, Area.OTHER),
             "definition": self._text(subject, SKOS.definition),
             "red_flag": bool(red_flag is not None and red_flag.toPython() is True),
-            "role": None,  # TODO(rdf): roles travel once the ontology declares painkg:role
             "prior": prior,
             "references": self._references(subject),
         }

@@ -23,15 +23,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import scoring
-from .errors import TraceError, UnknownTermError
-from .memory import collector_paused
-from .observe import Observation, observe, suspected
+from ..errors import TraceError, UnknownTermError
+from ..kb.memory import collector_paused
+from ..reading.observe import Observation, observe, suspected
 from .results import Candidate, Contribution, Explanation, NextFinding, Path, RedFlag, Step, TraceResult, Treatment
-from .search import best_paths, causal_index
-from .vocab import DEMOGRAPHIC, Cause, Grade, Kind, Qualifier, Relation
+from .paths import best_paths, causal_index
+from ..kb.vocab import DEMOGRAPHIC, Cause, Grade, Kind, Qualifier, Relation
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeGraph
+    from ..kb.graph import KnowledgeGraph
 
 __all__ = [
     "trace", "TraceResult", "Candidate", "Observation", "Step", "Path", "Explanation",

@@ -20,11 +20,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from .errors import RDFError
-from .kb import KnowledgeGraph
+from ..errors import RDFError
+from ..kb.tables import ontology_folder
+from ..kb.graph import KnowledgeGraph
 from .ntriples import GRAPH, PREFIXES, write_ntriples
 
 __all__ = ["ShaclReport", "PushResult", "validate_shacl", "shapes", "sparql", "push", "select", "read_query"]
@@ -60,7 +60,7 @@ class PushResult:
 def _graph(data):
     from rdflib import Graph
 
-    from .rdf import to_rdf
+    from .export import to_rdf
 
     return data if isinstance(data, Graph) else to_rdf(data)
 
@@ -69,7 +69,7 @@ def shapes():
     """Return the SHACL shapes graph shipped as ``ontology/shapes.ttl``."""
     from rdflib import Graph
 
-    text = resources.files("painkg.ontology").joinpath("shapes.ttl").read_text(encoding="utf-8")
+    text = (ontology_folder() / "shapes.ttl").read_text(encoding="utf-8")
     return Graph().parse(data=text, format="turtle")
 
 

@@ -25,8 +25,8 @@ from typing import NamedTuple
 import networkx as nx
 
 from . import scoring
-from .memory import collector_paused, settle
-from .vocab import Cause, Grade, Kind, Relation
+from ..kb.memory import collector_paused, settle
+from ..kb.vocab import Cause, Grade, Kind, Relation
 
 __all__ = ["Link", "CausalIndex", "causal_index", "best_paths", "prior_of", "PATHS_PER_NODE", "MIN_PATH"]
 

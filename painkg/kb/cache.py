@@ -33,7 +33,7 @@ FORMAT = 2
 #: Entries kept per cache folder; older ones are removed when a new one is written.
 KEEP = 32
 #: The modules whose code decides what an entry holds; their source is part of the key.
-_CODE = ("cache.py", "kb.py", "model.py", "resolve.py", "tables.py", "validate.py", "vocab.py")
+_CODE = ("cache.py", "graph.py", "model.py", "resolve.py", "tables.py", "validate.py", "vocab.py")
 
 _BY_VALUE = {field: {m.value: m for m in enum}
              for field, enum in {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier,

@@ -59,7 +59,7 @@ def ontology_folder() -> Path:
     another painkg is installed, so the checkout's own tables must be found there, not the
     installed ones (nor none at all).
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for folder in (package / "ontology", package.parent / "ontology"):
         if (folder / "kb").is_dir() and (folder / "references.tsv").is_file():
             return folder

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from .dotgraph import LAYOUTS, kg_dot
-from .errors import RenderError, UnknownTermError
+from ..errors import RenderError, UnknownTermError
 from .styles import FORMATS
-from .vocab import Cause, Kind, Relation
+from ..kb.vocab import Cause, Kind, Relation
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeGraph
+    from ..kb.graph import KnowledgeGraph
 
 __all__ = ["Diagram", "render", "render_trace", "to_dot", "select", "output_format"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .vocab import Qualifier, Relation
+from ..kb.vocab import Qualifier, Relation
 
 if TYPE_CHECKING:
-    from .observe import Observation
+    from ..reading.observe import Observation
     from .results import Candidate, Path, TraceResult
 
 __all__ = ["format_result", "result_to_dict"]

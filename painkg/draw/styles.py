@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .vocab import Area, Cause, Grade, Kind, Relation
+from ..kb.vocab import Area, Cause, Grade, Kind, Relation
 
 __all__ = [
     "FORMATS", "FONT", "KindStyle", "RelationStyle", "KIND_STYLES", "RELATION_STYLES", "AREA_STYLES",

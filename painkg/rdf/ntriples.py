@@ -29,11 +29,11 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from .errors import RDFError
-from .vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
+from ..errors import RDFError
+from ..kb.vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeGraph
+    from ..kb.graph import KnowledgeGraph
 
 __all__ = [
     "NAMESPACE", "SCHEMA", "NODE", "EDGE", "REFERENCE", "GRAPH", "CODE_IRIS", "PREFIXES",

@@ -13,15 +13,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .dotgraph import edge_attrs, html_text, kind_attrs, legend, new_dot, node_attrs
-from .errors import RenderError
+from ..errors import RenderError
 from .styles import KIND_STYLES, OBSERVED, RED, layout
-from .vocab import Kind
+from ..kb.vocab import Kind
 
 if TYPE_CHECKING:
     import pydot
 
-    from .observe import Observation
-    from .results import Candidate, Step, TraceResult
+    from ..reading.observe import Observation
+    from ..trace.results import Candidate, Step, TraceResult
 
 __all__ = ["trace_dot"]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from . import cache
-from .errors import KBError, UnknownTermError
+from ..errors import KBError, UnknownTermError
 from .memory import collector_paused, settle
 from .model import Node
 from .tables import bundled_folder, bundled_references, read_folder, read_references
@@ -25,7 +25,7 @@ from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Qualifier, Re
 
 if TYPE_CHECKING:
     from .resolve import Match, TermIndex
-    from .results import TraceResult
+    from ..trace.results import TraceResult
 
 __all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
 
@@ -270,7 +270,7 @@ class KnowledgeGraph:
 
     def trace(self, observations: Iterable[str], **options) -> TraceResult:
         """Rank the candidate sources of these observations; see :func:`painkg.tracing.trace`."""
-        from .tracing import trace
+        from ..trace.infer import trace
 
         return trace(self, observations, **options)
 

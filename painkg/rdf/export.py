@@ -38,8 +38,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, DefinedNamespace, Namespace
 
-from .errors import RDFError
-from .kb import KnowledgeGraph
+from ..errors import RDFError
+from ..kb.graph import KnowledgeGraph
 from .ntriples import (
     KEYWORD_LABELS,
     NODE,
@@ -57,7 +57,7 @@ from .ntriples import (
     write_ntriples,
     write_turtle,
 )
-from .vocab import Area, Grade, Kind, Qualifier, Relation
+from ..kb.vocab import Area, Grade, Kind, Qualifier, Relation
 
 __all__ = ["PAINKG", "FORMATS", "Export", "to_rdf", "export", "new_graph"]
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from .vocab import Grade, Kind
+from ..kb.vocab import Grade, Kind
 
 __all__ = [
     "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK",
