@@ -132,8 +132,12 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
     pairs = model.pairs(obs, ratios, weights)
-    total = math.fsum(weights.values()) + math.fsum(w for _, _, w in pairs) + scoring.OTHER_PRIOR
-    return _result(kg, model, obs, present, ratios, weights, pairs, total, limit, skipped)
+    # "Something else": causes the KB does not hold, and the sources no observation reaches
+    # (their likelihood is the leak throughout, exactly as for a cause the KB does not hold).
+    other = scoring.OTHER_PRIOR + model.prior_total - math.fsum(
+        model.hypothesis_prior(table.hypotheses[h]) for h in weights)
+    total = math.fsum(weights.values()) + math.fsum(w for _, _, w in pairs) + other
+    return _result(kg, model, obs, present, ratios, weights, pairs, other, total, limit, skipped)
 
 
 class _Model:
@@ -326,7 +330,7 @@ def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
 
 # -- building the result ---------------------------------------------------------------------
 
-def _result(kg, model: _Model, obs, present, ratios, weights, pairs, total, limit, skipped) -> TraceResult:
+def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, total, limit, skipped) -> TraceResult:
     table, graph = model.table, kg.graph
     hyps = table.hypotheses
     by_source: dict[str, list[str]] = {}
@@ -352,7 +356,7 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, total, limi
         candidates=tuple(candidates[:limit]),
         red_flags=_red_flags(obs, candidates),
         next_findings=_next_findings(kg, model, obs, candidates[:NEXT_FINDING_POOL]),
-        other_score=scoring.OTHER_PRIOR / total,
+        other_score=other / total,
         unexplained=tuple(o for o in present if o.key not in explained),
         skipped=tuple((e.term, e.suggestions) for e in skipped),
         setting=model.setting,
@@ -377,7 +381,7 @@ class _Builder:
             ratio = r.get(best, 1.0)
             contributions.append(Contribution(o, ratio))
             entry = table.row(o.key).get(best)
-            if o.present and entry is not None and ratio > 1.0:
+            if o.present and entry is not None and ratio > 1.0 and o.node.id != source:
                 path = self.path(entry)
                 explanations.append(Explanation(o, (path,), entry.probability))
         explained = {e.observation.key for e in explanations}
