@@ -372,8 +372,10 @@ NUMBER_COLUMNS = ("frequency", "sensitivity", "specificity", "lr_positive", "lr_
 LIKELIHOOD_COLUMNS = ("sensitivity", "specificity", "lr_positive", "lr_negative")
 #: Columns of ``settings.tsv``: where a patient is seen, which fixes the priors.
 SETTING_COLUMNS = ("id", "label", "description", "default_prior", "references", "note")
-#: Columns of ``priors.tsv``: a condition's prevalence among the patients of a setting.
-PRIOR_COLUMNS = ("setting", "condition", "prevalence", "references", "note")
+#: Columns of ``priors.tsv``: a condition's prevalence among the patients of a setting.  ``among``
+#: names the presenting complaints the prevalence was measured in (``low-back-pain``): a patient
+#: who reports none of them is not of that population (empty: every patient of the setting).
+PRIOR_COLUMNS = ("setting", "condition", "prevalence", "among", "references", "note")
 #: Columns of ``clusters.tsv``: dependent findings scored as one observation.  One row
 #: per published threshold ("at least k positive"); a row without a threshold declares a
 #: family whose single most informative member counts.

@@ -55,6 +55,12 @@ GROUP_SCORE = 0.02
 #: Never offered as a next finding: history taking and examination are how findings are
 #: gathered and have no positive result; "X-ray", "MRI" and "CT" name no body site.
 WORKUP_STEPS = frozenset({"medical-history", "physical-examination", "x-ray", "mri", "ct"})
+#: A prevalence measured among patients with a presenting complaint (``priors.tsv`` ``among``) applies
+#: in full only to a patient who reports that complaint; otherwise it is scaled by this stated
+#: default: the chance that a patient of that population reports none of its complaints.  Without
+#: it, non-specific LBP (90 % of back-pain presenters) would outweigh any hip source in a patient
+#: who reports groin pain alone.
+COMPLAINT_NOT_REPORTED = 0.1
 #: Regions whose pair is the hip–spine syndrome.
 _HIP_SPINE = frozenset({Area.HIP, Area.LUMBAR_SPINE})
 #: Regions outside the musculoskeletal hip and back: a red flag there is "not a hip or back problem".
@@ -128,7 +134,8 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     obs = tuple(present + missing)
 
     table = diagnostic_table(graph)
-    model = _Model(kg, table, chosen.id, _check_priors(kg, priors))
+    complaints = {o.node.id for o in obs if o.present}
+    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
     pairs = model.pairs(obs, ratios, weights)
@@ -143,13 +150,17 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
 class _Model:
     """The numbers of one trace: priors of the setting, leaks and ratios per observation."""
 
-    def __init__(self, kg, table: DiagnosticTable, setting_id: str, overrides: dict[str, float]) -> None:
+    def __init__(self, kg, table: DiagnosticTable, setting_id: str, overrides: dict[str, float],
+                 complaints: set[str]) -> None:
         self.kg, self.table, self.graph, self.setting = kg, table, kg.graph, setting_id
         self.priors: dict[str, float] = {}
         self.published: dict[str, bool] = {}
         for source in {h.source for h in table.hypotheses.values()}:
             prior = prior_of(self.graph, setting_id, source)
-            self.priors[source] = overrides.get(source, prior.value)
+            value = prior.value
+            if prior.among and not complaints.intersection(prior.among):
+                value *= COMPLAINT_NOT_REPORTED
+            self.priors[source] = overrides.get(source, value)
             self.published[source] = source in overrides or prior.published
         self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
         self.leaks: dict[tuple[str, str], float] = {}

@@ -55,6 +55,7 @@ class Prior:
     published: bool
     references: tuple[str, ...] = ()
     note: str = ""
+    among: tuple[str, ...] = ()  # the presenting complaints the prevalence was measured in
 
 
 def settings(graph: nx.MultiDiGraph) -> tuple[Setting, ...]:
@@ -87,7 +88,8 @@ def prior_of(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
     """
     found = graph.graph.get("priors", {}).get((setting_id, condition))
     if found is not None:
-        return Prior(found["prevalence"], True, tuple(found["references"]), found.get("note", ""))
+        return Prior(found["prevalence"], True, tuple(found["references"]), found.get("note", ""),
+                     tuple(found.get("among", ())))
     base = setting(graph, setting_id).default_prior
     data = graph.nodes[condition]
     prior = data.get("prior")
