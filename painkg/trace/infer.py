@@ -158,7 +158,8 @@ class _Model:
         for source in {h.source for h in table.hypotheses.values()}:
             prior = prior_of(self.graph, setting_id, source)
             value = prior.value
-            if prior.among and not complaints.intersection(prior.among):
+            # A condition the patient is known to have is of its own population, complaint or not.
+            if prior.among and source not in complaints and not complaints.intersection(prior.among):
                 value *= COMPLAINT_NOT_REPORTED
             self.priors[source] = overrides.get(source, value)
             self.published[source] = source in overrides or prior.published
@@ -178,6 +179,8 @@ class _Model:
                 found = published
             elif DEMOGRAPHIC.match(node_id):
                 found = scoring.DEMOGRAPHIC_LEAK
+            elif self.graph.nodes[node_id]["kind"] is Kind.CONDITION:
+                found = scoring.default_leak(Kind.CONDITION)  # named, not produced: no case-mix rate
             else:
                 hyps = self.table.hypotheses
                 found = scoring.background(
@@ -214,10 +217,14 @@ class _Model:
         """The clusters with two or more observed members, with the members' positions."""
         out = []
         where = {o.node.id: i for i, o in enumerate(obs)}
-        for cluster in self.graph.graph.get("clusters", {}).values():
+        # A finding in two clusters counts in one: clusters with a published rule claim theirs first.
+        clusters = sorted(self.graph.graph.get("clusters", {}).items(), key=lambda kv: (not kv[1]["rules"], kv[0]))
+        for _, cluster in clusters:
             idx = [where[m] for m in cluster["members"] if m in where]
             if len(idx) >= 2:
                 out.append((cluster, idx))
+                for i in idx:
+                    where = {k: v for k, v in where.items() if v != i}
         return out
 
     def pairs(self, obs, ratios, weights) -> list[tuple[str, str, float]]:
