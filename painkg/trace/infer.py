@@ -165,6 +165,8 @@ class _Model:
             self.published[source] = source in overrides or prior.published
         self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
         self.leaks: dict[tuple[str, str], float] = {}
+        self.clustered: dict[int, str] = {}  # observation position -> the cluster it is counted in
+        self.effective: dict[str, list[float]] = {}  # hypothesis -> each observation's ratio, clusters applied
 
     def hypothesis_prior(self, h: Hypothesis) -> float:
         return self.priors[h.source] * h.share
@@ -197,20 +199,26 @@ class _Model:
         return {h: entry_ratio(e, leak, o.present) for h, e in row.items()}
 
     def weights(self, obs: Sequence[Observation], ratios: Sequence[dict[str, float]]) -> dict[str, float]:
-        """Prior × Π ratio for every hypothesis that any observation reaches (or that is a red flag)."""
-        reached = {h for r in ratios for h in r}
+        """Prior × Π ratio for every hypothesis that a present observation reaches.
+
+        The others stay in "something else" with their prior: an absent finding alone never
+        turns a source into a candidate, so it can only lower what it argues against.
+        """
+        reached = {h for o, r in zip(obs, ratios) if o.present for h in r}
         hyps = self.table.hypotheses
-        weights = {h: self.hypothesis_prior(hyps[h]) for h in sorted(reached)}
         clustered = self._clusters(obs)
-        members = {i for _, idx in clustered for i in idx}
-        for h in weights:
-            w = weights[h]
-            for i, r in enumerate(ratios):
-                if i not in members:
-                    w *= r.get(h, 1.0)
+        self.clustered = {i: cluster["label"] for cluster, idx in clustered for i in idx}
+        self.effective: dict[str, list[float]] = {}
+        weights = {}
+        for h in sorted(reached):
+            effective = [r.get(h, 1.0) for r in ratios]
             for cluster, idx in clustered:
-                w *= cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx], [ratios[i] for i in idx])
-            weights[h] = w
+                ratio, carrier = cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx],
+                                               [ratios[i] for i in idx])
+                for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
+                    effective[i] = ratio if position == carrier else 1.0
+            self.effective[h] = effective
+            weights[h] = self.hypothesis_prior(hyps[h]) * math.prod(effective)
         return weights
 
     def _clusters(self, obs: Sequence[Observation]) -> list[tuple[dict, list[int]]]:
@@ -290,8 +298,8 @@ def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> fl
 
 
 def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: Sequence[Observation],
-                  ratios: Sequence[Mapping[str, float]]) -> float:
-    """One ratio for a cluster of dependent findings (MODEL.md section 5).
+                  ratios: Sequence[Mapping[str, float]]) -> tuple[float, int]:
+    """One ratio for a cluster of dependent findings, and which member carries it (MODEL.md section 5).
 
     For the cluster's own condition (or a kind of it) a published rule by number of
     positive items decides; otherwise the single most informative member counts, not
@@ -305,11 +313,12 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
         unknown = len(cluster["members"]) - len(obs)
         for rule in rules:  # highest threshold first
             if positive >= rule["at_least"]:
-                return _rule_ratio(rule, True)
+                return _rule_ratio(rule, True), 0
         lowest = rules[-1]
         if positive + unknown < lowest["at_least"]:
-            return _rule_ratio(lowest, False)
-    return max(mine, key=lambda r: (abs(math.log(r)) if r > 0 else math.inf, r))
+            return _rule_ratio(lowest, False), 0
+    best = max(range(len(mine)), key=lambda i: (abs(math.log(mine[i])) if mine[i] > 0 else math.inf, mine[i], -i))
+    return mine[best], best
 
 
 def _rule_ratio(rule: Mapping, positive: bool) -> float:
@@ -395,11 +404,11 @@ class _Builder:
         h = table.hypotheses[best]
         node = kg.node(source)
         explanations, contributions = [], []
-        for o, r in zip(self.obs, self.ratios):
-            ratio = r.get(best, 1.0)
-            contributions.append(Contribution(o, ratio))
+        effective = self.model.effective.get(best) or [r.get(best, 1.0) for r in self.ratios]
+        for i, (o, ratio) in enumerate(zip(self.obs, effective)):
+            contributions.append(Contribution(o, ratio, self.model.clustered.get(i, "")))
             entry = table.row(o.key).get(best)
-            if o.present and entry is not None and ratio > 1.0 and o.node.id != source:
+            if o.present and entry is not None and o.node.id != source:
                 path = self.path(entry)
                 explanations.append(Explanation(o, (path,), entry.probability))
         explained = {e.observation.key for e in explanations}
@@ -426,7 +435,9 @@ class _Builder:
 
     def path(self, entry: Entry) -> Path:
         links = self.table.justifications[entry.justification]
-        return Path(tuple(_step(self.kg, link) for link in links), entry.probability)
+        # The path's own strength; the explanation's likelihood is the entry's (a published
+        # figure, or a syndrome's own path when the source is assumed to have caused it).
+        return Path(tuple(_step(self.kg, link) for link in links), math.prod(link.probability for link in links))
 
 
 def _step(kg, link) -> Step:

@@ -71,10 +71,15 @@ class Explanation:
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
-    """How much one observation moved a candidate against "something else"."""
+    """How much one observation moved a candidate against "something else".
+
+    ``cluster`` names the cluster of dependent findings the observation was counted in:
+    then one member carries the cluster's ratio and the others count 1 (MODEL.md section 5).
+    """
 
     observation: Observation
     likelihood_ratio: float
+    cluster: str = ""
 
     @property
     def log_odds(self) -> float:
