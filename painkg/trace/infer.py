@@ -60,7 +60,7 @@ WORKUP_STEPS = frozenset({"medical-history", "physical-examination", "x-ray", "m
 #: default: the chance that a patient of that population reports none of its complaints.  Without
 #: it, non-specific LBP (90 % of back-pain presenters) would outweigh any hip source in a patient
 #: who reports groin pain alone.
-COMPLAINT_NOT_REPORTED = 0.1
+COMPLAINT_NOT_REPORTED = 0.05
 #: Regions whose pair is the hip–spine syndrome.
 _HIP_SPINE = frozenset({Area.HIP, Area.LUMBAR_SPINE})
 #: Regions outside the musculoskeletal hip and back: a red flag there is "not a hip or back problem".
@@ -172,7 +172,11 @@ class _Model:
         return self.priors[h.source] * h.share
 
     def leak(self, key: tuple[str, str], row: Mapping[str, Entry]) -> float:
-        """P(observation | something else): published 1 − specificity, else its rate in the setting's case mix."""
+        """P(observation | a source that does not produce it): published 1 − specificity, else a stated default.
+
+        Not the observation's rate in the whole case mix: groin pain is common among hip and
+        back presenters because hip sources produce it, not because a discogenic source does.
+        """
         found = self.leaks.get(key)
         if found is None:
             node_id = key[0]
@@ -181,14 +185,8 @@ class _Model:
                 found = published
             elif DEMOGRAPHIC.match(node_id):
                 found = scoring.DEMOGRAPHIC_LEAK
-            elif self.graph.nodes[node_id]["kind"] is Kind.CONDITION:
-                found = scoring.default_leak(Kind.CONDITION)  # named, not produced: no case-mix rate
             else:
-                hyps = self.table.hypotheses
-                found = scoring.background(
-                    self.graph.nodes[node_id]["kind"],
-                    ((self.hypothesis_prior(hyps[h]), e.probability) for h, e in row.items()),
-                    self.prior_total + scoring.OTHER_PRIOR)
+                found = scoring.default_leak(self.graph.nodes[node_id]["kind"])
             self.leaks[key] = found
         return found
 
