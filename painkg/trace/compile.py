@@ -143,6 +143,8 @@ class DiagnosticTable:
         self._rows: dict[ObservableKey, dict[str, Entry]] = {}
         self._direct: dict[str, dict[ObservableKey, tuple[Link, Mapping]]] = {}
         self.hypotheses = self._hypotheses(conditions, has_subtype)
+        #: What the trace derives from this graph and keeps: priors per setting, treatments, tests.
+        self.memo: dict = {}
 
     # -- hypotheses --------------------------------------------------------------------------
 

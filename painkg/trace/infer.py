@@ -155,8 +155,11 @@ class _Model:
         self.kg, self.table, self.graph, self.setting = kg, table, kg.graph, setting_id
         self.priors: dict[str, float] = {}
         self.published: dict[str, bool] = {}
-        for source in {h.source for h in table.hypotheses.values()}:
-            prior = prior_of(self.graph, setting_id, source)
+        known = table.memo.get(("priors", setting_id))
+        if known is None:
+            sources = sorted({h.source for h in table.hypotheses.values()})
+            known = table.memo[("priors", setting_id)] = {s: prior_of(self.graph, setting_id, s) for s in sources}
+        for source, prior in known.items():
             value = prior.value
             # A condition the patient is known to have is of its own population, complaint or not.
             if prior.among and source not in complaints and not complaints.intersection(prior.among):
@@ -418,7 +421,7 @@ class _Builder:
             explanations=tuple(explanations),
             contributions=tuple(contributions),
             unexplained=tuple(o for o in self.obs if o.present and o.key not in explained and o.node.id != source),
-            treatments=_treatments(kg, source),
+            treatments=_treatments(kg, table, source),
             via=kg.node(h.syndrome) if h.syndrome else None,
             broader=tuple(kg.node(a) for a in table.ancestors.get(source, ())),
             prior_published=self.model.published[source],
@@ -445,7 +448,14 @@ def _step(kg, link) -> Step:
                 source.label, target.label, source.kind, target.kind)
 
 
-def _treatments(kg, cid) -> tuple[Treatment, ...]:
+def _treatments(kg, table: DiagnosticTable, cid: str) -> tuple[Treatment, ...]:
+    found = table.memo.get(("treatments", cid))
+    if found is None:
+        found = table.memo[("treatments", cid)] = _find_treatments(kg, cid)
+    return found
+
+
+def _find_treatments(kg, cid: str) -> tuple[Treatment, ...]:
     out = [Treatment(kg.node(t), Relation(r), data.get("qualifier"), data["references"])
            for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True)
            if r in (Relation.TREATED_BY, Relation.PREVENTED_BY)]
@@ -506,6 +516,16 @@ def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> t
     return tuple(flags)
 
 
+def _tests_of(graph, table: DiagnosticTable, source: str) -> tuple[str, ...]:
+    """The findings and tests a source directly predicts (the candidates for "ask next")."""
+    found = table.memo.get(("tests", source))
+    if found is None:
+        found = table.memo[("tests", source)] = tuple(sorted({
+            t for _, t in graph.out_edges(source)
+            if graph.nodes[t]["kind"] in (Kind.FINDING, Kind.TEST) and t not in WORKUP_STEPS}))
+    return found
+
+
 def _next_findings(kg, model: _Model, obs, pool: Sequence[Candidate]) -> tuple[NextFinding, ...]:
     """Unobserved findings and tests that best separate the top candidates (expected information gain)."""
     if len(pool) < 2:
@@ -513,21 +533,17 @@ def _next_findings(kg, model: _Model, obs, pool: Sequence[Candidate]) -> tuple[N
     graph, table = kg.graph, model.table
     seen = {o.node.id for o in obs}
     dist = scoring.normalize([c.score for c in pool])
-    hyp_of = {c.node.id: next(h for h in table.hypotheses.values()
-                              if h.source == c.node.id and h.syndrome == (c.via.id if c.via else None))
-              for c in pool}
+    hyp_of = {c.node.id: f"{c.node.id}+{c.via.id}" if c.via else c.node.id for c in pool}
     options: set[str] = set()
     for c in pool:
-        for _, t, r, _ in graph.out_edges(c.node.id, keys=True, data=True):
-            if graph.nodes[t]["kind"] in (Kind.FINDING, Kind.TEST) and t not in seen and t not in WORKUP_STEPS:
-                options.add(t)
+        options.update(t for t in _tests_of(graph, table, c.node.id) if t not in seen)
     scored = []
     for t in sorted(options):
         row = table.row((t, ""))
         leak = model.leak((t, ""), row)
         positive = []
         for c in pool:
-            entry = row.get(hyp_of[c.node.id].id)
+            entry = row.get(hyp_of[c.node.id])
             positive.append(leak if entry is None else min(entry_ratio(entry, leak, True) * leak, 1.0))
         gain = scoring.information_gain(dist, positive)
         if gain > 1e-6:
