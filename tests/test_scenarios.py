@@ -26,8 +26,6 @@ VIGNETTES = evaluate.read_vignettes()
 #: Vignettes the bundled KB does not yet rank in the top 3, and why.  strict=True:
 #: a vignette that starts passing must be taken off this list.
 KNOWN_MISSES: dict[str, str] = {
-    "osteoporotic-fracture-steroids": "sudden onset and a minor fall have no verified source; the fracture is "
-                                      "raised as a red flag (steroid use) but ranks below mechanical causes",
     "spinal-infection-ivdu": "spinal infection's primary-care prior is 0.01 % (verhagen2016) and literature.md gives "
                              "no likelihood ratio for fever or drug use: it is named in the fever and drug-use red "
                              "flags ('assess urgently') but ranks below mechanical causes",
