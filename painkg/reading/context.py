@@ -23,6 +23,7 @@ Categories beyond ConText's: ``normal`` ("intact", "NAD": the abnormal finding i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .spans import Unit
@@ -37,6 +38,9 @@ _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 #: Historical triggers that qualify one noun ("previous surgery"), not a list ("PMH: ...").
 _ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously"))
 _NARROW = frozenset(("negated", "normal", "affirmed", "abnormal"))  # backward: the nearest span only
+#: Farthest a trigger reaches, in units (medspaCy's max_scope): a run-on text without a full stop
+#: stays linear, and no real clause is longer.
+MAX_SCOPE = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +100,9 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
     whether span s is an activity or a normal function.
     """
     contexts = [Context() for _ in spans]
-    starts = [i for i, _ in spans]
+    starts = [i for i, _ in spans]  # in text order: spans never overlap
     for t in triggers(found, covered):
-        reach = _reach(found, t, spans, sentence, inverted, activity, covered)
+        reach = _reach(found, t, spans, starts, sentence, inverted, activity, covered)
         for s in reach:
             c = contexts[s]
             if t.category in ("aggravates", "relieves"):
@@ -124,18 +128,18 @@ def _pain_between(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
     return any(k not in covered and "pain" in found[k].optional for k in range(lo, hi + 1))
 
 
-def _reach(found, t: Trigger, spans, sentence, inverted, activity, covered) -> list[int]:
+def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, covered) -> list[int]:
     """The spans trigger *t* reaches."""
     out: list[int] = []
     if t.direction in ("forward", "both"):
         end = _forward_end(found, t, sentence, covered)
-        ahead = [s for s, (i, _) in enumerate(spans) if t.index < i < end]
+        ahead = list(range(bisect_right(starts, t.index), bisect_left(starts, end)))
         if t.category == "historical" and t.text.lower() in _ADJECTIVAL:
             ahead = ahead[:1]
         out += ahead
     if t.direction in ("backward", "both"):
         begin = _backward_begin(found, t, sentence, covered)
-        behind = [s for s, (_, j) in enumerate(spans) if begin <= spans[s][0] and j <= t.index]
+        behind = [s for s in range(bisect_left(starts, begin), bisect_left(starts, t.index)) if spans[s][1] <= t.index]
         if t.category in _NARROW and behind:
             nearest = behind[-1]
             # further back only over normal functions: "bladder and bowels normal"
@@ -168,7 +172,7 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
     k = t.index + 1
     if k < len(found) and found[k].text in ("-", ":"):  # "non-tender", "denies: fever"
         k += 1
-    while k < len(found) and sentence[k] == sentence[t.index]:
+    while k < len(found) and sentence[k] == sentence[t.index] and k - t.index <= MAX_SCOPE:
         u = found[k]
         if k not in covered and _is_cut(u, t.category):
             if u.text == "," and t.category in ("negated", "possible", "normal") and _or_list_follows(found, k, sentence):
@@ -184,7 +188,7 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
     category = t.category
     if k >= 0 and found[k].text in ("-", ":", "–"):  # "fever - nil", "fever: no"
         k -= 1
-    while k >= 0 and sentence[k] == sentence[t.index]:
+    while k >= 0 and sentence[k] == sentence[t.index] and t.index - k <= MAX_SCOPE:
         u = found[k]
         if k in covered:
             k -= 1
@@ -204,7 +208,7 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
 def _or_list_follows(found: list[Unit], k: int, sentence: list[int]) -> bool:
     """Whether the list after a comma is joined by "or": "no fever, chills or weight loss"."""
     j = k + 1
-    while j < len(found) and sentence[j] == sentence[k]:
+    while j < len(found) and sentence[j] == sentence[k] and j - k <= MAX_SCOPE:
         u = found[j]
         if u.lower in ("or", "nor"):
             return True

@@ -13,6 +13,7 @@ observations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -98,12 +99,16 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
         facts_ = [(_FEMALE, _SEX[sex], sex)] if sex in _SEX and _FEMALE in graph else []
         bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
         found.append((m.start(), m.end(), facts_ + sorted(bands, key=lambda b: not b[1])))
+    taken = [(s, e) for s, e, _ in found]  # ages, in text order
     for pattern, node_id, holds in _FIND_MEASURES:
         if node_id not in graph:
             continue
         for m in pattern.finditer(lowered):
-            if not any(s < m.end() and m.start() < e for s, e, _ in found):
-                found.append((m.start(), m.end(), [(node_id, holds(float(m["v"])), m.group(0))]))
+            k = bisect.bisect_right(taken, (m.start(), 1 << 62))
+            if (k and taken[k - 1][1] > m.start()) or (k < len(taken) and taken[k][0] < m.end()):
+                continue  # inside an earlier fact
+            bisect.insort(taken, (m.start(), m.end()))
+            found.append((m.start(), m.end(), [(node_id, holds(float(m["v"])), m.group(0))]))
     return sorted(found, key=lambda f: f[0])
 
 

@@ -232,14 +232,13 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     if len(text) > LONGEST_TEXT:
         raise TraceError(f"read: a text of {len(text)} characters is too long (allowed: up to {LONGEST_TEXT})")
     tab = _table(kg)
-    whole = _whole(kg, tab, text)
-    if whole is not None:
-        return whole
+    if text.strip() in kg.graph:
+        return _whole(kg, tab, text)
     lexicon = lx.load()
     lowered = text.lower()
     measured = patient.find(kg.graph, lowered)
-    durations = [(m.start(), m.end(), "duration") for m in _DURATION.finditer(text)
-                 if not any(s < m.end() and m.start() < e for s, e, _ in measured)]
+    durations = [(s, e, "duration") for s, e in _free([(s, e) for s, e, _ in measured],
+                                                      ((m.start(), m.end()) for m in _DURATION.finditer(text)))]
     taken = sorted([(s, e, "fact") for s, e, _ in measured] + durations)
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
@@ -265,6 +264,10 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                                   matched=matched))
     found.sort(key=lambda s: (s.start, s.end, s.node.id))
     unread.sort(key=lambda u: (u.start, u.end))
+    if unread or not found:  # a KB name with marks the units cannot hold ("Revel criteria (≥4 of 7)")
+        whole = _whole(kg, tab, text)
+        if whole is not None:
+            return whole
     return Reading(text, tuple(found), tuple(unread))
 
 
@@ -279,6 +282,18 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     matched = node_id if stripped.lower() == node_id else stripped
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), relation=relation,
                                matched=matched),))
+
+
+def _free(taken: list[tuple[int, int]], candidates) -> list[tuple[int, int]]:
+    """The candidate intervals that overlap none of *taken* (both in text order): one merge pass."""
+    out, k = [], 0
+    for s, e in candidates:
+        while k < len(taken) and taken[k][1] <= s:
+            k += 1
+        if k < len(taken) and taken[k][0] < e:
+            continue
+        out.append((s, e))
+    return out
 
 
 def _with_roles(found: list[sp.Unit], taken: list[tuple[int, int, str]]) -> list[sp.Unit]:

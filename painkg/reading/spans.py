@@ -123,11 +123,15 @@ class Table:
         found = self.corrections.get(lower)
         if found is None:
             found = ""
-            if len(lower) >= 5 and _ALPHA.match(lower) and not lx.is_word(lower):
-                cutoff = 0.8 if len(lower) >= 7 else 0.85
+            real = lx.is_word(lower)
+            if len(lower) >= 5 and _ALPHA.match(lower) and (not real or len(lower) >= 9):
+                # A real word is another word ("septic" is no misspelt "osteo-"), except a long one
+                # one letter from a KB word: a variant spelling ("zygapophyseal", "spondylolithesis").
+                cutoff = 0.9 if real else 0.8 if len(lower) >= 7 else 0.85
                 for close in difflib.get_close_matches(lower, self.vocabulary, n=3, cutoff=cutoff):
                     # a typo adds, drops or swaps a letter; a negating prefix is no typo (afebrile)
-                    if abs(len(close) - len(lower)) <= 2 and not any(lower == p + close for p in ("a", "an", "un", "non")):
+                    if abs(len(close) - len(lower)) <= (1 if real else 2) and \
+                            not any(lower == p + close for p in ("a", "an", "un", "non")):
                         found = close
                         break
             if len(self.corrections) > 50_000:  # a service fed arbitrary text must not grow without bound
@@ -188,7 +192,11 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
                 out.append(Unit(tok.start, last.end, piece, role, optional=words(piece), entries=entries, first=i))
             i += n
             continue
-        out.append(_plain(tok, i, table))
+        if tok.text == "-" and 0 < i < len(tokens) - 1 and tokens[i - 1].end == tok.start == tokens[i + 1].start - 1 \
+                and tokens[i - 1].text[-1:].isalpha() and tokens[i + 1].text[:1].isalpha():
+            out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "straight-leg-raising": a hyphen
+        else:
+            out.append(_plain(tok, i, table))
         i += 1
     return _join_compounds(out, table)
 
