@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Observation", "observe", "suspected"]
 
+#: Unread pieces per call that get the closest known terms.
+MAX_SUGGESTED = 50
+
 #: "?fever", "query cauda equina", "CES not ruled out": asked or suspected, read as present.
 _SUSPECTED = re.compile(r"^\s*(?:\?+|query\b|possible\b|suspected\b|r/o\b|rule out\b|\?\s*)|\?\s*$|"
                         r"\b(?:not (?:yet )?(?:ruled out|excluded)|cannot be (?:ruled out|excluded)|"
@@ -87,6 +90,7 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
         A term is not a non-empty string.
     """
     out: dict[tuple, Observation] = {}
+    suggested = 0
     for term, reading in _readings(kg, terms):
         found = [s for s in reading.spans if s.observed]
         problems = list(reading.unread)
@@ -94,7 +98,11 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
             problems = [None]
         for u in problems:
             text = term if u is None else u.text
-            exc = UnknownTermError(text, () if u is not None and u.outside else kg.index.suggest(text))
+            # Closest known terms for the first few only: each costs a fuzzy search of every name
+            # (10,000 unknown terms would take a minute).
+            close = kg.index.suggest(text) if suggested < MAX_SUGGESTED and (u is None or not u.outside) else ()
+            suggested += 1
+            exc = UnknownTermError(text, close)
             if skipped is None:
                 raise exc
             skipped.append(exc)

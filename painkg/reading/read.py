@@ -243,7 +243,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
-    hits, unread = _check_chunks(text, tab, units, hits)
+    hits, unread = _check_chunks(text, tab, units, hits, sentence)
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
                           [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
@@ -318,11 +318,14 @@ def _is_boundary(u: sp.Unit) -> bool:
     return u.role in sp.HARD or u.role == "fact"
 
 
-def _chunks(found: list[sp.Unit], covered: set[int]) -> list[list[int]]:
-    """Runs of units between two boundaries (a unit a span took is no boundary)."""
+def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> list[list[int]]:
+    """Runs of units between two boundaries (a unit a span took is no boundary), within a sentence."""
     out: list[list[int]] = []
     current: list[int] = []
     for k, u in enumerate(found):
+        if current and sentence[k] != sentence[current[-1]]:
+            out.append(current)
+            current = []
         if k not in covered and _is_boundary(u):
             if current:
                 out.append(current)
@@ -334,13 +337,13 @@ def _chunks(found: list[sp.Unit], covered: set[int]) -> list[list[int]]:
     return out
 
 
-def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found]):
+def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int]):
     """Drop spans whose chunk holds a word nothing accounts for; add a site's pain; report what is left."""
     covered = {k for h in hits for k in range(h.i, h.j)}
     by_start = {h.i: h for h in hits}
     kept: list[sp.Found] = []
     unread: list[Unread] = []
-    chunks = _chunks(found, covered)
+    chunks = _chunks(found, covered, sentence)
     for n, chunk in enumerate(chunks):
         mine = [by_start[k] for k in chunk if k in by_start]
         loose = [k for k in chunk if k not in covered and found[k].required]
