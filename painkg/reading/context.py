@@ -175,7 +175,8 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
     while k < len(found) and sentence[k] == sentence[t.index] and k - t.index <= MAX_SCOPE:
         u = found[k]
         if k not in covered and _is_cut(u, t.category):
-            if u.text == "," and t.category in ("negated", "possible", "normal") and _or_list_follows(found, k, sentence):
+            if u.text == "," and t.category in ("negated", "possible", "normal") and \
+                    _or_list_follows(found, k, sentence, covered):
                 k += 1
                 continue
             return k
@@ -205,11 +206,14 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
     return k + 1
 
 
-def _or_list_follows(found: list[Unit], k: int, sentence: list[int]) -> bool:
+def _or_list_follows(found: list[Unit], k: int, sentence: list[int], covered: set[int]) -> bool:
     """Whether the list after a comma is joined by "or": "no fever, chills or weight loss"."""
     j = k + 1
     while j < len(found) and sentence[j] == sentence[k] and j - k <= MAX_SCOPE:
         u = found[j]
+        if j in covered:  # an "or" inside a name ("spinal contusion or abrasion") joins no list
+            j += 1
+            continue
         if u.lower in ("or", "nor"):
             return True
         if u.role in ("terminate",) or (u.role == "punct" and u.text in _STRONG_PUNCT) or \
