@@ -67,7 +67,8 @@ class Token:
 
     @property
     def lower(self) -> str:
-        return self.text.lower().replace("’", "'")
+        text = self.text
+        return text.lower() if "’" not in text else text.lower().replace("’", "'")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -94,6 +95,7 @@ class Lexicon:
     longest: int
     hpo: tuple[tuple[str, str, str], ...]  # (code, text, type), less the not-hpo rows
     triggers: dict[str, tuple[str, str]] = field(default_factory=dict)  # form -> (category, direction)
+    firsts: frozenset[str] = frozenset()  # the first token of every form
 
     def match(self, tokens: list[Token], i: int) -> tuple[int, tuple[Entry, ...]] | None:
         """The longest form starting at ``tokens[i]``: (tokens it spans, its entries), or None.
@@ -101,6 +103,9 @@ class Lexicon:
         A form written with a capital ("AM", "WB") matches that case only and wins over a
         lower-case form of the same length.
         """
+        first = tokens[i]
+        if first.lower not in self.firsts and first.text not in self.firsts:
+            return None  # most words start no form: one set lookup
         for n in range(min(self.longest, len(tokens) - i), 0, -1):
             piece = tokens[i:i + n]
             found = self.cased.get(tuple(t.text for t in piece)) or self.forms.get(tuple(t.lower for t in piece))
@@ -168,8 +173,9 @@ def _load(folder: str) -> Lexicon:
     triggers = {e.form: (e.role, e.value) for group in (*forms.values(), *cased.values()) for e in group
                 if e.role in TRIGGERS}
     longest = max(len(k) for k in (*forms, *cased))
+    firsts = frozenset(k[0] for k in (*forms, *cased))
     return Lexicon({k: tuple(v) for k, v in forms.items()}, {k: tuple(v) for k, v in cased.items()}, longest, hpo,
-                   triggers)
+                   triggers, firsts)
 
 
 def _check(cells: list[str]) -> str:

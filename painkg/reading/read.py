@@ -17,9 +17,11 @@ person's, and how an activity acts on the pain.  What no node accounts for comes
 
 from __future__ import annotations
 
+import hashlib
 import re
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import context as ctx
@@ -27,6 +29,7 @@ from . import lexicon as lx
 from . import patient
 from . import spans as sp
 from ..errors import TraceError
+from ..kb import cache
 from ..kb.model import Node
 from ..kb.vocab import Area, Kind, Relation
 
@@ -191,10 +194,36 @@ _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _table(kg: KnowledgeGraph) -> sp.Table:
+    """The phrase table of *kg*: built once per graph, kept in painkg's cache beside the KB it was built from."""
     tab = _TABLES.get(kg)
     if tab is None:
-        tab = _TABLES[kg] = sp.table(kg.graph, lx.load())
+        key = getattr(kg, "_cache_key", None)  # set only when the graph is exactly a cached load
+        digest = _code_digest() if key else ""
+        entry = cache.read(key, "reading") if key else None
+        if isinstance(entry, dict) and entry.get("digest") == digest:
+            try:
+                tab = sp.Table.from_state(entry["state"])
+            except (KeyError, TypeError, ValueError):  # a damaged entry: rebuild it
+                tab = None
+        if tab is None:
+            tab = sp.table(kg.graph, lx.load())
+            if key:
+                cache.write(key, "reading", {"digest": digest, "state": tab.state})
+        _TABLES[kg] = tab
     return tab
+
+
+def _code_digest() -> str:
+    """A hash of what decides the table beyond the KB: the lexicon files and the reading code."""
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).parent
+    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv")),
+                 here / "spans.py", here / "lexicon.py"):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0missing\0")
+    return digest.hexdigest()
 
 
 def read(kg: KnowledgeGraph, text: str) -> Reading:

@@ -118,6 +118,31 @@ class Table:
     corrections: dict[str, str] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
 
+    @property
+    def state(self) -> dict:
+        """Plain values (for :mod:`painkg.kb.cache`) that :meth:`from_state` rebuilds the table from."""
+        return {"keys": [(tuple(sorted(k)), [(n.nodes, n.weight, n.source, n.text, tuple(sorted(n.allowed)))
+                                             for n in names]) for k, names in self.keys.items()],
+                "sites": {n: tuple(sorted(s)) for n, s in self.sites.items()},
+                "kinds": {n: k.value for n, k in self.kinds.items()},
+                "areas": {n: a.value if a is not None else None for n, a in self.areas.items()},
+                "exact": self.exact}
+
+    @classmethod
+    def from_state(cls, state: dict) -> Table:
+        from ..kb.vocab import Area
+
+        keys = {frozenset(k): [Name(tuple(a), w, s, t, frozenset(al)) for a, w, s, t, al in names]
+                for k, names in state["keys"]}
+        by_word: dict[str, set[frozenset[str]]] = {}
+        for key in keys:
+            for word in key:
+                by_word.setdefault(word, set()).add(key)
+        return cls(keys, by_word, {n: frozenset(s) for n, s in state["sites"].items()},
+                   {n: Kind(k) for n, k in state["kinds"].items()},
+                   {n: Area(a) if a is not None else None for n, a in state["areas"].items()},
+                   dict(state["exact"]), {}, sorted(by_word))
+
     def correct(self, lower: str) -> str:
         """The KB word a misspelt *lower* stands for, or "" (a real word is never corrected)."""
         found = self.corrections.get(lower)
