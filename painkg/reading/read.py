@@ -261,8 +261,9 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     if len(text) > LONGEST_TEXT:
         raise TraceError(f"read: a text of {len(text)} characters is too long (allowed: up to {LONGEST_TEXT})")
     tab = _table(kg)
-    if text.strip() in kg.graph:
-        return _whole(kg, tab, text)
+    whole = _whole(kg, tab, text) if text.strip() in kg.graph else None  # an id: the node itself
+    if whole is not None:
+        return whole
     lexicon = lx.load()
     lowered = text.lower()
     measured = patient.find(kg.graph, lowered)
