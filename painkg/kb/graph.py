@@ -21,12 +21,13 @@ from .memory import collector_paused, settle
 from .model import Node
 from .tables import bundled_folder, bundled_references, read_folder, read_references
 from .validate import Checked, check
-from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Qualifier, Relation
+from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
 
 if TYPE_CHECKING:
     from .resolve import Match, TermIndex
     from ..reading.read import Reading
     from ..trace.results import TraceResult
+    from ..trace.settings import Setting
 
 __all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
 
@@ -46,6 +47,7 @@ class Edge:
     lr_positive: float | None = None
     lr_negative: float | None = None
     qualifier: Qualifier | None = None
+    population: Population | None = None  # who a number was measured in, when not patients with the complaint
     note: str = ""
 
     def __str__(self) -> str:
@@ -280,10 +282,16 @@ class KnowledgeGraph:
         return read(self, text)
 
     def trace(self, observations: Iterable[str], **options) -> TraceResult:
-        """Rank the candidate sources of these observations; see :func:`painkg.tracing.trace`."""
+        """Rank the candidate sources of these observations; see :func:`painkg.trace.infer.trace`."""
         from ..trace.infer import trace
 
         return trace(self, observations, **options)
+
+    def settings(self) -> tuple[Setting, ...]:
+        """Return the settings a trace can assume (``setting=``), the default first, with references."""
+        from ..trace.settings import settings
+
+        return settings(self.graph)
 
 
 def _names(node_id: str, data: dict) -> Iterator[tuple[str, float]]:
