@@ -394,7 +394,7 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 continue
         if len(mine) > 1:  # "FADIR R hip +ve": the hip is where the test was done, not a hip pain
             mine = [h for h in mine if not (_bare_site(found, h) and _site_of(tab, found[h.i], [o for o in mine
-                                                                                            if o is not h]))]
+                                                                                            if o is not h], True))]
         stray = [k for k in loose if not _site_of(tab, found[k], mine)]
         if stray:
             first = min(k for k in chunk if found[k].required or k in covered)
@@ -417,11 +417,17 @@ def _real(tab: sp.Table, u: sp.Unit) -> bool:
     return all(w in tab.by_word for w in u.required) or lx.is_word(lower)
 
 
-def _site_of(tab: sp.Table, u: sp.Unit, mine: list[sp.Found]) -> bool:
-    """Whether a site word beside a span names where that node is ("FADIR R hip")."""
+def _site_of(tab: sp.Table, u: sp.Unit, mine: list[sp.Found], anywhere: bool = False) -> bool:
+    """Whether a site word beside a span names where that node is ("FADIR R hip").
+
+    With *anywhere*, a symptom whose name holds no place takes any place as where it is
+    felt ("pins and needles in the foot" is tingling, not a foot pain too).
+    """
     if not u.site or not mine:
         return False
     for hit in mine:
+        if anywhere and tab.kinds.get(hit.name.nodes[0]) is Kind.SYMPTOM and not (hit.key & sp.SITE_WORDS):
+            return True
         for node_id in hit.name.nodes:
             where = set(tab.sites.get(node_id, ())) | _AREA_SITES.get(tab.areas.get(node_id), set())
             if set(u.required) <= where:
@@ -476,7 +482,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     start, end = found[hit.i].start, found[hit.j - 1].end
     # Widen to the triggers that took it, so the marked text shows "[no anal tone]".
     piece = text[start:end]
-    time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if "historical" in cats else CURRENT
+    past = "historical" in cats and not any(_is_history(kg, n) for n in nodes)  # "hx of ca" IS the history node
+    time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
     who = OTHER if "family" in cats else PATIENT
     kind = tab.kinds.get(nodes[0])
     if kind is Kind.TEST and cats & {"normal", "negated", "abnormal"}:
@@ -486,7 +493,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             word = "abnormal" if "abnormal" in cats else "normal"
             return [], Unread(start, end, piece, True, f"{piece} {word} — a test result this KB has no finding for")
         name, nodes = results[0], results[0].nodes
-    if name.inverted and _trouble_after(found, hit):
+    if name.inverted and (_trouble_after(found, hit) or _listed(found, hit) or set(c.triggers) & _DENIES_REPORT
+                          and not {"normal", "abnormal"} & cats):
         # "no bladder problems", "no sensation changes": the words name the trouble, not the function
         name = sp.Name(name.nodes, name.weight, "lexicon", name.text, name.allowed)
     if name.inverted:
@@ -548,8 +556,28 @@ _TROUBLE = frozenset(("problem", "problems", "issue", "issues", "symptom", "symp
                       "complaints", "concern", "concerns", "dysfunction"))
 
 
+#: Denials of a reported complaint: said of a normal function they deny its loss, never assert it
+#: ("denies bowel or bladder change"), unlike "no anal tone" or "perianal sensation absent".
+_DENIES_REPORT = frozenset(("denies", "denied", "deny", "denying", "denies any", "negative for", "neg for",
+                            "no evidence of", "no sign of", "no signs of", "free of", "excluded", "ruled out",
+                            "unlikely", "not reported", "not an issue", "not a problem", "no complaints of"))
+
+
+def _listed(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """A one-word function followed by "or"/"and" and more words: "no bowel or bladder change" lists complaints."""
+    if hit.j - hit.i != 1 or hit.j >= len(found) or found[hit.j].lower not in ("or", "and", "/", "&", "nor"):
+        return False
+    return any(u.required for u in found[hit.j + 1:hit.j + 4])
+
+
 def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
     return hit.j < len(found) and found[hit.j].lower in _TROUBLE
+
+
+def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
+    node = kg.graph.nodes[node_id]
+    return "history" in node_id or any(w in node["label"].lower() for w in ("history", "previous", "long-term",
+                                                                             "recent"))
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:

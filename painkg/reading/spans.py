@@ -47,7 +47,7 @@ _DROPPABLE = frozenset(("test", "sign", "manoeuvre", "maneuver"))
 #: Unit roles a run may hold only when the name holds the same form.
 HARD = frozenset(("punct", "boundary", "terminate", "pseudo", "radiates", *lx.TRIGGERS))
 #: Body-site words (normalized), from painkg.kb.resolve's sites plus the other places notes name.
-_SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sacroiliac", "sij", "sacrum", "sacral",
+SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sacroiliac", "sij", "sacrum", "sacral",
                          "pelvis", "pelvic", "hip", "groin", "buttock", "thigh", "knee", "leg", "calf", "shin",
                          "ankle", "foot", "toe", "heel", "neck", "shoulder", "abdomen", "chest", "cervical",
                          "thoracic", "arm", "elbow", "wrist", "hand", "finger", "head", "jaw", "lower", "low",
@@ -250,7 +250,7 @@ def _plain(tok: lx.Token, i: int, table: Table | None) -> Unit:
             found = (corrected,)
     required = tuple(w for w in found if w not in _OPTIONAL_WORDS)
     optional = tuple(w for w in found if w in _OPTIONAL_WORDS)
-    site = bool(required) and all(w in _SITE_WORDS for w in required)
+    site = bool(required) and all(w in SITE_WORDS for w in required)
     return Unit(tok.start, tok.end, tok.text, "word", required, optional, first=i, site=site, corrected=corrected)
 
 
@@ -312,7 +312,7 @@ def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
             by_word.setdefault(word, set()).add(key)
     sites: dict[str, set[str]] = {}
     for key, found in keys.items():
-        where = {w for w in key if w in _SITE_WORDS}
+        where = {w for w in key if w in SITE_WORDS}
         for name in found:
             for node_id in name.nodes:
                 sites.setdefault(node_id, set()).update(where)
