@@ -193,8 +193,10 @@ SWAPS = {"hip": "shoulder", "lumbar": "cervical", "back": "neck", "groin": "armp
 
 
 def _site_names(kg):
+    """Labels naming a site in one phrase ("spinal injections for low back pain" is two)."""
+    joins = {"for", "with", "and", "or", "in", "after", "from", "when", "by", "to"}
     return sorted((n, d["label"]) for n, d in kg.graph.nodes(data=True)
-                  if any(w in SWAPS for w in d["label"].lower().split()))
+                  if any(w in SWAPS for w in d["label"].lower().split()) and not joins & set(d["label"].lower().split()))
 
 
 @settings(max_examples=300, deadline=None)

@@ -62,6 +62,7 @@ class Context:
     effect: str = ""  # aggravates / relieves, for an activity
     effect_distance: int = 1 << 30
     pain_between: bool = False  # "no pain when seated": a denied pain, not a denied activity
+    ended: bool = False  # a past trigger written after the span: "... resolved", "... settled"
 
 
 def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
@@ -120,6 +121,8 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
                 continue
             c.categories.add(t.category)
             c.triggers.append(t.text)
+            if t.category == "historical" and t.index > starts[s]:
+                c.ended = True
     return contexts
 
 

@@ -395,7 +395,10 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         if len(mine) > 1:  # "FADIR R hip +ve": the hip is where the test was done, not a hip pain
             mine = [h for h in mine if not (_bare_site(found, h) and _site_of(tab, found[h.i], [o for o in mine
                                                                                             if o is not h], True))]
-        stray = [k for k in loose if not _site_of(tab, found[k], mine)]
+        # "septic arthritis of the knee" is not the hip's with a knee pain beside it: another site
+        clash = [h.i for h in mine if len(mine) > 1 and _bare_site(found, h)
+                 and not _site_of(tab, found[h.i], [o for o in mine if o is not h])]
+        stray = [k for k in loose if not _site_of(tab, found[k], mine)] + clash
         if stray:
             first = min(k for k in chunk if found[k].required or k in covered)
             last = max(k for k in chunk if found[k].required or k in covered)
@@ -482,7 +485,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     start, end = found[hit.i].start, found[hit.j - 1].end
     # Widen to the triggers that took it, so the marked text shows "[no anal tone]".
     piece = text[start:end]
-    past = "historical" in cats and not any(_is_history(kg, n) for n in nodes)  # "hx of ca" IS the history node
+    # "hx of ca" IS the history node; "history of cancer resolved" is over all the same
+    past = "historical" in cats and (c.ended or not any(_is_history(kg, n) for n in nodes))
     time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
     who = OTHER if "family" in cats else PATIENT
     kind = tab.kinds.get(nodes[0])

@@ -217,7 +217,10 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
                 out.append(Unit(tok.start, last.end, piece, role, optional=words(piece), entries=entries, first=i))
             i += n
             continue
-        if tok.text == "-" and 0 < i < len(tokens) - 1 and tokens[i - 1].end == tok.start == tokens[i + 1].start - 1 \
+        if tok.text == "." and i > 0 and tokens[i - 1].end == tok.start and len(tokens[i - 1].text) == 1 \
+                and tokens[i - 1].text.isalpha():
+            out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "S. aureus": an initial, no full stop
+        elif tok.text == "-" and 0 < i < len(tokens) - 1 and tokens[i - 1].end == tok.start == tokens[i + 1].start - 1 \
                 and tokens[i - 1].text[-1:].isalpha() and tokens[i + 1].text[:1].isalpha():
             out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "straight-leg-raising": a hyphen
         else:
@@ -362,6 +365,8 @@ def match(found: list[Unit], tab: Table) -> list[Found]:
     while j > 0:
         i, hit = back[j]
         if hit is not None:
+            if hit.j < n and found[hit.j].text in (")", "]") and found[hit.j].lower in hit.name.allowed:
+                hit = Found(hit.i, hit.j + 1, hit.name, hit.key, hit.covered)  # the name's own closing bracket
             spans.append(hit)
         j = i
     return spans[::-1]
