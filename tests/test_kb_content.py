@@ -135,7 +135,7 @@ SEED_TERMS = [
     ("ilium", Kind.STRUCTURE), ("SI joint", Kind.STRUCTURE), ("hip joint", Kind.STRUCTURE),
     ("acetabulum", Kind.STRUCTURE), ("hip socket", Kind.STRUCTURE), ("femur", Kind.STRUCTURE),
     ("thigh bone", Kind.STRUCTURE), ("labrum", Kind.STRUCTURE), ("bursae", Kind.STRUCTURE),
-    ("intervertebral discs", Kind.STRUCTURE), ("spinal cord", Kind.STRUCTURE),
+    ("intervertebral discs", Kind.STRUCTURE),
     # nerves
     ("sciatic nerve", Kind.NERVE), ("lumbar nerve roots", Kind.NERVE), ("spinal nerves", Kind.NERVE),
     # hip conditions
