@@ -9,7 +9,7 @@ pair (the hip–spine syndrome); red flags are listed first whatever their rank.
 
 Examples
 --------
->>> result = trace(kg, ["groin pain", "limited hip internal rotation"], absent=["numbness"])
+>>> result = trace(kg, ["groin pain", "limited hip internal rotation", "a 45-year-old"], absent=["numbness"])
 >>> result.candidates[0].region.value
 'hip'
 >>> print(result.candidates[0].explanations[0].paths[0])
@@ -174,18 +174,18 @@ class _Model:
         return self.priors[h.source] * h.share
 
     def leak(self, key: tuple[str, str], row: Mapping[str, Entry]) -> float:
-        """P(observation | a source that does not produce it): published 1 − specificity, else a stated default.
+        """P(observation | a source that does not produce it): a stated default by kind.
 
-        Not the observation's rate in the whole case mix: groin pain is common among hip and
-        back presenters because hip sources produce it, not because a discogenic source does.
+        Neither the observation's rate in the whole case mix (groin pain is common among hip and
+        back presenters because hip sources produce it, not because a discogenic source does) nor
+        a published 1 − specificity: those were measured against another condition the KB holds
+        (khan2004: groin pain in 29.7 % of lumbar stenosis), and are that pair's own likelihood
+        ratio, used as such.  Demographics every patient has one way or the other: 0.5.
         """
         found = self.leaks.get(key)
         if found is None:
             node_id = key[0]
-            published = _published_leak(self.graph, node_id)
-            if published is not None:
-                found = published
-            elif DEMOGRAPHIC.match(node_id):
+            if DEMOGRAPHIC.match(node_id):
                 found = scoring.DEMOGRAPHIC_LEAK
             else:
                 found = scoring.default_leak(self.graph.nodes[node_id]["kind"])
@@ -245,6 +245,9 @@ class _Model:
                 ha, hb = hyps[a], hyps[b]
                 if ha.source == hb.source or nodes[ha.source]["region"] == nodes[hb.source]["region"]:
                     continue
+                # Two sources at once only when each explains a present observation the other does not.
+                if not (_explains_alone(obs, ratios, a, b) and _explains_alone(obs, ratios, b, a)):
+                    continue
                 w = self._pair_prior(ha, hb)
                 for o, r in zip(obs, ratios):
                     leak = self.leak(o.key, self.table.row(o.key))
@@ -260,6 +263,10 @@ class _Model:
             if data is not None:
                 return self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share
         return self.hypothesis_prior(a) * self.hypothesis_prior(b)
+
+
+def _explains_alone(obs, ratios, a: str, b: str) -> bool:
+    return any(o.present and r.get(a, 1.0) > 1.0 >= r.get(b, 1.0) for o, r in zip(obs, ratios))
 
 
 def entry_ratio(entry: Entry, leak: float, present: bool) -> float:
@@ -331,14 +338,6 @@ def _rule_ratio(rule: Mapping, positive: bool) -> float:
     if positive:
         return sensitivity / max(1.0 - specificity, scoring.MIN_LEAK)
     return (1.0 - sensitivity) / max(specificity, scoring.MIN_LEAK)
-
-
-def _published_leak(graph, node_id: str) -> float | None:
-    # The least specific published figure among the edges into the observable (conservative).
-    leaks = [scoring.edge_leak(data) for _, _, data in graph.in_edges(node_id, data=True)
-             if "population" not in data and ("specificity" in data or "lr_positive" in data)]
-    known = [x for x in leaks if x is not None]
-    return scoring.observation_leak(known) if known else None
 
 
 def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
