@@ -29,7 +29,7 @@ from painkg.rdf.ntriples import NODE, literal, node_iri, write_ntriples, write_t
 from painkg.rdf.export import FORMATS, PAINKG, export, to_rdf
 from painkg.rdf.read import from_rdf, parse
 from painkg.rdf.store import read_query, sparql, validate_shacl
-from painkg.kb.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
+from painkg.kb.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
@@ -50,10 +50,16 @@ def assert_same_kb(back: painkg.KnowledgeGraph, kg: painkg.KnowledgeGraph) -> No
     edges = {(s, t, k): d for s, t, k, d in kg.graph.edges(keys=True, data=True)}
     assert {(s, t, k): d for s, t, k, d in back.graph.edges(keys=True, data=True)} == edges
     assert back.references == kg.references
+    tables = ("settings", "priors", "clusters")  # a load always has the three; a hand-built graph may not
+    assert {t: back.graph.graph[t] for t in tables} == {t: kg.graph.graph.get(t, {}) for t in tables}
     for _, data in back.graph.nodes(data=True):  # the types, not only equal values
         assert type(data["kind"]) is Kind and type(data["region"]) is Area and type(data["synonyms"]) is tuple
+        assert "role" not in data or type(data["role"]) is Role
     for _, _, key, data in back.graph.edges(keys=True, data=True):
         assert type(key) is Relation and type(data["strength"]) is Grade
+        assert "population" not in data or type(data["population"]) is Population
+    for cluster in back.graph.graph["clusters"].values():
+        assert type(cluster["members"]) is tuple and all(type(r["at_least"]) is int for r in cluster["rules"])
 
 
 # -- the mapping, on the hand-built KB ------------------------------------------------------------
@@ -62,8 +68,8 @@ def test_node_triples(mini):
     g = to_rdf(mini)
     hip = URIRef(NODE + "hip-oa")
     assert (hip, RDF.type, PAINKG.Condition) in g
-    assert (hip, SKOS.prefLabel, Literal("hip osteoarthritis")) in g
-    assert set(g.objects(hip, SKOS.altLabel)) == {Literal("coxarthrosis"), Literal("hip OA")}
+    assert (hip, SKOS.prefLabel, Literal("hip osteoarthritis", lang="en")) in g
+    assert set(g.objects(hip, SKOS.altLabel)) == {Literal("coxarthrosis", lang="en"), Literal("hip OA", lang="en")}
     assert (hip, PAINKG.code, URIRef("http://purl.bioontology.org/ontology/ICD10CM/M16.9")) in g
     assert (URIRef(NODE + "groin-pain"), PAINKG.code, URIRef("http://purl.obolibrary.org/obo/HP_0030838")) in g
     assert (hip, PAINKG.priorGrade, PAINKG["grade-common"]) in g
@@ -90,7 +96,8 @@ def test_closed_namespace_rejects_typos():
 
 def test_only_painkg_prefixes_are_bound(mini):
     bound = {prefix for prefix, _ in to_rdf(mini).namespaces()}
-    assert bound <= {"painkg", "node", "edge", "ref", "rdf", "rdfs", "xsd", "skos", "prov", "dcterms", "xml", "owl"}
+    assert bound <= {"painkg", "node", "edge", "ref", "setting", "prior", "cluster", "rdf", "rdfs", "xsd", "skos", "prov",
+                     "dcterms", "xml", "owl"}
 
 
 def test_unknown_suffix_names_the_allowed_ones(mini, tmp_path):
@@ -202,10 +209,11 @@ def hostile_kbs(draw, pieces=HOSTILE) -> painkg.KnowledgeGraph:
     for i, kind in enumerate(draw(st.lists(st.sampled_from(list(Kind)), min_size=2, max_size=8))):
         is_condition = kind is Kind.CONDITION
         prior = draw(st.one_of(st.none(), st.sampled_from(list(Grade)), st.floats(0, 1))) if is_condition else None
+        role = {"role": draw(st.sampled_from(list(Role)))} if is_condition and draw(st.booleans()) else {}
         graph.add_node(f"n{i}-{kind.value}", kind=kind, label=draw(text), synonyms=tuple(draw(st.lists(text, max_size=3))),
                        codes=tuple(draw(st.lists(st.sampled_from(CODES), max_size=3))),
                        region=draw(st.sampled_from(list(Area))), definition=draw(text), red_flag=draw(st.booleans()),
-                       prior=prior, references=tuple(draw(st.lists(evidence, max_size=3))))
+                       prior=prior, references=tuple(draw(st.lists(evidence, max_size=3))), **role)
     nodes = list(graph.nodes(data="kind"))
     for relation in draw(st.lists(st.sampled_from(list(Relation)), max_size=12)):
         sources = [n for n, k in nodes if k in relation.domain]
@@ -220,11 +228,39 @@ def hostile_kbs(draw, pieces=HOSTILE) -> painkg.KnowledgeGraph:
                 data[column] = draw(st.floats(0, 1) if not column.startswith("lr_") else st.floats(0, 1e6))
         if relation in TREATMENT_RELATIONS and draw(st.booleans()):
             data["qualifier"] = draw(st.sampled_from(list(Qualifier)))
+        if draw(st.booleans()):
+            data["population"] = draw(st.sampled_from(list(Population)))
         note = draw(text)
         if note:
             data["note"] = note
         graph.add_edge(source, target, key=relation, **data)
+    graph.graph.update(draw(model_tables(nodes, text, evidence)))
     return from_graph(graph, references)
+
+
+@st.composite
+def model_tables(draw, nodes, text, evidence) -> dict:
+    """Settings, priors and clusters shaped as :func:`painkg.kb.validate.check` builds them."""
+    refs = st.lists(evidence, max_size=3).map(tuple)
+    settings = {f"s{i}": {"label": draw(text), "description": draw(text), "default_prior": draw(st.floats(0, 1)),
+                          "references": draw(refs), "note": draw(text)}
+                for i in range(draw(st.integers(0, 2)))}
+    conditions = [n for n, k in nodes if k is Kind.CONDITION]
+    pairs = draw(st.lists(st.tuples(st.sampled_from(sorted(settings)), st.sampled_from(conditions)), unique=True,
+                          max_size=4)) if settings and conditions else []
+    priors = {pair: {"prevalence": draw(st.floats(0, 1)), "references": draw(refs), "note": draw(text)}
+              for pair in pairs}
+    observables = [n for n, k in nodes if k in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY)]
+    clusters = {}
+    for i in range(draw(st.integers(0, 2)) if observables else 0):
+        members = tuple(draw(st.lists(st.sampled_from(observables), min_size=2, max_size=4)))
+        rules = [{"at_least": draw(st.integers(1, len(members))),
+                  **{c: draw(st.floats(0, 1)) for c in ("sensitivity", "specificity") if draw(st.booleans())},
+                  **{c: draw(st.floats(0, 1e3)) for c in ("lr_positive", "lr_negative") if draw(st.booleans())},
+                  "references": draw(refs), "note": draw(text)} for _ in range(draw(st.integers(0, 3)))]
+        clusters[f"c{i}"] = {"label": draw(text), "members": members, "rules": rules,
+                             "condition": draw(st.sampled_from([None, *conditions]))}
+    return {"settings": settings, "priors": priors, "clusters": clusters}
 
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
