@@ -39,10 +39,47 @@ OXIGRAPH = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_T
             ".jsonld": pyoxigraph.RdfFormat.JSON_LD, ".rdf": pyoxigraph.RdfFormat.RDF_XML}
 
 
-@pytest.fixture(scope="module", params=["mini", "kg"])
+@pytest.fixture(scope="module", params=["mini", "modelled", "kg"])
 def any_kg(request) -> painkg.KnowledgeGraph:
-    """Both the hand-built mini KB and the bundled KB."""
+    """The hand-built mini KB, the same with the model tables, and the bundled KB."""
     return request.getfixturevalue(request.param)
+
+
+MODEL_TABLES = {  # the v2 model's graph-level tables, added to a copy of the mini KB
+    "settings.tsv": "id\tlabel\tdescription\tdefault_prior\treferences\tnote\n"
+                    "primary-care\tprimary care\tGeneral practice\t0.01\tlesher2008\ta \"note\"\n",
+    "priors.tsv": "setting\tcondition\tprevalence\treferences\tnote\n"
+                  "primary-care\thip-oa\t0.2\tlesher2008|seed\t\n",
+    "clusters.tsv": "cluster\tlabel\tcondition\tmembers\tat_least\tsensitivity\tspecificity\tlr_positive\t"
+                    "lr_negative\treferences\tnote\n"
+                    "hip-exam\thip exam\thip-oa\tlimited-ir|slr\t2\t0.5\t0.9\t\t\tlesher2008\tboth\n"
+                    "hip-exam\thip exam\thip-oa\tlimited-ir|slr\t1\t0.8\t0.6\t2.0\t\tlesher2008\t\n"
+                    "back-family\t\t\tslr|groin-pain|slr\t\t\t\t\t\tseed\t\n",
+}
+
+
+@pytest.fixture(scope="module")
+def modelled(tmp_path_factory) -> painkg.KnowledgeGraph:
+    """The mini KB plus settings, priors and clusters, and a syndrome role and a population."""
+    folder = tmp_path_factory.mktemp("modelled") / "kb"
+    shutil.copytree(ROOT / "tests" / "data" / "mini", folder)
+    for name, text in MODEL_TABLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    nodes = folder / "nodes-condition.tsv"
+    nodes.write_text(nodes.read_text(encoding="utf-8").replace("\t\t\toccasional", "\t\tsyndrome\toccasional", 1),
+                     encoding="utf-8")
+    edges = folder / "edges-referral.tsv"
+    lines = edges.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split("\t")
+    cells[10] = "pooled"  # population
+    for i in (5, 6, 7, 8):  # a likelihood measured in another population is refused by the loader
+        cells[i] = ""
+    edges.write_text("\n".join([lines[0], "\t".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    kb = painkg.load(folder, cache=False)
+    assert kb.graph.graph["settings"] and kb.graph.graph["priors"] and len(kb.graph.graph["clusters"]) == 2
+    assert any("role" in d for _, d in kb.graph.nodes(data=True))
+    assert any("population" in d for _, _, d in kb.graph.edges(data=True))
+    return kb
 
 
 def assert_same_kb(back: painkg.KnowledgeGraph, kg: painkg.KnowledgeGraph) -> None:
@@ -509,11 +546,23 @@ def test_ontology_declares_every_kind_and_relation():
     assert rapper_count(ROOT / "ontology" / "painkg.ttl", "turtle") == len(onto)
 
 
-def test_instance_data_uses_only_ontology_terms(mini):
+def test_instance_data_uses_only_ontology_terms(modelled):
     onto = Graph().parse(ROOT / "ontology" / "painkg.ttl")
     declared = set(onto.subjects())
-    used = {t for triple in to_rdf(mini) for t in triple if str(t).startswith(str(PAINKG._NS))}
+    used = {t for triple in to_rdf(modelled) for t in triple if str(t).startswith(str(PAINKG._NS))}
     assert used <= declared
+    assert {PAINKG.Setting, PAINKG.Prior, PAINKG.Cluster, PAINKG.ClusterRule, PAINKG.role, PAINKG.population} <= used
+
+
+def test_model_tables_triples(modelled):
+    g = to_rdf(modelled)
+    prior = URIRef("https://w3id.org/painkg/prior/primary-care.hip-oa")
+    assert (prior, PAINKG.setting, URIRef("https://w3id.org/painkg/setting/primary-care")) in g
+    assert g.value(prior, PAINKG.prevalence).toPython() == 0.2
+    rules = list(Collection(g, g.value(URIRef("https://w3id.org/painkg/cluster/hip-exam"), PAINKG.ruleList)))
+    assert [g.value(r, PAINKG.atLeast).toPython() for r in rules] == [2, 1]
+    members = g.value(URIRef("https://w3id.org/painkg/cluster/back-family"), PAINKG.memberList)
+    assert [short(m) for m in Collection(g, members)] == ["slr", "groin-pain", "slr"]  # order and repeats kept
 
 
 # -- lazy imports and the CLI -------------------------------------------------------------------------

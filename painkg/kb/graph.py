@@ -21,7 +21,7 @@ from .memory import collector_paused, settle
 from .model import Node
 from .tables import bundled_folder, bundled_references, read_folder, read_references
 from .validate import Checked, check
-from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Qualifier, Relation
+from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
 
 if TYPE_CHECKING:
     from .resolve import Match, TermIndex
@@ -45,6 +45,7 @@ class Edge:
     lr_positive: float | None = None
     lr_negative: float | None = None
     qualifier: Qualifier | None = None
+    population: Population | None = None
     note: str = ""
 
     def __str__(self) -> str:
