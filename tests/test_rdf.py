@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -577,23 +579,91 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "painkg", *args], capture_output=True, text=True, cwd=ROOT)
 
 
+def run_cli_bytes(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "painkg", *args], capture_output=True, input=stdin, cwd=ROOT)
+
+
 def test_cli_export_and_sparql(tmp_path):
     out = tmp_path / "kg.nt"
     done = run_cli("export", str(out), "--kb", "tests/data/mini")
-    assert done.returncode == 0 and "triples" in done.stdout
+    assert done.returncode == 0 and done.stdout == "" and "triples" in done.stderr  # status on stderr
+    done = run_cli("export", str(tmp_path / "kg.data"), "--format", "turtle", "--json", "--kb", "tests/data/mini")
+    assert json.loads(done.stdout)["format"] == "turtle"  # --format takes the API's names
     done = run_cli("sparql", str(QUERIES / "groin-referral.rq"), "--kb", "tests/data/mini")
     assert done.returncode == 0
     assert done.stdout.splitlines()[1].split("\t") == ["node:hip-joint", "node:groin-pain", "common", "0.55", "lesher2008"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (("export", "kg.owl"), "allowed: .ttl, .nt, .jsonld, .rdf"),
-    (("sparql", "SELEC ?x"), "SPARQL"),
-    (("push", "file:///etc/passwd"), "not an http(s) URL"),
-], ids=["suffix", "query", "url"])
-def test_cli_bad_input_is_one_line_and_status_2(args, message):
+@pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld", "rdf"])
+def test_cli_export_to_stdout_pipes_into_a_parser(mini, fmt):
+    done = run_cli_bytes("export", "-", "--format", fmt, "--kb", "tests/data/mini")
+    assert done.returncode == 0, done.stderr
+    assert len(list(pyoxigraph.parse(done.stdout, format=OXIGRAPH["." + fmt]))) == len(to_rdf(mini))
+    assert b"wrote" in done.stderr and b"wrote" not in done.stdout
+
+
+def test_cli_export_to_a_pipe_writes_into_it(tmp_path):
+    """A non-regular target (here a FIFO) is written, not replaced by a regular file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        done = run_cli("export", str(fifo), "--format", "nt", "--kb", "tests/data/mini")
+        data = reader.communicate(timeout=60)[0]
+    finally:
+        reader.kill()
+        reader.wait()
+    assert done.returncode == 0, done.stderr
+    assert fifo.is_fifo() and len(Graph().parse(data=data, format="nt")) > 0
+
+
+@pytest.mark.parametrize("args, message, status", [
+    (("export", "kg.owl"), "allowed: .ttl, .nt, .jsonld, .rdf", 2),
+    (("export", "-", "--format", "kgx"), "KGX is a folder", 2),
+    (("sparql", "SELEC ?x"), "SPARQL", 2),
+    (("sparql", "CONSTRUCT WHERE { ?s a painkg:Condition }", "--format", "csv"), "allowed: ttl, nt, jsonld, rdf", 2),
+    (("sparql", "ASK {}", "--format", "ttl"), "allowed: json, csv, tsv, xml", 2),
+    (("push", "file:///etc/passwd"), "not an http(s) URL", 2),
+    (("push", "http://[::1/store"), "not a valid URL", 2),
+    (("push", "http://h:abc/store"), "not a valid URL", 2),
+    (("push", "http://h/a b"), "spaces or control characters", 2),
+    (("push", "http://127.0.0.1:9/store", "--timeout", "0"), "seconds above 0", 2),
+], ids=["suffix", "kgx-stdout", "query", "construct-csv", "ask-ttl", "url", "ipv6", "port", "space", "timeout"])
+def test_cli_bad_usage_is_one_line_and_status_2(args, message, status):
     done = run_cli(*args, "--kb", "tests/data/mini")
-    assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert done.returncode == status and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
+
+
+def test_cli_bad_data_is_status_1(mini_copy):
+    (mini_copy / "nodes-region.tsv").write_text("id\tlabel\nBad Id\tx\n", encoding="utf-8")
+    done = run_cli("export", "-", "--kb", str(mini_copy))
+    assert done.returncode == 1 and "problems in the knowledge base" in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("fmt, parse", [
+    ("json", lambda out: [b["source"]["value"] for b in json.loads(out)["results"]["bindings"]]),
+    ("csv", lambda out: [row.split(",")[0] for row in out.splitlines()[1:]]),
+    ("tsv", lambda out: [row.split("\t")[0].strip("<>") for row in out.splitlines()[1:]]),
+    ("xml", lambda out: re.findall(r"<binding name=\"source\"><uri>([^<]+)</uri>", out)),
+])
+def test_cli_sparql_result_formats(fmt, parse):
+    done = run_cli("sparql", str(QUERIES / "groin-referral.rq"), "--format", fmt, "--kb", "tests/data/mini")
+    assert done.returncode == 0, done.stderr
+    assert parse(done.stdout)[0] == NODE + "hip-joint"
+
+
+def test_cli_sparql_reads_the_query_from_stdin_and_constructs(mini):
+    query = b"CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s a painkg:Condition ; skos:prefLabel ?l }"
+    done = run_cli_bytes("sparql", "-", "--kb", "tests/data/mini", stdin=query)
+    assert done.returncode == 0, done.stderr
+    graph = Graph().parse(data=done.stdout, format="turtle")
+    conditions = {n for n, d in mini.graph.nodes(data=True) if d["kind"] is Kind.CONDITION}
+    assert {short(s) for s in graph.subjects()} == conditions and b"@prefix node:" in done.stdout
+    done = run_cli_bytes("sparql", "-", "--format", "nt", "--kb", "tests/data/mini", stdin=query)
+    assert len(Graph().parse(data=done.stdout, format="nt")) == len(conditions)
+    done = run_cli_bytes("sparql", "-", "--json", "--kb", "tests/data/mini", stdin=b"ASK { node:hip-oa a painkg:Condition }")
+    assert json.loads(done.stdout)["boolean"] is True
 
 
 @pytest.mark.slow

@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -64,7 +65,7 @@ from .ntriples import (
 )
 from ..kb.vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
 
-__all__ = ["PAINKG", "FORMATS", "Export", "to_rdf", "export", "new_graph"]
+__all__ = ["PAINKG", "FORMATS", "Export", "to_rdf", "export", "write", "rdf_format", "new_graph"]
 
 _ENUMS = ENUMS
 
@@ -261,6 +262,15 @@ def _add_references(graph: Graph, references: dict) -> None:
             graph.add((subject, RDFS.seeAlso, URIRef(link)))
 
 
+def rdf_format(path: str | os.PathLike, format: str | None = None) -> str:
+    """Return the rdflib format name for *path* or an explicit *format* (``ttl``, ``turtle``, ``nt``…).
+
+    >>> rdf_format("kg.ttl"), rdf_format("-", "ntriples")
+    ('turtle', 'nt')
+    """
+    return _format(Path(path), format)
+
+
 def _format(path: Path, format: str | None) -> str:
     if format is not None:
         fmt = _ALIASES.get(format.lower())
@@ -294,23 +304,46 @@ def export(kg: KnowledgeGraph, path: str | os.PathLike, format: str | None = Non
     """
     path = Path(path)
     fmt = _format(path, format)
+    if path.exists() and not path.is_file():  # a pipe, a device, /dev/stdout: write into it, never replace it
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            return Export(path, fmt, write(kg, out, fmt))
     partial = path.with_name(f".{path.name}.partial")
     try:
-        if fmt in ("nt", "turtle"):
-            with partial.open("w", encoding="utf-8", newline="\n") as out:
-                count = (write_ntriples if fmt == "nt" else write_turtle)(kg, out)
-        else:
-            graph = to_rdf(kg)
-            if fmt == "xml":
-                _check_xml_literals(graph)
-            # JSON-LD stays expanded: rdflib 7.6's compaction drops an empty-string value
-            # that shares a property with another value, and nothing may be lost.
-            partial.write_bytes(graph.serialize(format=fmt, encoding="utf-8"))
-            count = len(graph)
+        with partial.open("w", encoding="utf-8", newline="\n") as out:
+            count = write(kg, out, fmt)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
     return Export(path, fmt, count)
+
+
+def write(kg: KnowledgeGraph, out: IO[str], format: str) -> int:
+    """Write the knowledge base as RDF to the text stream *out*; return the number of triples.
+
+    *format* is any name :func:`export` accepts (``ttl``, ``turtle``, ``nt``, ``jsonld``, ``rdf``…).
+    This is what ``painkg export - --format nt`` uses to write to standard output.
+
+    Raises
+    ------
+    RDFError
+        Unknown format; RDF/XML asked for text that XML 1.0 cannot hold.
+
+    Examples
+    --------
+    >>> import io
+    >>> write(kg, io.StringIO(), "nt") == len(to_rdf(kg))
+    True
+    """
+    fmt = _format(Path("-"), format)
+    if fmt in ("nt", "turtle"):
+        return (write_ntriples if fmt == "nt" else write_turtle)(kg, out)
+    graph = to_rdf(kg)
+    if fmt == "xml":
+        _check_xml_literals(graph)
+    # JSON-LD stays expanded: rdflib 7.6's compaction drops an empty-string value
+    # that shares a property with another value, and nothing may be lost.
+    out.write(graph.serialize(format=fmt))
+    return len(graph)
 
 
 # XML 1.0 has no way to write these characters (and parsers turn a raw CR into LF).
