@@ -382,24 +382,30 @@ def _request(target: _Target, method: str, body: bytes | None, headers: dict[str
     watchdog = threading.Timer(timeout, stop)
     watchdog.daemon = True
     watchdog.start()
+    phase = "cannot connect"
     try:
+        connection.connect()
+        phase = "the request failed"
         connection.request(method, target.path, body=body,
                            headers={**headers, **({"Authorization": target.auth} if target.auth else {})})
+        phase = "not a valid HTTP reply"
         response = connection.getresponse()
         data = response.read(limit + 1)
+        if expired.is_set():  # the watchdog's shutdown can look like a normal end of the reply
+            raise TimeoutError("the deadline passed")
+        if response.length:  # read(amt) returns a short body quietly when the server stops early
+            raise http.client.IncompleteRead(data, response.length)
         if len(data) > limit:
             raise RDFError(f"{target.shown}: the reply is larger than {limit // 2**20} MB")
         return response.status, data if response.status < 300 else data[:2000]
     except (http.client.HTTPException, OSError, ValueError) as exc:
         if expired.is_set():
             raise RDFError(f"{target.shown}: no complete reply within {timeout:g} s (timed out; allowed: a "
-                           f"longer --timeout)") from exc
-        reason = _first_line(exc).replace(target.secret, "***") if target.secret else _first_line(exc)
-        if isinstance(exc, (ConnectionRefusedError, socket.gaierror, socket.timeout)) or (
-                isinstance(exc, OSError) and not isinstance(exc, ConnectionResetError)
-                and connection.sock is None):
-            raise RDFError(f"{target.shown}: cannot connect ({reason})") from exc
-        raise RDFError(f"{target.shown}: not a valid HTTP reply ({type(exc).__name__}: {reason})") from exc
+                           f"longer timeout)") from exc
+        reason = _first_line(exc)
+        if target.secret:
+            reason = reason.replace(target.secret, "***")
+        raise RDFError(f"{target.shown}: {phase} ({type(exc).__name__}: {reason})") from exc
     finally:
         watchdog.cancel()
         connection.close()
