@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from painkg import __version__  # noqa: E402
 from painkg.rdf.ntriples import CODE_IRIS, GRAPH, NAMESPACE, NUMBER_NAMES, REFERENCE, individual_name
 from painkg.rdf.export import PAINKG, new_graph
+from painkg.rdf.kgx import GRADE_FREQUENCIES, KIND_CATEGORIES, PREDICATES, RELATED_TO
 from painkg.kb.vocab import (
     CODE_PATTERNS, EVIDENCE_KEYWORDS, Area, Grade, Kind, Population, Qualifier, Relation, Role,
 )
@@ -31,26 +32,20 @@ BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 SHAPE = Namespace(NAMESPACE + "shapes#")
 ONTOLOGY_IRI = URIRef(NAMESPACE + "schema")
 
-# Biolink mappings, only where the meaning truly matches: closeMatch when the two
-# are the same idea at slightly different scope, broadMatch when Biolink's is wider.
-KIND_MAPPINGS = {
-    Kind.CONDITION: (SKOS.closeMatch, BIOLINK.DiseaseOrPhenotypicFeature),
-    Kind.SYMPTOM: (SKOS.closeMatch, BIOLINK.PhenotypicFeature),
-    Kind.FINDING: (SKOS.closeMatch, BIOLINK.ClinicalFinding),
-    Kind.MUSCLE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.NERVE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.STRUCTURE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.REGION: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.TREATMENT: (SKOS.closeMatch, BIOLINK.Treatment),
-    Kind.TEST: (SKOS.broadMatch, BIOLINK.Procedure),
-}
-RELATION_MAPPINGS = {
-    Relation.PRESENTS_WITH: (SKOS.closeMatch, BIOLINK.has_phenotype),
-    Relation.TREATED_BY: (SKOS.closeMatch, BIOLINK.treated_by),
-    Relation.LOCATED_IN: (SKOS.closeMatch, BIOLINK.located_in),
-    Relation.LEADS_TO: (SKOS.closeMatch, BIOLINK.contributes_to),
-    Relation.MIMICS: (SKOS.broadMatch, BIOLINK.similar_to),
-}
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+
+
+def _biolink(curie: str) -> URIRef:
+    return BIOLINK[curie.removeprefix("biolink:")]
+
+
+# Biolink mappings come from the KGX export's tables (painkg.rdf.kgx), which tests check
+# against the Biolink model with bmt: each kind closeMatch its category; each relation
+# closeMatch its predicate, or the inverse of it ([ owl:inverseOf biolink:treats ]) where
+# Biolink writes it the other way; relations Biolink has no term for broadMatch related_to.
+KIND_MAPPINGS = {kind: (SKOS.closeMatch, _biolink(category)) for kind, category in KIND_CATEGORIES.items()}
+RELATION_MAPPINGS = {relation: (SKOS.closeMatch, _biolink(spec.predicate), spec.inverted)
+                     for relation, spec in PREDICATES.items()}
 # Relations whose object is a treatment: the only ones a guideline qualifier applies to.
 TREATMENT_RELATIONS = [r for r in Relation if r.range == frozenset({Kind.TREATMENT})]
 DATATYPE_PROPERTIES = {  # name: (range, label, definition)
@@ -138,7 +133,14 @@ def build_ontology() -> Graph:
         if relation.spec.symmetric:
             g.add((prop, RDF.type, OWL.SymmetricProperty))
         if relation in RELATION_MAPPINGS:
-            g.add((prop, *RELATION_MAPPINGS[relation]))
+            match, predicate, inverted = RELATION_MAPPINGS[relation]
+            if inverted:
+                inverse = BNode()
+                g.add((inverse, OWL.inverseOf, predicate))
+                predicate = inverse
+            g.add((prop, match, predicate))
+        else:
+            g.add((prop, SKOS.broadMatch, _biolink(RELATED_TO)))
     _value_classes(g)
     for name, label, definition in MODEL_CLASSES:
         _describe(g, PAINKG[name], OWL.Class, label, definition)
@@ -179,6 +181,8 @@ def _value_classes(g: Graph) -> None:
             g.add((individual, RDF.type, OWL.NamedIndividual))
             g.add((individual, RDF.type, cls))
             g.add((individual, RDFS.label, Literal(value.value, lang="en")))
+            if value in GRADE_FREQUENCIES:  # the HPO frequency terms, range of biolink:frequency_qualifier
+                g.add((individual, SKOS.closeMatch, OBO[GRADE_FREQUENCIES[value].replace(":", "_")]))
             members.append(individual)
         head = BNode()
         Collection(g, head, members)

@@ -60,6 +60,7 @@ from .ntriples import (
     reference_links,
     rule_iri,
     setting_iri,
+    standard_matches,
     write_ntriples,
     write_turtle,
 )
@@ -135,7 +136,10 @@ def to_rdf(kg: KnowledgeGraph) -> Graph:
     """
     graph, t = new_graph(), _terms()
     for node_id, data in kg.graph.nodes(data=True):
-        _add_node(graph, t, URIRef(node_iri(node_id)), data)
+        subject = URIRef(node_iri(node_id))
+        _add_node(graph, t, subject, data)
+        for predicate, obj in standard_matches(node_id, data):
+            graph.add((subject, URIRef(predicate), URIRef(obj)))
     for source, target, relation, data in kg.graph.edges(keys=True, data=True):
         s, p, o = URIRef(NODE + source), t["relation"][relation], URIRef(NODE + target)
         graph.add((s, p, o))

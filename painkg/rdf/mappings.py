@@ -40,6 +40,7 @@ class Mapping:
     """One row: ``subject`` (a painkg node id) ``predicate`` ``object`` (a CURIE)."""
 
     subject: str
+    subject_label: str
     predicate: str
     object: str
     object_label: str
@@ -56,6 +57,7 @@ class MappingTable:
 
     curie_map: dict[str, str]
     mappings: tuple[Mapping, ...]
+    index: dict[str, tuple[Mapping, ...]]  # node id -> its mappings, strongest first
 
     def expand(self, curie: str) -> str:
         """Return the IRI of a CURIE with the table's prefix map.
@@ -69,13 +71,27 @@ class MappingTable:
                            f"(allowed: {', '.join(sorted(self.curie_map))})")
         return self.curie_map[prefix] + local
 
+    def matches(self, node_id: str, label: str) -> list[tuple[str, str]]:
+        """Return ``(SKOS predicate IRI, object IRI)`` pairs for a node, strongest first.
+
+        A row applies only to the node whose id *and* label it names, so a user's own KB
+        that happens to reuse an id for something else gets no borrowed identifier.
+        """
+        skos = "http://www.w3.org/2004/02/skos/core#"
+        return [(skos + m.predicate.removeprefix("skos:"), self.expand(m.object))
+                for m in self.by_node().get(node_id, ()) if m.subject_label == label]
+
     def by_node(self) -> dict[str, tuple[Mapping, ...]]:
         """Return each node's mappings, strongest predicate first (then in file order)."""
-        grouped: dict[str, list[Mapping]] = {}
-        for m in self.mappings:
-            grouped.setdefault(m.subject, []).append(m)
-        rank = {p: i for i, p in enumerate(SKOS_PREDICATES)}
-        return {n: tuple(sorted(ms, key=lambda m: rank[m.predicate])) for n, ms in grouped.items()}
+        return self.index
+
+
+def _by_node(mappings: tuple[Mapping, ...]) -> dict[str, tuple[Mapping, ...]]:
+    grouped: dict[str, list[Mapping]] = {}
+    for m in mappings:
+        grouped.setdefault(m.subject, []).append(m)
+    rank = {p: i for i, p in enumerate(SKOS_PREDICATES)}
+    return {n: tuple(sorted(ms, key=lambda m: rank[m.predicate])) for n, ms in grouped.items()}
 
 
 def load_mappings(path: str | Path | None = None) -> MappingTable:
@@ -95,7 +111,7 @@ def _load(path: str) -> MappingTable:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        return MappingTable({}, ())
+        return MappingTable({}, (), {})
     except OSError as exc:
         raise RDFError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     curie_map = _curie_map([line[1:] for line in lines if line.startswith("#")])
@@ -110,11 +126,11 @@ def _load(path: str) -> MappingTable:
             problems.append(f"{where}: predicate {predicate!r} (allowed: {', '.join(SKOS_PREDICATES)})")
         if obj.partition(":")[0] not in curie_map:
             problems.append(f"{where}: prefix of {obj!r} is not in the curie_map")
-        mappings.append(Mapping(subject.removeprefix("painkg:"), predicate, obj, row.get("object_label") or "",
+        mappings.append(Mapping(subject.removeprefix("painkg:"), row.get("subject_label") or "", predicate, obj, row.get("object_label") or "",
                                 row.get("mapping_justification") or "", row.get("comment") or ""))
     if problems:
         raise RDFError(f"{len(problems)} problems in {Path(path).name}:\n" + "\n".join(problems))
-    return MappingTable(curie_map, tuple(mappings))
+    return MappingTable(curie_map, tuple(mappings), _by_node(tuple(mappings)))
 
 
 def _curie_map(header: list[str]) -> dict[str, str]:

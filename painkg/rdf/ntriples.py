@@ -44,7 +44,7 @@ __all__ = [
     "NAMESPACE", "SCHEMA", "NODE", "EDGE", "REFERENCE", "SETTING", "PRIOR", "CLUSTER", "GRAPH", "CODE_IRIS",
     "PREFIXES", "ENUMS", "node_iri", "edge_iri", "reference_iri", "reference_key", "code_iri", "code_curie",
     "setting_iri", "prior_iri", "cluster_iri", "rule_iri",
-    "reference_links", "literal", "write_ntriples", "write_turtle",
+    "reference_links", "literal", "write_ntriples", "write_turtle", "standard_matches",
 ]
 
 #: The one namespace every painkg IRI lives under (a w3id.org permanent-URL prefix).
@@ -287,7 +287,20 @@ Pairs = list[tuple[str, str]]
 Lists = list[tuple[str, list[str]]]
 
 
-def _node_pairs(t: _Terms, data: dict) -> tuple[Pairs, Lists]:
+def standard_matches(node_id: str, data: dict) -> list[tuple[str, str]]:
+    """Return a node's SKOS links to standard vocabularies as (predicate IRI, object IRI) pairs.
+
+    Its codes as ``skos:closeMatch`` (what ``painkg:code`` implies, stated so that plain SKOS
+    queries see it), then the mappings of ``ontology/mappings.sssom.tsv``; no pair twice.
+    """
+    from .mappings import load_mappings  # the table is read once, on the first node that asks
+
+    pairs = [(SKOS + "closeMatch", code_iri(c)) for c in data.get("codes", ())]
+    pairs += load_mappings().matches(node_id, data["label"])
+    return list(dict.fromkeys(pairs))
+
+
+def _node_pairs(t: _Terms, node_id: str, data: dict) -> tuple[Pairs, Lists]:
     pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, english(data["label"]))]
     lists: Lists = []
     for name, predicate, items in (
@@ -304,6 +317,7 @@ def _node_pairs(t: _Terms, data: dict) -> tuple[Pairs, Lists]:
     pairs.append((t.s["redFlag"], t.true if data.get("red_flag") else t.false))
     if data.get("role") is not None:
         pairs.append((t.s["role"], t.role[data["role"]]))
+    pairs += [(t.iri(p), t.iri(o)) for p, o in standard_matches(node_id, data)]
     prior = data.get("prior")
     if isinstance(prior, Grade):
         pairs.append((t.s["priorGrade"], t.grade[prior]))
@@ -394,7 +408,7 @@ def _subjects(t: _Terms, kg: KnowledgeGraph) -> Iterator[tuple[str, Pairs, Lists
     graph = kg.graph
     iris = {n: t.iri(node_iri(n)) for n in graph}
     for node_id, data in graph.nodes(data=True):
-        yield (iris[node_id], *_node_pairs(t, data))
+        yield (iris[node_id], *_node_pairs(t, node_id, data))
     for source, target, relation, data in graph.edges(keys=True, data=True):
         s, p, o = iris[source], t.relation[relation], iris[target]
         yield s, [(p, o)], []
