@@ -77,6 +77,7 @@ KIND_CATEGORIES = {
 DEMOGRAPHIC_CATEGORY = "biolink:Attribute"
 _ANATOMY = {"biolink:GrossAnatomicalStructure"}
 _PHENOTYPE = {"biolink:PhenotypicFeature"}
+_CONDITION = {"biolink:Disease", "biolink:PhenotypicFeature"}  # Biolink's DiseaseOrPhenotypicFeature
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +99,13 @@ def _p(predicate, inverted=False, subjects=None, objects=None, advised=False) ->
 #: Relations that have a Biolink predicate, and when it applies; the others are ``biolink:related_to``.
 PREDICATES: dict[Relation, PredicateSpec] = {
     Relation.PRESENTS_WITH: _p("biolink:has_phenotype", objects=_PHENOTYPE),
-    Relation.TREATED_BY: _p("biolink:treats", inverted=True, advised=True),
-    Relation.PREVENTED_BY: _p("biolink:preventative_for_condition", inverted=True, advised=True),
+    Relation.TREATED_BY: _p("biolink:treats", inverted=True, subjects=_CONDITION, advised=True),
+    Relation.PREVENTED_BY: _p("biolink:preventative_for_condition", inverted=True, subjects=_CONDITION, advised=True),
     Relation.AFFECTS: _p("biolink:disease_has_location", subjects={"biolink:Disease"}, objects=_ANATOMY),
     Relation.LOCATED_IN: _p("biolink:located_in", subjects=_ANATOMY, objects=_ANATOMY),
     Relation.LEADS_TO: _p("biolink:contributes_to"),
     Relation.MIMICS: _p("biolink:similar_to"),
-    Relation.DIAGNOSED_BY: _p("biolink:diagnoses", inverted=True, objects={"biolink:DiagnosticAid"}),
+    Relation.DIAGNOSED_BY: _p("biolink:diagnoses", inverted=True, subjects=_CONDITION, objects={"biolink:DiagnosticAid"}),
     Relation.SUBTYPE_OF: _p("biolink:subclass_of", subjects={"biolink:Disease"}, objects={"biolink:Disease"}),
     Relation.CO_OCCURS_WITH: _p("biolink:coexists_with"),
 }
@@ -269,6 +270,9 @@ def _publications(references: dict, keys) -> list[str]:
 def _join(items) -> str:
     items = list(items)
     for item in items:
+        if not item:
+            raise RDFError("KGX: an empty list item cannot be told from no item in KGX TSV "
+                           "(allowed: non-empty synonyms, codes and references)")
         if "|" in item:
             raise RDFError(f"KGX: {item!r} holds a '|', which KGX TSV reads as a list separator "
                            f"(allowed: list items without '|')")
@@ -334,7 +338,8 @@ def _read_tsv(path: Path, problems: list[str]) -> list[tuple[str, dict]]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RDFError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    reader = csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    # Lines end at \n only: str.splitlines() would also split at \x1c, \x85, \u2028 inside a value.
+    reader = csv.DictReader(text.removesuffix("\n").split("\n"), delimiter="\t", quoting=csv.QUOTE_NONE)
     return [(f"{path.name}:{i}", {k: v or "" for k, v in row.items()}) for i, row in enumerate(reader, start=2)]
 
 
