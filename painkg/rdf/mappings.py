@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -134,14 +135,15 @@ def _load(path: str) -> MappingTable:
 
 
 def _curie_map(header: list[str]) -> dict[str, str]:
-    """Read the ``curie_map:`` block of an SSSOM YAML header (two-space indented ``PREFIX: IRI`` lines)."""
-    curie_map, inside = {}, False
+    """Read the ``curie_map:`` block of an SSSOM YAML header (indented ``PREFIX: IRI`` lines below it)."""
+    curie_map, indent = {}, None
     for line in header:
-        if line.startswith("curie_map:"):
-            inside = True
-        elif inside and line.startswith("  ") and ":" in line:
-            prefix, _, iri = line.strip().partition(":")
-            curie_map[prefix.strip()] = iri.strip()
+        key = re.match(r"^(\s*)curie_map:\s*$", line)
+        entry = re.match(r"^(\s*)([A-Za-z_][\w.-]*):\s*(\S+)\s*$", line)
+        if key:
+            indent = len(key.group(1))
+        elif indent is not None and entry and len(entry.group(1)) > indent:
+            curie_map[entry.group(2)] = entry.group(3)
         else:
-            inside = False
+            indent = None
     return curie_map
