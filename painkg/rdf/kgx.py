@@ -204,8 +204,10 @@ def to_kgx(kg: KnowledgeGraph, folder: str | os.PathLike, *, mappings: MappingTa
 
 def _identifiers(kg: KnowledgeGraph, table: MappingTable) -> tuple[dict, dict, dict]:
     """Each node's KGX id, category and xrefs; an exact match becomes the id when no other node claims it."""
-    by_node = table.by_node()
-    exact = {n: tuple(m.object for m in by_node.get(n, ()) if m.predicate == "skos:exactMatch") for n in kg.graph}
+    # A row applies only to the node whose id and label it names (see MappingTable.matches).
+    by_node = {n: tuple(m for m in table.by_node().get(n, ()) if m.subject_label == d["label"])
+               for n, d in kg.graph.nodes(data=True)}
+    exact = {n: tuple(m.object for m in by_node[n] if m.predicate == "skos:exactMatch") for n in kg.graph}
     claims: dict[str, int] = {}
     for curies in exact.values():
         for curie in set(curies):
@@ -215,7 +217,7 @@ def _identifiers(kg: KnowledgeGraph, table: MappingTable) -> tuple[dict, dict, d
         mine = [c for c in exact[node_id] if claims[c] == 1]
         ids[node_id] = mine[0] if mine else f"{PREFIX}:{node_id}"
         categories[node_id] = node_category(node_id, data, exact[node_id])
-        others = [m.object for m in by_node.get(node_id, ()) if m.object != ids[node_id]]
+        others = [m.object for m in by_node[node_id] if m.object != ids[node_id]]
         xrefs[node_id] = list(dict.fromkeys([*others, *data.get("codes", ())]))
     return ids, categories, xrefs
 
