@@ -73,10 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("terms", nargs="+", metavar="TERM", help="observed symptom, finding or activity (quote phrases)")
     p.add_argument("--absent", nargs="+", default=[], metavar="TERM", help="symptoms or findings known to be absent")
     p.add_argument("--limit", type=_positive, default=10, metavar="N", help="candidates to list (default 10)")
-    p.add_argument("--depth", type=_positive, default=4, metavar="N", help="longest explanation path (default 4)")
+    p.add_argument("--setting", default="primary-care", metavar="NAME",
+                   help="where the patient is seen, which fixes the priors (default primary-care; "
+                        "'painkg settings' lists them)")
     p.add_argument("--json", action="store_true", help="print one JSON object for machines")
     p.add_argument("--diagram", metavar="FILE", help="also draw the explanation (.png .svg .pdf .dot)")
     p.set_defaults(func=_trace)
+
+    p = sub.add_parser("settings", parents=[kb], help="list the settings a trace can assume, with their references",
+                       epilog="example: painkg trace \"low back pain\" --setting spine-centre")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_settings)
 
     p = sub.add_parser("show", parents=[kb], help="show one node and its edges",
                        epilog="example: painkg show hip-osteoarthritis   |   painkg show coxarthrosis")
@@ -168,7 +175,7 @@ def _trace(args) -> int:
     from .trace.infer import trace
 
     kg = _kg(args)
-    result = trace(kg, args.terms, absent=args.absent, limit=args.limit, depth=args.depth)
+    result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
     if args.diagram:
         from .draw.diagram import render_trace
 
@@ -177,6 +184,18 @@ def _trace(args) -> int:
         _print_json(result.to_dict())
     else:
         print(result)
+    return 0
+
+
+def _settings(args) -> int:
+    found = _kg(args).settings()
+    if args.json:
+        _print_json([{"id": s.id, "label": s.label, "description": s.description,
+                      "default_prior": s.default_prior, "references": list(s.references)} for s in found])
+    else:
+        for s in found:
+            refs = f" [{', '.join(s.references)}]" if s.references else ""
+            print(f"{s.id}: {s.label}{refs}\n  {s.description}")
     return 0
 
 

@@ -140,12 +140,12 @@ def bench_trace(repeats: int) -> dict:
     print(f"trace, bundled KB ({len(QUERIES)} queries x {repeats})  {stats(ms)} ms   target <= 1 ms")
     # The same mix with nothing remembered between queries: every observation's
     # reach is searched afresh, as for a service's first sight of a term.
-    from painkg.trace import infer as tracing
+    from painkg.trace.compile import diagnostic_table
 
     fresh = []
     for _ in range(repeats):
         for present, absent in QUERIES:
-            tracing._MEMOS.clear()
+            diagnostic_table(kg.graph)._rows.clear()
             start = time.perf_counter()
             kg.trace(present, absent=absent)
             fresh.append(1000 * (time.perf_counter() - start))
@@ -160,16 +160,15 @@ start = time.perf_counter()
 kg = painkg.load(sys.argv[1])
 load = time.perf_counter() - start
 start = time.perf_counter()
-from painkg.trace.paths import causal_index
-causal_index(kg.graph)
+from painkg.trace.compile import diagnostic_table
+table = diagnostic_table(kg.graph)
 index = time.perf_counter() - start
 queries = json.loads(sys.argv[2])
 times = []
 from painkg.trace import infer as tracing
 for _ in range(int(sys.argv[3])):
     for q in queries:
-        for memo in tracing._MEMOS.values():
-            memo.reach.clear()  # time the search itself, not a remembered answer
+        table._rows.clear()  # time the search itself, not a remembered row
         start = time.perf_counter()
         kg.trace(q)
         times.append(time.perf_counter() - start)

@@ -92,7 +92,7 @@ def test_hpo_codes_exist_and_sit_on_symptoms_or_findings(kg, hpo):
         ("lumbar-spinal-stenosis", "ICD10CM:M48.062", "spinal stenosis"),
         ("meralgia-paresthetica", "ICD10CM:G57.10", "meralgia paresthetica"),
         ("cauda-equina-syndrome", "ICD10CM:G83.4", "cauda equina syndrome"),
-        ("trochanteric-bursitis", "ICD10CM:M70.60", "trochanteric bursitis"),
+        ("greater-trochanteric-pain-syndrome", "ICD10CM:M70.60", "trochanteric bursitis"),  # merged (audit M4)
         ("sciatica", "ICD10CM:M54.30", "sciatica"),
     ],
 )

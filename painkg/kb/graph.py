@@ -26,6 +26,7 @@ from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Q
 if TYPE_CHECKING:
     from .resolve import Match, TermIndex
     from ..trace.results import TraceResult
+    from ..trace.settings import Setting
 
 __all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
 
@@ -45,7 +46,7 @@ class Edge:
     lr_positive: float | None = None
     lr_negative: float | None = None
     qualifier: Qualifier | None = None
-    population: Population | None = None
+    population: Population | None = None  # who a number was measured in, when not patients with the complaint
     note: str = ""
 
     def __str__(self) -> str:
@@ -270,10 +271,16 @@ class KnowledgeGraph:
         return stats(self.graph)
 
     def trace(self, observations: Iterable[str], **options) -> TraceResult:
-        """Rank the candidate sources of these observations; see :func:`painkg.tracing.trace`."""
+        """Rank the candidate sources of these observations; see :func:`painkg.trace.infer.trace`."""
         from ..trace.infer import trace
 
         return trace(self, observations, **options)
+
+    def settings(self) -> tuple[Setting, ...]:
+        """Return the settings a trace can assume (``setting=``), the default first, with references."""
+        from ..trace.settings import settings
+
+        return settings(self.graph)
 
 
 def _names(node_id: str, data: dict) -> Iterator[tuple[str, float]]:

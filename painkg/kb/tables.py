@@ -20,6 +20,8 @@ from .vocab import CLUSTER_COLUMNS, EDGE_COLUMNS, NODE_COLUMNS, PRIOR_COLUMNS, S
 __all__ = ["Row", "Table", "bundled_folder", "bundled_references", "read_folder", "read_references"]
 
 REFERENCE_COLUMNS = ("key", "citation", "pmid", "doi", "status")
+#: An optional last column of ``references.tsv``: the address of the page a curator read the source on.
+REFERENCE_SEEN = "seen"
 #: Tables beside the node and edge tables, by file stem, with their columns.
 MODEL_TABLES = {"settings": SETTING_COLUMNS, "priors": PRIOR_COLUMNS, "clusters": CLUSTER_COLUMNS}
 _COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, **MODEL_TABLES}
@@ -105,7 +107,7 @@ def read_references(path: Path, problems: list[str]) -> dict[str, dict[str, str]
     """Read a ``references.tsv`` into ``{key: row}``."""
     name = f"{Path(path).parent.name}/{Path(path).name}"
     refs: dict[str, dict[str, str]] = {}
-    for row in _rows(Path(path), name, REFERENCE_COLUMNS, problems):
+    for row in _rows(Path(path), name, REFERENCE_COLUMNS, problems, optional=REFERENCE_SEEN):
         key = row.cells["key"]
         if not key:
             problems.append(f"{row.where}: empty reference key")
@@ -116,28 +118,33 @@ def read_references(path: Path, problems: list[str]) -> dict[str, dict[str, str]
     return refs
 
 
-def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[str]) -> Iterator[Row]:
+def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[str],
+          optional: str | None = None) -> Iterator[Row]:
     try:
         # newline="": lines end at "\n" only (a cell may hold \x1c or \u2028);
         # QUOTE_NONE: a quote inside a cell is text, never a field delimiter.
         with path.open(encoding="utf-8", newline="") as f:
-            yield from _parse(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), name, columns, problems)
+            yield from _parse(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), name, columns, problems,
+                              optional)
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{name}: cannot read ({exc})")
 
 
-def _parse(reader, name: str, columns: tuple[str, ...], problems: list[str]) -> Iterator[Row]:
+def _parse(reader, name: str, columns: tuple[str, ...], problems: list[str],
+           optional: str | None = None) -> Iterator[Row]:
     header = None
-    width = len(columns)
     for line, cells in enumerate(reader, start=1):
         # The first cell of a data row (an id or a source) is rarely blank: test it before the rest.
         if not cells or cells[0][:1] == "#" or (not cells[0].strip() and not "".join(cells).strip()):
             continue
         if header is None:
             header = tuple(c.strip() for c in cells)
+            if optional is not None and header == (*columns, optional):
+                columns = header
             if header != columns:
                 problems.append(f"{name}:{line}: header must be {' | '.join(columns)} (found {' | '.join(header)})")
                 return
+            width = len(columns)
             continue
         if len(cells) != width:
             problems.append(f"{name}:{line}: {len(cells)} cells, expected {width} ({', '.join(columns)})")
