@@ -54,6 +54,7 @@ DATATYPE_PROPERTIES = {  # name: (range, label, definition)
     "pmid": (XSD.string, "PMID", "PubMed identifier(s) of a reference, as written in references.tsv."),
     "doi": (XSD.string, "DOI", "DOI(s) of a reference, as written in references.tsv."),
     "status": (XSD.string, "verification status", "How far the reference was verified."),
+    "seen": (XSD.string, "seen at", "Addresses of the pages a curator read the reference on (space-separated)."),
     "defaultPrior": (XSD.double, "default prior", "Prior of a condition in a setting that gives it no prevalence."),
     "prevalence": (XSD.double, "prevalence", "Share of the setting's patients who have the condition."),
     "atLeast": (XSD.integer, "at least", "The rule holds when at least this many members of the cluster are positive."),
@@ -73,6 +74,8 @@ OBJECT_PROPERTIES = {  # name: (range, label, definition)
     "member": (PAINKG.Node, "member", "A symptom, finding, test or activity of a cluster."),
     "rule": (PAINKG.ClusterRule, "rule", "A published threshold of a cluster (at least k positive)."),
     "memberList": (RDF.List, "member list", "The members (painkg:member) in their curated order."),
+    "among": (PAINKG.Symptom, "among", "A presenting complaint of the patients a prevalence was measured in."),
+    "amongList": (RDF.List, "among list", "The complaints (painkg:among) in their curated order."),
     "ruleList": (RDF.List, "rule list", "The rules (painkg:rule) in the loader's order, highest threshold first."),
     "code": (None, "code", "An external code: an HPO term or an ICD-10-CM code."),
     "synonymList": (RDF.List, "synonym list", "The synonyms (skos:altLabel) in their curated order."),
@@ -360,7 +363,7 @@ def _evidence_shapes(g: Graph) -> None:
     _property(g, reference, "identifier", DCTERMS.identifier, "a reference has exactly one key (dcterms:identifier)",
               minCount=Literal(1), maxCount=Literal(1), datatype=XSD.string)
     for name, path in (("citation", DCTERMS.bibliographicCitation), ("pmid", PAINKG.pmid), ("doi", PAINKG.doi),
-                       ("status", PAINKG.status)):
+                       ("status", PAINKG.status), ("seen", PAINKG.seen)):
         _property(g, reference, name, path, f"at most one {name} (text)", maxCount=Literal(1), datatype=XSD.string)
 
 
@@ -395,6 +398,8 @@ def _model_shapes(g: Graph) -> None:
               **_ONE, **{"class": PAINKG.Condition})
     _property(g, prior, "prevalence", PAINKG.prevalence, "a prior has exactly one prevalence between 0 and 1",
               **_ONE, **_FRACTION)
+    _property(g, prior, "among", PAINKG.among, "painkg:among names symptoms (the presenting complaints)",
+              **{"class": PAINKG.Symptom})
     _evidence_property(g, prior, required=True)
     cluster = _node_shape(g, "Cluster")
     g.add((cluster, SH.targetClass, PAINKG.Cluster))

@@ -50,8 +50,9 @@ def any_kg(request) -> painkg.KnowledgeGraph:
 MODEL_TABLES = {  # the v2 model's graph-level tables, added to a copy of the mini KB
     "settings.tsv": "id\tlabel\tdescription\tdefault_prior\treferences\tnote\n"
                     "primary-care\tprimary care\tGeneral practice\t0.01\tlesher2008\ta \"note\"\n",
-    "priors.tsv": "setting\tcondition\tprevalence\treferences\tnote\n"
-                  "primary-care\thip-oa\t0.2\tlesher2008|seed\t\n",
+    "priors.tsv": "setting\tcondition\tprevalence\tamong\treferences\tnote\n"
+                  "primary-care\thip-oa\t0.2\tgroin-pain|low-back-pain\tlesher2008|seed\t\n"
+                  "primary-care\tdisc-herniation\t0.1\t\tlesher2008\t\n",
     "clusters.tsv": "cluster\tlabel\tcondition\tmembers\tat_least\tsensitivity\tspecificity\tlr_positive\t"
                     "lr_negative\treferences\tnote\n"
                     "hip-exam\thip exam\thip-oa\tlimited-ir|slr\t2\t0.5\t0.9\t\t\tlesher2008\tboth\n"
@@ -242,7 +243,7 @@ def hostile_kbs(draw, pieces=HOSTILE) -> painkg.KnowledgeGraph:
     keys = draw(st.lists(texts(pieces, min_size=1), min_size=1, max_size=4, unique=True))
     references = {k: {"key": k, "citation": draw(text), "pmid": draw(st.sampled_from(["", "18254763", "1 / 2"])),
                       "doi": draw(st.sampled_from(["", "10.1111/x.y", "10.1002/a / 10.1002/b<\"x>"])),
-                      "status": draw(text)} for k in keys}
+                      "status": draw(text), **({"seen": draw(text)} if draw(st.booleans()) else {})} for k in keys}
     evidence = st.sampled_from([*keys, "seed", "anatomy"])
     graph = nx.MultiDiGraph()
     for i, kind in enumerate(draw(st.lists(st.sampled_from(list(Kind)), min_size=2, max_size=8))):
@@ -287,8 +288,10 @@ def model_tables(draw, nodes, text, evidence) -> dict:
     conditions = [n for n, k in nodes if k is Kind.CONDITION]
     pairs = draw(st.lists(st.tuples(st.sampled_from(sorted(settings)), st.sampled_from(conditions)), unique=True,
                           max_size=4)) if settings and conditions else []
-    priors = {pair: {"prevalence": draw(st.floats(0, 1)), "references": draw(refs), "note": draw(text)}
-              for pair in pairs}
+    symptoms = [n for n, k in nodes if k is Kind.SYMPTOM]
+    among = st.lists(st.sampled_from(symptoms), max_size=3).map(tuple) if symptoms else st.just(())
+    priors = {pair: {"prevalence": draw(st.floats(0, 1)), "among": draw(among), "references": draw(refs),
+                     "note": draw(text)} for pair in pairs}
     observables = [n for n, k in nodes if k in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY)]
     clusters = {}
     for i in range(draw(st.integers(0, 2)) if observables else 0):

@@ -223,6 +223,7 @@ def _add_model_tables(graph: Graph, t: dict, tables: dict) -> None:
         graph.add((subject, PAINKG.setting, URIRef(setting_iri(setting))))
         graph.add((subject, PAINKG.condition, URIRef(node_iri(condition))))
         graph.add((subject, PAINKG.prevalence, Literal(float(row["prevalence"]))))
+        _add_list(graph, subject, PAINKG.among, PAINKG.amongList, [URIRef(node_iri(n)) for n in row.get("among", ())])
         _add_note_and_evidence(graph, subject, row)
     for cluster, row in tables.get("clusters", {}).items():
         _add_cluster(graph, t, cluster, row)
@@ -262,6 +263,8 @@ def _add_references(graph: Graph, references: dict) -> None:
                                   ("doi", PAINKG.doi), ("status", PAINKG.status)):
             if ref.get(column):
                 graph.add((subject, predicate, Literal(ref[column])))
+        if "seen" in ref:  # an optional column: written when the row has it, even empty, so it reads back
+            graph.add((subject, PAINKG.seen, Literal(ref["seen"])))
         for link in reference_links(ref):
             graph.add((subject, RDFS.seeAlso, URIRef(link)))
 

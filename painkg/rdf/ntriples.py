@@ -114,8 +114,8 @@ NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
 TERMS = (
     "Node", "Reference", "Grade", "Area", "Qualifier", "Role", "Population", "Setting", "Prior", "Cluster",
     "ClusterRule", "region", "redFlag", "role", "priorGrade", "priorProbability", "code", "strength", "qualifier",
-    "population", "pmid", "doi", "status", "synonymList", "codeList", "referenceList", "defaultPrior", "setting",
-    "condition", "prevalence", "member", "memberList", "rule", "ruleList", "atLeast", *NUMBER_NAMES.values(),
+    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "setting",
+    "condition", "prevalence", "member", "memberList", "rule", "ruleList", "atLeast", "among", "amongList", *NUMBER_NAMES.values(),
 )
 
 
@@ -362,9 +362,12 @@ def _model_subjects(t: _Terms, tables: dict) -> Iterator[tuple[str, Pairs, Lists
     for (setting, condition), row in tables.get("priors", {}).items():
         pairs = [(t.type, t.s["Prior"]), (t.s["setting"], t.iri(setting_iri(setting))),
                  (t.s["condition"], t.iri(node_iri(condition))), (t.s["prevalence"], t.double(row["prevalence"]))]
+        among = [t.iri(node_iri(n)) for n in row.get("among", ())]
+        pairs += [(t.s["among"], n) for n in dict.fromkeys(among)]
         if row.get("note"):
             pairs.append((t.comment, literal(row["note"])))
-        yield (t.iri(prior_iri(setting, condition)), *_evidence(t, pairs, row["references"]))
+        pairs, lists = _evidence(t, pairs, row["references"])
+        yield t.iri(prior_iri(setting, condition)), pairs, lists + ([(t.s["amongList"], among)] if len(among) > 1 else [])
     for cluster, row in tables.get("clusters", {}).items():
         yield from _cluster_subjects(t, cluster, row)
 
@@ -399,6 +402,8 @@ def _reference_pairs(t: _Terms, references: dict) -> Iterator[tuple[str, Pairs]]
                                   ("status", t.s["status"])):
             if ref.get(column):
                 pairs.append((predicate, literal(ref[column])))
+        if "seen" in ref:  # an optional column: written when the row has it, even empty, so it reads back
+            pairs.append((t.s["seen"], literal(ref["seen"])))
         pairs += [(t.see_also, t.iri(link)) for link in reference_links(ref)]
         yield t.references[key], pairs
 

@@ -314,6 +314,8 @@ class _Reader:
                 references[key] = {"key": key, "citation": self._text(subject, DCTERMS.bibliographicCitation),
                                    "pmid": self._text(subject, PAINKG.pmid), "doi": self._text(subject, PAINKG.doi),
                                    "status": self._text(subject, PAINKG.status)}
+                if PAINKG.seen in facts:
+                    references[key]["seen"] = self._text(subject, PAINKG.seen)
         return dict(sorted(references.items()))
 
     # -- the model tables (graph.graph): settings, priors, clusters ---------------------------------
@@ -352,7 +354,10 @@ class _Reader:
             if value is not None and setting not in settings:
                 self._problem(subject, f"painkg:setting {self._name(value)} is not a setting of the graph")
             condition = self._node_ref(subject, PAINKG.condition, nodes)
-            priors[setting, condition] = {"prevalence": self._number(subject, PAINKG.prevalence),
+            among = tuple(self._node_id(n) for n in self._items(subject, PAINKG.among, PAINKG.amongList))
+            if not all(n in nodes for n in among):
+                self._problem(subject, "painkg:among names something that is not a node of the graph")
+            priors[setting, condition] = {"prevalence": self._number(subject, PAINKG.prevalence), "among": among,
                                           **self._row_end(subject)}
         for subject in self._typed(PAINKG.Cluster):
             cluster = self._slug(subject, CLUSTER)
