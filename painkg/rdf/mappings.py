@@ -104,7 +104,13 @@ def load_mappings(path: str | Path | None = None) -> MappingTable:
         A row with an unknown predicate, a subject that is not ``painkg:<id>``, or a
         prefix missing from the ``curie_map``; every problem is listed.
     """
-    return _load(str(Path(path) if path else ontology_folder() / "mappings.sssom.tsv"))
+    return _load(str(Path(path))) if path else _bundled()
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> MappingTable:
+    # Asked once per node by the writers: finding the ontology folder each time cost 0.1 ms a node.
+    return _load(str(ontology_folder() / "mappings.sssom.tsv"))
 
 
 @lru_cache(maxsize=4)
