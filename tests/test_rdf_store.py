@@ -96,6 +96,17 @@ def test_push_then_query_over_http_equals_local(request, oxigraph, name):
 
 
 @pytest.mark.slow
+def test_from_store_reads_back_what_push_sent(oxigraph, kg):
+    push(kg, f"{oxigraph}/store", graph="https://example.org/test/back")
+    back = painkg.from_store(f"{oxigraph}/query", graph="https://example.org/test/back")
+    assert dict(back.graph.nodes(data=True)) == dict(kg.graph.nodes(data=True))
+    assert back.graph.number_of_edges() == kg.graph.number_of_edges() and back.references == kg.references
+    assert back.graph.graph["priors"] == kg.graph.graph["priors"]
+    with pytest.raises(painkg.RDFError, match="empty or missing"):
+        painkg.from_store(f"{oxigraph}/query", graph="https://example.org/test/nothing")
+
+
+@pytest.mark.slow
 def test_push_replaces_the_named_graph(oxigraph, mini):
     first = push(mini, f"{oxigraph}/store", graph="https://example.org/test/replace")
     second = push(mini, f"{oxigraph}/store", graph="https://example.org/test/replace")

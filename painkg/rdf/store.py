@@ -34,7 +34,7 @@ from .ntriples import GRAPH, PREFIXES, write_ntriples
 
 __all__ = [
     "ShaclReport", "PushResult", "validate_shacl", "shapes", "sparql", "query", "open_store", "write_results",
-    "result_format", "uses_service", "check_url", "push", "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
+    "result_format", "uses_service", "check_url", "push", "from_store", "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
 ]
 
 
@@ -475,6 +475,37 @@ def select(url: str, query: str, *, graph: str | None = GRAPH, timeout: float = 
         return [{name: cell["value"] for name, cell in row.items()} for row in document["results"]["bindings"]]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise RDFError(f"{target.shown}: the reply is not SPARQL JSON results ({_first_line(exc)})") from exc
+
+
+def from_store(endpoint: str, *, graph: str = GRAPH, timeout: float = 120) -> KnowledgeGraph:
+    """Read a knowledge base back from a SPARQL 1.1 endpoint, from the named graph ``push`` filled.
+
+    Sends one ``CONSTRUCT`` over the graph (as N-Triples) and reads the answer with
+    :func:`painkg.from_rdf`, so a pushed KB comes back equal to the one pushed.
+
+    Raises
+    ------
+    RDFError
+        A malformed URL, a refusal, no reply in time, or RDF that is not a painkg KB.
+    """
+    from rdflib import Graph
+
+    from .read import from_rdf
+
+    target = check_url(endpoint)
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    status, body = _request(target, "POST", urllib.parse.urlencode({"query": query}).encode("ascii"),
+                            {"Accept": "application/n-triples",
+                             "Content-Type": "application/x-www-form-urlencoded"}, timeout)
+    _check_status(target, status, body)
+    data = Graph(bind_namespaces="none")
+    try:
+        data.parse(data=body.decode("utf-8"), format="nt")
+    except Exception as exc:  # rdflib raises many types; each means the reply was not N-Triples
+        raise RDFError(f"{target.shown}: the reply is not N-Triples ({_first_line(exc)})") from exc
+    if not len(data):
+        raise RDFError(f"{target.shown}: graph <{graph}> is empty or missing (allowed: a graph painkg push filled)")
+    return from_rdf(data)
 
 
 def read_query(text_or_path: str) -> str:
