@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="+", metavar="TEXT")
     p.add_argument("--kind", choices=[k.value for k in Kind], help="only nodes of this kind")
     p.add_argument("--limit", type=_positive, default=10, metavar="N")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_search)
 
     p = sub.add_parser("validate", help="check a knowledge-base folder and list every problem",
@@ -257,6 +258,9 @@ def _search(args) -> int:
     nodes = kg.search(" ".join(args.text), limit=args.limit, kind=args.kind)
     if not nodes:
         raise _usage(f"nothing matches {' '.join(args.text)!r} (try fewer or other words)")
+    if args.json:
+        _print_json([{f: _jsonable(getattr(n, f)) for f in n.__dataclass_fields__} for n in nodes])
+        return 0
     width = max(len(n.id) for n in nodes)
     for n in nodes:
         print(f"{n.id:<{width}}  {n.kind.value:<9}  {n.label}")

@@ -638,6 +638,12 @@ def test_cli_bad_usage_is_one_line_and_status_2(args, message, status):
     assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
 
 
+def test_cli_search_json():
+    done = run_cli("search", "groin", "--json", "--kb", "tests/data/mini")
+    found = json.loads(done.stdout)
+    assert done.returncode == 0 and found[0]["id"] == "groin" and found[0]["kind"] == "region"
+
+
 def test_cli_bad_data_is_status_1(mini_copy):
     (mini_copy / "nodes-region.tsv").write_text("id\tlabel\nBad Id\tx\n", encoding="utf-8")
     done = run_cli("export", "-", "--kb", str(mini_copy))
