@@ -287,8 +287,8 @@ def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> fl
 
     >>> round(pair_ratio(8.0, 1.0, 0.1, True), 6)  # only one source explains it: that one's ratio
     8.0
-    >>> round(pair_ratio(5.0, 5.0, 0.1, True), 3)
-    9.444
+    >>> round(pair_ratio(5.0, 5.0, 0.1, True), 3)  # two causes: more likely, not twice as likely
+    7.222
     """
     if present:
         a, b = min(ratio_a * leak, 1.0), min(ratio_b * leak, 1.0)
