@@ -162,10 +162,13 @@ class _UsageError(PainKGError, ValueError):
 
 
 def _exit_status(exc: PainKGError) -> int:
-    """2 for bad usage (arguments, terms, queries), 1 for bad data or a failed operation (like robot and riot)."""
-    from .errors import TraceError, UnknownTermError
+    """2 for bad usage (arguments, terms, queries), 1 for bad data or a failed operation (like robot and riot).
 
-    return 2 if isinstance(exc, (_UsageError, UnknownTermError, TraceError)) else 1
+    A diagram that cannot be drawn (no Graphviz, an unknown suffix) stays 2, as the render tests expect.
+    """
+    from .errors import RenderError, TraceError, UnknownTermError
+
+    return 2 if isinstance(exc, (_UsageError, UnknownTermError, TraceError, RenderError)) else 1
 
 
 def _usage(message: str) -> _UsageError:
