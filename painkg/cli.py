@@ -80,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diagram", metavar="FILE", help="also draw the explanation (.png .svg .pdf .dot)")
     p.set_defaults(func=_trace)
 
+    p = sub.add_parser("read", parents=[kb], help="read free text (a note, a sentence) into the KB's concepts",
+                       description="Show what painkg reads in free text: each span read as a node, with whether it is "
+                                   "present, absent or possible, current or past, the patient's or a relative's; and "
+                                   "what it could not read, as outside the KB or not understood. Marks: [read], "
+                                   "{not read}; colours on a terminal.",
+                       epilog='example: painkg read "3/52 worsening L buttock pain, now hobbling. No saddle anaesthesia."')
+    p.add_argument("text", nargs="+", metavar="TEXT", help="text to read (several are read as lines of one note)")
+    p.add_argument("--json", action="store_true", help="print one JSON object for machines")
+    p.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the marks (default: auto, on a terminal)")
+    p.set_defaults(func=_read)
+
     p = sub.add_parser("settings", parents=[kb], help="list the settings a trace can assume, with their references",
                        epilog="example: painkg trace \"low back pain\" --setting spine-centre")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -188,6 +200,23 @@ def _trace(args) -> int:
         _print_json(result.to_dict())
     else:
         print(result)
+    return 0
+
+
+def _read(args) -> int:
+    kg = _kg(args)
+    reading = kg.read("\n".join(args.text))
+    if args.json:
+        _print_json(reading.to_dict())
+        return 0
+    colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty())
+    print(reading.marked(colour=colour))
+    for span in reading.spans:
+        print(f"  [{span.text}] {span.describe()}")
+    for unread in reading.unread:
+        print(f"  {unread}")
+    if not reading.spans and not reading.unread:
+        print("  nothing read")
     return 0
 
 

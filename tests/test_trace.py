@@ -118,7 +118,6 @@ def test_priors_can_be_overridden(mini):
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"observations": []}, "no observations"),
-    ({"observations": "low back pain"}, "lists of terms"),
     ({"observations": ["low back pain"], "limit": 0}, "at least 1"),
     ({"observations": ["low back pain"], "setting": "mars"}, "unknown setting 'mars'"),
     ({"observations": [""]}, "non-empty string"),
@@ -247,3 +246,14 @@ def test_a_known_condition_competes_on_what_it_explains(kg):
 def test_a_questioned_red_flag_is_raised_as_suspected(kg, term, said):
     flag = next(f for f in kg.trace([term, "low back pain"]).red_flags if f.node.id == "saddle-anaesthesia")
     assert f"saddle anaesthesia {said}" in flag.message and "urgently" in flag.message
+
+
+def test_a_note_or_a_reading_is_traced_like_its_terms(kg):
+    note = "72F, 2/52 L groin pain after a fall, unable to weight bear. No fever."
+    from_text = kg.trace(note)
+    from_reading = kg.trace(kg.read(note))
+    assert [c.node.id for c in from_text.candidates] == [c.node.id for c in from_reading.candidates]
+    assert {"groin-pain", "inability-to-bear-weight"} <= {o.node.id for o in from_text.observations if o.present}
+    assert "fever" in {o.node.id for o in from_text.observations if not o.present}
+    assert any(f.node.id == "hip-fragility-fracture" for f in from_text.red_flags) or any(
+        "hip fragility fracture" in f.message for f in from_text.red_flags)

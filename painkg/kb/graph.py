@@ -25,6 +25,7 @@ from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Q
 
 if TYPE_CHECKING:
     from .resolve import Match, TermIndex
+    from ..reading.read import Reading
     from ..trace.results import TraceResult
     from ..trace.settings import Setting
 
@@ -269,6 +270,16 @@ class KnowledgeGraph:
     def stats(self) -> dict:
         """Counts per kind and relation and evidence coverage, for ``painkg stats``."""
         return stats(self.graph)
+
+    def read(self, text: str) -> Reading:
+        """Read free text into spans of this KB's nodes; see :func:`painkg.reading.read.read`.
+
+        >>> [(s.node.id, s.polarity) for s in kg.read("no fever, L groin pain").spans]
+        [('fever', 'absent'), ('groin-pain', 'present')]
+        """
+        from ..reading.read import read  # the reading wing loads only for free text
+
+        return read(self, text)
 
     def trace(self, observations: Iterable[str], **options) -> TraceResult:
         """Rank the candidate sources of these observations; see :func:`painkg.trace.infer.trace`."""

@@ -28,6 +28,7 @@ from ..errors import TraceError, UnknownTermError
 from ..kb.memory import collector_paused
 from ..kb.vocab import DEMOGRAPHIC, Area, Kind, Qualifier, Relation
 from ..reading.observe import Observation, observe, suspected
+from ..reading.read import Reading
 from . import scoring
 from .compile import DiagnosticTable, Entry, Hypothesis, diagnostic_table
 from .results import (
@@ -69,9 +70,9 @@ _ELSEWHERE = frozenset({Area.ABDOMEN_PELVIC_ORGANS, Area.VASCULAR, Area.SYSTEMIC
 
 def trace(
     kg: KnowledgeGraph,
-    observations: Iterable[str],
+    observations: Iterable[str | Reading] | str | Reading,
     *,
-    absent: Iterable[str] = (),
+    absent: Iterable[str | Reading] | str | Reading = (),
     setting: str = DEFAULT_SETTING,
     priors: Mapping[str, float] | None = None,
     limit: int = 10,
@@ -82,11 +83,11 @@ def trace(
     Parameters
     ----------
     kg : KnowledgeGraph
-    observations : iterable of str
-        Symptoms, findings, tests, history and activities the patient has: labels,
-        synonyms, codes, ids or close spellings.  "worse with X" / "relieved by X"
-        name how an activity acts; "no X" is an absent observation.
-    absent : iterable of str
+    observations : iterable of str or Reading, or one text or Reading
+        What the patient has: terms ("groin pain", "FADIR +ve"), note lines or a whole
+        note (read by :meth:`KnowledgeGraph.read`, so "no fever" is absent and "?CES"
+        possible), or a :class:`~painkg.reading.read.Reading` already made.
+    absent : same
         Symptoms or findings known to be absent.
     setting : str
         Where the patient is seen, which fixes the priors (``kg.settings()`` lists them).
@@ -114,8 +115,6 @@ def trace(
 
 
 def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> TraceResult:
-    if isinstance(observations, str) or isinstance(absent, str):
-        raise TraceError("observations and absent must be lists of terms, not a single string")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise TraceError(f"limit must be a whole number of at least 1 (got {limit!r})")
     if unknown not in ("raise", "skip"):
