@@ -385,7 +385,8 @@ def test_curie_map_is_bioregistrys():
 def test_every_mapping_names_a_node_and_its_source(kg, hpo):
     source = re_compile(r"https://github\.com/(monarch-initiative/mondo|obophenotype/uberon)/blob/[0-9a-f]{40}/\S+")
     for m in load_mappings().mappings:
-        assert m.subject in kg.graph and kg.graph.nodes[m.subject]["label"] == m.subject_label, m
+        assert m.subject in kg.graph and kg.graph.nodes[m.subject]["label"] == m.subject_label, (
+            f"{m}: the node is gone or relabelled; fix or drop its row in ontology/mappings.sssom.tsv")
         prefix = m.object.split(":")[0]
         if prefix in ("MONDO", "UBERON"):  # read in the ontology's own files, at a named commit
             assert source.search(m.comment) and m.object_label and not m.object_label.startswith("obsolete"), m
