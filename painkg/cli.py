@@ -135,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, help="override the suffix")
     p.set_defaults(func=_render)
     _add_rdf_commands(sub, kb)
+
+    p = sub.add_parser("serve", parents=[kb], help="start the explorer: a local web app to build a case and follow the why",
+                       description="Serve the explorer (needs the web extra: pip install 'painkg[web]') and print its "
+                                   "address; opens no browser. Ctrl-C stops it.",
+                       epilog="example: painkg serve --port 8000   (then open http://127.0.0.1:8000/)")
+    p.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=_natural, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
+    p.set_defaults(func=_serve)
     return parser
 
 
@@ -495,6 +504,49 @@ def _push(args) -> int:
     pushed = push(_kg(args), args.url, timeout=args.timeout, **options)
     _status(pushed, {"url": pushed.url, "graph": pushed.graph, "triples": pushed.triples, "status": pushed.status},
             args.json)
+    return 0
+
+
+def _serve(args) -> int:
+    """Serve the explorer until Ctrl-C; the socket is bound here, so a busy port is one line, exit 1."""
+    import socket
+
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as exc:
+        raise _usage(f"serve: the explorer needs the web extra ({exc.name} is missing; "
+                     f"pip install 'painkg[web]')") from exc
+    if args.port > 65535:
+        raise _usage(f"--port {args.port}: ports run from 0 to 65535")
+    kg = _kg(args)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except (socket.gaierror, UnicodeError) as exc:  # gaierror is an OSError: first
+        sock.close()
+        raise _usage(f"--host {args.host!r}: not a name or address ({exc})") from None
+    except OSError as exc:
+        sock.close()
+        raise OSError(exc.errno, f"cannot listen here ({exc.strerror})", f"{args.host}:{args.port}") from None
+    host, port = sock.getsockname()[:2]
+    loopback = host in ("127.0.0.1", "::1") or host.startswith("127.")
+    # Bound to this machine only: refuse other Host names, so no web page can reach it by DNS rebinding.
+    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
+    app = create_app(kg, allowed_hosts=hosts)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"painkg explorer: http://{shown}:{port}/  (Ctrl-C stops it; not a diagnosis)", flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
+        pass
+    finally:
+        sock.close()
+    print("painkg explorer: stopped", file=sys.stderr)
     return 0
 
 
