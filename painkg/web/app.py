@@ -216,8 +216,9 @@ def read_note(kg: KnowledgeGraph, text: object) -> dict:
         raise TraceError(f"read: the note is {len(text)} characters; at most {LONGEST_NOTE}")
     reading = kg.read(text)
     found: dict[tuple, cases.Finding] = {}
+    implied = _implied_ages(kg, reading)
     for s in reading.spans:
-        if not s.observed or s.node.kind not in OBSERVABLE_KINDS:
+        if not s.observed or s.node.kind not in OBSERVABLE_KINDS or (s.start, s.end, s.node.id, s.polarity) in implied:
             continue
         if s.node.kind is Kind.ACTIVITY and s.relation is None:
             continue  # "sitting" alone says nothing about the pain
@@ -231,6 +232,23 @@ def read_note(kg: KnowledgeGraph, text: object) -> dict:
     data["marked"] = reading.marked()
     data["findings"] = [f.to_dict() for f in found.values()]
     return data
+
+
+def _implied_ages(kg: KnowledgeGraph, reading) -> set[tuple[int, int, str, str]]:
+    """Age bands another band read from the same words settles ("68" is over 50, so over 40 and not under 40).
+
+    The trace infers them again from the band kept, so the case shows one chip per age, not eight.
+    """
+    from ..reading.patient import implied_ages
+
+    out = set()
+    for s in reading.spans:
+        if s.polarity == "possible" or not s.observed:
+            continue
+        for node_id, holds in implied_ages(kg.graph, s.node.id, s.polarity == "present"):
+            if any(o.node.id == node_id and (o.start, o.end) == (s.start, s.end) for o in reading.spans):
+                out.add((s.start, s.end, node_id, "present" if holds else "absent"))
+    return out
 
 
 def node_data(kg: KnowledgeGraph, term: str) -> dict:
