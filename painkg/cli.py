@@ -514,7 +514,7 @@ def _serve(args) -> int:
     try:
         import uvicorn
 
-        from .web import create_app
+        from .web.app import create_app, warm
     except ImportError as exc:
         raise _usage(f"serve: the explorer needs the web extra ({exc.name} is missing; "
                      f"pip install 'painkg[web]')") from exc
@@ -536,7 +536,8 @@ def _serve(args) -> int:
     loopback = host in ("127.0.0.1", "::1") or host.startswith("127.")
     # Bound to this machine only: refuse other Host names, so no web page can reach it by DNS rebinding.
     hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
-    app = create_app(kg, allowed_hosts=hosts)
+    app = create_app(warm(kg), allowed_hosts=hosts)  # warm before the address is printed: the first click is fast
+    sock.listen(128)  # a browser opened now waits in the queue instead of being refused
     shown = f"[{host}]" if ":" in host else host
     print(f"painkg explorer: http://{shown}:{port}/  (Ctrl-C stops it; not a diagnosis)", flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))

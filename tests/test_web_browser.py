@@ -112,7 +112,7 @@ def browser():
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--no-first-run",
-                 f"--user-data-dir={profile}", "--window-size=1280,1100", "--force-device-scale-factor=1"):
+                 f"--user-data-dir={profile}", "--window-size=1500,1000", "--force-device-scale-factor=1"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(20)
@@ -174,13 +174,15 @@ def add(driver, text: str, pick: str) -> None:
 
 
 def chips(driver) -> list[tuple[str, str]]:
-    return [(c.get_attribute("data-key"), c.get_attribute("class").split()[1])
-            for c in driver.find_elements(By.CSS_SELECTOR, "#chips .chip")]
+    # Read in one script: the page may re-render between two WebDriver calls.
+    return [tuple(x) for x in driver.execute_script(
+        "return [...document.querySelectorAll('#chips .chip')].map(c => [c.dataset.key, c.classList[1]])")]
 
 
 def ranking(driver) -> list[tuple[str, str]]:
-    return [(b.get_attribute("data-id"), b.find_element(By.CLASS_NAME, "pct").text)
-            for b in driver.find_elements(By.CSS_SELECTOR, "#candidates .cand")]
+    return [tuple(x) for x in driver.execute_script(
+        "return [...document.querySelectorAll('#candidates .cand')].map(b => [b.dataset.id, "
+        "b.querySelector('.pct').textContent])")]
 
 
 def shot(driver, name: str) -> None:
@@ -221,7 +223,7 @@ def test_explorer_end_to_end(server, browser):
     wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#diagram svg"))
     assert "hip osteoarthritis" in d.find_element(By.CSS_SELECTOR, "#diagram svg").get_attribute("textContent")
     assert d.execute_script(AUDIT) == []
-    d.execute_script("document.getElementById('panel').scrollIntoView()")
+    d.execute_script("window.scrollTo(0, 0)")
     shot(d, "panel")
 
     # Answer a next-best question: the ranking updates.
@@ -331,6 +333,7 @@ def test_note_file_and_narrow_screen(server, browser, tmp_path):
         wait(d, lambda d: chips(d) == case)
         assert d.execute_script("return document.documentElement.scrollWidth") <= 360
         assert d.execute_script(AUDIT) == []
+        d.execute_script("window.scrollTo(0, 0)")
         shot(d, "narrow")
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -48,7 +48,7 @@ from . import case as cases
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
 
-__all__ = ["create_app", "STATIC"]
+__all__ = ["create_app", "warm", "search_nodes", "trace_case", "read_note", "node_data", "STATIC"]
 
 STATIC = Path(__file__).parent / "static"
 #: Longest note ``/api/read`` reads (characters): a pasted note is far shorter.
@@ -76,12 +76,12 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        await run_in_threadpool(_warm, state)
+        state["kg"] = await run_in_threadpool(warm, state["kg"])
         yield
 
     def graph() -> KnowledgeGraph:
         if state["kg"] is None:  # a client that skips the lifespan (a bare ASGI call)
-            _warm(state)
+            state["kg"] = warm(None)
         return state["kg"]
 
     async def search(request: Request) -> Response:
@@ -139,19 +139,23 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
 
 
-def _warm(state: dict) -> None:
-    """Load the KB and compile what the first interaction would otherwise wait for."""
-    from ..kb.graph import load
+def warm(kg: KnowledgeGraph | None = None) -> KnowledgeGraph:
+    """Load the KB (default: the bundled one) and compile what the first interaction would wait for.
 
-    if state["kg"] is None:
-        state["kg"] = load()
-    kg = state["kg"]
+    >>> warm(kg) is kg
+    True
+    """
+    if kg is None:
+        from ..kb.graph import load
+
+        kg = load()
     observable = next((n for n, d in kg.graph.nodes(data=True) if d["kind"] in OBSERVABLE_KINDS
                        and d["kind"] is not Kind.ACTIVITY), None)
     if observable is not None:
         kg.trace(cases.reading(kg, cases.Case((cases.Finding(observable),))))  # compiles the diagnostic table
     kg.read("no pain")  # builds the phrase table
     kg.search("pain")  # builds the term index
+    return kg
 
 
 # ---------------------------------------------------------------- the API's data, without HTTP
