@@ -516,8 +516,8 @@ def _serve(args) -> int:
 
         from .web.app import create_app, warm
     except ImportError as exc:
-        raise _usage(f"serve: the explorer needs the web extra ({exc.name} is missing; "
-                     f"pip install 'painkg[web]')") from exc
+        raise _usage(f"serve: the explorer needs the web extra ({exc.name} is missing: "
+                     f"pip install 'painkg[web]', or '.[web]' in a clone)") from exc
     if args.port > 65535:
         raise _usage(f"--port {args.port}: ports run from 0 to 65535")
     kg = _kg(args)

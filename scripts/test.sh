@@ -1,15 +1,18 @@
 #!/usr/bin/env sh
 # Install everything the test suite needs and run all of it.
-# Graphviz (`dot`) draws the diagrams; raptor's `rapper` is the independent RDF parser.
+# Graphviz (`dot`) draws the diagrams; raptor's `rapper` is the independent RDF parser;
+# Debian's headless Chromium and its driver run the explorer's browser tests (tests/test_web_browser.py).
 set -eu
 cd "$(dirname "$0")/.."
-if ! command -v dot >/dev/null 2>&1 || ! command -v rapper >/dev/null 2>&1; then
+if ! command -v dot >/dev/null 2>&1 || ! command -v rapper >/dev/null 2>&1 \
+        || [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq graphviz raptor2-utils
+    $SUDO apt-get install -y -qq graphviz raptor2-utils chromium chromium-driver
 fi
-# The kgx extra (kgx, bmt, biolink-model, sssom) is large but checks the KGX export with the real tools.
-python3 -m pip install -q -e '.[test,kgx]'
+# The kgx extra (kgx, bmt, biolink-model, sssom) is large but checks the KGX export with the real tools;
+# the web extra (starlette, uvicorn) is the explorer, `painkg serve`.
+python3 -m pip install -q -e '.[test,kgx,web]'
 # pytest exits 5 when it collects no tests; set -e makes that (and any failure) fail the run.
 python3 -m pytest "$@"

@@ -34,6 +34,8 @@ def test_wheel_install_in_a_fresh_venv(tmp_path: Path):
     elsewhere.mkdir()
     code = ("import painkg, pathlib; kg = painkg.load(); "
             "assert 'site-packages' in painkg.__file__, painkg.__file__; "
+            "web = pathlib.Path(painkg.__file__).parent / 'web' / 'static'; "  # the explorer's page ships too
+            "assert all((web / n).is_file() for n in ('index.html', 'app.js', 'style.css')), web; "
             "print(len(kg.graph), kg.graph.number_of_edges())")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)

@@ -378,3 +378,12 @@ def test_serve_bad_arguments_exit_2():
         done = subprocess.run([sys.executable, "-m", "painkg", "serve", *args], capture_output=True, text=True,
                               timeout=60)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
+
+
+def test_serve_without_the_web_extra_says_how_to_get_it():
+    code = ("import sys; sys.modules['uvicorn'] = None; from painkg.cli import main; "
+            "sys.exit(main(['serve', '--port', '0']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == ("painkg: serve: the explorer needs the web extra (uvicorn is missing: "
+                           "pip install 'painkg[web]', or '.[web]' in a clone)\n")

@@ -188,13 +188,14 @@ function renderChips(focusKey) {
   for (const f of state.findings) {
     const name = findingName(f);
     const next = STATES[(STATES.indexOf(f.state) + 1) % STATES.length];
+    // The name is the visible text ("numbness absent"), so speech input can say what it sees.
     const chip = el("button", {
       type: "button", class: `chip ${f.state}${f.red_flag ? " flag" : ""}`, "data-key": key(f),
-      "aria-label": `${name}: ${STATE_WORDS[f.state]}${f.red_flag ? ", red flag" : ""}. Activate to mark ${STATE_WORDS[next]}.`,
       onclick: () => { f.state = next; caseStatus(`${name}: now ${STATE_WORDS[next]}.`); update({focusKey: key(f)}); },
     }, el("span", {class: "name", text: (f.state === "possible" ? "?" : "") + name}),
        el("span", {class: "state", text: STATE_WORDS[f.state]}),
-       f.red_flag ? el("span", {class: "badge flag", text: "red flag"}) : null);
+       f.red_flag ? el("span", {class: "badge flag", text: "red flag"}) : null,
+       el("span", {class: "visually-hidden", text: `; activate to mark ${STATE_WORDS[next]}`}));
     const remove = el("button", {
       type: "button", class: "remove", "data-key": key(f), "aria-label": `Remove ${name}`, text: "×",
       onclick: () => removeFinding(f),
