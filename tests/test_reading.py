@@ -7,6 +7,7 @@ time and experiencer where they matter.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import sys
@@ -323,3 +324,66 @@ def test_the_hpo_and_word_files_are_not_stale(kg):
         "ontology/lexicon-hpo.tsv is stale: run python scripts/build_lexicon.py"
     words = set((ROOT / "ontology" / "lexicon-words.txt").read_text(encoding="utf-8").split()[1:])
     assert {"septic", "cervical", "radiculopathy"} <= words and "osteoarthritus" not in words
+
+
+# ---------------------------------------------------------------- what patients say and notes write (issue 13)
+
+def _phrasings(*kinds):
+    with (ROOT / "tests" / "phrasings.tsv").open(encoding="utf-8") as f:
+        return [(r["phrase"], r["expected"]) for r in csv.DictReader(f, delimiter="\t") if r["kind"] in kinds]
+
+
+@pytest.mark.parametrize("phrase, expected", _phrasings("symptom", "finding", "test"), ids=lambda v: str(v)[:40])
+def test_a_symptom_finding_or_test_phrasing_is_read_as_its_node(kg, phrase, expected):
+    # tests/phrasings.tsv is resolved as a term (test_resolve.py) and read as a text here
+    want = kg.resolve(expected).id
+    assert want in {s.node.id for s in read(kg, phrase).spans if s.polarity == "present"}, read(kg, phrase)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what patients say, with the words around it
+    ("I keep tripping over my right foot", {("foot-dorsiflexion-weakness", "present")}),
+    ("my leg goes numb when I walk", {("numbness", "present"), ("walking", "present")}),
+    ("I can't feel my bum when I wipe", {("saddle-anaesthesia", "present")}),
+    ("I've been wetting myself and I can't wee properly", {("urinary-incontinence", "present"),
+                                                           ("bladder-dysfunction", "present")}),
+    ("my back is killing me and I've lost a stone without trying", {("low-back-pain", "present"),
+                                                                    ("unexplained-weight-loss", "present")}),
+    ("I'm stiff until lunchtime and ibuprofen really helps", {("prolonged-morning-stiffness", "present"),
+                                                               ("good-response-to-nsaids", "present")}),
+    ("rest doesn't help but it's better once I get going", {("no-improvement-with-rest", "present"),
+                                                            ("better-with-exercise", "present")}),
+    ("I have to stop and stand still for the calf pain to ease",
+     {("calf-pain-on-walking-relieved-by-standing", "present")}),
+    ("the bottom of my foot is numb", {("sole-numbness", "present")}),  # never the "numb bottom" of the saddle
+    ("the outside of my thigh is numb", {("anterolateral-thigh-numbness", "present")}),
+    ("she's off her legs since the fall", {("inability-to-bear-weight", "present")}),
+    ("I've been running a temperature", {("fever", "present")}),  # a temperature, not the activity
+    ("I can't feel when my bladder is full", {("bladder-dysfunction", "present")}),  # "full" is no normal ROM
+    # how notes write it
+    ("o/e TTP over L GT, Trendelenburg +ve", {("trochanteric-tenderness", "present"),
+                                              ("trendelenburg-sign", "present")}),
+    ("AJs absent bilaterally, KJs 2+", {("decreased-ankle-reflex", "present"),
+                                        ("decreased-patellar-reflex", "absent")}),
+    ("AJ 1+", {("decreased-ankle-reflex", "present")}),  # reflex grade 1+ is diminished
+    ("DP/PT not palpable on the left", {("absent-foot-pulses", "present")}),
+    ("foot pulses palpable", {("absent-foot-pulses", "absent")}),
+    ("PR: reduced tone", {("reduced-anal-tone", "present")}),
+    ("PR NAD", {("reduced-anal-tone", "absent")}),
+    ("vomited x3", {("nausea-or-vomiting", "present")}),  # a count, not a crossing-out
+    ("X-SLR +ve", {("crossed-slr-test", "present")}),
+    ("weak calf, can't stand on tiptoes", {("plantarflexion-weakness", "present")}),
+    ("no LOC", {("syncope", "absent")}),
+    ("low BP and tachycardic on arrival", {("hypotension", "present"), ("tachycardia", "present")}),
+    ("urine dip: blood 1+", {("microscopic-haematuria", "present")}),
+    ("MRI L-spine: disc desiccation with Modic changes", {("lumbar-mri", "present"),
+                                                          ("lumbar-disc-degeneration-on-imaging", "present")}),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_what_patients_say_and_notes_write_is_read(kg, text, expected):
+    assert _spans(kg, text) == expected
+
+
+@pytest.mark.parametrize("text", ["my knee gives way", "knee locks up", "pain running down my arm",
+                                  "tingling in my hand", "can't feel my fingers", "MRI knee"])
+def test_a_knee_or_arm_complaint_is_never_read_as_the_hips_or_backs(kg, text):
+    assert read(kg, text).spans == ()
