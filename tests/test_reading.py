@@ -387,3 +387,47 @@ def test_what_patients_say_and_notes_write_is_read(kg, text, expected):
                                   "tingling in my hand", "can't feel my fingers", "MRI knee"])
 def test_a_knee_or_arm_complaint_is_never_read_as_the_hips_or_backs(kg, text):
     assert read(kg, text).spans == ()
+
+
+#: Lay and note forms the term resolver does not know but the reader must (lexicon.tsv, issue 13).
+LAY_FORMS = [
+    ('my calves cramp when I walk', 'calf-pain-on-walking-relieved-by-standing'),
+    ('she was found collapsed', 'syncope'),
+    ('I get pain with my periods', 'painful-periods'),
+    ('I get pain at the back of my heel', 'heel-pain'),
+    ("I've got nerve pain down my leg", 'radiating-leg-pain'),
+    ("I've weed myself", 'urinary-incontinence'),
+    ('she is faecally incontinent', 'bowel-incontinence'),
+    ('he fell off a horse', 'major-trauma'),
+    ('she fell over at home', 'traumatic-onset'),
+    ('she had melanoma', 'history-of-cancer'),
+    ('he drinks too much', 'heavy-alcohol-use'),
+    ('binge drinking', 'heavy-alcohol-use'),
+    ('on metformin', 'diabetes'),
+    ('type II diabetes', 'diabetes'),
+    ('on insulin', 'diabetes'),
+    ('third trimester', 'pregnancy'),
+    ('recent back operation', 'recent-spinal-procedure'),
+    ('on methotrexate', 'immunosuppression'),
+    ('kidney transplant', 'immunosuppression'),
+    ('on anti-TNF', 'immunosuppression'),
+    ('septicaemia', 'bloodstream-infection'),
+    ('infective endocarditis', 'bloodstream-infection'),
+    ('numbness getting worse', 'progressive-neurological-deficit'),
+    ('deteriorating neurology', 'progressive-neurological-deficit'),
+    ('octogenarian', 'age-over-70'),
+    ('in her seventies', 'age-over-70'),
+    ('in his sixties', 'age-over-50'),
+    ('in my twenties', 'age-under-40'),
+    ('sickle cell crisis', 'sickle-cell-disease'),
+    ('triathlete', 'endurance-training'),
+    ('training for a marathon', 'recent-training-increase'),
+    ('couch to 5k', 'recent-training-increase'),
+    ('groin pain playing football', 'exercise-related-groin-pain'),
+    ('pain only goes as far as my knee', 'pain-above-knee'),
+]
+
+
+@pytest.mark.parametrize("text, node", LAY_FORMS, ids=[t for t, _ in LAY_FORMS])
+def test_a_lay_or_note_form_is_read_as_its_node(kg, text, node):
+    assert (node, "present") in _spans(kg, text)
