@@ -26,7 +26,7 @@ __all__ = [
     "Area", "Edge", "Grade", "KBError", "Kind", "KnowledgeGraph", "Node", "PainKGError", "Qualifier",
     "RDFError", "Relation", "RenderError", "TraceError", "UnknownTermError", "load",
     "trace", "TraceResult", "Candidate",
-    "to_rdf", "from_rdf", "export", "render", "render_trace", "to_dot",
+    "to_rdf", "from_rdf", "export", "render", "render_trace", "to_dot", "to_kgx", "from_kgx", "from_store",
 ]
 
 # Heavy parts load on first use (PEP 562), so `import painkg` never pulls in
@@ -34,6 +34,7 @@ __all__ = [
 _LAZY = {
     "TraceResult": "trace.infer", "Candidate": "trace.infer",
     "to_rdf": "rdf.export", "from_rdf": "rdf.read", "export": "rdf.export",
+    "to_kgx": "rdf.kgx", "from_kgx": "rdf.kgx", "from_store": "rdf.store",
     "render": "draw.diagram", "render_trace": "draw.diagram", "to_dot": "draw.diagram",
 }
 

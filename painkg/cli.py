@@ -7,6 +7,8 @@ and exits with status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,12 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PainKGError as exc:
         # A KB problem list is many lines by design: one per problem.
         print(f"painkg: {exc}", file=sys.stderr)
-        return 2
+        return _exit_status(exc)
     except BrokenPipeError:  # `painkg stats | head`: the reader left; not an error (a subclass of OSError)
         return 0
-    except OSError as exc:
+    except OSError as exc:  # the file system or the network failed: not the user's arguments
         print(f"painkg: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="+", metavar="TEXT")
     p.add_argument("--kind", choices=[k.value for k in Kind], help="only nodes of this kind")
     p.add_argument("--limit", type=_positive, default=10, metavar="N")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_search)
 
     p = sub.add_parser("validate", help="check a knowledge-base folder and list every problem",
@@ -168,6 +171,16 @@ def _kg(args) -> KnowledgeGraph:
 
 class _UsageError(PainKGError, ValueError):
     pass
+
+
+def _exit_status(exc: PainKGError) -> int:
+    """2 for bad usage (arguments, terms, queries), 1 for bad data or a failed operation (like robot and riot).
+
+    A diagram that cannot be drawn (no Graphviz, an unknown suffix) stays 2, as the render tests expect.
+    """
+    from .errors import RenderError, TraceError, UnknownTermError
+
+    return 2 if isinstance(exc, (_UsageError, UnknownTermError, TraceError, RenderError)) else 1
 
 
 def _usage(message: str) -> _UsageError:
@@ -277,6 +290,9 @@ def _search(args) -> int:
     nodes = kg.search(" ".join(args.text), limit=args.limit, kind=args.kind)
     if not nodes:
         raise _usage(f"nothing matches {' '.join(args.text)!r} (try fewer or other words)")
+    if args.json:
+        _print_json([{f: _jsonable(getattr(n, f)) for f in n.__dataclass_fields__} for n in nodes])
+        return 0
     width = max(len(n.id) for n in nodes)
     for n in nodes:
         print(f"{n.id:<{width}}  {n.kind.value:<9}  {n.label}")
@@ -288,11 +304,12 @@ def _validate(args) -> int:
     s = kg.stats()
     print(f"ok: {s['nodes']} nodes, {s['edges']} edges, {s['edges_with_evidence']} with evidence")
     if args.shacl:
+        from .errors import RDFError
         from .rdf.store import validate_shacl
 
         report = validate_shacl(kg)
         if not report.conforms:
-            raise _usage(str(report))
+            raise RDFError(str(report))
         print(report)
     return 0
 
@@ -316,74 +333,168 @@ def _stats(args) -> int:
     return 0
 
 
+EXPORT_FORMATS = ("ttl", "turtle", "nt", "ntriples", "n-triples", "jsonld", "json-ld", "rdf", "xml", "rdfxml",
+                  "rdf/xml", "kgx")
+SPARQL_FORMATS = ("table", "json", "csv", "tsv", "xml", "ttl", "turtle", "nt", "ntriples", "jsonld", "rdf")
+
+
 def _add_rdf_commands(sub, kb) -> None:
-    p = sub.add_parser("export", parents=[kb], help="write the knowledge base as RDF (.ttl .nt .jsonld .rdf)",
-                       epilog="example: painkg export painkg.ttl   |   painkg export kg.data --format nt")
-    p.add_argument("file", metavar="FILE", help="output file; the suffix picks the format")
-    p.add_argument("--format", choices=["ttl", "nt", "jsonld", "rdf"], help="override the suffix")
+    p = sub.add_parser("export", parents=[kb], help="write the knowledge base as RDF (.ttl .nt .jsonld .rdf) or KGX",
+                       epilog="examples: painkg export painkg.ttl   |   painkg export - --format nt | rapper -i ntriples "
+                              "-c -   |   painkg export kgx/   (KGX nodes.tsv + edges.tsv)")
+    p.add_argument("file", metavar="FILE|FOLDER/|-", help="output file (the suffix picks the format), a folder for "
+                                                        "KGX, or - for standard output")
+    p.add_argument("--format", choices=EXPORT_FORMATS, metavar="FORMAT",
+                   help=f"override the suffix ({', '.join(EXPORT_FORMATS)}); default for -: ttl")
+    p.add_argument("--json", action="store_true", help="report what was written as JSON on standard output")
     p.set_defaults(func=_export)
-    p = sub.add_parser("sparql", parents=[kb], help="run a SPARQL SELECT or ASK query on the knowledge base",
-                       epilog="example: painkg sparql ontology/queries/groin-referral.rq")
-    p.add_argument("query", metavar="QUERY|FILE", help="query text, or a file holding it (painkg: prefixes predeclared)")
-    p.add_argument("--json", action="store_true", help="print SPARQL 1.1 JSON results")
+    p = sub.add_parser("sparql", parents=[kb], help="run a SPARQL query (SELECT, ASK, CONSTRUCT) on the knowledge base",
+                       epilog="examples: painkg sparql ontology/queries/groin-referral.rq --format csv   |   "
+                              "echo 'ASK { ?s a painkg:Condition }' | painkg sparql -")
+    p.add_argument("query", metavar="QUERY|FILE|-", help="query text, a file holding it, or - for standard input "
+                                                       "(painkg: node: skos: … prefixes predeclared)")
+    p.add_argument("--format", choices=SPARQL_FORMATS, metavar="FORMAT",
+                   help="SELECT/ASK: table (default), json, csv, tsv, xml; CONSTRUCT/DESCRIBE: ttl (default), nt, "
+                        "jsonld, rdf")
+    p.add_argument("--json", action="store_true", help="same as --format json (SPARQL 1.1 JSON results)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses query other servers (refused by default)")
     p.set_defaults(func=_sparql)
     p = sub.add_parser("push", parents=[kb], help="replace a named graph of a SPARQL 1.1 store with the export",
                        epilog="example: painkg push http://localhost:7878/store --graph https://example.org/painkg")
-    p.add_argument("url", metavar="URL", help="the store's Graph Store Protocol endpoint")
+    p.add_argument("url", metavar="URL", help="the store's Graph Store Protocol endpoint (user:password@ for basic auth)")
     p.add_argument("--graph", metavar="IRI", help="named graph to replace (default https://w3id.org/painkg/kb)")
+    p.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
+                   help="give up when the whole request takes longer (default 120)")
+    p.add_argument("--json", action="store_true", help="report what was pushed as JSON on standard output")
     p.set_defaults(func=_push)
 
 
-def _export(args) -> int:
-    from .rdf.export import export
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 1e6:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
-    print(export(_kg(args), args.file, args.format))
+
+def _status(message: object, data: dict | None, as_json: bool) -> None:
+    """Status lines go to stderr; with --json, the same facts go to stdout for machines."""
+    if as_json and data is not None:
+        _print_json(data)
+    else:
+        print(message, file=sys.stderr)
+
+
+def _export(args) -> int:
+    from .errors import RDFError
+    from .rdf.export import export, rdf_format, write
+
+    folder = args.file.endswith(("/", "\\")) or (args.file != "-" and os.path.isdir(args.file))
+    kgx = args.format == "kgx" or (args.format is None and folder)
+    if args.file == "-" and kgx:
+        raise _usage("export -: KGX is a folder of two files (allowed: a folder such as kgx/)")
+    if args.file == "-" and args.json:
+        raise _usage("export -: --json would mix the report into the data on standard output")
+    try:
+        fmt = "kgx" if kgx else rdf_format(args.file, args.format or ("ttl" if args.file == "-" else None))
+    except RDFError as exc:  # an unknown suffix or format is the user's argument, not bad data
+        raise _usage(str(exc)) from exc
+    kg = _kg(args)
+    if kgx:
+        from .rdf.kgx import to_kgx
+
+        written = to_kgx(kg, args.file)
+        _status(written, {"path": str(written.folder), "format": "kgx", "nodes": written.nodes,
+                          "edges": written.edges}, args.json)
+    elif args.file == "-":
+        text = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=True)
+        try:
+            count = write(kg, text, fmt)
+            text.flush()
+        finally:
+            text.detach()  # leave sys.stdout's buffer open
+        print(f"wrote {count} triples to standard output ({fmt})", file=sys.stderr)
+    else:
+        written = export(kg, args.file, fmt)
+        _status(written, {"path": str(written.path), "format": written.format, "triples": written.triples},
+                args.json)
     return 0
+
+
+def _read_query(text: str) -> str:
+    from .rdf.store import read_query
+
+    if text == "-":
+        return sys.stdin.read()
+    return read_query(text)
 
 
 def _sparql(args) -> int:
-    from .rdf.store import read_query, sparql
+    from .errors import RDFError
+    from .rdf.store import query, result_format, write_results
 
-    rows = sparql(_kg(args), read_query(args.query))
-    if args.json:
-        names = list(dict.fromkeys(n for row in rows for n in row))
-        bindings = [{n: _sparql_json(v) for n, v in row.items()} for row in rows]
-        _print_json({"head": {"vars": names}, "results": {"bindings": bindings}})
-        return 0
-    from .rdf.ntriples import PREFIXES
-
-    names = list(dict.fromkeys(n for row in rows for n in row))
-    print("\t".join(names))
-    for row in rows:
-        print("\t".join(_sparql_text(row.get(n), PREFIXES) for n in names))
+    fmt = "json" if args.json else args.format
+    if args.json and args.format not in (None, "json"):
+        raise _usage(f"--json and --format {args.format} disagree (pick one)")
+    text = _read_query(args.query)
+    kg = _kg(args)
+    try:
+        result = query(kg, text, allow_service=args.allow_service)
+        graph = type(result).__name__ == "QueryTriples"
+        if fmt is None:
+            fmt = "ttl" if graph else "table"
+        if fmt != "table" or graph:
+            fmt = result_format(fmt, result)
+    except RDFError as exc:  # the query text or the format asked for: bad usage
+        raise _usage(str(exc)) from exc
+    if fmt == "table":
+        _print_table(result)
+    else:
+        write_results(result, sys.stdout.buffer, fmt)
+        sys.stdout.buffer.flush()
     return 0
 
 
-def _sparql_text(value, prefixes) -> str:
-    text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-    for prefix, base in prefixes.items():
-        if text.startswith(base) and hasattr(value, "n3"):
-            return f"{prefix}:{text[len(base):]}"
-    return text.replace("\t", " ").replace("\n", " ")
+def _print_table(result) -> None:
+    """SELECT as tab-separated text with compact names (node:hip-joint), ASK as true/false."""
+    from .rdf.ntriples import PREFIXES
+
+    if type(result).__name__ == "QueryBoolean":
+        print(str(bool(result)).lower())
+        return
+    names = [v.value for v in result.variables]
+    lines = ["\t".join(names)]
+    for row in result:
+        lines.append("\t".join(_table_cell(row[n], PREFIXES) for n in names))
+    print("\n".join(lines))
 
 
-def _sparql_json(value) -> dict:
-    if isinstance(value, bool):
-        return {"type": "literal", "value": str(value).lower(), "datatype": "http://www.w3.org/2001/XMLSchema#boolean"}
-    kind = {"URIRef": "uri", "BNode": "bnode"}.get(type(value).__name__, "literal")
-    cell = {"type": kind, "value": str(value)}
-    if kind == "literal" and getattr(value, "datatype", None):
-        cell["datatype"] = str(value.datatype)
-    if kind == "literal" and getattr(value, "language", None):
-        cell["xml:lang"] = value.language
-    return cell
+def _table_cell(term, prefixes) -> str:
+    if term is None:
+        return ""
+    text = term.value
+    if type(term).__name__ == "NamedNode":
+        for prefix, base in prefixes.items():
+            if text.startswith(base):
+                return f"{prefix}:{text[len(base):]}"
+    return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
 def _push(args) -> int:
-    from .rdf.store import push
+    from .errors import RDFError
+    from .rdf.store import check_url, push
 
+    try:
+        check_url(args.url)
+    except RDFError as exc:
+        raise _usage(str(exc)) from exc
     options = {"graph": args.graph} if args.graph else {}
-    print(push(_kg(args), args.url, **options))
+    pushed = push(_kg(args), args.url, timeout=args.timeout, **options)
+    _status(pushed, {"url": pushed.url, "graph": pushed.graph, "triples": pushed.triples, "status": pushed.status},
+            args.json)
     return 0
 
 

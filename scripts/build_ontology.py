@@ -14,10 +14,16 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, Namespace
 
-from painkg import __version__
+# The checkout's own painkg, not an installed copy: the files describe this tree's vocabulary.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from painkg import __version__  # noqa: E402
 from painkg.rdf.ntriples import CODE_IRIS, GRAPH, NAMESPACE, NUMBER_NAMES, REFERENCE, individual_name
 from painkg.rdf.export import PAINKG, new_graph
-from painkg.kb.vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, Area, Grade, Kind, Qualifier, Relation
+from painkg.rdf.kgx import GRADE_FREQUENCIES, KIND_CATEGORIES, PREDICATES, RELATED_TO
+from painkg.kb.vocab import (
+    CODE_PATTERNS, EVIDENCE_KEYWORDS, Area, Grade, Kind, Population, Qualifier, Relation, Role,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "painkg.ttl"
@@ -26,26 +32,20 @@ BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 SHAPE = Namespace(NAMESPACE + "shapes#")
 ONTOLOGY_IRI = URIRef(NAMESPACE + "schema")
 
-# Biolink mappings, only where the meaning truly matches: closeMatch when the two
-# are the same idea at slightly different scope, broadMatch when Biolink's is wider.
-KIND_MAPPINGS = {
-    Kind.CONDITION: (SKOS.closeMatch, BIOLINK.DiseaseOrPhenotypicFeature),
-    Kind.SYMPTOM: (SKOS.closeMatch, BIOLINK.PhenotypicFeature),
-    Kind.FINDING: (SKOS.closeMatch, BIOLINK.ClinicalFinding),
-    Kind.MUSCLE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.NERVE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.STRUCTURE: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.REGION: (SKOS.broadMatch, BIOLINK.AnatomicalEntity),
-    Kind.TREATMENT: (SKOS.closeMatch, BIOLINK.Treatment),
-    Kind.TEST: (SKOS.broadMatch, BIOLINK.Procedure),
-}
-RELATION_MAPPINGS = {
-    Relation.PRESENTS_WITH: (SKOS.closeMatch, BIOLINK.has_phenotype),
-    Relation.TREATED_BY: (SKOS.closeMatch, BIOLINK.treated_by),
-    Relation.LOCATED_IN: (SKOS.closeMatch, BIOLINK.located_in),
-    Relation.LEADS_TO: (SKOS.closeMatch, BIOLINK.contributes_to),
-    Relation.MIMICS: (SKOS.broadMatch, BIOLINK.similar_to),
-}
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+
+
+def _biolink(curie: str) -> URIRef:
+    return BIOLINK[curie.removeprefix("biolink:")]
+
+
+# Biolink mappings come from the KGX export's tables (painkg.rdf.kgx), which tests check
+# against the Biolink model with bmt: each kind closeMatch its category; each relation
+# closeMatch its predicate, or the inverse of it ([ owl:inverseOf biolink:treats ]) where
+# Biolink writes it the other way; relations Biolink has no term for broadMatch related_to.
+KIND_MAPPINGS = {kind: (SKOS.closeMatch, _biolink(category)) for kind, category in KIND_CATEGORIES.items()}
+RELATION_MAPPINGS = {relation: (SKOS.closeMatch, _biolink(spec.predicate), spec.inverted)
+                     for relation, spec in PREDICATES.items()}
 # Relations whose object is a treatment: the only ones a guideline qualifier applies to.
 TREATMENT_RELATIONS = [r for r in Relation if r.range == frozenset({Kind.TREATMENT})]
 DATATYPE_PROPERTIES = {  # name: (range, label, definition)
@@ -54,6 +54,10 @@ DATATYPE_PROPERTIES = {  # name: (range, label, definition)
     "pmid": (XSD.string, "PMID", "PubMed identifier(s) of a reference, as written in references.tsv."),
     "doi": (XSD.string, "DOI", "DOI(s) of a reference, as written in references.tsv."),
     "status": (XSD.string, "verification status", "How far the reference was verified."),
+    "seen": (XSD.string, "seen at", "Addresses of the pages a curator read the reference on (space-separated)."),
+    "defaultPrior": (XSD.double, "default prior", "Prior of a condition in a setting that gives it no prevalence."),
+    "prevalence": (XSD.double, "prevalence", "Share of the setting's patients who have the condition."),
+    "atLeast": (XSD.integer, "at least", "The rule holds when at least this many members of the cluster are positive."),
     **{name: (XSD.double, column.replace("_", " "), f"Published {column.replace('_', ' ')} of the edge.")
        for column, name in NUMBER_NAMES.items()},
 }
@@ -62,6 +66,17 @@ OBJECT_PROPERTIES = {  # name: (range, label, definition)
     "priorGrade": (PAINKG.Grade, "prior grade", "Qualitative prior of a condition when no number is published."),
     "strength": (PAINKG.Grade, "strength", "How often the mechanism produces the effect."),
     "qualifier": (PAINKG.Qualifier, "guideline qualifier", "How a guideline rates the treatment."),
+    "role": (PAINKG.Role, "role", "The part a condition plays in a trace when it is not an ordinary source."),
+    "population": (PAINKG.Population, "population",
+                   "Who the edge's number was measured in, when not patients with the complaint."),
+    "setting": (PAINKG.Setting, "setting", "The setting a prior applies to."),
+    "condition": (PAINKG.Condition, "condition", "The condition a prior or a cluster is about."),
+    "member": (PAINKG.Node, "member", "A symptom, finding, test or activity of a cluster."),
+    "rule": (PAINKG.ClusterRule, "rule", "A published threshold of a cluster (at least k positive)."),
+    "memberList": (RDF.List, "member list", "The members (painkg:member) in their curated order."),
+    "among": (PAINKG.Symptom, "among", "A presenting complaint of the patients a prevalence was measured in."),
+    "amongList": (RDF.List, "among list", "The complaints (painkg:among) in their curated order."),
+    "ruleList": (RDF.List, "rule list", "The rules (painkg:rule) in the loader's order, highest threshold first."),
     "code": (None, "code", "An external code: an HPO term or an ICD-10-CM code."),
     "synonymList": (RDF.List, "synonym list", "The synonyms (skos:altLabel) in their curated order."),
     "codeList": (RDF.List, "code list", "The codes in their curated order."),
@@ -97,6 +112,7 @@ def build_ontology() -> Graph:
         "Node kinds, relations and evidence properties of painkg, generated from painkg/vocab.py.", lang="en")))
     g.add((ONTOLOGY_IRI, DCTERMS.license, URIRef("https://opensource.org/licenses/MIT")))
     g.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
+    g.add((ONTOLOGY_IRI, OWL.versionIRI, URIRef(f"{NAMESPACE}schema/{__version__}")))
     _describe(g, PAINKG.Node, OWL.Class, "node", "A node of the painkg knowledge graph.")
     g.add((PAINKG.Node, RDFS.subClassOf, SKOS.Concept))
     for kind in Kind:
@@ -120,8 +136,18 @@ def build_ontology() -> Graph:
         if relation.spec.symmetric:
             g.add((prop, RDF.type, OWL.SymmetricProperty))
         if relation in RELATION_MAPPINGS:
-            g.add((prop, *RELATION_MAPPINGS[relation]))
+            match, predicate, inverted = RELATION_MAPPINGS[relation]
+            if inverted:
+                inverse = BNode()
+                g.add((inverse, OWL.inverseOf, predicate))
+                predicate = inverse
+            g.add((prop, match, predicate))
+        else:
+            g.add((prop, SKOS.broadMatch, _biolink(RELATED_TO)))
     _value_classes(g)
+    for name, label, definition in MODEL_CLASSES:
+        _describe(g, PAINKG[name], OWL.Class, label, definition)
+        g.add((PAINKG[name], RDFS.subClassOf, PROV.Entity))
     _describe(g, PAINKG.Reference, OWL.Class, "reference", "A literature reference from references.tsv.")
     g.add((PAINKG.Reference, RDFS.subClassOf, DCTERMS.BibliographicResource))
     g.add((PAINKG.Reference, RDFS.subClassOf, PROV.Entity))
@@ -136,10 +162,20 @@ def build_ontology() -> Graph:
     return g
 
 
+MODEL_CLASSES = (  # graph-level tables of the model (docs/MODEL.md): name, label, definition
+    ("Setting", "setting", "Where patients are seen (primary care, spine clinic…), which fixes the priors."),
+    ("Prior", "prior", "A condition's published prevalence among the patients of a setting."),
+    ("Cluster", "cluster", "Dependent findings scored as one observation."),
+    ("ClusterRule", "cluster rule", "A cluster's published accuracy when at least k of its members are positive."),
+)
+
+
 def _value_classes(g: Graph) -> None:
     for enum, definition in ((Grade, "Qualitative strength of an edge or prior."),
                              (Area, "The body area a node belongs to."),
-                             (Qualifier, "How a guideline rates a treatment.")):
+                             (Qualifier, "How a guideline rates a treatment."),
+                             (Role, "The part a condition plays in a trace when it is not an ordinary source."),
+                             (Population, "Who a number was measured in, when not patients with the complaint.")):
         cls = PAINKG[enum.__name__]
         _describe(g, cls, OWL.Class, enum.__name__.lower(), definition)
         members = []
@@ -148,6 +184,8 @@ def _value_classes(g: Graph) -> None:
             g.add((individual, RDF.type, OWL.NamedIndividual))
             g.add((individual, RDF.type, cls))
             g.add((individual, RDFS.label, Literal(value.value, lang="en")))
+            if value in GRADE_FREQUENCIES:  # the HPO frequency terms, range of biolink:frequency_qualifier
+                g.add((individual, SKOS.closeMatch, OBO[GRADE_FREQUENCIES[value].replace(":", "_")]))
             members.append(individual)
         head = BNode()
         Collection(g, head, members)
@@ -242,11 +280,11 @@ def _node_shapes(g: Graph) -> None:
     node = _node_shape(g, "Node")
     for kind in Kind:
         g.add((node, SH.targetClass, PAINKG[kind.value.capitalize()]))
-    _property(g, node, "prefLabel", SKOS.prefLabel, "a node has exactly one skos:prefLabel (text)",
-              minCount=Literal(1), maxCount=Literal(1), datatype=XSD.string)
-    _property(g, node, "altLabel", SKOS.altLabel, "skos:altLabel is text", datatype=XSD.string)
-    _property(g, node, "definition", SKOS.definition, "at most one skos:definition (text)",
-              maxCount=Literal(1), datatype=XSD.string)
+    _property(g, node, "prefLabel", SKOS.prefLabel, "a node has exactly one skos:prefLabel (English text)",
+              minCount=Literal(1), maxCount=Literal(1), **ENGLISH)
+    _property(g, node, "altLabel", SKOS.altLabel, "skos:altLabel is English text", **ENGLISH)
+    _property(g, node, "definition", SKOS.definition, "at most one skos:definition (English text)",
+              maxCount=Literal(1), **ENGLISH)
     _property(g, node, "region", PAINKG.region, "a node has exactly one painkg:region (an Area)",
               minCount=Literal(1), maxCount=Literal(1), **{"in": _values(Area)})
     _property(g, node, "redFlag", PAINKG.redFlag, "painkg:redFlag is one boolean",
@@ -262,12 +300,15 @@ def _node_shapes(g: Graph) -> None:
               maxCount=Literal(1), **{"in": _values(Grade)})
     _property(g, condition, "priorProbability", PAINKG.priorProbability, "a prior probability is between 0 and 1",
               maxCount=Literal(1), datatype=XSD.double, minInclusive=Literal(0.0), maxInclusive=Literal(1.0))
+    _property(g, condition, "role", PAINKG.role, "at most one painkg:role (a Role)",
+              maxCount=Literal(1), **{"in": _values(Role)})
     others = _node_shape(g, "NotCondition")
     for kind in Kind:
         if kind is not Kind.CONDITION:
             g.add((others, SH.targetClass, PAINKG[kind.value.capitalize()]))
-    for name in ("priorGrade", "priorProbability"):
-        _property(g, others, name, PAINKG[name], "only a condition has a prior", maxCount=Literal(0))
+    for name, message in (("priorGrade", "only a condition has a prior"),
+                          ("priorProbability", "only a condition has a prior"), ("role", "only a condition has a role")):
+        _property(g, others, name, PAINKG[name], message, maxCount=Literal(0))
 
 
 def _evidence_shapes(g: Graph) -> None:
@@ -291,6 +332,8 @@ def _evidence_shapes(g: Graph) -> None:
                   maxCount=Literal(1), datatype=XSD.double, minInclusive=Literal(0.0), **upper)
     _property(g, statement, "qualifier", PAINKG.qualifier, "at most one painkg:qualifier (a Qualifier)",
               maxCount=Literal(1), **{"in": _values(Qualifier)})
+    _property(g, statement, "population", PAINKG.population, "at most one painkg:population (a Population)",
+              maxCount=Literal(1), **{"in": _values(Population)})
     _property(g, statement, "note", RDFS.comment, "at most one note (text)", maxCount=Literal(1),
               datatype=XSD.string)
     # Whole-graph checks run once, on one focus node (the KB's graph IRI), not once per
@@ -314,13 +357,71 @@ def _evidence_shapes(g: Graph) -> None:
     _sparql(g, kb, "{?value} {?p} {?o}: an edge needs its evidence: an rdf:Statement with strength and references",
             f"SELECT $this ?value ?p ?o WHERE {{ {edges} "
             f"FILTER NOT EXISTS {{ ?st rdf:subject ?value ; rdf:predicate ?p ; rdf:object ?o ; a rdf:Statement }} }}")
+    _model_shapes(g)
     reference = _node_shape(g, "Reference")
     g.add((reference, SH.targetClass, PAINKG.Reference))
     _property(g, reference, "identifier", DCTERMS.identifier, "a reference has exactly one key (dcterms:identifier)",
               minCount=Literal(1), maxCount=Literal(1), datatype=XSD.string)
     for name, path in (("citation", DCTERMS.bibliographicCitation), ("pmid", PAINKG.pmid), ("doi", PAINKG.doi),
-                       ("status", PAINKG.status)):
+                       ("status", PAINKG.status), ("seen", PAINKG.seen)):
         _property(g, reference, name, path, f"at most one {name} (text)", maxCount=Literal(1), datatype=XSD.string)
+
+
+ENGLISH = {"datatype": RDF.langString, "languageIn": [Literal("en")]}
+_FRACTION = {"datatype": XSD.double, "minInclusive": Literal(0.0), "maxInclusive": Literal(1.0)}
+_ONE = {"minCount": Literal(1), "maxCount": Literal(1)}
+
+
+def _evidence_property(g: Graph, shape: URIRef, *, required: bool) -> None:
+    _property(g, shape, "evidence", PROV.wasDerivedFrom,
+              f"{'at least one' if required else 'each'} reference ({REFERENCE}<key>)", nodeKind=SH.IRI,
+              pattern=Literal(f"^{REFERENCE}"), **({"minCount": Literal(1)} if required else {}))
+    _property(g, shape, "note", RDFS.comment, "at most one note (text)", maxCount=Literal(1), datatype=XSD.string)
+
+
+def _model_shapes(g: Graph) -> None:
+    """Shapes of the model tables: settings, priors, clusters and their rules."""
+    setting = _node_shape(g, "Setting")
+    g.add((setting, SH.targetClass, PAINKG.Setting))
+    _property(g, setting, "prefLabel", SKOS.prefLabel, "a setting has exactly one skos:prefLabel (English text)",
+              **_ONE, **ENGLISH)
+    _property(g, setting, "description", DCTERMS.description, "at most one description (English text)",
+              maxCount=Literal(1), **ENGLISH)
+    _property(g, setting, "defaultPrior", PAINKG.defaultPrior, "a default prior is one number between 0 and 1",
+              maxCount=Literal(1), **_FRACTION)
+    _evidence_property(g, setting, required=False)
+    prior = _node_shape(g, "Prior")
+    g.add((prior, SH.targetClass, PAINKG.Prior))
+    _property(g, prior, "setting", PAINKG.setting, "a prior names exactly one painkg:Setting",
+              **_ONE, **{"class": PAINKG.Setting})
+    _property(g, prior, "condition", PAINKG.condition, "a prior names exactly one painkg:Condition",
+              **_ONE, **{"class": PAINKG.Condition})
+    _property(g, prior, "prevalence", PAINKG.prevalence, "a prior has exactly one prevalence between 0 and 1",
+              **_ONE, **_FRACTION)
+    _property(g, prior, "among", PAINKG.among, "painkg:among names symptoms (the presenting complaints)",
+              **{"class": PAINKG.Symptom})
+    _evidence_property(g, prior, required=True)
+    cluster = _node_shape(g, "Cluster")
+    g.add((cluster, SH.targetClass, PAINKG.Cluster))
+    _property(g, cluster, "prefLabel", SKOS.prefLabel, "a cluster has exactly one skos:prefLabel (English text)",
+              **_ONE, **ENGLISH)
+    _property(g, cluster, "condition", PAINKG.condition, "at most one painkg:condition (a Condition)",
+              maxCount=Literal(1), **{"class": PAINKG.Condition})
+    observable = [_class_node(g, PAINKG[k.value.capitalize()])
+                  for k in (Kind.ACTIVITY, Kind.FINDING, Kind.SYMPTOM, Kind.TEST)]
+    _property(g, cluster, "member", PAINKG.member, "a cluster has two or more members: symptoms, findings, tests "
+              "or activities", minCount=Literal(2), **{"or": observable})
+    _property(g, cluster, "rule", PAINKG.rule, "a rule is a painkg:ClusterRule", **{"class": PAINKG.ClusterRule})
+    rule = _node_shape(g, "ClusterRule")
+    g.add((rule, SH.targetClass, PAINKG.ClusterRule))
+    _property(g, rule, "atLeast", PAINKG.atLeast, "a rule has exactly one painkg:atLeast, a whole number from 1",
+              **_ONE, datatype=XSD.integer, minInclusive=Literal(1))
+    for column, name in NUMBER_NAMES.items():
+        if column != "frequency":
+            upper = {} if column.startswith("lr_") else {"maxInclusive": Literal(1.0)}
+            _property(g, rule, name, PAINKG[name], f"{column} is one number from 0" + ("" if upper else " to 1"),
+                      maxCount=Literal(1), datatype=XSD.double, minInclusive=Literal(0.0), **upper)
+    _evidence_property(g, rule, required=False)
 
 
 def main(argv: list[str] | None = None) -> int:

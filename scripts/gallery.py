@@ -4,8 +4,8 @@
 Three pictures, each as PNG (for the README) and SVG (sharp at any zoom):
 
 * ``hip-spine-overview`` — how hip problems reach the back and the reverse:
-  the compensation and leads-to links between conditions and findings that
-  cross from one body region to another;
+  the compensation, leads-to, co-occurrence and look-alike links between
+  conditions that cross from one body region to another;
 * ``focus-hip-osteoarthritis`` — one condition two hops out over what it
   affects, where that refers pain, and what compensates for it, with the
   referral frequencies and reference keys on the edges;
@@ -35,8 +35,8 @@ from painkg.kb.vocab import Kind, Relation
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The hip–spine story: conditions of the three areas and how they reach each other.
-OVERVIEW_RELATIONS = (Relation.COMPENSATES_FOR, Relation.LEADS_TO)
-OVERVIEW_KINDS = (Kind.CONDITION, Kind.FINDING)
+OVERVIEW_RELATIONS = (Relation.COMPENSATES_FOR, Relation.LEADS_TO, Relation.CO_OCCURS_WITH, Relation.MIMICS)
+OVERVIEW_KINDS = (Kind.CONDITION,)
 #: One condition: what it damages, where that refers pain, what compensates for it.
 FOCUS_RELATIONS = (Relation.AFFECTS, Relation.REFERS_TO, Relation.COMPENSATES_FOR)
 TRACE_TERMS = ("groin pain", "limited hip internal rotation", "low back pain")
@@ -62,7 +62,7 @@ def overview(kg: painkg.KnowledgeGraph, path: Path) -> None:
     graph, _ = select(kg, relations=OVERVIEW_RELATIONS, kinds=OVERVIEW_KINDS)
     region = nx.get_node_attributes(graph, "region")
     crossing = graph.edge_subgraph([(s, t, r) for s, t, r in graph.edges(keys=True) if region[s] != region[t]])
-    # With two relations the legend's colours say which is which; labels would only clutter.
+    # The legend's colours and line styles say which relation is which; labels would only clutter.
     _say(render(crossing, path, edge_labels=False),
          "render(select(kg, relations=..., kinds=...) edges that cross regions)  # see scripts/gallery.py")
 

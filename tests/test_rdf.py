@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -29,7 +31,7 @@ from painkg.rdf.ntriples import NODE, literal, node_iri, write_ntriples, write_t
 from painkg.rdf.export import FORMATS, PAINKG, export, to_rdf
 from painkg.rdf.read import from_rdf, parse
 from painkg.rdf.store import read_query, sparql, validate_shacl
-from painkg.kb.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
+from painkg.kb.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
@@ -39,10 +41,48 @@ OXIGRAPH = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_T
             ".jsonld": pyoxigraph.RdfFormat.JSON_LD, ".rdf": pyoxigraph.RdfFormat.RDF_XML}
 
 
-@pytest.fixture(scope="module", params=["mini", "kg"])
+@pytest.fixture(scope="module", params=["mini", "modelled", "kg"])
 def any_kg(request) -> painkg.KnowledgeGraph:
-    """Both the hand-built mini KB and the bundled KB."""
+    """The hand-built mini KB, the same with the model tables, and the bundled KB."""
     return request.getfixturevalue(request.param)
+
+
+MODEL_TABLES = {  # the v2 model's graph-level tables, added to a copy of the mini KB
+    "settings.tsv": "id\tlabel\tdescription\tdefault_prior\treferences\tnote\n"
+                    "primary-care\tprimary care\tGeneral practice\t0.01\tlesher2008\ta \"note\"\n",
+    "priors.tsv": "setting\tcondition\tprevalence\tamong\treferences\tnote\n"
+                  "primary-care\thip-oa\t0.2\tgroin-pain|low-back-pain\tlesher2008|seed\t\n"
+                  "primary-care\tdisc-herniation\t0.1\t\tlesher2008\t\n",
+    "clusters.tsv": "cluster\tlabel\tcondition\tmembers\tat_least\tsensitivity\tspecificity\tlr_positive\t"
+                    "lr_negative\treferences\tnote\n"
+                    "hip-exam\thip exam\thip-oa\tlimited-ir|slr\t2\t0.5\t0.9\t\t\tlesher2008\tboth\n"
+                    "hip-exam\thip exam\thip-oa\tlimited-ir|slr\t1\t0.8\t0.6\t2.0\t\tlesher2008\t\n"
+                    "back-family\t\t\tslr|groin-pain|slr\t\t\t\t\t\tseed\t\n",
+}
+
+
+@pytest.fixture(scope="module")
+def modelled(tmp_path_factory) -> painkg.KnowledgeGraph:
+    """The mini KB plus settings, priors and clusters, and a syndrome role and a population."""
+    folder = tmp_path_factory.mktemp("modelled") / "kb"
+    shutil.copytree(ROOT / "tests" / "data" / "mini", folder)
+    for name, text in MODEL_TABLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    nodes = folder / "nodes-condition.tsv"
+    nodes.write_text(nodes.read_text(encoding="utf-8").replace("\t\t\toccasional", "\t\tsyndrome\toccasional", 1),
+                     encoding="utf-8")
+    edges = folder / "edges-referral.tsv"
+    lines = edges.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split("\t")
+    cells[10] = "pooled"  # population
+    for i in (5, 6, 7, 8):  # a likelihood measured in another population is refused by the loader
+        cells[i] = ""
+    edges.write_text("\n".join([lines[0], "\t".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    kb = painkg.load(folder, cache=False)
+    assert kb.graph.graph["settings"] and kb.graph.graph["priors"] and len(kb.graph.graph["clusters"]) == 2
+    assert any("role" in d for _, d in kb.graph.nodes(data=True))
+    assert any("population" in d for _, _, d in kb.graph.edges(data=True))
+    return kb
 
 
 def assert_same_kb(back: painkg.KnowledgeGraph, kg: painkg.KnowledgeGraph) -> None:
@@ -50,10 +90,16 @@ def assert_same_kb(back: painkg.KnowledgeGraph, kg: painkg.KnowledgeGraph) -> No
     edges = {(s, t, k): d for s, t, k, d in kg.graph.edges(keys=True, data=True)}
     assert {(s, t, k): d for s, t, k, d in back.graph.edges(keys=True, data=True)} == edges
     assert back.references == kg.references
+    tables = ("settings", "priors", "clusters")  # a load always has the three; a hand-built graph may not
+    assert {t: back.graph.graph[t] for t in tables} == {t: kg.graph.graph.get(t, {}) for t in tables}
     for _, data in back.graph.nodes(data=True):  # the types, not only equal values
         assert type(data["kind"]) is Kind and type(data["region"]) is Area and type(data["synonyms"]) is tuple
+        assert "role" not in data or type(data["role"]) is Role
     for _, _, key, data in back.graph.edges(keys=True, data=True):
         assert type(key) is Relation and type(data["strength"]) is Grade
+        assert "population" not in data or type(data["population"]) is Population
+    for cluster in back.graph.graph["clusters"].values():
+        assert type(cluster["members"]) is tuple and all(type(r["at_least"]) is int for r in cluster["rules"])
 
 
 # -- the mapping, on the hand-built KB ------------------------------------------------------------
@@ -62,8 +108,8 @@ def test_node_triples(mini):
     g = to_rdf(mini)
     hip = URIRef(NODE + "hip-oa")
     assert (hip, RDF.type, PAINKG.Condition) in g
-    assert (hip, SKOS.prefLabel, Literal("hip osteoarthritis")) in g
-    assert set(g.objects(hip, SKOS.altLabel)) == {Literal("coxarthrosis"), Literal("hip OA")}
+    assert (hip, SKOS.prefLabel, Literal("hip osteoarthritis", lang="en")) in g
+    assert set(g.objects(hip, SKOS.altLabel)) == {Literal("coxarthrosis", lang="en"), Literal("hip OA", lang="en")}
     assert (hip, PAINKG.code, URIRef("http://purl.bioontology.org/ontology/ICD10CM/M16.9")) in g
     assert (URIRef(NODE + "groin-pain"), PAINKG.code, URIRef("http://purl.obolibrary.org/obo/HP_0030838")) in g
     assert (hip, PAINKG.priorGrade, PAINKG["grade-common"]) in g
@@ -90,7 +136,8 @@ def test_closed_namespace_rejects_typos():
 
 def test_only_painkg_prefixes_are_bound(mini):
     bound = {prefix for prefix, _ in to_rdf(mini).namespaces()}
-    assert bound <= {"painkg", "node", "edge", "ref", "rdf", "rdfs", "xsd", "skos", "prov", "dcterms", "xml", "owl"}
+    assert bound <= {"painkg", "node", "edge", "ref", "setting", "prior", "cluster", "rdf", "rdfs", "xsd", "skos", "prov",
+                     "dcterms", "xml", "owl"}
 
 
 def test_unknown_suffix_names_the_allowed_ones(mini, tmp_path):
@@ -196,16 +243,17 @@ def hostile_kbs(draw, pieces=HOSTILE) -> painkg.KnowledgeGraph:
     keys = draw(st.lists(texts(pieces, min_size=1), min_size=1, max_size=4, unique=True))
     references = {k: {"key": k, "citation": draw(text), "pmid": draw(st.sampled_from(["", "18254763", "1 / 2"])),
                       "doi": draw(st.sampled_from(["", "10.1111/x.y", "10.1002/a / 10.1002/b<\"x>"])),
-                      "status": draw(text)} for k in keys}
+                      "status": draw(text), **({"seen": draw(text)} if draw(st.booleans()) else {})} for k in keys}
     evidence = st.sampled_from([*keys, "seed", "anatomy"])
     graph = nx.MultiDiGraph()
     for i, kind in enumerate(draw(st.lists(st.sampled_from(list(Kind)), min_size=2, max_size=8))):
         is_condition = kind is Kind.CONDITION
         prior = draw(st.one_of(st.none(), st.sampled_from(list(Grade)), st.floats(0, 1))) if is_condition else None
+        role = {"role": draw(st.sampled_from(list(Role)))} if is_condition and draw(st.booleans()) else {}
         graph.add_node(f"n{i}-{kind.value}", kind=kind, label=draw(text), synonyms=tuple(draw(st.lists(text, max_size=3))),
                        codes=tuple(draw(st.lists(st.sampled_from(CODES), max_size=3))),
                        region=draw(st.sampled_from(list(Area))), definition=draw(text), red_flag=draw(st.booleans()),
-                       prior=prior, references=tuple(draw(st.lists(evidence, max_size=3))))
+                       prior=prior, references=tuple(draw(st.lists(evidence, max_size=3))), **role)
     nodes = list(graph.nodes(data="kind"))
     for relation in draw(st.lists(st.sampled_from(list(Relation)), max_size=12)):
         sources = [n for n, k in nodes if k in relation.domain]
@@ -220,11 +268,41 @@ def hostile_kbs(draw, pieces=HOSTILE) -> painkg.KnowledgeGraph:
                 data[column] = draw(st.floats(0, 1) if not column.startswith("lr_") else st.floats(0, 1e6))
         if relation in TREATMENT_RELATIONS and draw(st.booleans()):
             data["qualifier"] = draw(st.sampled_from(list(Qualifier)))
+        if draw(st.booleans()):
+            data["population"] = draw(st.sampled_from(list(Population)))
         note = draw(text)
         if note:
             data["note"] = note
         graph.add_edge(source, target, key=relation, **data)
+    graph.graph.update(draw(model_tables(nodes, text, evidence)))
     return from_graph(graph, references)
+
+
+@st.composite
+def model_tables(draw, nodes, text, evidence) -> dict:
+    """Settings, priors and clusters shaped as :func:`painkg.kb.validate.check` builds them."""
+    refs = st.lists(evidence, max_size=3).map(tuple)
+    settings = {f"s{i}": {"label": draw(text), "description": draw(text), "default_prior": draw(st.floats(0, 1)),
+                          "references": draw(refs), "note": draw(text)}
+                for i in range(draw(st.integers(0, 2)))}
+    conditions = [n for n, k in nodes if k is Kind.CONDITION]
+    pairs = draw(st.lists(st.tuples(st.sampled_from(sorted(settings)), st.sampled_from(conditions)), unique=True,
+                          max_size=4)) if settings and conditions else []
+    symptoms = [n for n, k in nodes if k is Kind.SYMPTOM]
+    among = st.lists(st.sampled_from(symptoms), max_size=3).map(tuple) if symptoms else st.just(())
+    priors = {pair: {"prevalence": draw(st.floats(0, 1)), "among": draw(among), "references": draw(refs),
+                     "note": draw(text)} for pair in pairs}
+    observables = [n for n, k in nodes if k in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY)]
+    clusters = {}
+    for i in range(draw(st.integers(0, 2)) if observables else 0):
+        members = tuple(draw(st.lists(st.sampled_from(observables), min_size=2, max_size=4)))
+        rules = [{"at_least": draw(st.integers(1, len(members))),
+                  **{c: draw(st.floats(0, 1)) for c in ("sensitivity", "specificity") if draw(st.booleans())},
+                  **{c: draw(st.floats(0, 1e3)) for c in ("lr_positive", "lr_negative") if draw(st.booleans())},
+                  "references": draw(refs), "note": draw(text)} for _ in range(draw(st.integers(0, 3)))]
+        clusters[f"c{i}"] = {"label": draw(text), "members": members, "rules": rules,
+                             "condition": draw(st.sampled_from([None, *conditions]))}
+    return {"settings": settings, "priors": priors, "clusters": clusters}
 
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -473,11 +551,23 @@ def test_ontology_declares_every_kind_and_relation():
     assert rapper_count(ROOT / "ontology" / "painkg.ttl", "turtle") == len(onto)
 
 
-def test_instance_data_uses_only_ontology_terms(mini):
+def test_instance_data_uses_only_ontology_terms(modelled):
     onto = Graph().parse(ROOT / "ontology" / "painkg.ttl")
     declared = set(onto.subjects())
-    used = {t for triple in to_rdf(mini) for t in triple if str(t).startswith(str(PAINKG._NS))}
+    used = {t for triple in to_rdf(modelled) for t in triple if str(t).startswith(str(PAINKG._NS))}
     assert used <= declared
+    assert {PAINKG.Setting, PAINKG.Prior, PAINKG.Cluster, PAINKG.ClusterRule, PAINKG.role, PAINKG.population} <= used
+
+
+def test_model_tables_triples(modelled):
+    g = to_rdf(modelled)
+    prior = URIRef("https://w3id.org/painkg/prior/primary-care.hip-oa")
+    assert (prior, PAINKG.setting, URIRef("https://w3id.org/painkg/setting/primary-care")) in g
+    assert g.value(prior, PAINKG.prevalence).toPython() == 0.2
+    rules = list(Collection(g, g.value(URIRef("https://w3id.org/painkg/cluster/hip-exam"), PAINKG.ruleList)))
+    assert [g.value(r, PAINKG.atLeast).toPython() for r in rules] == [2, 1]
+    members = g.value(URIRef("https://w3id.org/painkg/cluster/back-family"), PAINKG.memberList)
+    assert [short(m) for m in Collection(g, members)] == ["slr", "groin-pain", "slr"]  # order and repeats kept
 
 
 # -- lazy imports and the CLI -------------------------------------------------------------------------
@@ -492,23 +582,97 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "painkg", *args], capture_output=True, text=True, cwd=ROOT)
 
 
+def run_cli_bytes(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "painkg", *args], capture_output=True, input=stdin, cwd=ROOT)
+
+
 def test_cli_export_and_sparql(tmp_path):
     out = tmp_path / "kg.nt"
     done = run_cli("export", str(out), "--kb", "tests/data/mini")
-    assert done.returncode == 0 and "triples" in done.stdout
+    assert done.returncode == 0 and done.stdout == "" and "triples" in done.stderr  # status on stderr
+    done = run_cli("export", str(tmp_path / "kg.data"), "--format", "turtle", "--json", "--kb", "tests/data/mini")
+    assert json.loads(done.stdout)["format"] == "turtle"  # --format takes the API's names
     done = run_cli("sparql", str(QUERIES / "groin-referral.rq"), "--kb", "tests/data/mini")
     assert done.returncode == 0
     assert done.stdout.splitlines()[1].split("\t") == ["node:hip-joint", "node:groin-pain", "common", "0.55", "lesher2008"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (("export", "kg.owl"), "allowed: .ttl, .nt, .jsonld, .rdf"),
-    (("sparql", "SELEC ?x"), "SPARQL"),
-    (("push", "file:///etc/passwd"), "not an http(s) URL"),
-], ids=["suffix", "query", "url"])
-def test_cli_bad_input_is_one_line_and_status_2(args, message):
+@pytest.mark.parametrize("fmt", ["nt", "ttl", "jsonld", "rdf"])
+def test_cli_export_to_stdout_pipes_into_a_parser(mini, fmt):
+    done = run_cli_bytes("export", "-", "--format", fmt, "--kb", "tests/data/mini")
+    assert done.returncode == 0, done.stderr
+    assert len(list(pyoxigraph.parse(done.stdout, format=OXIGRAPH["." + fmt]))) == len(to_rdf(mini))
+    assert b"wrote" in done.stderr and b"wrote" not in done.stdout
+
+
+def test_cli_export_to_a_pipe_writes_into_it(tmp_path):
+    """A non-regular target (here a FIFO) is written, not replaced by a regular file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        done = run_cli("export", str(fifo), "--format", "nt", "--kb", "tests/data/mini")
+        data = reader.communicate(timeout=60)[0]
+    finally:
+        reader.kill()
+        reader.wait()
+    assert done.returncode == 0, done.stderr
+    assert fifo.is_fifo() and len(Graph().parse(data=data, format="nt")) > 0
+
+
+@pytest.mark.parametrize("args, message, status", [
+    (("export", "kg.owl"), "allowed: .ttl, .nt, .jsonld, .rdf", 2),
+    (("export", "-", "--format", "kgx"), "KGX is a folder", 2),
+    (("sparql", "SELEC ?x"), "SPARQL", 2),
+    (("sparql", "CONSTRUCT WHERE { ?s a painkg:Condition }", "--format", "csv"), "allowed: ttl, nt, jsonld, rdf", 2),
+    (("sparql", "ASK {}", "--format", "ttl"), "allowed: json, csv, tsv, xml", 2),
+    (("push", "file:///etc/passwd"), "not an http(s) URL", 2),
+    (("push", "http://[::1/store"), "not a valid URL", 2),
+    (("push", "http://h:abc/store"), "not a valid URL", 2),
+    (("push", "http://h/a b"), "spaces or control characters", 2),
+    (("push", "http://127.0.0.1:9/store", "--timeout", "0"), "seconds above 0", 2),
+], ids=["suffix", "kgx-stdout", "query", "construct-csv", "ask-ttl", "url", "ipv6", "port", "space", "timeout"])
+def test_cli_bad_usage_is_one_line_and_status_2(args, message, status):
     done = run_cli(*args, "--kb", "tests/data/mini")
-    assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert done.returncode == status and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
+
+
+def test_cli_search_json():
+    done = run_cli("search", "groin", "--json", "--kb", "tests/data/mini")
+    found = json.loads(done.stdout)
+    assert done.returncode == 0 and found[0]["id"] == "groin" and found[0]["kind"] == "region"
+
+
+def test_cli_bad_data_is_status_1(mini_copy):
+    (mini_copy / "nodes-region.tsv").write_text("id\tlabel\nBad Id\tx\n", encoding="utf-8")
+    done = run_cli("export", "-", "--kb", str(mini_copy))
+    assert done.returncode == 1 and "problems in the knowledge base" in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("fmt, parse", [
+    ("json", lambda out: [b["source"]["value"] for b in json.loads(out)["results"]["bindings"]]),
+    ("csv", lambda out: [row.split(",")[0] for row in out.splitlines()[1:]]),
+    ("tsv", lambda out: [row.split("\t")[0].strip("<>") for row in out.splitlines()[1:]]),
+    ("xml", lambda out: re.findall(r"<binding name=\"source\"><uri>([^<]+)</uri>", out)),
+])
+def test_cli_sparql_result_formats(fmt, parse):
+    done = run_cli("sparql", str(QUERIES / "groin-referral.rq"), "--format", fmt, "--kb", "tests/data/mini")
+    assert done.returncode == 0, done.stderr
+    assert parse(done.stdout)[0] == NODE + "hip-joint"
+
+
+def test_cli_sparql_reads_the_query_from_stdin_and_constructs(mini):
+    query = b"CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s a painkg:Condition ; skos:prefLabel ?l }"
+    done = run_cli_bytes("sparql", "-", "--kb", "tests/data/mini", stdin=query)
+    assert done.returncode == 0, done.stderr
+    graph = Graph().parse(data=done.stdout, format="turtle")
+    conditions = {n for n, d in mini.graph.nodes(data=True) if d["kind"] is Kind.CONDITION}
+    assert {short(s) for s in graph.subjects()} == conditions and b"@prefix node:" in done.stdout
+    done = run_cli_bytes("sparql", "-", "--format", "nt", "--kb", "tests/data/mini", stdin=query)
+    assert len(Graph().parse(data=done.stdout, format="nt")) == len(conditions)
+    done = run_cli_bytes("sparql", "-", "--json", "--kb", "tests/data/mini", stdin=b"ASK { node:hip-oa a painkg:Condition }")
+    assert json.loads(done.stdout)["boolean"] is True
 
 
 @pytest.mark.slow

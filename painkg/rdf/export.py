@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -41,27 +42,33 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, DefinedNamespace, N
 from ..errors import RDFError
 from ..kb.graph import KnowledgeGraph
 from .ntriples import (
+    ENUMS,
     KEYWORD_LABELS,
     NODE,
     NUMBER_NAMES,
     PREFIXES,
     SCHEMA,
     TERMS,
+    cluster_iri,
     code_iri,
     edge_iri,
     individual_name,
     kind_name,
     node_iri,
+    prior_iri,
     reference_iri,
     reference_links,
+    rule_iri,
+    setting_iri,
+    standard_matches,
     write_ntriples,
     write_turtle,
 )
-from ..kb.vocab import Area, Grade, Kind, Qualifier, Relation
+from ..kb.vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
 
-__all__ = ["PAINKG", "FORMATS", "Export", "to_rdf", "export", "new_graph"]
+__all__ = ["PAINKG", "FORMATS", "Export", "to_rdf", "export", "write", "rdf_format", "new_graph"]
 
-_ENUMS = (Grade, Area, Qualifier)
+_ENUMS = ENUMS
 
 #: The painkg schema as a closed namespace: a misspelt term is an AttributeError,
 #: not a new IRI.  Generated from the vocabulary, like ``ontology/painkg.ttl``.
@@ -129,13 +136,21 @@ def to_rdf(kg: KnowledgeGraph) -> Graph:
     """
     graph, t = new_graph(), _terms()
     for node_id, data in kg.graph.nodes(data=True):
-        _add_node(graph, t, URIRef(node_iri(node_id)), data)
+        subject = URIRef(node_iri(node_id))
+        _add_node(graph, t, subject, data)
+        for predicate, obj in standard_matches(node_id, data):
+            graph.add((subject, URIRef(predicate), URIRef(obj)))
     for source, target, relation, data in kg.graph.edges(keys=True, data=True):
         s, p, o = URIRef(NODE + source), t["relation"][relation], URIRef(NODE + target)
         graph.add((s, p, o))
         _add_evidence(graph, t, URIRef(edge_iri(source, Relation(relation), target)), (s, p, o), data)
+    _add_model_tables(graph, t, kg.graph.graph)
     _add_references(graph, kg.references)
     return graph
+
+
+def _en(text: str) -> Literal:
+    return Literal(text, lang="en")  # labels and definitions are curated in English
 
 
 def _add_list(graph: Graph, subject, plain, ordered, items: list) -> None:
@@ -149,15 +164,17 @@ def _add_list(graph: Graph, subject, plain, ordered, items: list) -> None:
 
 def _add_node(graph: Graph, t: dict, subject: URIRef, data: dict) -> None:
     graph.add((subject, RDF.type, t["kind"][data["kind"]]))
-    graph.add((subject, SKOS.prefLabel, Literal(data["label"])))
-    _add_list(graph, subject, SKOS.altLabel, PAINKG.synonymList, [Literal(s) for s in data.get("synonyms", ())])
+    graph.add((subject, SKOS.prefLabel, _en(data["label"])))
+    _add_list(graph, subject, SKOS.altLabel, PAINKG.synonymList, [_en(s) for s in data.get("synonyms", ())])
     _add_list(graph, subject, PAINKG.code, PAINKG.codeList, [URIRef(code_iri(c)) for c in data.get("codes", ())])
     _add_list(graph, subject, PROV.wasDerivedFrom, PAINKG.referenceList,
               [URIRef(reference_iri(k)) for k in data.get("references", ())])
     graph.add((subject, PAINKG.region, t["value"][Area][data.get("region", Area.OTHER)]))
     if data.get("definition"):
-        graph.add((subject, SKOS.definition, Literal(data["definition"])))
+        graph.add((subject, SKOS.definition, _en(data["definition"])))
     graph.add((subject, PAINKG.redFlag, Literal(bool(data.get("red_flag")))))
+    if data.get("role") is not None:
+        graph.add((subject, PAINKG.role, t["value"][Role][data["role"]]))
     prior = data.get("prior")
     if isinstance(prior, Grade):
         graph.add((subject, PAINKG.priorGrade, t["value"][Grade][prior]))
@@ -177,10 +194,57 @@ def _add_evidence(graph: Graph, t: dict, statement: URIRef, triple: tuple, data:
             graph.add((statement, predicate, Literal(float(data[column]))))
     if data.get("qualifier") is not None:
         graph.add((statement, PAINKG.qualifier, t["value"][Qualifier][data["qualifier"]]))
-    if data.get("note"):
-        graph.add((statement, RDFS.comment, Literal(data["note"])))
-    _add_list(graph, statement, PROV.wasDerivedFrom, PAINKG.referenceList,
-              [URIRef(reference_iri(k)) for k in data["references"]])
+    if data.get("population") is not None:
+        graph.add((statement, PAINKG.population, t["value"][Population][data["population"]]))
+    _add_note_and_evidence(graph, statement, data)
+
+
+def _add_note_and_evidence(graph: Graph, subject: URIRef, row: dict) -> None:
+    if row.get("note"):
+        graph.add((subject, RDFS.comment, Literal(row["note"])))
+    _add_list(graph, subject, PROV.wasDerivedFrom, PAINKG.referenceList,
+              [URIRef(reference_iri(k)) for k in row["references"]])
+
+
+def _add_model_tables(graph: Graph, t: dict, tables: dict) -> None:
+    """Settings, priors and clusters (``kg.graph.graph``) as resources; see ``docs/RDF.md``."""
+    for setting, row in tables.get("settings", {}).items():
+        subject = URIRef(setting_iri(setting))
+        graph.add((subject, RDF.type, PAINKG.Setting))
+        graph.add((subject, SKOS.prefLabel, _en(row["label"])))
+        if row.get("description"):
+            graph.add((subject, DCTERMS.description, _en(row["description"])))
+        if row.get("default_prior") is not None:
+            graph.add((subject, PAINKG.defaultPrior, Literal(float(row["default_prior"]))))
+        _add_note_and_evidence(graph, subject, row)
+    for (setting, condition), row in tables.get("priors", {}).items():
+        subject = URIRef(prior_iri(setting, condition))
+        graph.add((subject, RDF.type, PAINKG.Prior))
+        graph.add((subject, PAINKG.setting, URIRef(setting_iri(setting))))
+        graph.add((subject, PAINKG.condition, URIRef(node_iri(condition))))
+        graph.add((subject, PAINKG.prevalence, Literal(float(row["prevalence"]))))
+        _add_list(graph, subject, PAINKG.among, PAINKG.amongList, [URIRef(node_iri(n)) for n in row.get("among", ())])
+        _add_note_and_evidence(graph, subject, row)
+    for cluster, row in tables.get("clusters", {}).items():
+        _add_cluster(graph, t, cluster, row)
+
+
+def _add_cluster(graph: Graph, t: dict, cluster: str, row: dict) -> None:
+    subject = URIRef(cluster_iri(cluster))
+    graph.add((subject, RDF.type, PAINKG.Cluster))
+    graph.add((subject, SKOS.prefLabel, _en(row["label"])))
+    if row.get("condition") is not None:
+        graph.add((subject, PAINKG.condition, URIRef(node_iri(row["condition"]))))
+    _add_list(graph, subject, PAINKG.member, PAINKG.memberList, [URIRef(node_iri(m)) for m in row["members"]])
+    rules = [URIRef(rule_iri(cluster, n)) for n in range(1, len(row["rules"]) + 1)]
+    _add_list(graph, subject, PAINKG.rule, PAINKG.ruleList, rules)
+    for rule_subject, rule in zip(rules, row["rules"]):
+        graph.add((rule_subject, RDF.type, PAINKG.ClusterRule))
+        graph.add((rule_subject, PAINKG.atLeast, Literal(int(rule["at_least"]))))
+        for column, predicate in t["number"].items():
+            if rule.get(column) is not None:
+                graph.add((rule_subject, predicate, Literal(float(rule[column]))))
+        _add_note_and_evidence(graph, rule_subject, rule)
 
 
 def _add_references(graph: Graph, references: dict) -> None:
@@ -199,8 +263,19 @@ def _add_references(graph: Graph, references: dict) -> None:
                                   ("doi", PAINKG.doi), ("status", PAINKG.status)):
             if ref.get(column):
                 graph.add((subject, predicate, Literal(ref[column])))
+        if "seen" in ref:  # an optional column: written when the row has it, even empty, so it reads back
+            graph.add((subject, PAINKG.seen, Literal(ref["seen"])))
         for link in reference_links(ref):
             graph.add((subject, RDFS.seeAlso, URIRef(link)))
+
+
+def rdf_format(path: str | os.PathLike, format: str | None = None) -> str:
+    """Return the rdflib format name for *path* or an explicit *format* (``ttl``, ``turtle``, ``nt``…).
+
+    >>> rdf_format("kg.ttl"), rdf_format("-", "ntriples")
+    ('turtle', 'nt')
+    """
+    return _format(Path(path), format)
 
 
 def _format(path: Path, format: str | None) -> str:
@@ -236,23 +311,46 @@ def export(kg: KnowledgeGraph, path: str | os.PathLike, format: str | None = Non
     """
     path = Path(path)
     fmt = _format(path, format)
+    if path.exists() and not path.is_file():  # a pipe, a device, /dev/stdout: write into it, never replace it
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            return Export(path, fmt, write(kg, out, fmt))
     partial = path.with_name(f".{path.name}.partial")
     try:
-        if fmt in ("nt", "turtle"):
-            with partial.open("w", encoding="utf-8", newline="\n") as out:
-                count = (write_ntriples if fmt == "nt" else write_turtle)(kg, out)
-        else:
-            graph = to_rdf(kg)
-            if fmt == "xml":
-                _check_xml_literals(graph)
-            # JSON-LD stays expanded: rdflib 7.6's compaction drops an empty-string value
-            # that shares a property with another value, and nothing may be lost.
-            partial.write_bytes(graph.serialize(format=fmt, encoding="utf-8"))
-            count = len(graph)
+        with partial.open("w", encoding="utf-8", newline="\n") as out:
+            count = write(kg, out, fmt)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
     return Export(path, fmt, count)
+
+
+def write(kg: KnowledgeGraph, out: IO[str], format: str) -> int:
+    """Write the knowledge base as RDF to the text stream *out*; return the number of triples.
+
+    *format* is any name :func:`export` accepts (``ttl``, ``turtle``, ``nt``, ``jsonld``, ``rdf``…).
+    This is what ``painkg export - --format nt`` uses to write to standard output.
+
+    Raises
+    ------
+    RDFError
+        Unknown format; RDF/XML asked for text that XML 1.0 cannot hold.
+
+    Examples
+    --------
+    >>> import io
+    >>> write(kg, io.StringIO(), "nt") == len(to_rdf(kg))
+    True
+    """
+    fmt = _format(Path("-"), format)
+    if fmt in ("nt", "turtle"):
+        return (write_ntriples if fmt == "nt" else write_turtle)(kg, out)
+    graph = to_rdf(kg)
+    if fmt == "xml":
+        _check_xml_literals(graph)
+    # JSON-LD stays expanded: rdflib 7.6's compaction drops an empty-string value
+    # that shares a property with another value, and nothing may be lost.
+    out.write(graph.serialize(format=fmt))
+    return len(graph)
 
 
 # XML 1.0 has no way to write these characters (and parsers turn a raw CR into LF).

@@ -7,10 +7,13 @@ term and per triple first).  :func:`painkg.rdf.to_rdf` is the reference mapping;
 
 IRI scheme (all under :data:`NAMESPACE`)::
 
-    schema#<Term>                        classes, properties, grade/area/qualifier individuals
+    schema#<Term>                        classes, properties, grade/area/qualifier/role/population individuals
     node/<id>                            a node (ids are kebab-case slugs)
     edge/<source>.<rdfName>.<target>     the rdf:Statement carrying an edge's evidence
     reference/<key>                      a reference (percent-encoded key)
+    setting/<id>                         a setting (where patients are seen: fixes the priors)
+    prior/<setting>.<condition>          a condition's prevalence in a setting
+    cluster/<id>, cluster/<id>.rule-<n>  a cluster of dependent findings and its n-th threshold rule
 
 Examples
 --------
@@ -30,15 +33,18 @@ from typing import IO, TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from ..errors import RDFError
-from ..kb.vocab import CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Qualifier, Relation
+from ..kb.vocab import (
+    CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role,
+)
 
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
 
 __all__ = [
-    "NAMESPACE", "SCHEMA", "NODE", "EDGE", "REFERENCE", "GRAPH", "CODE_IRIS", "PREFIXES",
-    "node_iri", "edge_iri", "reference_iri", "reference_key", "code_iri", "code_curie",
-    "reference_links", "literal", "write_ntriples", "write_turtle",
+    "NAMESPACE", "SCHEMA", "NODE", "EDGE", "REFERENCE", "SETTING", "PRIOR", "CLUSTER", "GRAPH", "CODE_IRIS",
+    "PREFIXES", "ENUMS", "node_iri", "edge_iri", "reference_iri", "reference_key", "code_iri", "code_curie",
+    "setting_iri", "prior_iri", "cluster_iri", "rule_iri",
+    "reference_links", "literal", "write_ntriples", "write_turtle", "standard_matches",
 ]
 
 #: The one namespace every painkg IRI lives under (a w3id.org permanent-URL prefix).
@@ -47,6 +53,9 @@ SCHEMA = NAMESPACE + "schema#"  # classes and properties of ontology/painkg.ttl
 NODE = NAMESPACE + "node/"
 EDGE = NAMESPACE + "edge/"
 REFERENCE = NAMESPACE + "reference/"
+SETTING = NAMESPACE + "setting/"
+PRIOR = NAMESPACE + "prior/"
+CLUSTER = NAMESPACE + "cluster/"
 #: Named graph that ``painkg push`` replaces unless told otherwise.
 GRAPH = NAMESPACE + "kb"
 
@@ -68,7 +77,8 @@ DCTERMS = "http://purl.org/dc/terms/"
 
 #: The prefixes every painkg serialisation binds, and no others.
 PREFIXES = {
-    "painkg": SCHEMA, "node": NODE, "edge": EDGE, "ref": REFERENCE,
+    "painkg": SCHEMA, "node": NODE, "edge": EDGE, "ref": REFERENCE, "setting": SETTING, "prior": PRIOR,
+    "cluster": CLUSTER,
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
 }
 
@@ -89,8 +99,12 @@ def kind_name(kind: Kind) -> str:
     return kind.value.capitalize()
 
 
-def individual_name(value: Grade | Area | Qualifier) -> str:
-    """Return the local name of a grade, area or qualifier individual: ``grade-common``."""
+#: The vocabulary enums written as OWL individuals (``painkg:grade-common``, ``painkg:role-syndrome``).
+ENUMS = (Grade, Area, Qualifier, Role, Population)
+
+
+def individual_name(value: Grade | Area | Qualifier | Role | Population) -> str:
+    """Return the local name of an enum value's individual: ``grade-common``, ``population-pooled``."""
     return f"{type(value).__name__.lower()}-{value.value}"
 
 
@@ -98,8 +112,10 @@ def individual_name(value: Grade | Area | Qualifier) -> str:
 #: for relations come from ``Relation.rdf_name``).
 NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
 TERMS = (
-    "Node", "Reference", "Grade", "Area", "Qualifier", "region", "redFlag", "priorGrade", "priorProbability", "code", "strength",
-    "qualifier", "pmid", "doi", "status", "synonymList", "codeList", "referenceList", *NUMBER_NAMES.values(),
+    "Node", "Reference", "Grade", "Area", "Qualifier", "Role", "Population", "Setting", "Prior", "Cluster",
+    "ClusterRule", "region", "redFlag", "role", "priorGrade", "priorProbability", "code", "strength", "qualifier",
+    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "setting",
+    "condition", "prevalence", "member", "memberList", "rule", "ruleList", "atLeast", "among", "amongList", *NUMBER_NAMES.values(),
 )
 
 
@@ -113,6 +129,26 @@ def node_iri(node_id: str) -> str:
 def edge_iri(source: str, relation: Relation, target: str) -> str:
     """Return the IRI of the statement that carries an edge's evidence."""
     return f"{EDGE}{source}.{relation.rdf_name}.{target}"
+
+
+def setting_iri(setting: str) -> str:
+    """Return the IRI of a setting (ids are slugs, checked by the loader)."""
+    return SETTING + setting
+
+
+def prior_iri(setting: str, condition: str) -> str:
+    """Return the IRI of a condition's prior in a setting; a slug holds no dot, so the pair is unambiguous."""
+    return f"{PRIOR}{setting}.{condition}"
+
+
+def cluster_iri(cluster: str) -> str:
+    """Return the IRI of a cluster of dependent findings."""
+    return CLUSTER + cluster
+
+
+def rule_iri(cluster: str, number: int) -> str:
+    """Return the IRI of a cluster's *number*-th threshold rule (counted from 1, in the loader's order)."""
+    return f"{CLUSTER}{cluster}.rule-{number}"
 
 
 def reference_iri(key: str) -> str:
@@ -168,6 +204,11 @@ def literal(text: str) -> str:
     return '"' + text.translate(_ESCAPES) + '"'
 
 
+def english(text: str) -> str:
+    """Return *text* as an English-tagged literal (``"groin pain"@en``): labels and definitions."""
+    return '"' + text.translate(_ESCAPES) + '"@en'
+
+
 
 
 
@@ -195,8 +236,12 @@ class _Terms:
         self.grade = {g: iri(SCHEMA + individual_name(g)) for g in Grade}
         self.area = {a: iri(SCHEMA + individual_name(a)) for a in Area}
         self.qualifier = {q: iri(SCHEMA + individual_name(q)) for q in Qualifier}
+        self.role = {r: iri(SCHEMA + individual_name(r)) for r in Role}
+        self.population = {p: iri(SCHEMA + individual_name(p)) for p in Population}
+        self.description = iri(DCTERMS + "description")
         self.true, self.false = (f'"{b}"^^{iri(XSD + "boolean")}' for b in ("true", "false"))
         self._double = f'"^^{iri(XSD + "double")}'
+        self._integer = f'"^^{iri(XSD + "integer")}'
         self.references = _ReferenceTerms(self)
         self.bnodes = 0
 
@@ -216,6 +261,9 @@ class _Terms:
     def double(self, value: float) -> str:
         # repr() is the shortest text that reads back as the same float, and valid xsd:double.
         return f'"{value!r}{self._double}'
+
+    def integer(self, value: int) -> str:
+        return f'"{value}{self._integer}'
 
     def bnode(self) -> str:
         self.bnodes += 1
@@ -239,11 +287,24 @@ Pairs = list[tuple[str, str]]
 Lists = list[tuple[str, list[str]]]
 
 
-def _node_pairs(t: _Terms, data: dict) -> tuple[Pairs, Lists]:
-    pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, literal(data["label"]))]
+def standard_matches(node_id: str, data: dict) -> list[tuple[str, str]]:
+    """Return a node's SKOS links to standard vocabularies as (predicate IRI, object IRI) pairs.
+
+    Its codes as ``skos:closeMatch`` (what ``painkg:code`` implies, stated so that plain SKOS
+    queries see it), then the mappings of ``ontology/mappings.sssom.tsv``; no pair twice.
+    """
+    from .mappings import load_mappings  # the table is read once, on the first node that asks
+
+    pairs = [(SKOS + "closeMatch", code_iri(c)) for c in data.get("codes", ())]
+    pairs += load_mappings().matches(node_id, data["label"])
+    return list(dict.fromkeys(pairs))
+
+
+def _node_pairs(t: _Terms, node_id: str, data: dict) -> tuple[Pairs, Lists]:
+    pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, english(data["label"]))]
     lists: Lists = []
     for name, predicate, items in (
-        ("synonymList", t.alt, [literal(s) for s in data.get("synonyms", ())]),
+        ("synonymList", t.alt, [english(s) for s in data.get("synonyms", ())]),
         ("codeList", t.s["code"], [t.iri(code_iri(c)) for c in data.get("codes", ())]),
         ("referenceList", t.derived, [t.references[k] for k in data.get("references", ())]),
     ):
@@ -252,8 +313,11 @@ def _node_pairs(t: _Terms, data: dict) -> tuple[Pairs, Lists]:
             lists.append((t.s[name], items))
     pairs.append((t.s["region"], t.area[data.get("region", Area.OTHER)]))
     if data.get("definition"):
-        pairs.append((t.definition, literal(data["definition"])))
+        pairs.append((t.definition, english(data["definition"])))
     pairs.append((t.s["redFlag"], t.true if data.get("red_flag") else t.false))
+    if data.get("role") is not None:
+        pairs.append((t.s["role"], t.role[data["role"]]))
+    pairs += [(t.iri(p), t.iri(o)) for p, o in standard_matches(node_id, data)]
     prior = data.get("prior")
     if isinstance(prior, Grade):
         pairs.append((t.s["priorGrade"], t.grade[prior]))
@@ -270,11 +334,61 @@ def _edge_pairs(t: _Terms, s: str, p: str, o: str, data: dict) -> tuple[Pairs, L
             pairs.append((t.s[name], t.double(data[column])))
     if data.get("qualifier") is not None:
         pairs.append((t.s["qualifier"], t.qualifier[data["qualifier"]]))
+    if data.get("population") is not None:
+        pairs.append((t.s["population"], t.population[data["population"]]))
     if data.get("note"):
         pairs.append((t.comment, literal(data["note"])))
-    refs = [t.references[k] for k in data["references"]]
+    return _evidence(t, pairs, data["references"])
+
+
+def _evidence(t: _Terms, pairs: Pairs, keys) -> tuple[Pairs, Lists]:
+    """Add the references (``prov:wasDerivedFrom``, and their order when there are two or more)."""
+    refs = [t.references[k] for k in keys]
     pairs += ((t.derived, r) for r in dict.fromkeys(refs))
     return pairs, [(t.s["referenceList"], refs)] if len(refs) > 1 else []
+
+
+def _model_subjects(t: _Terms, tables: dict) -> Iterator[tuple[str, Pairs, Lists]]:
+    """Yield the model tables (``graph.graph``): settings, priors, clusters with their rules."""
+    for setting, row in tables.get("settings", {}).items():
+        pairs = [(t.type, t.s["Setting"]), (t.pref, english(row["label"]))]
+        if row.get("description"):
+            pairs.append((t.description, english(row["description"])))
+        if row.get("default_prior") is not None:
+            pairs.append((t.s["defaultPrior"], t.double(row["default_prior"])))
+        if row.get("note"):
+            pairs.append((t.comment, literal(row["note"])))
+        yield (t.iri(setting_iri(setting)), *_evidence(t, pairs, row["references"]))
+    for (setting, condition), row in tables.get("priors", {}).items():
+        pairs = [(t.type, t.s["Prior"]), (t.s["setting"], t.iri(setting_iri(setting))),
+                 (t.s["condition"], t.iri(node_iri(condition))), (t.s["prevalence"], t.double(row["prevalence"]))]
+        among = [t.iri(node_iri(n)) for n in row.get("among", ())]
+        pairs += [(t.s["among"], n) for n in dict.fromkeys(among)]
+        if row.get("note"):
+            pairs.append((t.comment, literal(row["note"])))
+        pairs, lists = _evidence(t, pairs, row["references"])
+        yield t.iri(prior_iri(setting, condition)), pairs, lists + ([(t.s["amongList"], among)] if len(among) > 1 else [])
+    for cluster, row in tables.get("clusters", {}).items():
+        yield from _cluster_subjects(t, cluster, row)
+
+
+def _cluster_subjects(t: _Terms, cluster: str, row: dict) -> Iterator[tuple[str, Pairs, Lists]]:
+    pairs = [(t.type, t.s["Cluster"]), (t.pref, english(row["label"]))]
+    if row.get("condition") is not None:
+        pairs.append((t.s["condition"], t.iri(node_iri(row["condition"]))))
+    members = [t.iri(node_iri(m)) for m in row["members"]]
+    rules = [t.iri(rule_iri(cluster, n)) for n in range(1, len(row["rules"]) + 1)]
+    pairs += [(t.s["member"], m) for m in dict.fromkeys(members)] + [(t.s["rule"], r) for r in rules]
+    lists = [(t.s[name], items) for name, items in (("memberList", members), ("ruleList", rules)) if len(items) > 1]
+    yield t.iri(cluster_iri(cluster)), pairs, lists
+    for subject, rule in zip(rules, row["rules"]):
+        rule_pairs = [(t.type, t.s["ClusterRule"]), (t.s["atLeast"], t.integer(rule["at_least"]))]
+        for column, name in NUMBER_NAMES.items():
+            if rule.get(column) is not None:
+                rule_pairs.append((t.s[name], t.double(rule[column])))
+        if rule.get("note"):
+            rule_pairs.append((t.comment, literal(rule["note"])))
+        yield (subject, *_evidence(t, rule_pairs, rule["references"]))
 
 
 def _reference_pairs(t: _Terms, references: dict) -> Iterator[tuple[str, Pairs]]:
@@ -288,6 +402,8 @@ def _reference_pairs(t: _Terms, references: dict) -> Iterator[tuple[str, Pairs]]
                                   ("status", t.s["status"])):
             if ref.get(column):
                 pairs.append((predicate, literal(ref[column])))
+        if "seen" in ref:  # an optional column: written when the row has it, even empty, so it reads back
+            pairs.append((t.s["seen"], literal(ref["seen"])))
         pairs += [(t.see_also, t.iri(link)) for link in reference_links(ref)]
         yield t.references[key], pairs
 
@@ -297,11 +413,12 @@ def _subjects(t: _Terms, kg: KnowledgeGraph) -> Iterator[tuple[str, Pairs, Lists
     graph = kg.graph
     iris = {n: t.iri(node_iri(n)) for n in graph}
     for node_id, data in graph.nodes(data=True):
-        yield (iris[node_id], *_node_pairs(t, data))
+        yield (iris[node_id], *_node_pairs(t, node_id, data))
     for source, target, relation, data in graph.edges(keys=True, data=True):
         s, p, o = iris[source], t.relation[relation], iris[target]
         yield s, [(p, o)], []
         yield (t.edge(source, relation, target), *_edge_pairs(t, s, p, o, data))
+    yield from _model_subjects(t, graph.graph)
     for subject, pairs in _reference_pairs(t, kg.references):
         yield subject, pairs, []
 

@@ -27,9 +27,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from ..errors import RDFError
 from ..kb.graph import KnowledgeGraph, from_graph
-from .ntriples import NODE, REFERENCE, code_curie, reference_key
+from .ntriples import CLUSTER, NODE, REFERENCE, SETTING, code_curie, reference_key
 from .export import _ENUMS, PAINKG, _format, _terms, new_graph
-from ..kb.vocab import ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Qualifier
+from ..kb.vocab import ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Role
 
 __all__ = ["parse", "from_rdf"]
 
@@ -118,10 +118,11 @@ def from_rdf(source: Graph | str | os.PathLike, *, format: str | None = None) ->
     nodes = reader.nodes()
     edges = reader.edges(nodes)
     references = reader.references()
+    tables = reader.model_tables(nodes)
     if reader.problems:
         noun = "problem" if len(reader.problems) == 1 else "problems"
         raise RDFError(f"{len(reader.problems)} {noun} reading RDF:\n" + "\n".join(reader.problems))
-    result = nx.MultiDiGraph()
+    result = nx.MultiDiGraph(**tables)
     result.add_nodes_from(sorted(nodes.items()))
     result.add_edges_from((s, t, r, d) for (s, r, t), d in sorted(edges.items()))
     return from_graph(result, references)
@@ -232,7 +233,9 @@ class _Reader:
         prior = self._value(subject, PAINKG.priorGrade, Grade)
         if prior is None:
             prior = self._number(subject, PAINKG.priorProbability)
+        role = self._value(subject, PAINKG.role, Role)
         return {
+            **({"role": role} if role is not None else {}),  # an ordinary source has no role key
             "kind": kind,
             "label": self._text(subject, SKOS.prefLabel, required=True),
             "synonyms": tuple(str(s) for s in self._items(subject, SKOS.altLabel, PAINKG.synonymList)),
@@ -292,6 +295,9 @@ class _Reader:
         qualifier = self._value(subject, PAINKG.qualifier, Qualifier)
         if qualifier is not None:
             data["qualifier"] = qualifier
+        population = self._value(subject, PAINKG.population, Population)
+        if population is not None:
+            data["population"] = population
         note = self._text(subject, RDFS.comment)
         if note:
             data["note"] = note
@@ -308,4 +314,76 @@ class _Reader:
                 references[key] = {"key": key, "citation": self._text(subject, DCTERMS.bibliographicCitation),
                                    "pmid": self._text(subject, PAINKG.pmid), "doi": self._text(subject, PAINKG.doi),
                                    "status": self._text(subject, PAINKG.status)}
+                if PAINKG.seen in facts:
+                    references[key]["seen"] = self._text(subject, PAINKG.seen)
         return dict(sorted(references.items()))
+
+    # -- the model tables (graph.graph): settings, priors, clusters ---------------------------------
+
+    def _slug(self, iri, base: str) -> str | None:
+        slug = str(iri)[len(base):] if str(iri).startswith(base) else ""
+        return slug if ID_PATTERN.match(slug) else None
+
+    def _typed(self, cls) -> list:
+        return sorted(s for s, facts in self.facts.items() if cls in facts.get(RDF.type, []))
+
+    def _node_ref(self, subject, predicate, nodes: dict, *, required: bool = True) -> str | None:
+        value = self._one(subject, predicate, required=required)
+        node_id = None if value is None else self._node_id(value)
+        if value is not None and node_id not in nodes:
+            self._problem(subject, f"{self._name(predicate)} {self._name(value)} is not a node of the graph")
+        return node_id
+
+    def _row_end(self, subject) -> dict:
+        return {"references": self._references(subject), "note": self._text(subject, RDFS.comment)}
+
+    def model_tables(self, nodes: dict) -> dict:
+        """Return ``{"settings", "priors", "clusters"}`` as the loader builds them (see :mod:`painkg.kb.validate`)."""
+        settings, priors, clusters = {}, {}, {}
+        for subject in self._typed(PAINKG.Setting):
+            setting = self._slug(subject, SETTING)
+            if setting is None:
+                self._problem(subject, f"a setting needs an IRI {SETTING}<kebab-case id>")
+                continue
+            settings[setting] = {"label": self._text(subject, SKOS.prefLabel, required=True),
+                                 "description": self._text(subject, DCTERMS.description),
+                                 "default_prior": self._number(subject, PAINKG.defaultPrior), **self._row_end(subject)}
+        for subject in self._typed(PAINKG.Prior):
+            value = self._one(subject, PAINKG.setting, required=True)
+            setting = None if value is None else self._slug(value, SETTING)
+            if value is not None and setting not in settings:
+                self._problem(subject, f"painkg:setting {self._name(value)} is not a setting of the graph")
+            condition = self._node_ref(subject, PAINKG.condition, nodes)
+            among = tuple(self._node_id(n) for n in self._items(subject, PAINKG.among, PAINKG.amongList))
+            if not all(n in nodes for n in among):
+                self._problem(subject, "painkg:among names something that is not a node of the graph")
+            priors[setting, condition] = {"prevalence": self._number(subject, PAINKG.prevalence), "among": among,
+                                          **self._row_end(subject)}
+        for subject in self._typed(PAINKG.Cluster):
+            cluster = self._slug(subject, CLUSTER)
+            if cluster is None:
+                self._problem(subject, f"a cluster needs an IRI {CLUSTER}<kebab-case id>")
+                continue
+            clusters[cluster] = self._cluster(subject, nodes)
+        return {"settings": settings, "priors": dict(sorted(priors.items(), key=str)), "clusters": clusters}
+
+    def _cluster(self, subject, nodes: dict) -> dict:
+        members = []
+        for iri in self._items(subject, PAINKG.member, PAINKG.memberList):
+            if self._node_id(iri) not in nodes:
+                self._problem(subject, f"member {self._name(iri)} is not a node of the graph")
+            members.append(self._node_id(iri))
+        rules = []
+        for rule in self._items(subject, PAINKG.rule, PAINKG.ruleList):
+            at_least = self._one(rule, PAINKG.atLeast, required=True)
+            if at_least is not None and not (isinstance(at_least, Literal) and str(at_least).isdigit()):
+                self._problem(rule, f"painkg:atLeast {self._name(at_least)} is not a whole number")
+            data = {"at_least": int(str(at_least)) if at_least is not None and str(at_least).isdigit() else None}
+            for column in ("sensitivity", "specificity", "lr_positive", "lr_negative"):
+                number = self._number(rule, self.numbers[column])
+                if number is not None:
+                    data[column] = number
+            rules.append({**data, **self._row_end(rule)})
+        return {"label": self._text(subject, SKOS.prefLabel, required=True),
+                "condition": self._node_ref(subject, PAINKG.condition, nodes, required=False),
+                "members": tuple(members), "rules": rules}
