@@ -431,3 +431,14 @@ LAY_FORMS = [
 @pytest.mark.parametrize("text, node", LAY_FORMS, ids=[t for t, _ in LAY_FORMS])
 def test_a_lay_or_note_form_is_read_as_its_node(kg, text, node):
     assert (node, "present") in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["back pain for 5 years", "hip replaced 5 years ago", "LBP x 3 years"])
+def test_a_duration_in_years_is_not_an_age(kg, text):
+    # "N years" without "old" is how long, not how old: it must never make the patient a child.
+    assert not any(s.node.id.startswith("age-") for s in kg.read(text).spans)
+
+
+def test_an_age_is_still_an_age(kg):
+    for text in ("a 5-year-old with a limp", "5yo limping", "68 years old", "aged 72 years", "72F"):
+        assert any(s.node.id.startswith("age-") and s.polarity == "present" for s in kg.read(text).spans), text
