@@ -442,3 +442,14 @@ def test_a_duration_in_years_is_not_an_age(kg, text):
 def test_an_age_is_still_an_age(kg):
     for text in ("a 5-year-old with a limp", "5yo limping", "68 years old", "aged 72 years", "72F"):
         assert any(s.node.id.startswith("age-") and s.polarity == "present" for s in kg.read(text).spans), text
+
+
+@pytest.mark.parametrize(("text", "node", "polarity"), [
+    ("I'm 41", "age-over-40", "present"),
+    ("I am 67 and smoke 20 a day", "age-over-50", "present"),
+    ("ankle reflex missing", "decreased-ankle-reflex", "present"),
+    ("the nurse couldn't feel the pulses in my feet", "absent-foot-pulses", "present"),
+    ("pulses in the feet normal", "absent-foot-pulses", "absent"),
+])
+def test_a_patients_own_words_and_missing_signs(kg, text, node, polarity):
+    assert (node, polarity) in {(s.node.id, s.polarity) for s in kg.read(text).spans}
