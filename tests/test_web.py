@@ -110,6 +110,9 @@ def test_a_suspected_red_flag_is_said_to_be_suspected(client):
     assert any(m.startswith("red flag: saddle anaesthesia suspected") for m in messages), messages
     stated = ok(client.get("/api/trace?present=low-back-pain&present=saddle-anaesthesia"))
     assert any("saddle anaesthesia reported" in f["message"] for f in stated["red_flags"])
+    # A question is not evidence: the ranking is that of the case without it.
+    without = ok(client.get("/api/trace?present=low-back-pain"))
+    assert [(c["id"], c["score"]) for c in data["candidates"]] == [(c["id"], c["score"]) for c in without["candidates"]]
 
 
 def test_activities_carry_their_effect(client):

@@ -9,9 +9,9 @@ The same case has three spellings, each read back into the other two:
 * the trace's input: one :class:`~painkg.reading.read.Reading` whose spans are the findings,
   so a chip is traced as exactly the node it names, never re-read from its label.
 
-A finding's state is present, absent, possible (suspected: traced as present, and a red
-flag it raises is said to be suspected) or unknown (asked, not known: kept in the case so
-the question is not asked again, but not traced).
+A finding's state is present, absent, possible (suspected: the trace weighs it as a
+question, not evidence, but raises a red flag it names, as suspected) or unknown (asked,
+not known: kept in the case so the question is not asked again, but not traced).
 
 Examples
 --------
