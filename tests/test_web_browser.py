@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -54,7 +53,9 @@ function named(e) {
   return ["BUTTON", "A"].includes(e.tagName) && e.textContent.trim().length > 0;
 }
 for (const e of document.querySelectorAll("input, select, textarea, button, a[href], [role=option]")) {
-  if (!named(e) && !(e.getAttribute("role") === "option" && e.textContent.trim())) problems.push("no name: " + e.outerHTML.slice(0, 80));
+  if (!named(e) && !(e.getAttribute("role") === "option" && e.textContent.trim())) {
+    problems.push("no name: " + e.outerHTML.slice(0, 80));
+  }
 }
 function rgb(c) { const m = c.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; }
 function lum(c) {
@@ -271,13 +272,13 @@ def test_explorer_end_to_end(server, browser):
     for key in ("groin-pain", "groin-pain", "limited-hip-internal-rotation", "limited-hip-internal-rotation"):
         for _ in range(2 if key == "groin-pain" else 4):
             chip = d.find_element(By.CSS_SELECTOR, f'#chips .chip[data-key="{key}"]')
-            act(d, "flip a chip (Enter to ranking)", "renders", lambda: chip.send_keys(Keys.ENTER))
+            act(d, "flip a chip (Enter to ranking)", "renders", lambda chip=chip: chip.send_keys(Keys.ENTER))
     assert chips(d) == case
     for candidate in [b.get_attribute("data-id") for b in d.find_elements(By.CSS_SELECTOR, ".cand")][1:6]:
         button = d.find_element(By.CSS_SELECTOR, f'.cand[data-id="{candidate}"]')
         drawn = counter(d, "diagrams")
         act(d, "open a candidate (to its panel)", "panels", button.click)
-        wait(d, lambda d: counter(d, "diagrams") > drawn)
+        wait(d, lambda d, drawn=drawn: counter(d, "diagrams") > drawn)
         TIMINGS.setdefault("its diagram (click to inline SVG)", []).append(d.execute_script(
             "const m = performance.getEntriesByName('painkg-diagrams'); "
             "return m[m.length - 1].startTime - window.__painkgEvent;"))

@@ -206,10 +206,8 @@ def trace_case(kg: KnowledgeGraph, case: cases.Case, *, limit: int = 10) -> dict
 
 
 def read_note(kg: KnowledgeGraph, text: object) -> dict:
-    """Read a note: the Reading's ``to_dict()`` and the findings it adds to a case.
-
-    A finding is added for each span about the patient now (not past, supposed or a
-    relative's) whose node a case can hold, with its polarity as the state.
+    """Read a note: the Reading's ``to_dict()`` and the findings it adds to a case
+    (:func:`painkg.web.case.read_findings`).
 
     >>> [(f["id"], f["state"]) for f in read_note(kg, "no numbness, ?CES")["findings"]]
     [('numbness', 'absent'), ('cauda-equina-syndrome', 'possible')]
@@ -219,40 +217,11 @@ def read_note(kg: KnowledgeGraph, text: object) -> dict:
     if len(text) > LONGEST_NOTE:
         raise TraceError(f"read: the note is {len(text)} characters; at most {LONGEST_NOTE}")
     reading = kg.read(text)
-    found: dict[tuple, cases.Finding] = {}
-    implied = _implied_ages(kg, reading)
-    for s in reading.spans:
-        if not s.observed or s.node.kind not in OBSERVABLE_KINDS or (s.start, s.end, s.node.id, s.polarity) in implied:
-            continue
-        if s.node.kind is Kind.ACTIVITY and s.relation is None:
-            continue  # "sitting" alone says nothing about the pain
-        f = cases.Finding(s.node.id, s.polarity, s.relation.value if s.relation else None, s.node.label,
-                          s.node.kind.value, s.node.red_flag)
-        seen = found.get(f.key)
-        # As the trace reads a note: present wins over denied, stated over suspected.
-        if seen is None or _stronger(f.state, seen.state):
-            found[f.key] = f
+    found = cases.read_findings(kg, reading)
     data = reading.to_dict()
     data["marked"] = reading.marked()
-    data["findings"] = [f.to_dict() for f in found.values()]
+    data["findings"] = [f.to_dict() for f in found]
     return data
-
-
-def _implied_ages(kg: KnowledgeGraph, reading) -> set[tuple[int, int, str, str]]:
-    """Age bands another band read from the same words settles ("68" is over 50, so over 40 and not under 40).
-
-    The trace infers them again from the band kept, so the case shows one chip per age, not eight.
-    """
-    from ..reading.patient import implied_ages
-
-    out = set()
-    for s in reading.spans:
-        if s.polarity == "possible" or not s.observed:
-            continue
-        for node_id, holds in implied_ages(kg.graph, s.node.id, s.polarity == "present"):
-            if any(o.node.id == node_id and (o.start, o.end) == (s.start, s.end) for o in reading.spans):
-                out.add((s.start, s.end, node_id, "present" if holds else "absent"))
-    return out
 
 
 def node_data(kg: KnowledgeGraph, term: str) -> dict:
@@ -309,11 +278,6 @@ def _check_setting(kg: KnowledgeGraph, name: str) -> None:
     from ..trace.settings import setting
 
     setting(kg.graph, name)  # raises TraceError naming the known settings
-
-
-def _stronger(state: str, than: str) -> bool:
-    order = {"absent": 0, "possible": 1, "present": 2}
-    return order.get(state, -1) > order.get(than, -1)
 
 
 def _kinds(kind: str) -> frozenset:

@@ -31,15 +31,18 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from ..errors import TraceError
+from ..kb.model import Node
 from ..kb.vocab import Kind, Relation
-from ..reading.read import Reading, Span
+from ..reading import patient
+from ..reading.read import ABSENT, POSSIBLE, PRESENT, Reading, Span
 from ..trace.compile import OBSERVABLE_KINDS
 from ..trace.settings import DEFAULT_SETTING
 
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
 
-__all__ = ["Finding", "Case", "STATES", "EFFECTS", "parse_query", "parse_json", "resolve", "reading", "CaseError"]
+__all__ = ["Finding", "Case", "STATES", "EFFECTS", "parse_query", "parse_json", "resolve", "reading", "read_findings",
+           "CaseError"]
 
 #: A finding's states, in the order a click on its chip cycles through them.
 STATES = ("present", "absent", "possible", "unknown")
@@ -170,8 +173,7 @@ def resolve(kg: KnowledgeGraph, case: Case) -> Case:
         without its effect, or an effect on anything else.
     """
     out: dict[tuple, Finding] = {}
-    for f in case.findings:
-        node = kg.resolve(f.id)
+    for node, f in ((n, g) for given in case.findings for n, g in _named(kg, given)):
         if node.kind not in OBSERVABLE_KINDS:
             kinds = ", ".join(sorted(k.value for k in OBSERVABLE_KINDS))
             raise CaseError(f"case: {f.id!r} is a {node.kind.value}; a case holds what a patient presents with "
@@ -186,6 +188,67 @@ def resolve(kg: KnowledgeGraph, case: Case) -> Case:
         out.pop(found.key, None)  # re-added at the end: the case keeps the order of the last word
         out[found.key] = found
     return Case(tuple(out.values()), case.setting)
+
+
+def _named(kg: KnowledgeGraph, f: Finding) -> list[tuple[Node, Finding]]:
+    """The nodes a finding names, each with the finding its words state.
+
+    An id is itself.  Other words are read as ``kg.trace`` reads a term when every word is
+    accounted for ("pain worse with sitting" is sitting, aggravating; "no numbness" under
+    ``present`` is absent; "68F" is over 50, not over 70, female), else resolved by name (a
+    near spelling, a code), which raises :class:`UnknownTermError` with the closest names.
+    """
+    if f.id in kg.graph:
+        return [(kg.node(f.id), f)]
+    said = kg.read(f.id)
+    found = read_findings(kg, said) if not said.unread else []
+    if found:
+        return [(kg.node(x.id), Finding(x.id, x.state if f.state == "present" else f.state, x.relation or f.relation))
+                for x in found]
+    return [(kg.resolve(f.id), f)]
+
+
+def read_findings(kg: KnowledgeGraph, said: Reading) -> list[Finding]:
+    """The findings a Reading adds to a case, in text order.
+
+    One per span about the patient now (not past, supposed or a relative's) whose node a case
+    can hold, with its polarity as the state; an activity only with its effect ("sitting" alone
+    says nothing about the pain).  As the trace reads a note, present wins over absent and
+    stated over suspected.  Age bands another band read from the same words settles are left
+    out ("68" is over 50, so over 40 and not under 40): the trace infers them again.
+
+    >>> [(f.id, f.state) for f in read_findings(kg, kg.read("68F, no numbness, ?CES"))]
+    [('age-over-50', 'present'), ('age-over-70', 'absent'), ('female-sex', 'present'), ('numbness', 'absent'), \
+('cauda-equina-syndrome', 'possible')]
+    """
+    implied = _implied_ages(kg, said)
+    found: dict[tuple, Finding] = {}
+    for s in said.spans:
+        if not s.observed or s.node.kind not in OBSERVABLE_KINDS or (s.start, s.end, s.node.id, s.polarity) in implied:
+            continue
+        if s.node.kind is Kind.ACTIVITY and s.relation is None:
+            continue
+        f = Finding(s.node.id, s.polarity, s.relation.value if s.relation else None, s.node.label,
+                    s.node.kind.value, s.node.red_flag)
+        seen = found.get(f.key)
+        if seen is None or _RANK[f.state] > _RANK[seen.state]:
+            found[f.key] = f
+    return list(found.values())
+
+
+_RANK = {"absent": 0, "possible": 1, "present": 2}
+
+
+def _implied_ages(kg: KnowledgeGraph, said: Reading) -> set[tuple[int, int, str, str]]:
+    """(start, end, band, state) of each age band another band from the same words settles."""
+    out = set()
+    for s in said.spans:
+        if s.polarity == POSSIBLE or not s.observed:
+            continue
+        for node_id, holds in patient.implied_ages(kg.graph, s.node.id, s.polarity == PRESENT):
+            if any(o.node.id == node_id and (o.start, o.end) == (s.start, s.end) for o in said.spans):
+                out.add((s.start, s.end, node_id, PRESENT if holds else ABSENT))
+    return out
 
 
 def reading(kg: KnowledgeGraph, case: Case) -> Reading:
