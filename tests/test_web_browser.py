@@ -267,6 +267,10 @@ def test_explorer_end_to_end(server, browser):
     assert chips(d) == case
     wait(d, lambda d: d.find_element(By.ID, "panel").is_displayed())
     assert d.find_element(By.ID, "panel-title").text == "1. hip osteoarthritis"
+    d.find_element(By.CSS_SELECTOR, "#panel .close").send_keys(Keys.ESCAPE)  # Escape closes the panel
+    wait(d, lambda d: not d.find_element(By.ID, "panel").is_displayed())
+    assert d.switch_to.active_element.get_attribute("data-id") == "hip-osteoarthritis"
+    assert "open=" not in d.current_url
 
     # A few more of each interaction, for medians.
     for key in ("groin-pain", "groin-pain", "limited-hip-internal-rotation", "limited-hip-internal-rotation"):

@@ -672,17 +672,19 @@ function settingNote() {
 
 async function start() {
   const query = readUrl();
+  // The settings and the link's case at once; the case's answer is rendered as it is.
+  const linked = query.replace(/(^|&)setting=[^&]*/, "")
+    ? api("/api/trace?" + query + "&limit=10").catch((err) => err) : Promise.resolve(null);
   await loadSettings();
-  if (query.replace(/(^|&)setting=[^&]*/, "")) {
-    try {
-      const data = await api("/api/trace?" + query + "&limit=10");
-      setFindings(data.case.findings);
-      state.setting = data.case.setting;
-      $("setting").value = state.setting;
-    } catch (err) {
-      showError(`The link's case could not be read: ${errorText(err)}`);
-      state.open = null;
-    }
+  const data = await linked;
+  if (data instanceof Error) {
+    showError(`The link's case could not be read: ${errorText(data)}`);
+    state.open = null;
+  } else if (data) {
+    setFindings(data.case.findings);
+    state.setting = data.case.setting;
+    $("setting").value = state.setting;
+    settingNote();
   }
   $("search").addEventListener("input", (ev) => search(ev.target.value));
   $("search").addEventListener("keydown", searchKeys);
@@ -703,8 +705,16 @@ async function start() {
       caseStatus(`Copy this link to share the case: ${location.href}`);
     }
   });
+  $("panel").addEventListener("keydown", (ev) => { if (ev.key === "Escape") closePanel(true); });
   $("load").addEventListener("change", (ev) => { if (ev.target.files[0]) loadFile(ev.target.files[0]); ev.target.value = ""; });
-  await update();
+  if (data && !(data instanceof Error)) {
+    last = data;
+    writeUrl();
+    renderChips();
+    renderResults(data);
+  } else {
+    await update();
+  }
   document.documentElement.dataset.ready = "1";
   if (performance.mark) performance.mark("painkg-ready");
 }
