@@ -39,6 +39,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, DefinedNamespace, Namespace
 
 from ..errors import RDFError
+from ..files import write_bytes, writing
 from ..kb.graph import KnowledgeGraph
 from .ntriples import (
     KEYWORD_LABELS,
@@ -220,12 +221,14 @@ def export(kg: KnowledgeGraph, path: str | os.PathLike, format: str | None = Non
 
     ``.nt`` and ``.ttl`` use the fast writers of :mod:`painkg.ntriples` (same triples
     as :func:`to_rdf`, tens of times faster); ``.jsonld`` and ``.rdf`` use rdflib.
-    The file is replaced only once it is completely written.
+    A file is replaced only once it is completely written, keeping its permissions; a
+    FIFO or device is written through (see :mod:`painkg.files`).
 
     Raises
     ------
     RDFError
-        Unknown suffix or format; RDF/XML asked for text that XML 1.0 cannot hold.
+        Unknown suffix or format; RDF/XML asked for text that XML 1.0 cannot hold; the
+        file cannot be written (the message names it).
 
     Examples
     --------
@@ -236,22 +239,17 @@ def export(kg: KnowledgeGraph, path: str | os.PathLike, format: str | None = Non
     """
     path = Path(path)
     fmt = _format(path, format)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        if fmt in ("nt", "turtle"):
-            with partial.open("w", encoding="utf-8", newline="\n") as out:
-                count = (write_ntriples if fmt == "nt" else write_turtle)(kg, out)
-        else:
-            graph = to_rdf(kg)
-            if fmt == "xml":
-                _check_xml_literals(graph)
-            # JSON-LD stays expanded: rdflib 7.6's compaction drops an empty-string value
-            # that shares a property with another value, and nothing may be lost.
-            partial.write_bytes(graph.serialize(format=fmt, encoding="utf-8"))
-            count = len(graph)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    if fmt in ("nt", "turtle"):
+        with writing(path, text=True, error=RDFError) as out:
+            count = (write_ntriples if fmt == "nt" else write_turtle)(kg, out)
+    else:
+        graph = to_rdf(kg)
+        if fmt == "xml":
+            _check_xml_literals(graph)
+        # JSON-LD stays expanded: rdflib 7.6's compaction drops an empty-string value
+        # that shares a property with another value, and nothing may be lost.
+        write_bytes(path, graph.serialize(format=fmt, encoding="utf-8"), error=RDFError)
+        count = len(graph)
     return Export(path, fmt, count)
 
 
