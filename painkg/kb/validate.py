@@ -98,8 +98,17 @@ class Checked:
     clusters: dict[str, dict] = field(default_factory=dict)
 
 
-def split_list(cell: str) -> tuple[str, ...]:
-    """Split a ``|``-separated cell into its non-empty, stripped items."""
+def split_list(cell: str | tuple[str, ...]) -> tuple[str, ...]:
+    """Split a ``|``-separated cell into its non-empty, stripped items.
+
+    A tuple is a list already split (rows read from RDF, whose items may hold any
+    character); it is kept as it is, so nothing is lost on the way back.
+
+    >>> split_list("a | b||"), split_list(("a|b", " c"))
+    (('a', 'b'), ('a|b', ' c'))
+    """
+    if isinstance(cell, tuple):
+        return cell
     return tuple(item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip())
 
 
