@@ -93,6 +93,8 @@ def trace(
     TraceError
         No observations, or bad *depth*, *limit* or *priors*.
     """
+    if not (isinstance(depth, int) and isinstance(limit, int)):  # 2.5 would fail deep inside, as a TypeError
+        raise TraceError(f"depth and limit must be whole numbers (got depth={depth!r}, limit={limit!r})")
     with collector_paused():
         return _trace(kg, observations, absent, depth, limit, priors, unknown)
 
