@@ -113,16 +113,18 @@ def _read_regular(path: Path, name: str, problems: list[str]) -> bytes:
     except OSError as exc:
         problems.append(f"{name}: cannot read ({exc.strerror or exc})")
         return b""
-    with os.fdopen(fd, "rb") as f:
-        mode = os.fstat(f.fileno()).st_mode
+    try:
+        mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             problems.append(f"{name}: not a regular file ({_KIND_OF_FILE.get(stat.S_IFMT(mode), 'a special file')})")
             return b""
-        try:
+        with os.fdopen(os.dup(fd), "rb") as f:
             return f.read()
-        except OSError as exc:
-            problems.append(f"{name}: cannot read ({exc.strerror or exc})")
-            return b""
+    except OSError as exc:
+        problems.append(f"{name}: cannot read ({exc.strerror or exc})")
+        return b""
+    finally:
+        os.close(fd)
 
 
 def read_folder(folder: Path, problems: list[str]) -> list[Table]:
