@@ -134,7 +134,7 @@ def _render(args) -> int:
 
     diagram = render(_kg(args), args.file, focus=args.focus, depth=args.depth, relations=args.relations,
                      kinds=args.kinds, format=args.format, evidence=args.evidence)
-    print(diagram)
+    _summary(diagram, args.file)
     return 0
 
 
@@ -303,8 +303,16 @@ def _add_rdf_commands(sub, kb) -> None:
 def _export(args) -> int:
     from .rdf.export import export
 
-    print(export(_kg(args), args.file, args.format))
+    _summary(export(_kg(args), args.file, args.format), args.file)
     return 0
+
+
+def _summary(done, path: str) -> None:
+    # `painkg export /dev/stdout | rapper …`: the summary must not land in the data.
+    from pathlib import Path
+
+    to_stream = str(Path(path).absolute()).startswith(("/dev/", "/proc/"))
+    print(done, file=sys.stderr if to_stream else sys.stdout)
 
 
 def _sparql(args) -> int:

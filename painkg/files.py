@@ -32,7 +32,9 @@ import contextlib
 import errno
 import io
 import os
+import re
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -98,6 +100,18 @@ def _is_stream(path: Path) -> bool:
     return str(path.absolute()).startswith(("/dev/", "/proc/"))
 
 
+_OWN_DESCRIPTOR = re.compile(rf"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/(?:self|{os.getpid()})/fd/(\d+)")
+
+
+def _descriptor(path: Path) -> int | None:
+    """Return N when *path* names this process's own descriptor N (``/dev/stdout`` is 1)."""
+    match = _OWN_DESCRIPTOR.fullmatch(str(path.absolute()))
+    if match is None:
+        return None
+    stdout, stderr, fd, proc_fd = match.groups()
+    return 1 if stdout else 2 if stderr else int(fd or proc_fd)
+
+
 def _target(path: Path, error) -> tuple[Path, os.stat_result | None]:
     """Return the file really written (symlinks followed) and its status, None if new."""
     try:
@@ -124,8 +138,17 @@ def _through(path: Path, info: os.stat_result, error) -> Iterator[IO[bytes]]:
     # Opening a FIFO without a reader blocks forever; O_NONBLOCK makes it fail at once.
     fifo = stat.S_ISFIFO(info.st_mode)
     flags = _FLAGS | (getattr(os, "O_NONBLOCK", 0) if fifo else 0) | (os.O_APPEND if stat.S_ISREG(info.st_mode) else 0)
+    own = _descriptor(path)
     try:
-        fd = os.open(path, flags)
+        if own is not None:
+            # The process's own stdout (say): write through that very descriptor, so what the
+            # program prints before and after lands in order instead of over the export.
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            fd, fifo = os.dup(own), False
+        else:
+            fd = os.open(path, flags)
     except OSError as exc:
         reason = "a FIFO that no process is reading" if fifo and exc.errno == errno.ENXIO else exc.strerror
         raise error(f"{path}: cannot write ({reason or exc})") from exc

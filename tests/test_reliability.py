@@ -38,7 +38,9 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 def cli(*args: str, env: dict | None = None, timeout: int = 120, **options) -> subprocess.CompletedProcess:
     """Run the worktree's painkg command (Python started in the checkout imports it)."""
-    return subprocess.run([sys.executable, "-m", "painkg", *args], cwd=ROOT, capture_output=True, text=True,
+    options.setdefault("stdout", subprocess.PIPE)
+    options.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "painkg", *args], cwd=ROOT, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})}, **options)
 
 
@@ -328,6 +330,18 @@ def test_f7_a_hard_linked_file_is_refused(mini, tmp_path):
     with pytest.raises(painkg.RDFError, match="hard links"):
         export(mini, target)
     assert other.read_text(encoding="utf-8") == target.read_text(encoding="utf-8") == "old"
+
+
+@pytest.mark.parametrize("mode", ["w", "a"], ids=["redirected", "appended"])
+def test_f7_export_to_dev_stdout_redirected_to_a_file(mini, tmp_path, mode):
+    export(mini, tmp_path / "plain.nt")
+    out = tmp_path / "out.nt"
+    out.write_bytes(b"# kept\n")
+    with out.open(mode + "b") as stdout:  # painkg export /dev/stdout > out.nt (or >>)
+        run = cli("export", "/dev/stdout", "--format", "nt", "--kb", str(MINI), stdout=stdout, stderr=subprocess.PIPE)
+    assert run.returncode == 0 and "wrote" in run.stderr
+    expected = (b"# kept\n" if mode == "a" else b"") + (tmp_path / "plain.nt").read_bytes()
+    assert out.read_bytes() == expected
 
 
 # -- F8: a write that fails half-way -------------------------------------------------------------

@@ -83,7 +83,7 @@ def load(folder: str | Path | None = None, *, merge: bool = False, cache: bool =
     return kg
 
 
-def _load(folder, merge: bool, use_cache: bool) -> KnowledgeGraph:
+def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True) -> KnowledgeGraph:
     problems = Problems()
     folders = [bundled_folder()]
     if folder is not None:
@@ -94,9 +94,12 @@ def _load(folder, merge: bool, use_cache: bool) -> KnowledgeGraph:
     key = None
     if use_cache and not problems:
         key = cache.content_key([bundled, *(t for tables in inputs for t in tables)], folders=folders)
-        kg = _from_cache(key)
-        if kg is not None:
-            return kg
+        entry = cache.read(key, "kb") if read_cache else None
+        if entry is not None:
+            del bundled, inputs  # a hit needs the bytes no more: do not hold them while building the graph
+            kg = _from_entry(key, entry)
+            # An entry that passed its hash yet does not unpack (a format bug): build and replace it.
+            return kg if kg is not None else _load(folder, merge, use_cache, read_cache=False)
     references = read_references(bundled, problems)
     checked: Checked | None = None
     for tables in inputs:
@@ -130,10 +133,7 @@ def _model_tables(checked: Checked) -> dict:
     return {"settings": checked.settings, "priors": checked.priors, "clusters": checked.clusters}
 
 
-def _from_cache(key: str) -> KnowledgeGraph | None:
-    entry = cache.read(key, "kb")
-    if entry is None:
-        return None
+def _from_entry(key: str, entry: object) -> KnowledgeGraph | None:
     try:
         nodes, edges, references, tables = cache.unpack(entry)
     except (KeyError, TypeError, ValueError, AttributeError):  # an entry from a damaged file: rebuild it

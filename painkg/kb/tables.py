@@ -56,14 +56,17 @@ class Table:
     name: str  # "kb/nodes-condition.tsv": how problems name the file
     role: str  # "nodes", "edges", "references", or one of MODEL_TABLES ("settings", "priors", "clusters")
     theme: str  # the kind for node tables, the theme for edge tables, empty for the others
-    data: bytes = field(default=b"", repr=False)  # the bytes read, once: hashed and parsed alike
+    data: bytes | None = field(default=b"", repr=False)  # the bytes read, once: hashed and parsed alike
 
     def rows(self, problems: list[str]) -> Iterator[Row]:
         """Yield the table's rows, appending layout problems to *problems*.
 
         Rows are split on demand from the bytes read, so a million-edge table is
         never held in memory as rows, and a second pass sees exactly the same rows.
+        A table that could not be read (``data`` is None, its problem already listed) has none.
         """
+        if self.data is None:
+            return iter(())
         return _rows(self.data, self.name, _COLUMNS[self.role], problems)
 
 
@@ -100,29 +103,29 @@ def read_table(path: Path, role: str, problems: list[str], *, theme: str = "", n
 
     >>> problems = []
     >>> read_table(Path("/dev/zero"), "nodes", problems, theme="condition").data, problems
-    (b'', ['dev/zero: not a regular file (a character device)'])
+    (None, ['dev/zero: not a regular file (a character device)'])
     """
     path = Path(path)
     name = name or f"{path.parent.name}/{path.name}"
     return Table(path, name, role, theme, _read_regular(path, name, problems))
 
 
-def _read_regular(path: Path, name: str, problems: list[str]) -> bytes:
+def _read_regular(path: Path, name: str, problems: list[str]) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         problems.append(f"{name}: cannot read ({exc.strerror or exc})")
-        return b""
+        return None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             problems.append(f"{name}: not a regular file ({_KIND_OF_FILE.get(stat.S_IFMT(mode), 'a special file')})")
-            return b""
+            return None
         with os.fdopen(os.dup(fd), "rb") as f:
             return f.read()
     except OSError as exc:
         problems.append(f"{name}: cannot read ({exc.strerror or exc})")
-        return b""
+        return None
     finally:
         os.close(fd)
 
