@@ -144,6 +144,14 @@ def _plant(key: str) -> None:
     cache.write(key, "kb", planted)
 
 
+def test_f4_an_entry_with_a_good_hash_but_the_wrong_shape_is_rebuilt_and_replaced(cache_folder):
+    painkg.load(MINI)
+    key = next(cache_folder.glob("*.kb")).stem
+    cache.write(key, "kb", {"nodes": [1, 2], "edges": None})
+    assert snapshot(painkg.load(MINI)) == snapshot(painkg.load(MINI, cache=False))
+    assert cache.read(key, "kb")["nodes"]["cauda-equina"]["red_flag"] is True  # replaced by a good entry
+
+
 def test_f4_an_entry_in_a_folder_others_can_write_is_not_read(cache_folder):
     painkg.load(MINI)
     key = next(cache_folder.glob("*.kb")).stem
