@@ -174,7 +174,9 @@ def _replacing(path: Path, target: Path, info: os.stat_result | None, error) -> 
         # 0o666 less the umask, as any new file gets; a replaced file's mode is copied below.
         fd = os.open(temporary, _FLAGS | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     except OSError as exc:
-        raise error(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        # The new content is written beside the file first; a folder that refuses that is the reason.
+        beside = f"; the new file is first written beside it, in {target.parent}" if info is not None else ""
+        raise error(f"{path}: cannot write ({exc.strerror or exc}{beside})") from exc
     done = False
     try:
         with os.fdopen(fd, "wb") as f:
