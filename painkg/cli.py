@@ -78,10 +78,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("terms", nargs="+", metavar="TERM", help="observed symptom, finding or activity (quote phrases)")
     p.add_argument("--absent", nargs="+", default=[], metavar="TERM", help="symptoms or findings known to be absent")
     p.add_argument("--limit", type=_positive, default=10, metavar="N", help="candidates to list (default 10)")
-    p.add_argument("--depth", type=_positive, default=4, metavar="N", help="longest explanation path (default 4)")
+    p.add_argument("--setting", default="primary-care", metavar="NAME",
+                   help="where the patient is seen, which fixes the priors (default primary-care; "
+                        "'painkg settings' lists them)")
     p.add_argument("--json", action="store_true", help="print one JSON object for machines")
     p.add_argument("--diagram", metavar="FILE", help="also draw the explanation (.png .svg .pdf .dot)")
     p.set_defaults(func=_trace)
+
+    p = sub.add_parser("read", parents=[kb], help="read free text (a note, a sentence) into the KB's concepts",
+                       description="Show what painkg reads in free text: each span read as a node, with whether it is "
+                                   "present, absent or possible, current or past, the patient's or a relative's; and "
+                                   "what it could not read, as outside the KB or not understood. Marks: [read], "
+                                   "{not read}; colours on a terminal.",
+                       epilog='example: painkg read "3/52 worsening L buttock pain, now hobbling. No saddle anaesthesia."')
+    p.add_argument("text", nargs="+", metavar="TEXT", help="text to read (several are read as lines of one note)")
+    p.add_argument("--json", action="store_true", help="print one JSON object for machines")
+    p.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the marks (default: auto, on a terminal)")
+    p.set_defaults(func=_read)
+
+    p = sub.add_parser("settings", parents=[kb], help="list the settings a trace can assume, with their references",
+                       epilog="example: painkg trace \"low back pain\" --setting spine-centre")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_settings)
 
     p = sub.add_parser("show", parents=[kb], help="show one node and its edges",
                        epilog="example: painkg show hip-osteoarthritis   |   painkg show coxarthrosis")
@@ -166,7 +185,7 @@ def _trace(args) -> int:
     from .trace.infer import trace
 
     kg = _kg(args)
-    result = trace(kg, args.terms, absent=args.absent, limit=args.limit, depth=args.depth)
+    result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
     # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
     if args.json:
         _print_json(result.to_dict())
@@ -177,6 +196,35 @@ def _trace(args) -> int:
 
         sys.stdout.flush()
         render_trace(result, args.diagram)
+    return 0
+
+
+def _read(args) -> int:
+    kg = _kg(args)
+    reading = kg.read("\n".join(args.text))
+    if args.json:
+        _print_json(reading.to_dict())
+        return 0
+    colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty())
+    print(reading.marked(colour=colour))
+    for span in reading.spans:
+        print(f"  [{span.text}] {span.describe()}")
+    for unread in reading.unread:
+        print(f"  {unread}")
+    if not reading.spans and not reading.unread:
+        print("  nothing read")
+    return 0
+
+
+def _settings(args) -> int:
+    found = _kg(args).settings()
+    if args.json:
+        _print_json([{"id": s.id, "label": s.label, "description": s.description,
+                      "default_prior": s.default_prior, "references": list(s.references)} for s in found])
+    else:
+        for s in found:
+            refs = f" [{', '.join(s.references)}]" if s.references else ""
+            print(f"{s.id}: {s.label}{refs}\n  {s.description}")
     return 0
 
 

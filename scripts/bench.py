@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench this checkout, not an installed painkg
 PY = sys.executable
 
 #: A fixed mix of realistic queries: 1–8 observations, some absent ones.
@@ -140,12 +141,12 @@ def bench_trace(repeats: int) -> dict:
     print(f"trace, bundled KB ({len(QUERIES)} queries x {repeats})  {stats(ms)} ms   target <= 1 ms")
     # The same mix with nothing remembered between queries: every observation's
     # reach is searched afresh, as for a service's first sight of a term.
-    from painkg.trace import infer as tracing
+    from painkg.trace.compile import diagnostic_table
 
     fresh = []
     for _ in range(repeats):
         for present, absent in QUERIES:
-            tracing._MEMOS.clear()
+            diagnostic_table(kg.graph)._rows.clear()
             start = time.perf_counter()
             kg.trace(present, absent=absent)
             fresh.append(1000 * (time.perf_counter() - start))
@@ -160,16 +161,15 @@ start = time.perf_counter()
 kg = painkg.load(sys.argv[1])
 load = time.perf_counter() - start
 start = time.perf_counter()
-from painkg.trace.paths import causal_index
-causal_index(kg.graph)
+from painkg.trace.compile import diagnostic_table
+table = diagnostic_table(kg.graph)
 index = time.perf_counter() - start
 queries = json.loads(sys.argv[2])
 times = []
 from painkg.trace import infer as tracing
 for _ in range(int(sys.argv[3])):
     for q in queries:
-        for memo in tracing._MEMOS.values():
-            memo.reach.clear()  # time the search itself, not a remembered answer
+        table._rows.clear()  # time the search itself, not a remembered row
         start = time.perf_counter()
         kg.trace(q)
         times.append(time.perf_counter() - start)
@@ -206,6 +206,48 @@ def bench_scale(nodes: int, repeats: int) -> dict:
     print(f"  causal index (first trace)         {r['index_s']:.1f} s")
     print(f"  trace ({len(queries)} queries x {repeats})          {stats(r['trace_ms'])} ms   target <= 100 ms")
     return {"load_s": r["load_s"], "peak_mb": r["peak_mb"], "trace_ms": statistics.median(r["trace_ms"])}
+
+
+#: A 100-word note in emergency and physiotherapy style: the reading target's yardstick.
+NOTE = ("68 year old woman with right groin pain for three months, worse on stairs and when getting out of the car, "
+        "stiff in the morning, no back pain, no numbness or tingling, afebrile, no weight loss. O/E antalgic gait, "
+        "reduced internal rotation, FADIR positive, FABER negative, SLR negative bilaterally. Neuro intact. Denies "
+        "saddle anaesthesia, bladder and bowels normal. PMH: hypertension, diabetes. Father had a hip replacement. "
+        "Plan XR pelvis, physio, review 6/52, safety-netted re cauda equina symptoms and advised to return. "
+        "Pain is a deep ache, 6/10, eased by rest, and she walks with a stick; sleep disturbed by pain at night.")
+#: Long terms of the reliability review (F11): each doubled in length should about double in time.
+LONG_TERMS = {"back pain worse with ...": "back pain worse with ", "pain radiating to ...": "pain radiating to ",
+              "comma list": "groin pain, no fever, SLR -ve, ", "nested (x": " (x"}
+
+
+def bench_read(repeats: int) -> dict:
+    """Reading free text: a 100-word note (warm), and terms of 1 to 100 KB (linear, F11)."""
+    import painkg
+    from painkg.reading.read import read
+
+    kg = painkg.load()
+    start = time.perf_counter()
+    read(kg, NOTE)
+    first = time.perf_counter() - start
+    times = []
+    for _ in range(repeats * 20):
+        start = time.perf_counter()
+        read(kg, NOTE)
+        times.append(1000 * (time.perf_counter() - start))
+    print(f"read a {len(NOTE.split())}-word note, first call        {1000 * first:.0f} ms (builds the phrase table)")
+    print(f"  after the first call              {stats(times)} ms   target median <= 20 ms")
+    out = {"note_ms": statistics.median(times), "first_ms": 1000 * first}
+    for title, piece in LONG_TERMS.items():
+        row = []
+        for size in (1_000, 10_000, 100_000):
+            text = (piece * (size // len(piece) + 1))[:size]
+            start = time.perf_counter()
+            read(kg, text)
+            row.append(time.perf_counter() - start)
+        print(f"  {title:26} 1/10/100 KB  " + " / ".join(f"{t:.3f}" for t in row)
+              + f" s   x{row[2] / row[1]:.1f} per x10 (linear: ~10)")
+        out[title] = row
+    return out
 
 
 def bench_export(nodes: int, runs: int) -> None:
@@ -266,8 +308,8 @@ def bench_hostile() -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scale, fewer repeats")
-    parser.add_argument("--only", nargs="+", choices=["import", "trace", "scale", "export", "hostile"],
-                        default=["import", "trace", "scale", "export", "hostile"])
+    parser.add_argument("--only", nargs="+", choices=["import", "trace", "read", "scale", "export", "hostile"],
+                        default=["import", "trace", "read", "scale", "export", "hostile"])
     parser.add_argument("--nodes", type=int, help="synthetic KB size (default 100000; 10000 with --quick)")
     args = parser.parse_args(argv)
     nodes = args.nodes or (10_000 if args.quick else 100_000)
@@ -277,6 +319,8 @@ def main(argv=None) -> int:
         bench_import(repeats)
     if "trace" in args.only:
         bench_trace(repeats)
+    if "read" in args.only:
+        bench_read(repeats)
     if "scale" in args.only:
         bench_scale(nodes, 3 if args.quick else 10)
     if "export" in args.only:

@@ -47,7 +47,7 @@ def _read(kg, text):
 
 @pytest.mark.parametrize("text, expected", CASES, ids=[c[0] for c in CASES])
 def test_observation_phrasings(kg, text, expected):
-    assert _read(kg, text) == expected
+    assert sorted(_read(kg, text)) == sorted(expected)
 
 
 @pytest.mark.parametrize("word", ["afebrile", "apyrexial", "asymptomatic", "nontender", "unremarkable"])
@@ -76,8 +76,9 @@ def test_an_age_moves_the_conditions_of_its_band(kg):
     older, older_odds = odds("a 68-year-old")
     younger, younger_odds = odds("a 24-year-old")
     assert max(older, key=older.get) == "hip-osteoarthritis"
-    # Youth favours FAI over OA; without a published age distribution it is weak evidence (at most 2x each).
-    assert 2 < younger_odds / older_odds <= 16
+    # Youth favours FAI over OA: jamarce_hipoa's LR 0.11 for hip OA under 60, and age bands without a
+    # published rate that move a source at most 2x each (three bands between 24 and 68).
+    assert 2 < younger_odds / older_odds <= (1 / 0.11) * 2 ** 3
 
 
 @pytest.mark.parametrize("text", ["no bladder or bowel problems", "no bowel or bladder dysfunction"])
@@ -156,7 +157,7 @@ def test_measurements_and_sex_are_read_against_their_threshold(kg, text, expecte
     ("SLS reproduces pain", [("single-leg-stance-test", True, "")]),
 ])
 def test_clinical_shorthand(kg, text, expected):
-    assert _read(kg, text) == expected
+    assert sorted(_read(kg, text)) == sorted(expected)
 
 
 # Denial forms seen in real notes (an independent tester's sweep); questions such as "?fever"
@@ -187,7 +188,8 @@ def test_a_denied_red_flag_is_never_reported(kg, form):
     ("no fever, no weight loss, night pain", {("fever", False), ("unexplained-weight-loss", False),
                                               ("night-pain", True)}),
     ("no fever, chills or weight loss", {("fever", False), ("unexplained-weight-loss", False)}),
-    ("saddle anaesthesia, reflexes normal", {("saddle-anaesthesia", True), ("decreased-patellar-reflex", False)}),
+    ("saddle anaesthesia, reflexes normal", {("saddle-anaesthesia", True), ("decreased-patellar-reflex", False),
+                                             ("decreased-ankle-reflex", False)}),
     ("fever: yes", {("fever", True)}),
 ])
 def test_a_denial_reaches_only_its_own_item(kg, text, expected):
@@ -212,7 +214,8 @@ def test_any_text_is_read_or_refused_cleanly(kg, text, present):
     except PainKGError:
         return
     assert all(o.node.id in kg.graph for o in found)
-    assert all(e.term == " ".join(text.split()) for e in skipped)  # the whole term, never a piece of it
+    # what was not read is reported as the piece of the text it is
+    assert all(e.term in " ".join(text.split()) for e in skipped)
 
 
 def test_a_whole_note_in_one_term_is_read_item_by_item(kg):
@@ -227,7 +230,9 @@ def test_a_whole_note_in_one_term_is_read_item_by_item(kg):
     assert kg.trace([note]).candidates[0].node.id == "hip-osteoarthritis"
 
 
-def test_what_follows_an_age_is_read_or_the_whole_term_is_refused(kg):
+def test_what_follows_an_age_is_read_and_what_cannot_be_is_reported(kg):
     assert ("low-back-pain", True) in {(o.node.id, o.present) for o in observe(kg, ["35M, LBP"])}
     skipped: list = []
-    assert observe(kg, ["14 yo zzzz qqqq"], True, skipped) == [] and skipped[0].term == "14 yo zzzz qqqq"
+    found = observe(kg, ["14 yo zzzz qqqq"], True, skipped)
+    assert ("age-under-20", True) in {(o.node.id, o.present) for o in found}
+    assert [e.term for e in skipped] == ["zzzz qqqq"]  # the piece not understood, never the whole line

@@ -105,7 +105,7 @@ RELATION_STYLES: dict[Relation, RelationStyle] = {
     R.COMPENSATES_FOR: RelationStyle("#6a51a3", "solid", "is compensated by", reverse=True),
     R.AFFECTS: RelationStyle("#8c510a", "solid", R.AFFECTS.phrase),
     R.COMPRESSES: RelationStyle("#67000d", "solid", R.COMPRESSES.phrase, arrowhead="vee"),
-    R.BRANCH_OF: RelationStyle("#54278f", "solid", "gives fibres to", reverse=True),
+    R.BRANCH_OF: RelationStyle("#54278f", "dotted", R.BRANCH_OF.phrase, arrowhead="empty"),
     R.LEADS_TO: RelationStyle("#252525", "solid", R.LEADS_TO.phrase),
     R.LOCATED_IN: RelationStyle("#969696", "solid", R.LOCATED_IN.phrase, arrowhead="empty"),
     # what shows or changes it: dashed

@@ -19,13 +19,15 @@ from . import cache
 from ..errors import KBError, UnknownTermError
 from .memory import collector_paused, settle
 from .model import Node
-from .tables import Table, bundled_folder, bundled_references, read_folder, read_references, read_table
+from .tables import REFERENCE_COLUMNS, Table, bundled_folder, bundled_references, read_folder, read_references, read_table
 from .validate import Checked, Problems, check
-from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Qualifier, Relation
+from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
 
 if TYPE_CHECKING:
     from .resolve import Match, TermIndex
+    from ..reading.read import Reading
     from ..trace.results import TraceResult
+    from ..trace.settings import Setting
 
 __all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
 
@@ -45,6 +47,7 @@ class Edge:
     lr_positive: float | None = None
     lr_negative: float | None = None
     qualifier: Qualifier | None = None
+    population: Population | None = None  # who a number was measured in, when not patients with the complaint
     note: str = ""
 
     def __str__(self) -> str:
@@ -119,7 +122,10 @@ def _merge_references(references: dict, own: Table, problems: list[str]) -> dict
     # A folder's references.tsv adds keys; it may repeat a known key only word for word,
     # or a user table would silently rewrite a bundled citation.
     added = read_references(own, problems)
-    clashes = {key for key, row in added.items() if key in references and references[key] != row}
+    def citation(row: dict) -> tuple:  # what a reference says; where a curator read it ("seen") may differ
+        return tuple(row.get(c, "") for c in REFERENCE_COLUMNS)
+
+    clashes = {key for key, row in added.items() if key in references and citation(references[key]) != citation(row)}
     if clashes:
         for row in own.rows([]):
             if row.cells["key"] in clashes:
@@ -275,11 +281,27 @@ class KnowledgeGraph:
         """Counts per kind and relation and evidence coverage, for ``painkg stats``."""
         return stats(self.graph)
 
+    def read(self, text: str) -> Reading:
+        """Read free text into spans of this KB's nodes; see :func:`painkg.reading.read.read`.
+
+        >>> [(s.node.id, s.polarity) for s in kg.read("no fever, L groin pain").spans]
+        [('fever', 'absent'), ('groin-pain', 'present')]
+        """
+        from ..reading.read import read  # the reading wing loads only for free text
+
+        return read(self, text)
+
     def trace(self, observations: Iterable[str], **options) -> TraceResult:
-        """Rank the candidate sources of these observations; see :func:`painkg.tracing.trace`."""
+        """Rank the candidate sources of these observations; see :func:`painkg.trace.infer.trace`."""
         from ..trace.infer import trace
 
         return trace(self, observations, **options)
+
+    def settings(self) -> tuple[Setting, ...]:
+        """Return the settings a trace can assume (``setting=``), the default first, with references."""
+        from ..trace.settings import settings
+
+        return settings(self.graph)
 
 
 def _names(node_id: str, data: dict) -> Iterator[tuple[str, float]]:

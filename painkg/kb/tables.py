@@ -28,6 +28,8 @@ __all__ = ["MAX_CELL", "Row", "Table", "bundled_folder", "bundled_references", "
            "read_table"]
 
 REFERENCE_COLUMNS = ("key", "citation", "pmid", "doi", "status")
+#: An optional last column of ``references.tsv``: the address of the page a curator read the source on.
+REFERENCE_SEEN = "seen"
 #: Tables beside the node and edge tables, by file stem, with their columns.
 MODEL_TABLES = {"settings": SETTING_COLUMNS, "priors": PRIOR_COLUMNS, "clusters": CLUSTER_COLUMNS}
 _COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, "references": REFERENCE_COLUMNS, **MODEL_TABLES}
@@ -67,7 +69,8 @@ class Table:
         """
         if self.data is None:
             return iter(())
-        return _rows(self.data, self.name, _COLUMNS[self.role], problems)
+        optional = REFERENCE_SEEN if self.role == "references" else None
+        return _rows(self.data, self.name, _COLUMNS[self.role], problems, optional)
 
 
 def ontology_folder() -> Path:
@@ -202,7 +205,8 @@ def read_references(source: Path | Table, problems: list[str]) -> dict[str, dict
     return refs
 
 
-def _rows(data: bytes, name: str, columns: tuple[str, ...], problems: list[str]) -> Iterator[Row]:
+def _rows(data: bytes, name: str, columns: tuple[str, ...], problems: list[str],
+          optional: str | None = None) -> Iterator[Row]:
     # Lines end at "\n" (an optional "\r" before it is part of the line end), as editors,
     # grep -n and git count them; a cell may hold \x1c or \u2028.  A file with no "\n"
     # but "\r" line ends (classic Mac) is read by those.
@@ -217,7 +221,7 @@ def _rows(data: bytes, name: str, columns: tuple[str, ...], problems: list[str])
             problems.extend(problem for _, problem in found)
             bad = frozenset(line for line, _ in found)
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape", newline="\n")
-    return _parse(text, name, columns, problems, bad)
+    return _parse(text, name, columns, problems, bad, optional)
 
 
 def _not_utf8(data: bytes, name: str) -> Iterator[tuple[int, str]]:
@@ -230,7 +234,8 @@ def _not_utf8(data: bytes, name: str) -> Iterator[tuple[int, str]]:
                          f"allowed: UTF-8 text)")
 
 
-def _parse(lines, name: str, columns: tuple[str, ...], problems: list[str], bad: frozenset[int]) -> Iterator[Row]:
+def _parse(lines, name: str, columns: tuple[str, ...], problems: list[str], bad: frozenset[int],
+           optional: str | None) -> Iterator[Row]:
     header = None
     width = len(columns)
     for line, text in enumerate(lines, start=1):
@@ -253,9 +258,12 @@ def _parse(lines, name: str, columns: tuple[str, ...], problems: list[str], bad:
             continue
         if header is None:
             header = tuple(c.strip() for c in cells)
+            if optional is not None and header == (*columns, optional):
+                columns = header
             if header != columns:
                 problems.append(f"{name}:{line}: header must be {' | '.join(columns)} (found {' | '.join(header)})")
                 return
+            width = len(columns)
             continue
         if len(cells) != width:
             problems.append(f"{name}:{line}: {len(cells)} cells, expected {width} ({', '.join(columns)})")

@@ -184,6 +184,11 @@ def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
     if node is None or node["kind"] is not Kind.CONDITION:
         problems.append(f"{where}: {condition!r} is not a condition of the knowledge base")
     value = _number(where, "prevalence", c["prevalence"], problems, upper=1.0, zero=False)
+    among = split_list(c["among"])
+    for complaint in among:
+        if out.nodes.get(complaint, {}).get("kind") is not Kind.SYMPTOM:
+            problems.append(f"{where}: among: {complaint!r} is not a symptom of the knowledge base "
+                            f"(allowed: the presenting complaints the prevalence was measured in, e.g. low-back-pain)")
     keys = split_list(c["references"])
     _check_references(where, keys, refs, problems)
     if not _has_literature(keys):
@@ -191,7 +196,8 @@ def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
     if (setting, condition) in out.priors:
         problems.append(f"{where}: duplicate prior for {condition!r} in {setting!r}")
     if len(problems) == bad:
-        out.priors[setting, condition] = {"prevalence": value, "references": keys, "note": c["note"]}
+        out.priors[setting, condition] = {"prevalence": value, "among": among, "references": keys,
+                                          "note": c["note"]}
 
 
 def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:

@@ -258,16 +258,17 @@ _RELATIONS: dict[str, RelationSpec] = {
         "The nerve supplies this structure, muscle or skin region.",
     ),
     "branch-of": _spec(
-        (K.NERVE,), (K.NERVE,), "is a branch of", "branchOf", Cause.OBJECT,
-        "The nerve carries fibres of this nerve root, so root irritation is felt in its territory.",
+        (K.NERVE,), (K.NERVE,), "is a branch of", "branchOf", Cause.NONE,
+        "The nerve carries fibres of this nerve root.  Anatomy, not a path for pain: a root lesion is felt "
+        "in that root's own dermatome, not in the whole territory of every nerve it feeds.",
     ),
     "attaches-to": _spec(
         (K.MUSCLE,), (K.STRUCTURE,), "attaches to", "attachesTo", Cause.NONE,
         "The muscle originates or inserts on this structure.",
     ),
     "located-in": _spec(
-        _ANY, (K.REGION,), "is felt in", "locatedIn", Cause.SUBJECT,
-        "The node lies in, or the symptom is felt in, this body region.",
+        _ANY, (K.REGION,), "is felt in", "locatedIn", Cause.NONE,
+        "The node lies in, or the symptom is felt in, this body region (anatomy: it carries no pain).",
     ),
     "leads-to": _spec(
         _CAUSES, _CAUSES, "leads to", "leadsTo", Cause.SUBJECT,
@@ -372,8 +373,10 @@ NUMBER_COLUMNS = ("frequency", "sensitivity", "specificity", "lr_positive", "lr_
 LIKELIHOOD_COLUMNS = ("sensitivity", "specificity", "lr_positive", "lr_negative")
 #: Columns of ``settings.tsv``: where a patient is seen, which fixes the priors.
 SETTING_COLUMNS = ("id", "label", "description", "default_prior", "references", "note")
-#: Columns of ``priors.tsv``: a condition's prevalence among the patients of a setting.
-PRIOR_COLUMNS = ("setting", "condition", "prevalence", "references", "note")
+#: Columns of ``priors.tsv``: a condition's prevalence among the patients of a setting.  ``among``
+#: names the presenting complaints the prevalence was measured in (``low-back-pain``): a patient
+#: who reports none of them is not of that population (empty: every patient of the setting).
+PRIOR_COLUMNS = ("setting", "condition", "prevalence", "among", "references", "note")
 #: Columns of ``clusters.tsv``: dependent findings scored as one observation.  One row
 #: per published threshold ("at least k positive"); a row without a threshold declares a
 #: family whose single most informative member counts.

@@ -13,12 +13,13 @@ observations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 import networkx as nx
 
-__all__ = ["facts", "implied_ages", "rest_of"]
+__all__ = ["facts", "find", "implied_ages", "rest_of"]
 
 #: "a 72-year-old", "aged 72", "72 yo", "67M": an age in years, then whatever follows.
 _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
@@ -72,6 +73,43 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
         if m and node_id in graph:
             return [(node_id, holds(float(m["v"])), m.group(0))]  # None: a measurement no source reads
     return []
+
+
+#: The same facts found anywhere in a text: "22M footballer", "on exam T 38.9, CRP 45".
+_FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
+                       r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
+                       r"(?P<d>\d{1,3})(?=\s*[mf]\b))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy)\b)?")
+_FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?![\w.])"), node, holds)
+                       for p, node, holds in _MEASURES)
+
+
+def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tuple[str, bool | None, str]]]]:
+    """Find every fact in a lower-cased text: (start, end, facts) with facts as :func:`facts` gives them.
+
+    >>> import painkg
+    >>> [(s, e) for s, e, _ in find(painkg.load().graph, "22m footballer, t 38.9")]
+    [(0, 3), (16, 22)]
+    """
+    found = []
+    for m in _FIND_AGE.finditer(lowered):
+        years = int(m["a"] or m["b"] or m["c"] or m["d"])
+        if years > _OLDEST:
+            continue
+        sex = (m["sex"] or "").strip(" -")
+        facts_ = [(_FEMALE, _SEX[sex], sex)] if sex in _SEX and _FEMALE in graph else []
+        bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
+        found.append((m.start(), m.end(), facts_ + sorted(bands, key=lambda b: not b[1])))
+    taken = [(s, e) for s, e, _ in found]  # ages, in text order
+    for pattern, node_id, holds in _FIND_MEASURES:
+        if node_id not in graph:
+            continue
+        for m in pattern.finditer(lowered):
+            k = bisect.bisect_right(taken, (m.start(), 1 << 62))
+            if (k and taken[k - 1][1] > m.start()) or (k < len(taken) and taken[k][0] < m.end()):
+                continue  # inside an earlier fact
+            bisect.insort(taken, (m.start(), m.end()))
+            found.append((m.start(), m.end(), [(node_id, holds(float(m["v"])), m.group(0))]))
+    return sorted(found, key=lambda f: f[0])
 
 
 def rest_of(lowered: str) -> str:

@@ -1,12 +1,15 @@
 """Trace: rank the candidate sources of what a patient reports, and explain why.
 
-The search (:mod:`painkg.search`) walks *causal* edges backwards from each
-observation — which way an edge carries cause is declared in :mod:`painkg.vocab` —
-keeping the best few paths per node; the formulas are in :mod:`painkg.scoring`.
+The model (``docs/MODEL.md``): the graph is compiled once into a diagnostic table
+(:mod:`painkg.trace.compile`: one cited likelihood per hypothesis and observable);
+priors come from a named setting (:mod:`painkg.trace.settings`); each observation
+moves each hypothesis by one likelihood ratio against "something else"; dependent
+tests count once (clusters); two sources from different regions are also scored as a
+pair (the hip–spine syndrome); red flags are listed first whatever their rank.
 
 Examples
 --------
->>> result = trace(kg, ["groin pain", "limited hip internal rotation"], absent=["numbness"])
+>>> result = trace(kg, ["groin pain", "limited hip internal rotation", "a 45-year-old"], absent=["numbness"])
 >>> result.candidates[0].region.value
 'hip'
 >>> print(result.candidates[0].explanations[0].paths[0])
@@ -18,47 +21,61 @@ hip osteoarthritis —presents with→ groin pain
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from . import scoring
 from ..errors import TraceError, UnknownTermError
 from ..kb.memory import collector_paused
+from ..kb.vocab import DEMOGRAPHIC, Area, Kind, Qualifier, Relation
 from ..reading.observe import Observation, observe, suspected
-from .results import Candidate, Contribution, Explanation, NextFinding, Path, RedFlag, Step, TraceResult, Treatment
-from .paths import best_paths, causal_index
-from ..kb.vocab import DEMOGRAPHIC, Cause, Grade, Kind, Qualifier, Relation
+from ..reading.read import Reading
+from . import scoring
+from .compile import DiagnosticTable, Entry, Hypothesis, diagnostic_table
+from .results import (
+    Candidate, Combination, Contribution, Explanation, Group, NextFinding, Path, RedFlag, Step, TraceResult,
+    Treatment,
+)
+from .settings import DEFAULT_SETTING, prior_of, setting as find_setting
 
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
 
 __all__ = [
-    "trace", "TraceResult", "Candidate", "Observation", "Step", "Path", "Explanation",
+    "trace", "TraceResult", "Candidate", "Combination", "Group", "Observation", "Step", "Path", "Explanation",
     "Contribution", "Treatment", "RedFlag", "NextFinding",
 ]
 
-#: Red-flag conditions at or above this score are always reported.
+#: Red-flag conditions at or above this probability are always reported (MODEL.md section 7).
 RED_FLAG_SCORE = 0.01
 #: Candidates whose likely findings are weighed for "next best finding".
 NEXT_FINDING_POOL = 6
-#: Prior weight of a condition the observations name as known ("hip OA", "sciatica").
-KNOWN_PRIOR = scoring.PRIOR_BY_GRADE[Grade.TYPICAL]
+#: Strongest single hypotheses paired with each other as two sources at once.
+PAIR_POOL = 8
+#: Groups (parents, syndromes) below this probability are not listed.
+GROUP_SCORE = 0.02
 #: Never offered as a next finding: history taking and examination are how findings are
-#: gathered and have no positive result; "X-ray", "MRI" and "CT" name no body site, and the
-#: KB holds the site-specific tests (hip and pelvis X-ray, lumbar MRI, CT myelography...).
+#: gathered and have no positive result; "X-ray", "MRI" and "CT" name no body site.
 WORKUP_STEPS = frozenset({"medical-history", "physical-examination", "x-ray", "mri", "ct"})
-
+#: A prevalence measured among patients with a presenting complaint (``priors.tsv`` ``among``) applies
+#: in full only to a patient who reports that complaint; otherwise it is scaled by this stated
+#: default: the chance that a patient of that population reports none of its complaints.  Without
+#: it, non-specific LBP (90 % of back-pain presenters) would outweigh any hip source in a patient
+#: who reports groin pain alone.
+COMPLAINT_NOT_REPORTED = 0.05
+#: Regions whose pair is the hip–spine syndrome.
+_HIP_SPINE = frozenset({Area.HIP, Area.LUMBAR_SPINE})
+#: Regions outside the musculoskeletal hip and back: a red flag there is "not a hip or back problem".
+_ELSEWHERE = frozenset({Area.ABDOMEN_PELVIC_ORGANS, Area.VASCULAR, Area.SYSTEMIC})
 
 
 def trace(
     kg: KnowledgeGraph,
-    observations: Iterable[str],
+    observations: Iterable[str | Reading] | str | Reading,
     *,
-    absent: Iterable[str] = (),
-    depth: int = 4,
-    limit: int = 10,
+    absent: Iterable[str | Reading] | str | Reading = (),
+    setting: str = DEFAULT_SETTING,
     priors: Mapping[str, float] | None = None,
+    limit: int = 10,
     unknown: str = "raise",
 ) -> TraceResult:
     """Rank the candidate sources of *observations* and explain each.
@@ -66,21 +83,21 @@ def trace(
     Parameters
     ----------
     kg : KnowledgeGraph
-    observations : iterable of str
-        Symptoms, findings and activities the patient has: labels, synonyms,
-        codes, ids or close spellings.  "worse with X" / "relieved by X" name
-        how an activity acts.
-    absent : iterable of str
+    observations : iterable of str or Reading, or one text or Reading
+        What the patient has: terms ("groin pain", "FADIR +ve"), note lines or a whole
+        note (read by :meth:`KnowledgeGraph.read`, so "no fever" is absent and "?CES"
+        possible), or a :class:`~painkg.reading.read.Reading` already made.
+    absent : same
         Symptoms or findings known to be absent.
-    depth : int
-        Longest explanation path, in edges.
+    setting : str
+        Where the patient is seen, which fixes the priors (``kg.settings()`` lists them).
+    priors : mapping of condition to probability, optional
+        Replace the setting's priors for these conditions (a clinic's own case mix).
     limit : int
         Candidates to return (red flags are reported whatever the limit).
-    priors : mapping of condition id to weight, optional
-        Replace the KB's priors for these conditions (e.g. a clinic's case mix).
     unknown : {"raise", "skip"}
-        What to do with a term that matches no node: raise, or leave it out and
-        list it in ``TraceResult.skipped`` with the closest known terms.
+        What to do with a term that matches no node: raise, or leave it out and list
+        it in ``TraceResult.skipped`` with the closest known terms.
 
     Returns
     -------
@@ -91,73 +108,236 @@ def trace(
     UnknownTermError
         A term matches no node; it carries the closest known terms.
     TraceError
-        No observations, or bad *depth*, *limit* or *priors*.
+        No observations, an unknown setting, or bad *limit* or *priors*.
     """
-    if not (isinstance(depth, int) and isinstance(limit, int)):  # 2.5 would fail deep inside, as a TypeError
-        raise TraceError(f"depth and limit must be whole numbers (got depth={depth!r}, limit={limit!r})")
     with collector_paused():
-        return _trace(kg, observations, absent, depth, limit, priors, unknown)
+        return _trace(kg, observations, absent, setting, priors, limit, unknown)
 
 
-def _trace(kg, observations, absent, depth, limit, priors, unknown) -> TraceResult:
-    if isinstance(observations, str) or isinstance(absent, str):
-        raise TraceError("observations and absent must be lists of terms, not a single string")
-    if depth < 1 or limit < 1:
-        raise TraceError(f"depth and limit must be at least 1 (got depth={depth}, limit={limit})")
+def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> TraceResult:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise TraceError(f"limit must be a whole number of at least 1 (got {limit!r})")
     if unknown not in ("raise", "skip"):
         raise TraceError(f"unknown={unknown!r} (allowed: 'raise', 'skip')")
+    graph = kg.graph
+    chosen = find_setting(graph, setting_id)
     skipped: list[UnknownTermError] = []
     present = observe(kg, observations, True, skipped if unknown == "skip" else None)
     if not present:
         raise TraceError("no observations: give at least one symptom or finding")
     negated = observe(kg, absent, False, skipped if unknown == "skip" else None)
-    # "no numbness" among the observations is an absent one.
+    # "no numbness" among the observations is an absent one; present wins over denied.
     present, negated = [o for o in present if o.present], [o for o in present if not o.present] + negated
-    missing = list({o.key: o for o in negated if o.key not in {p.key for p in present}}.values())
+    seen = {o.key for o in present}
+    missing = list({o.key: o for o in negated if o.key not in seen}.values())
     obs = tuple(present + missing)
-    index = causal_index(kg.graph)
-    memo = _memo(kg)
-    # A condition the patient is known to have is a likely source, not an explanation of
-    # itself: it competes on what it explains, from the prior of a typical condition.
-    known = {o.node.id for o in obs if o.present and o.node.kind is Kind.CONDITION}
-    overrides = {**{c: max(KNOWN_PRIOR, index.priors[c]) for c in known}, **_check_priors(kg, priors)}
-    reach, likelihoods, leaks, explained = zip(*(_reach(memo, index, o, depth) for o in obs))
 
-    # Weight = prior · Π L(o|c) (present) · Π (1 − L(o|c)) (absent).  Every hypothesis
-    # starts from the leaks alone; only the candidates an observation reaches move.
-    base = math.prod(_other_factor(leak, o.present) for leak, o in zip(leaks, obs))
-    reached = sorted({c for o, lk in zip(obs, likelihoods) if o.present for c in lk} | known)
-    weights = {c: overrides.get(c, index.priors[c]) * base for c in reached}
-    for o, lk, leak in zip(obs, likelihoods, leaks):
-        for c, likelihood in lk.items():
-            if c in weights:
-                weights[c] *= scoring.likelihood_ratio(likelihood, leak, o.present)
-    kb_reached = math.fsum(index.priors[c] for c in reached)
-    moved = math.fsum(v - index.priors[c] for c, v in overrides.items() if c not in weights)
-    other = (scoring.OTHER_PRIOR + index.prior_total - kb_reached + moved) * base
-    total = math.fsum(weights.values()) + other
-    ranked = sorted(weights, key=lambda c: (-weights[c], c))
-
-    # Build full explanations only for what is shown: the top candidates and red flags.
-    flagged = {i for i, o in enumerate(obs) if o.present and o.node.red_flag}
-    shown = ranked[:max(limit, NEXT_FINDING_POOL)]
-    shown += [c for c in ranked[len(shown):] if kg.graph.nodes[c].get("red_flag")
-              and (weights[c] / total >= RED_FLAG_SCORE or any(c in likelihoods[i] for i in flagged))]
-    candidates = [_candidate(kg, memo, c, weights[c] / total, overrides.get(c, index.priors[c]), obs, reach,
-                             likelihoods, leaks, explained) for c in shown]
-    return TraceResult(
-        observations=obs,
-        candidates=tuple(candidates[:limit]),
-        red_flags=_red_flags(obs, candidates),
-        next_findings=_next_findings(kg, memo, index, obs, candidates[:NEXT_FINDING_POOL]),
-        other_score=other / total,
-        unexplained=tuple(o for o, lk in zip(present, likelihoods) if not lk),
-        skipped=tuple((e.term, e.suggestions) for e in skipped),
-    )
+    table = diagnostic_table(graph)
+    complaints = {o.node.id for o in obs if o.present}
+    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints)
+    ratios = [model.ratios(o) for o in obs]
+    weights = model.weights(obs, ratios)
+    pairs = model.pairs(obs, ratios, weights)
+    # "Something else": causes the KB does not hold, and the sources no observation reaches
+    # (their likelihood is the leak throughout, exactly as for a cause the KB does not hold).
+    other = scoring.OTHER_PRIOR + model.prior_total - math.fsum(
+        model.hypothesis_prior(table.hypotheses[h]) for h in weights)
+    total = math.fsum(weights.values()) + math.fsum(w for _, _, w in pairs) + other
+    return _result(kg, model, obs, present, ratios, weights, pairs, other, total, limit, skipped)
 
 
-def _other_factor(leak: float, present: bool) -> float:
-    return leak if present else 1.0 - leak
+class _Model:
+    """The numbers of one trace: priors of the setting, leaks and ratios per observation."""
+
+    def __init__(self, kg, table: DiagnosticTable, setting_id: str, overrides: dict[str, float],
+                 complaints: set[str]) -> None:
+        self.kg, self.table, self.graph, self.setting = kg, table, kg.graph, setting_id
+        self.priors: dict[str, float] = {}
+        self.published: dict[str, bool] = {}
+        known = table.memo.get(("priors", setting_id))
+        if known is None:
+            sources = sorted({h.source for h in table.hypotheses.values()})
+            known = table.memo[("priors", setting_id)] = {s: prior_of(self.graph, setting_id, s) for s in sources}
+        for source, prior in known.items():
+            value = prior.value
+            # A condition the patient is known to have is of its own population, complaint or not.
+            if prior.among and source not in complaints and not complaints.intersection(prior.among):
+                value *= COMPLAINT_NOT_REPORTED
+            self.priors[source] = overrides.get(source, value)
+            self.published[source] = source in overrides or prior.published
+        self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
+        self.leaks: dict[tuple[str, str], float] = {}
+        self.clustered: dict[int, str] = {}  # observation position -> the cluster it is counted in
+        self.effective: dict[str, list[float]] = {}  # hypothesis -> each observation's ratio, clusters applied
+
+    def hypothesis_prior(self, h: Hypothesis) -> float:
+        return self.priors[h.source] * h.share
+
+    def leak(self, key: tuple[str, str], row: Mapping[str, Entry]) -> float:
+        """P(observation | a source that does not produce it): a stated default by kind.
+
+        Neither the observation's rate in the whole case mix (groin pain is common among hip and
+        back presenters because hip sources produce it, not because a discogenic source does) nor
+        a published 1 − specificity: those were measured against another condition the KB holds
+        (khan2004: groin pain in 29.7 % of lumbar stenosis), and are that pair's own likelihood
+        ratio, used as such.  Demographics every patient has one way or the other: 0.5.
+        """
+        found = self.leaks.get(key)
+        if found is None:
+            node_id = key[0]
+            if DEMOGRAPHIC.match(node_id):
+                found = scoring.DEMOGRAPHIC_LEAK
+            else:
+                found = scoring.default_leak(self.graph.nodes[node_id]["kind"])
+            self.leaks[key] = found
+        return found
+
+    def ratios(self, o: Observation) -> dict[str, float]:
+        """How far *o* moves each hypothesis that can produce it, against "something else"."""
+        row = self.table.row(o.key)
+        leak = self.leak(o.key, row)
+        return {h: entry_ratio(e, leak, o.present) for h, e in row.items()}
+
+    def weights(self, obs: Sequence[Observation], ratios: Sequence[dict[str, float]]) -> dict[str, float]:
+        """Prior × Π ratio for every hypothesis that a present observation reaches.
+
+        The others stay in "something else" with their prior: an absent finding alone never
+        turns a source into a candidate, so it can only lower what it argues against.
+        """
+        reached = {h for o, r in zip(obs, ratios) if o.present for h in r}
+        hyps = self.table.hypotheses
+        clustered = self._clusters(obs)
+        self.clustered = {i: cluster["label"] for cluster, idx in clustered for i in idx}
+        self.effective: dict[str, list[float]] = {}
+        weights = {}
+        for h in sorted(reached):
+            effective = [r.get(h, 1.0) for r in ratios]
+            for cluster, idx in clustered:
+                ratio, carrier = cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx],
+                                               [ratios[i] for i in idx])
+                for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
+                    effective[i] = ratio if position == carrier else 1.0
+            self.effective[h] = effective
+            weights[h] = self.hypothesis_prior(hyps[h]) * math.prod(effective)
+        return weights
+
+    def _clusters(self, obs: Sequence[Observation]) -> list[tuple[dict, list[int]]]:
+        """The clusters with two or more observed members, with the members' positions."""
+        out = []
+        where = {o.node.id: i for i, o in enumerate(obs)}
+        # A finding in two clusters counts in one: clusters with a published rule claim theirs first.
+        clusters = sorted(self.graph.graph.get("clusters", {}).items(), key=lambda kv: (not kv[1]["rules"], kv[0]))
+        for _, cluster in clusters:
+            idx = [where[m] for m in cluster["members"] if m in where]
+            if len(idx) >= 2:
+                out.append((cluster, idx))
+                for i in idx:
+                    where = {k: v for k, v in where.items() if v != i}
+        return out
+
+    def pairs(self, obs, ratios, weights) -> list[tuple[str, str, float]]:
+        """Pairs of sources from different regions that beat each member alone (MODEL.md section 4)."""
+        hyps, nodes = self.table.hypotheses, self.graph.nodes
+        pool = sorted(weights, key=lambda h: (-weights[h], h))[:PAIR_POOL]
+        found = []
+        for i, a in enumerate(pool):
+            for b in pool[i + 1:]:
+                ha, hb = hyps[a], hyps[b]
+                if ha.source == hb.source or nodes[ha.source]["region"] == nodes[hb.source]["region"]:
+                    continue
+                # Two sources at once only when each explains a present observation the other does not.
+                if not (_explains_alone(obs, ratios, a, b) and _explains_alone(obs, ratios, b, a)):
+                    continue
+                w = self._pair_prior(ha, hb)
+                for o, r in zip(obs, ratios):
+                    leak = self.leak(o.key, self.table.row(o.key))
+                    w *= pair_ratio(r.get(a, 1.0), r.get(b, 1.0), leak, o.present)
+                if w > weights[a] and w > weights[b]:
+                    found.append((a, b, w))
+        return sorted(found, key=lambda x: (-x[2], x[0], x[1]))[:3]
+
+    def _pair_prior(self, a: Hypothesis, b: Hypothesis) -> float:
+        # prior(a) · P(b | a): the published co-occurrence where the KB has one, else independence.
+        for x, y in ((a, b), (b, a)):
+            data = self.graph.succ[x.source].get(y.source, {}).get(Relation.CO_OCCURS_WITH)
+            if data is not None:
+                return self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share
+        return self.hypothesis_prior(a) * self.hypothesis_prior(b)
+
+
+def _explains_alone(obs, ratios, a: str, b: str) -> bool:
+    return any(o.present and r.get(a, 1.0) > 1.0 >= r.get(b, 1.0) for o, r in zip(obs, ratios))
+
+
+def entry_ratio(entry: Entry, leak: float, present: bool) -> float:
+    """One table entry's likelihood ratio against "something else".
+
+    A published ratio is used as it is; otherwise the likelihood is the entry's own
+    published figure, or its path's strength plus the leak (a leaky noisy-OR of one
+    path: the observation may also have another cause).
+
+    >>> entry_ratio(Entry(0.5, False, 0), 0.1, True)
+    5.5
+    >>> entry_ratio(Entry(0.84, True, 0, 2.8, 0.22), 0.3, False)
+    0.22
+    """
+    published = entry.lr_positive if present else entry.lr_negative
+    if published is not None:
+        return published
+    likelihood = entry.probability if entry.published else scoring.noisy_or((entry.probability,), leak)
+    return scoring.likelihood_ratio(min(likelihood, 1.0), leak, present)
+
+
+def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> float:
+    """Ratio of one observation under two independent sources (a noisy-OR sharing one leak).
+
+    >>> round(pair_ratio(8.0, 1.0, 0.1, True), 6)  # only one source explains it: that one's ratio
+    8.0
+    >>> round(pair_ratio(5.0, 5.0, 0.1, True), 3)  # two causes: more likely, not twice as likely
+    7.222
+    """
+    if present:
+        a, b = min(ratio_a * leak, 1.0), min(ratio_b * leak, 1.0)
+        both = 1.0 - (1.0 - a) * (1.0 - b) / (1.0 - leak)
+        return both / leak
+    a, b = ratio_a * (1.0 - leak), ratio_b * (1.0 - leak)  # chance each leaves it absent
+    return a * b / (1.0 - leak) / (1.0 - leak)
+
+
+def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: Sequence[Observation],
+                  ratios: Sequence[Mapping[str, float]]) -> tuple[float, int]:
+    """One ratio for a cluster of dependent findings, and which member carries it (MODEL.md section 5).
+
+    For the cluster's own condition (or a kind of it) a published rule by number of
+    positive items decides; otherwise the single most informative member counts, not
+    the product of all.
+    """
+    mine = [r.get(h.id, 1.0) for r in ratios]
+    target = cluster["condition"]
+    rules = cluster["rules"]
+    if rules and target is not None and (h.source == target or target in table.ancestors.get(h.source, ())):
+        positive = sum(o.present for o in obs)
+        unknown = len(cluster["members"]) - len(obs)
+        for rule in rules:  # highest threshold first
+            if positive >= rule["at_least"]:
+                return _rule_ratio(rule, True), 0
+        lowest = rules[-1]
+        if positive + unknown < lowest["at_least"]:
+            return _rule_ratio(lowest, False), 0
+    best = max(range(len(mine)), key=lambda i: (abs(math.log(mine[i])) if mine[i] > 0 else math.inf, mine[i], -i))
+    return mine[best], best
+
+
+def _rule_ratio(rule: Mapping, positive: bool) -> float:
+    column = "lr_positive" if positive else "lr_negative"
+    if rule.get(column) is not None:
+        return float(rule[column])
+    sensitivity, specificity = rule.get("sensitivity"), rule.get("specificity")
+    if sensitivity is None or specificity is None:
+        return 1.0
+    if positive:
+        return sensitivity / max(1.0 - specificity, scoring.MIN_LEAK)
+    return (1.0 - sensitivity) / max(specificity, scoring.MIN_LEAK)
 
 
 def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
@@ -168,122 +348,137 @@ def _check_priors(kg: KnowledgeGraph, priors) -> dict[str, float]:
         node = kg.resolve(term)
         if node.kind is not Kind.CONDITION:
             raise TraceError(f"prior for {term!r}: it is a {node.kind.value}; priors apply to conditions")
-        if not isinstance(value, (int, float)) or not 0 < value <= 1:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
             raise TraceError(f"prior for {term!r}: {value!r} (allowed: a number in (0, 1])")
         out[node.id] = float(value)
     return out
 
 
-class _Memo:
-    """Per-graph records the trace builds again and again: steps, treatments, tests, reach."""
+# -- building the result ---------------------------------------------------------------------
 
-    def __init__(self) -> None:
-        self.steps: dict = {}
-        self.treatments: dict[str, tuple[Treatment, ...]] = {}
-        self.findings: dict[str, dict[str, float]] = {}
-        self.reach: dict[tuple, tuple[dict, dict[str, float], float, dict]] = {}
+def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, total, limit, skipped) -> TraceResult:
+    table, graph = model.table, kg.graph
+    hyps = table.hypotheses
+    by_source: dict[str, list[str]] = {}
+    for h in sorted(weights, key=lambda h: (-weights[h], h)):
+        by_source.setdefault(hyps[h].source, []).append(h)
+    in_pairs: dict[str, float] = {}
+    for a, b, w in pairs:
+        for h in (a, b):
+            in_pairs[hyps[h].source] = in_pairs.get(hyps[h].source, 0.0) + w
+    scores = {s: (math.fsum(weights[h] for h in hs) + in_pairs.get(s, 0.0)) / total for s, hs in by_source.items()}
+    ranked = sorted(scores, key=lambda s: (-scores[s], s))
 
-
-#: Observations whose reach is remembered per graph; a service sees far fewer distinct ones.
-_REACH_CACHE = 4096
-
-
-_MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _memo(kg) -> _Memo:
-    memo = _MEMOS.get(kg.graph)
-    if memo is None:
-        memo = _MEMOS[kg.graph] = _Memo()
-    return memo
-
-
-def _reach(memo: _Memo, index, o: Observation, depth: int) -> tuple[dict, dict[str, float], float, dict]:
-    """Where one observation leads: each candidate's best paths to it, its likelihood, the leak.
-
-    All three depend only on the graph and the observation (not on the other
-    observations or the priors asked for), so they are remembered, with a fourth,
-    initially empty dict for each candidate's :class:`Path` records; callers
-    must not mutate the first three.
-    """
-    memo = memo.reach
-    key = (o.node.id, o.relation, depth)
-    found = memo.get(key)
-    if found is None:
-        paths = best_paths(index, o.node.id, depth=depth, first_relation=o.relation)
-        # The chance each candidate's own paths produce the observation ...
-        produced = {c: scoring.noisy_or((p for p, _ in ps), 0.0) for c, ps in paths.items() if c in index.priors}
-        # ... and its leak: published, else how often the KB's conditions produce it.
-        leak = index.leaks.get(o.node.id)
-        if leak is None:
-            leak = scoring.DEMOGRAPHIC_LEAK if DEMOGRAPHIC.match(o.node.id) else scoring.background(
-                o.node.kind, ((index.priors[c], q) for c, q in produced.items()),
-                index.prior_total + scoring.OTHER_PRIOR)
-        likelihood = {c: scoring.noisy_or((q,), leak) for c, q in produced.items()}
-        if len(memo) >= _REACH_CACHE:
-            memo.clear()
-        found = memo[key] = (paths, likelihood, leak, {})
-    return found
-
-
-def _candidate(kg, memo, cid, score, prior, obs, reach, likelihoods, leaks, explained_by) -> Candidate:
-    node = kg.node(cid)
-    explanations, contributions = [], []
-    for o, r, lk, leak, known in zip(obs, reach, likelihoods, leaks, explained_by):
-        likelihood = lk.get(cid, leak)
-        contributions.append(Contribution(o, scoring.likelihood_ratio(likelihood, leak, o.present)))
-        if o.present and cid in lk:
-            paths = known.get(cid)
-            if paths is None:
-                paths = known[cid] = tuple(Path(tuple(_step(kg, memo, link) for link in links), p)
-                                           for p, links in r[cid])
-            explanations.append(Explanation(o, paths, likelihood))
-    explained = {e.observation.key for e in explanations}
-    return Candidate(
-        node=node,
-        score=score,
-        region=node.region,
-        prior=prior,
-        explanations=tuple(explanations),
-        contributions=tuple(contributions),
-        unexplained=tuple(o for o in obs if o.present and o.key not in explained and o.node.id != cid),
-        treatments=_treatments(kg, memo, cid),
+    flagged = {i for i, o in enumerate(obs) if o.present and o.node.red_flag}
+    shown = ranked[:max(limit, NEXT_FINDING_POOL)]
+    shown += [s for s in ranked[len(shown):] if graph.nodes[s].get("red_flag")
+              and (scores[s] >= RED_FLAG_SCORE or any(h in ratios[i] for i in flagged for h in by_source[s]))]
+    build = _Builder(kg, model, obs, ratios)
+    candidates = [build.candidate(s, by_source[s][0], scores[s]) for s in shown]
+    combos = tuple(build.combination(a, b, w / total) for a, b, w in pairs)
+    explained = {o.key for o, r in zip(obs, ratios) if any(v > 1.0 for v in r.values())}
+    return TraceResult(
+        observations=obs,
+        candidates=tuple(candidates[:limit]),
+        red_flags=_red_flags(obs, candidates),
+        next_findings=_next_findings(kg, model, obs, candidates[:NEXT_FINDING_POOL]),
+        other_score=other / total,
+        unexplained=tuple(o for o in present if o.key not in explained),
+        skipped=tuple((e.term, e.suggestions) for e in skipped),
+        setting=model.setting,
+        combinations=combos,
+        groups=_groups(kg, table, weights, total),
     )
 
 
-def _treatments(kg, memo, cid) -> tuple[Treatment, ...]:
-    memo = memo.treatments
-    if cid not in memo:
-        out = [Treatment(kg.node(t), Relation(r), data.get("qualifier"), data["references"])
-               for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True)
-               if r in (Relation.TREATED_BY, Relation.PREVENTED_BY)]
-        order = {Qualifier.RECOMMENDED: 0, None: 1, Qualifier.CONDITIONAL: 2, Qualifier.NOT_RECOMMENDED: 3}
-        memo[cid] = tuple(sorted(out, key=lambda t: (t.relation.value, order[t.qualifier], t.node.id)))
-    return memo[cid]
+class _Builder:
+    """Turns hypotheses into the frozen records users see."""
+
+    def __init__(self, kg, model: _Model, obs, ratios) -> None:
+        self.kg, self.model, self.obs, self.ratios = kg, model, obs, ratios
+        self.table = model.table
+
+    def candidate(self, source: str, best: str, score: float) -> Candidate:
+        kg, table = self.kg, self.table
+        h = table.hypotheses[best]
+        node = kg.node(source)
+        explanations, contributions = [], []
+        effective = self.model.effective.get(best) or [r.get(best, 1.0) for r in self.ratios]
+        for i, (o, ratio) in enumerate(zip(self.obs, effective)):
+            contributions.append(Contribution(o, ratio, self.model.clustered.get(i, "")))
+            entry = table.row(o.key).get(best)
+            if o.present and entry is not None and o.node.id != source:
+                path = self.path(entry)
+                explanations.append(Explanation(o, (path,), entry.probability))
+        explained = {e.observation.key for e in explanations}
+        return Candidate(
+            node=node,
+            score=score,
+            region=node.region,
+            prior=self.model.priors[source],
+            explanations=tuple(explanations),
+            contributions=tuple(contributions),
+            unexplained=tuple(o for o in self.obs if o.present and o.key not in explained and o.node.id != source),
+            treatments=_treatments(kg, table, source),
+            via=kg.node(h.syndrome) if h.syndrome else None,
+            broader=tuple(kg.node(a) for a in table.ancestors.get(source, ())),
+            prior_published=self.model.published[source],
+        )
+
+    def combination(self, a: str, b: str, score: float) -> Combination:
+        hyps = self.table.hypotheses
+        first, second = (self.candidate(hyps[h].source, h, 0.0) for h in (a, b))
+        regions = {first.region, second.region}
+        name = "hip–spine syndrome" if regions == _HIP_SPINE else ""
+        return Combination(first, second, score, name)
+
+    def path(self, entry: Entry) -> Path:
+        links = self.table.justifications[entry.justification]
+        # The path's own strength; the explanation's likelihood is the entry's (a published
+        # figure, or a syndrome's own path when the source is assumed to have caused it).
+        return Path(tuple(_step(self.kg, link) for link in links), math.prod(link.probability for link in links))
 
 
-def _step(kg, memo, link) -> Step:
-    memo = memo.steps
-    step = memo.get(link)
-    if step is None:
-        source, target = kg.node(link.source), kg.node(link.target)
-        references = kg.graph.edges[link.source, link.target, link.relation]["references"]
-        step = memo[link] = Step(link.source, link.relation, link.target, link.probability, references,
-                                 source.label, target.label, source.kind, target.kind)
-    return step
+def _step(kg, link) -> Step:
+    source, target = kg.node(link.source), kg.node(link.target)
+    references = kg.graph.edges[link.source, link.target, link.relation]["references"]
+    return Step(link.source, link.relation, link.target, link.probability, references,
+                source.label, target.label, source.kind, target.kind)
 
 
-def _likely_findings(kg, memo, cid) -> dict[str, float]:
-    """The findings and tests a candidate directly predicts, with the chance each is positive."""
-    memo = memo.findings
-    if cid not in memo:
-        found: dict[str, float] = {}
-        for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True):
-            if (Relation(r).cause is Cause.SUBJECT and kg.graph.nodes[t]["kind"] in (Kind.FINDING, Kind.TEST)
-                    and t not in WORKUP_STEPS):
-                found[t] = max(scoring.edge_probability(data), found.get(t, 0.0))
-        memo[cid] = found
-    return memo[cid]
+def _treatments(kg, table: DiagnosticTable, cid: str) -> tuple[Treatment, ...]:
+    found = table.memo.get(("treatments", cid))
+    if found is None:
+        found = table.memo[("treatments", cid)] = _find_treatments(kg, cid)
+    return found
+
+
+def _find_treatments(kg, cid: str) -> tuple[Treatment, ...]:
+    out = [Treatment(kg.node(t), Relation(r), data.get("qualifier"), data["references"])
+           for _, t, r, data in kg.graph.out_edges(cid, keys=True, data=True)
+           if r in (Relation.TREATED_BY, Relation.PREVENTED_BY)]
+    order = {Qualifier.RECOMMENDED: 0, None: 1, Qualifier.CONDITIONAL: 2, Qualifier.NOT_RECOMMENDED: 3}
+    return tuple(sorted(out, key=lambda t: (t.relation.value, order[t.qualifier], t.node.id)))
+
+
+def _groups(kg, table: DiagnosticTable, weights: Mapping[str, float], total: float) -> tuple[Group, ...]:
+    """Parents and syndromes with the summed probability of their members (MODEL.md section 3)."""
+    sums: dict[str, dict[str, float]] = {}
+    for h, w in weights.items():
+        hyp = table.hypotheses[h]
+        names = [*table.ancestors.get(hyp.source, ())]
+        if hyp.syndrome is not None:
+            names += [hyp.syndrome, *table.ancestors.get(hyp.syndrome, ())]
+        for name in dict.fromkeys(names):
+            members = sums.setdefault(name, {})
+            members[hyp.source] = members.get(hyp.source, 0.0) + w / total
+    groups = []
+    for name, members in sums.items():
+        score = math.fsum(members.values())
+        if score >= GROUP_SCORE:
+            parts = tuple((kg.node(m), p) for m, p in sorted(members.items(), key=lambda x: (-x[1], x[0])))
+            groups.append(Group(kg.node(name), score, parts))
+    return tuple(sorted(groups, key=lambda g: (-g.score, g.node.id)))
 
 
 def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
@@ -310,25 +505,44 @@ def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> t
         pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag)
         if c.score >= RED_FLAG_SCORE or (pointed and c.node.id not in named_ids):
             why = ", ".join(o.node.label for o in pointed) if pointed else "the pattern of findings"
-            flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({c.score:.1%}) suggested by {why} "
-                                         f"— rule it out before treating as mechanical pain", pointed, c.score))
+            if c.region in _ELSEWHERE:
+                todo = f"this is not a hip or back problem ({c.region.label}): assess urgently"
+            else:
+                todo = "rule it out before treating as mechanical pain"
+            flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({c.score:.1%}) suggested by {why} — {todo}",
+                                 pointed, c.score))
     return tuple(flags)
 
 
-def _next_findings(kg, memo, index, obs, pool: Sequence[Candidate]) -> tuple[NextFinding, ...]:
+def _tests_of(graph, table: DiagnosticTable, source: str) -> tuple[str, ...]:
+    """The findings and tests a source directly predicts (the candidates for "ask next")."""
+    found = table.memo.get(("tests", source))
+    if found is None:
+        found = table.memo[("tests", source)] = tuple(sorted({
+            t for _, t in graph.out_edges(source)
+            if graph.nodes[t]["kind"] in (Kind.FINDING, Kind.TEST) and t not in WORKUP_STEPS}))
+    return found
+
+
+def _next_findings(kg, model: _Model, obs, pool: Sequence[Candidate]) -> tuple[NextFinding, ...]:
+    """Unobserved findings and tests that best separate the top candidates (expected information gain)."""
     if len(pool) < 2:
         return ()
+    graph, table = kg.graph, model.table
     seen = {o.node.id for o in obs}
     dist = scoring.normalize([c.score for c in pool])
-    options: dict[str, dict[str, float]] = {}  # finding -> candidate -> chance positive
+    hyp_of = {c.node.id: f"{c.node.id}+{c.via.id}" if c.via else c.node.id for c in pool}
+    options: set[str] = set()
     for c in pool:
-        for t, p in _likely_findings(kg, memo, c.node.id).items():
-            if t not in seen:
-                options.setdefault(t, {})[c.node.id] = p
+        options.update(t for t in _tests_of(graph, table, c.node.id) if t not in seen)
     scored = []
-    for t, by_candidate in options.items():
-        leak = index.leaks.get(t) or scoring.default_leak(kg.graph.nodes[t]["kind"])
-        positive = [leak + (1.0 - leak) * by_candidate.get(c.node.id, 0.0) for c in pool]  # noisy-OR
+    for t in sorted(options):
+        row = table.row((t, ""))
+        leak = model.leak((t, ""), row)
+        positive = []
+        for c in pool:
+            entry = row.get(hyp_of[c.node.id])
+            positive.append(leak if entry is None else min(entry_ratio(entry, leak, True) * leak, 1.0))
         gain = scoring.information_gain(dist, positive)
         if gain > 1e-6:
             scored.append((-gain, t, positive))

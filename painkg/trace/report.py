@@ -29,12 +29,24 @@ def format_result(result: TraceResult) -> str:
         lines += [f"  ! {flag.message}" for flag in result.red_flags]
         lines.append("")
     lines.append("Observations: " + "; ".join(_observation(o) for o in result.observations))
+    lines.append(f"Setting: {result.setting} (priors from its published prevalences; "
+                 f"'painkg settings' lists the others)")
     lines.append("")
     lines.append(f"{'#':>2}  {'score':>6}  {'region':<25} candidate")
     for i, c in enumerate(result.candidates, 1):
         flag = "  [red flag]" if c.node.red_flag else ""
-        lines.append(f"{i:>2}  {c.score:>6.1%}  {c.region.label:<25} {c.node.label}{flag}")
+        via = f" (via {c.via.label})" if c.via else ""
+        lines.append(f"{i:>2}  {c.score:>6.1%}  {c.region.label:<25} {c.node.label}{via}{flag}")
     lines.append(f"    {result.other_score:>6.1%}  {'':<25} something else (not in the knowledge base)")
+    if result.combinations:
+        lines.append("")
+        lines.append("Two sources at once (each explains what the other does not):")
+        lines += [f"  {x.score:>6.1%}  {x.first.node.label} + {x.second.node.label}"
+                  + (f": {x.name}" if x.name else "") for x in result.combinations]
+    if result.groups:
+        lines.append("")
+        lines.append("Groups (a broader condition or a syndrome, summed over its sources):")
+        lines += [f"  {g}" for g in result.groups[:5]]
     for i, c in enumerate(result.candidates[:DETAILED], 1):
         lines.append("")
         lines += _candidate(i, c)
@@ -56,7 +68,10 @@ def _observation(o: Observation) -> str:
 
 
 def _candidate(rank: int, c: Candidate) -> list[str]:
-    lines = [f"{rank}. {c.node.label} — {c.score:.1%} (prior weight {c.prior:g})"]
+    prior = "published prevalence" if c.prior_published else "stated default: no prevalence published"
+    lines = [f"{rank}. {c.node.label} — {c.score:.1%} (prior {c.prior:.2g}, {prior})"]
+    if c.via:
+        lines.append(f"   through {c.via.label}")
     for e in c.explanations:
         lines.append(f"   explains {e.observation.node.label} ({e.likelihood:.0%}):")
         lines += [f"     {p}  [{_evidence(p)}]" for p in e.paths]
@@ -91,8 +106,16 @@ def result_to_dict(result: TraceResult) -> dict:
              "score": f.score, "observations": [o.node.id for o in f.observations]}
             for f in result.red_flags
         ],
+        "setting": result.setting,
         "candidates": [_candidate_dict(c) for c in result.candidates],
         "other_score": result.other_score,
+        "combinations": [
+            {"members": [x.first.node.id, x.second.node.id], "score": x.score, "name": x.name,
+             "explanations": [_candidate_dict(x.first)["explanations"], _candidate_dict(x.second)["explanations"]]}
+            for x in result.combinations
+        ],
+        "groups": [{"id": g.node.id, "label": g.node.label, "score": g.score,
+                    "members": [{"id": n.id, "score": p} for n, p in g.members]} for g in result.groups],
         "unexplained": [o.node.id for o in result.unexplained],
         "skipped": [{"term": t, "suggestions": list(s)} for t, s in result.skipped],
         "next_findings": [
@@ -117,6 +140,9 @@ def _candidate_dict(c: Candidate) -> dict:
         "region": c.region.value,
         "red_flag": c.node.red_flag,
         "prior": c.prior,
+        "prior_published": c.prior_published,
+        "via": c.via.id if c.via else None,
+        "broader": [n.id for n in c.broader],
         "explanations": [
             {"observation": e.observation.node.id, "likelihood": e.likelihood,
              "paths": [{"text": str(p), "probability": p.probability,

@@ -14,7 +14,7 @@ from ..reading.observe import Observation
 from ..kb.vocab import Area, Cause, Kind, Qualifier, Relation
 
 __all__ = [
-    "TraceResult", "Candidate", "Observation", "Step", "Path", "Explanation",
+    "TraceResult", "Candidate", "Combination", "Group", "Observation", "Step", "Path", "Explanation",
     "Contribution", "Treatment", "RedFlag", "NextFinding",
 ]
 
@@ -71,10 +71,15 @@ class Explanation:
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
-    """How much one observation moved a candidate against "something else"."""
+    """How much one observation moved a candidate against "something else".
+
+    ``cluster`` names the cluster of dependent findings the observation was counted in:
+    then one member carries the cluster's ratio and the others count 1 (MODEL.md section 5).
+    """
 
     observation: Observation
     likelihood_ratio: float
+    cluster: str = ""
 
     @property
     def log_odds(self) -> float:
@@ -99,6 +104,15 @@ class Treatment:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A source of the observations: a condition, with the one justification of each it explains.
+
+    ``score`` is the probability that this condition is a source (its share of any pair
+    it belongs to included); ``via`` the syndrome through which it explains them ("L5
+    radiculopathy" for a disc herniation), ``broader`` its parent conditions;
+    ``prior_published`` says whether its prior is a published prevalence of the setting
+    (else the setting's stated default).
+    """
+
     node: Node
     score: float
     region: Area
@@ -107,9 +121,40 @@ class Candidate:
     contributions: tuple[Contribution, ...]
     unexplained: tuple[Observation, ...]
     treatments: tuple[Treatment, ...]
+    via: Node | None = None
+    broader: tuple[Node, ...] = ()
+    prior_published: bool = False
 
     def __str__(self) -> str:
-        return f"{self.node.label} ({self.region.label}) {self.score:.1%}"
+        via = f" (via {self.via.label})" if self.via else ""
+        return f"{self.node.label}{via} ({self.region.label}) {self.score:.1%}"
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """Two sources at once, from different regions, that explain the observations better than either."""
+
+    first: Candidate
+    second: Candidate
+    score: float
+    name: str = ""  # "hip–spine syndrome" for a hip and a lumbar source
+
+    def __str__(self) -> str:
+        named = f": {self.name}" if self.name else ""
+        return f"{self.first.node.label} + {self.second.node.label}{named} {self.score:.1%}"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A broader condition or a syndrome, with the summed probability of the candidates it covers."""
+
+    node: Node
+    score: float
+    members: tuple[tuple[Node, float], ...]
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{n.label} {p:.0%}" for n, p in self.members[:4])
+        return f"{self.node.label} {self.score:.0%}: {parts}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +187,9 @@ class TraceResult:
     other_score: float  # "something else": causes the KB does not hold
     unexplained: tuple[Observation, ...] = field(default=())  # explained by no candidate at all
     skipped: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())  # unknown terms, with suggestions
+    setting: str = "primary-care"  # where the patient is seen: fixes the priors
+    combinations: tuple[Combination, ...] = field(default=())  # two sources at once (MODEL.md section 4)
+    groups: tuple[Group, ...] = field(default=())  # parents and syndromes, summed
 
     def __str__(self) -> str:
         from .report import format_result

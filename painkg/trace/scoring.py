@@ -57,7 +57,9 @@ DEFAULT_LEAK = 0.05
 #: ... by kind: most hip and back pain gets worse with some activity, and the KB
 #: lists only each condition's characteristic aggravators, so a candidate without
 #: a path to "worse with walking" is penalised less than one without a path to a sign.
-DEFAULT_LEAK_BY_KIND: dict[Kind, float] = {Kind.ACTIVITY: 0.2}
+#: A condition named as known ("sciatica", "known hip OA") is rarely named when the
+#: source is something else.  Both stated defaults.
+DEFAULT_LEAK_BY_KIND: dict[Kind, float] = {Kind.ACTIVITY: 0.2, Kind.CONDITION: 0.02}
 #: ... for an attribute every patient has one way or the other (an age band, sex): the KB
 #: links it only to the conditions it is typical of, so its rate among the KB's
 #: conditions says nothing about how common it is.  Taken as even odds when no reference

@@ -1,0 +1,227 @@
+"""ConText: whether what a span names is denied, possible, past, hypothetical or someone else's.
+
+The algorithm of Harkema et al. (2009), as medspaCy implements it: a *trigger* ("no",
+"?", "history of", "father") reaches forward, backward or both ways from where it stands,
+up to a *termination* ("but", "however", "now", the end of the sentence); every span in
+its reach takes its category.  A *pseudo-trigger* ("no improvement") looks like one and is
+not.  The lexicon (``ontology/lexicon.tsv``) holds the triggers and their directions.
+
+Three rules of this domain narrow the reach, so a red flag is never denied by accident:
+
+* a denial reaches only its own item: forward it stops at a comma, "and", "with" or a
+  dash, unless the rest is one list joined by "or" ("no fever, chills or weight loss");
+* written after its item ("SLR negative") it reaches back to the nearest span only, and
+  further only over normal functions ("bladder and bowels normal"), never over an
+  abnormal finding ("urinary retention and SLR negative" keeps the retention);
+* "possible" wins over a denial ("not ruled out" is one possible trigger, never a "not").
+
+Categories beyond ConText's: ``normal`` ("intact", "NAD": the abnormal finding is absent),
+``abnormal`` ("reduced", "loss of": the loss of a normal function is the finding),
+``affirmed`` ("+ve"), and ``aggravates``/``relieves`` (how an activity acts on the pain).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from .spans import Unit
+
+__all__ = ["Trigger", "Context", "assign"]
+
+#: Units that end a denial's or a question's reach.
+_CLAUSE_WORDS = frozenset(("and", "with", "w/", "plus", "&", "also", "because", "since", "while", "when", "whenever",
+                           "after", "before", "as", "then", "until", "due to"))
+_STRONG_PUNCT = frozenset((";", ".", "!", "(", ")", "[", "]"))
+_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+#: Historical triggers that qualify one noun ("previous surgery"), not a list ("PMH: ...").
+_ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously"))
+_NARROW = frozenset(("negated", "normal", "affirmed", "abnormal"))  # backward: the nearest span only
+#: Farthest a trigger reaches, in units (medspaCy's max_scope): a run-on text without a full stop
+#: stays linear, and no real clause is longer.
+MAX_SCOPE = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A trigger unit: its category, its direction and where it stands."""
+
+    index: int
+    category: str
+    direction: str
+    text: str
+
+
+@dataclass
+class Context:
+    """What the triggers say about one span."""
+
+    categories: set[str] = field(default_factory=set)
+    triggers: list[str] = field(default_factory=list)
+    effect: str = ""  # aggravates / relieves, for an activity
+    effect_distance: int = 1 << 30
+    pain_between: bool = False  # "no pain when seated": a denied pain, not a denied activity
+    ended: bool = False  # a past trigger written after the span: "... resolved", "... settled"
+
+
+def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
+    """The triggers among the units no span took (a name's own "no" is no trigger)."""
+    out = []
+    for k, u in enumerate(found):
+        if k in covered:
+            continue
+        if u.has("pseudo"):
+            continue
+        if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
+            out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
+        alone = _clause_end(found, k) and k > 0  # "fever: no", "fever - denies": nothing ahead, it looks back
+        for e in u.entries:
+            if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",
+                          "affirmed", "aggravates", "relieves"):
+                out.append(Trigger(k, e.role, "backward" if alone and e.value == "forward" else e.value, u.text))
+        if u.role == "word" and _YEAR.match(u.text):  # "L4/5 discectomy 2009"
+            out.append(Trigger(k, "historical", "both", u.text))
+        if u.grade is not None:  # "EHL 4/5": weak below full power
+            out.append(Trigger(k, "abnormal" if u.grade < 5 else "normal", "backward", u.text))
+        if u.text == "-" and _clause_end(found, k) and k > 0 and found[k - 1].end < u.start:
+            out.append(Trigger(k, "negated", "backward", u.text))  # "fever -": crossed out
+    return out
+
+
+def _clause_end(found: list[Unit], k: int) -> bool:
+    return k + 1 >= len(found) or found[k + 1].text in (",", ";", ".")
+
+
+def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int], activity: list[bool],
+           inverted: list[bool], covered: set[int]) -> list[Context]:
+    """Return the context of each span (``spans[s] = (i, j)`` over *found*).
+
+    ``sentence[k]`` numbers the sentence of unit k; ``activity[s]`` and ``inverted[s]`` say
+    whether span s is an activity or a normal function.
+    """
+    contexts = [Context() for _ in spans]
+    starts = [i for i, _ in spans]  # in text order: spans never overlap
+    for t in triggers(found, covered):
+        reach = _reach(found, t, spans, starts, sentence, inverted, activity, covered)
+        for s in reach:
+            c = contexts[s]
+            if t.category in ("aggravates", "relieves"):
+                if not activity[s]:
+                    continue
+                distance = abs(starts[s] - t.index)
+                if distance < c.effect_distance:
+                    c.effect, c.effect_distance = t.category, distance
+                continue
+            if t.category == "hypothetical" and activity[s]:
+                continue  # "pain if I sit": the activity is when the pain comes, not a supposition
+            if t.category == "negated" and activity[s] and _pain_between(found, t.index, spans[s][0], covered):
+                c.effect, c.effect_distance = "relieves", 0  # "no pain when seated", "pain-free sitting"
+                c.pain_between = True
+                continue
+            c.categories.add(t.category)
+            c.triggers.append(t.text)
+            if t.category == "historical" and t.index > starts[s]:
+                c.ended = True
+    return contexts
+
+
+def _pain_between(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
+    lo, hi = sorted((a, b))
+    return any(k not in covered and "pain" in found[k].optional for k in range(lo, hi + 1))
+
+
+def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, covered) -> list[int]:
+    """The spans trigger *t* reaches."""
+    out: list[int] = []
+    if t.direction in ("forward", "both"):
+        end = _forward_end(found, t, sentence, covered)
+        ahead = list(range(bisect_right(starts, t.index), bisect_left(starts, end)))
+        if t.category == "historical" and t.text.lower() in _ADJECTIVAL:
+            ahead = ahead[:1]
+        out += ahead
+    if t.direction in ("backward", "both"):
+        begin = _backward_begin(found, t, sentence, covered)
+        behind = [s for s in range(bisect_left(starts, begin), bisect_left(starts, t.index)) if spans[s][1] <= t.index]
+        if t.category in _NARROW and behind:
+            nearest = behind[-1]
+            # further back only over normal functions: "bladder and bowels normal"
+            keep = [nearest]
+            for s in reversed(behind[:-1]):
+                if inverted[s] and inverted[keep[-1]]:
+                    keep.append(s)
+                else:
+                    break
+            behind = keep
+        out += behind
+    return out
+
+
+def _is_cut(u: Unit, category: str) -> bool:
+    if u.role == "terminate" or u.has("terminate"):
+        return True
+    if u.role == "punct" and u.text in _STRONG_PUNCT:
+        return True
+    if category in ("historical", "hypothetical", "family"):
+        return False  # they reach over the sentence's commas: "PMH: hip OA, diabetes"
+    if category in ("aggravates", "relieves"):
+        return u.role == "punct" and u.text in (",", "-")
+    if u.role == "punct" and u.text in (",", "-", "–", "—", "/"):
+        return True
+    return u.role == "boundary" and u.lower in _CLAUSE_WORDS
+
+
+def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:
+    k = t.index + 1
+    if k < len(found) and found[k].text in ("-", ":"):  # "non-tender", "denies: fever"
+        k += 1
+    while k < len(found) and sentence[k] == sentence[t.index] and k - t.index <= MAX_SCOPE:
+        u = found[k]
+        if k not in covered and _is_cut(u, t.category):
+            if u.text == "," and t.category in ("negated", "possible", "normal") and \
+                    _or_list_follows(found, k, sentence, covered):
+                k += 1
+                continue
+            return k
+        k += 1
+    return k
+
+
+def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:
+    k = t.index - 1
+    category = t.category
+    if k >= 0 and found[k].text in ("-", ":", "–"):  # "fever - nil", "fever: no"
+        k -= 1
+    while k >= 0 and sentence[k] == sentence[t.index] and t.index - k <= MAX_SCOPE:
+        u = found[k]
+        if k in covered:
+            k -= 1
+            continue
+        if category in ("historical", "family"):
+            if _is_cut(u, "") and not (u.role == "boundary"):  # a comma ends a past event's reach backward
+                return k + 1
+        elif u.role == "boundary" and u.lower in ("and", "&", "or"):
+            k -= 1  # the narrow rule decides how far back over a list
+            continue
+        elif _is_cut(u, category):
+            return k + 1
+        k -= 1
+    return k + 1
+
+
+def _or_list_follows(found: list[Unit], k: int, sentence: list[int], covered: set[int]) -> bool:
+    """Whether the list after a comma is joined by "or": "no fever, chills or weight loss"."""
+    j = k + 1
+    while j < len(found) and sentence[j] == sentence[k] and j - k <= MAX_SCOPE:
+        u = found[j]
+        if j in covered:  # an "or" inside a name ("spinal contusion or abrasion") joins no list
+            j += 1
+            continue
+        if u.lower in ("or", "nor"):
+            return True
+        if u.role in ("terminate",) or (u.role == "punct" and u.text in _STRONG_PUNCT) or \
+                (u.role == "boundary" and u.lower in _CLAUSE_WORDS) or u.entries and u.role in (
+                    "negated", "possible", "normal", "affirmed"):
+            return False
+        j += 1
+    return False

@@ -1,0 +1,616 @@
+"""Read a note line, a sentence or a whole note into the KB's concepts, with the spans shown.
+
+>>> r = read(kg, "3/52 worsening L buttock pain, now hobbling. No saddle anaesthesia.")
+>>> [(s.node.id, s.polarity, s.side) for s in r.spans]
+[('buttock-pain', 'present', 'left'), ('limp', 'present', ''), ('saddle-anaesthesia', 'absent', '')]
+>>> r.unread
+()
+
+How it works: :mod:`painkg.reading.patient` finds the measurements (ages, temperature,
+lab values, angles); :mod:`painkg.reading.spans` cuts the rest into units and finds the
+runs that name a node, accounting for every content word; :mod:`painkg.reading.context`
+decides, ConText-style, whether each is denied, possible, past, hypothetical or another
+person's, and how an activity acts on the pain.  What no node accounts for comes back as
+:class:`Unread` — "understood, outside this KB" when its words are clinical language
+(HPO's and ICD-10-CM's), "not understood" otherwise — and never makes the rest unread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import context as ctx
+from . import lexicon as lx
+from . import patient
+from . import spans as sp
+from ..errors import TraceError
+from ..kb import cache
+from ..kb.model import Node
+from ..kb.vocab import Area, Kind, Relation
+
+if TYPE_CHECKING:
+    from ..kb.graph import KnowledgeGraph
+
+__all__ = ["Span", "Unread", "Reading", "read"]
+
+PRESENT, ABSENT, POSSIBLE = "present", "absent", "possible"
+CURRENT, HISTORICAL, HYPOTHETICAL = "current", "historical", "hypothetical"
+PATIENT, OTHER = "patient", "other"
+#: Longest text read (characters): a pasted note is far shorter; a service must stay bounded.
+LONGEST_TEXT = 1_000_000
+
+#: "x 3/12", "3/52", "for three months", "> 30 min", "since yesterday": how long, not what.
+_DURATION = re.compile(
+    r"(?<![\w/])(?:(?:x|for|over|past|last|since|>|<|about|approx|~)\s*)*"
+    r"(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|a few|"
+    r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
+    r"minutes?|mins?|hr|h)\b)|(?:since|for)\s+(?:yesterday|last week|last month|last night|this morning|ages))",
+    re.IGNORECASE)
+#: Where each region's words are, for a site written beside a test ("FADIR R hip +ve").
+_AREA_SITES = {Area.HIP: {"hip", "groin"}, Area.LUMBAR_SPINE: {"back", "lumbar", "spine", "spinal", "low"},
+               Area.SACROILIAC_PELVIS: {"sacroiliac", "sij", "buttock", "pelvis", "pelvic", "sacral", "sacrum"},
+               Area.THIGH_LEG: {"thigh", "leg", "knee", "calf", "shin", "foot"}}
+_EFFECTS = {"aggravates": Relation.AGGRAVATED_BY, "relieves": Relation.RELIEVED_BY}
+_COLOURS = {PRESENT: "32", ABSENT: "2", POSSIBLE: "33", "flag": "1;31", "unread": "4;35", "outside": "4;36",
+            "other": "34"}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the text read as a node, and how it stands.
+
+    ``polarity`` is present, absent or possible; ``time`` current, historical or
+    hypothetical; ``experiencer`` patient or other (a relative); ``relation`` how an
+    activity acts on the pain (aggravated-by or relieved-by; None for anything else);
+    ``side`` left, right or both when the text says; ``modifiers`` the severity, timing,
+    course, quality and duration words that went with it; ``triggers`` the words that set
+    its context ("no", "?", "father").
+    """
+
+    start: int
+    end: int
+    text: str
+    node: Node
+    polarity: str = PRESENT
+    time: str = CURRENT
+    experiencer: str = PATIENT
+    relation: Relation | None = None
+    side: str = ""
+    modifiers: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    matched: str = ""
+
+    @property
+    def observed(self) -> bool:
+        """Whether the span is about the patient now (not past, supposed or a relative's)."""
+        return self.time == CURRENT and self.experiencer == PATIENT
+
+    def describe(self) -> str:
+        """"buttock pain — present, left; worsening, 3/52"."""
+        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "")
+        status = [self.polarity]
+        if self.time != CURRENT:
+            status.append(self.time)
+        if self.experiencer != PATIENT:
+            status.append("a relative's")
+        extra = ([self.side] if self.side else []) + list(self.modifiers)
+        flag = " (red flag)" if self.node.red_flag else ""
+        said = f" ← {', '.join(repr(t) for t in self.triggers)}" if self.triggers else ""
+        return (f"{how}{self.node.label}{flag} — {', '.join(status)}" + (f"; {', '.join(extra)}" if extra else "")
+                + said)
+
+    def __str__(self) -> str:
+        return f"[{self.text}] {self.describe()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A piece of the text no node accounts for.
+
+    ``outside`` is true when it is recognisably clinical language the KB does not model
+    ("septic arthritis of the knee"); ``note`` says why it was not read.
+    """
+
+    start: int
+    end: int
+    text: str
+    outside: bool = False
+    note: str = ""
+
+    def __str__(self) -> str:
+        if self.outside:
+            return f"{{{self.text}}} understood: {self.note or self.text + ' — outside this KB'}"
+        return f"{{{self.text}}} not understood" + (f" ({self.note})" if self.note else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a text says: its spans read as nodes, and its spans not read, each in text order.
+
+    >>> print(read(kg, "no anal tone"))
+    [anal tone] reduced anal tone (red flag) — present ← 'no'
+    >>> read(kg, "no anal tone").marked()
+    'no [anal tone]'
+    """
+
+    text: str
+    spans: tuple[Span, ...] = ()
+    unread: tuple[Unread, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [str(s) for s in self.spans] + [str(u) for u in self.unread]
+        return "\n".join(lines) if lines else f"{{{self.text}}} nothing read"
+
+    def marked(self, *, colour: bool = False) -> str:
+        """The text with each read span in [brackets] and each unread one in {braces} (or colours)."""
+        marks = sorted([(s.start, s.end, _colour_of(s), "[", "]") for s in _outermost(self.spans)] +
+                       [(u.start, u.end, "outside" if u.outside else "unread", "{", "}") for u in self.unread])
+        out, at = [], 0
+        for start, end, kind, left, right in marks:
+            if start < at:
+                continue
+            out.append(self.text[at:start])
+            piece = self.text[start:end]
+            out.append(f"\x1b[{_COLOURS[kind]}m{piece}\x1b[0m" if colour else f"{left}{piece}{right}")
+            at = end
+        out.append(self.text[at:])
+        return "".join(out)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready form (node ids, offsets, context)."""
+        return {"text": self.text,
+                "spans": [{"start": s.start, "end": s.end, "text": s.text, "node": s.node.id, "label": s.node.label,
+                           "kind": s.node.kind.value, "red_flag": s.node.red_flag, "polarity": s.polarity,
+                           "time": s.time, "experiencer": s.experiencer,
+                           "relation": s.relation.value if s.relation else None, "side": s.side,
+                           "modifiers": list(s.modifiers), "triggers": list(s.triggers)} for s in self.spans],
+                "unread": [{"start": u.start, "end": u.end, "text": u.text, "outside": u.outside, "note": u.note}
+                           for u in self.unread]}
+
+
+def _colour_of(span: Span) -> str:
+    if span.experiencer != PATIENT or span.time != CURRENT:
+        return "other"
+    if span.node.red_flag and span.polarity != ABSENT:
+        return "flag"
+    return span.polarity
+
+
+def _outermost(found: tuple[Span, ...]) -> list[Span]:
+    seen: dict[tuple[int, int], Span] = {}
+    for s in found:
+        seen.setdefault((s.start, s.end), s)
+    return list(seen.values())
+
+
+# ---------------------------------------------------------------------------- reading
+
+_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _table(kg: KnowledgeGraph) -> sp.Table:
+    """The phrase table of *kg*: built once per graph, kept in painkg's cache beside the KB it was built from."""
+    tab = _TABLES.get(kg)
+    if tab is None:
+        key = getattr(kg, "_cache_key", None)  # set only when the graph is exactly a cached load
+        digest = _code_digest() if key else ""
+        entry = cache.read(key, "reading") if key else None
+        if isinstance(entry, dict) and entry.get("digest") == digest:
+            try:
+                tab = sp.Table.from_state(entry["state"])
+            except (KeyError, TypeError, ValueError):  # a damaged entry: rebuild it
+                tab = None
+        if tab is None:
+            tab = sp.table(kg.graph, lx.load())
+            if key:
+                cache.write(key, "reading", {"digest": digest, "state": tab.state})
+        _TABLES[kg] = tab
+    return tab
+
+
+def _code_digest() -> str:
+    """A hash of what decides the table beyond the KB: the lexicon files and the reading code."""
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).parent
+    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv")),
+                 here / "spans.py", here / "lexicon.py"):
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0missing\0")
+    return digest.hexdigest()
+
+
+def read(kg: KnowledgeGraph, text: str) -> Reading:
+    """Read *text* — a term, a note line or a whole note — into spans of the KB's nodes.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    text : str
+
+    Returns
+    -------
+    Reading
+        ``spans`` read as nodes (with polarity, time, experiencer, activity effect, side
+        and modifiers) and ``unread`` pieces, in text order; deterministic.
+
+    Raises
+    ------
+    TraceError
+        *text* is not a string, or is longer than :data:`LONGEST_TEXT` characters.
+
+    Notes
+    -----
+    Linear in the length of the text: each unit starts at most
+    :data:`painkg.reading.spans.LONGEST` candidate runs, and each trigger's reach stops at
+    its sentence's end.
+
+    Examples
+    --------
+    >>> [(s.node.id, s.polarity) for s in read(kg, "urinary retention and SLR negative").spans]
+    [('urinary-retention', 'present'), ('slr-test', 'absent')]
+    """
+    if not isinstance(text, str):
+        raise TraceError(f"read: {text!r} is not a string")
+    if len(text) > LONGEST_TEXT:
+        raise TraceError(f"read: a text of {len(text)} characters is too long (allowed: up to {LONGEST_TEXT})")
+    tab = _table(kg)
+    whole = _whole(kg, tab, text) if text.strip() in kg.graph else None  # an id: the node itself
+    if whole is not None:
+        return whole
+    lexicon = lx.load()
+    lowered = text.lower()
+    measured = patient.find(kg.graph, lowered)
+    durations = [(s, e, "duration") for s, e in _free([(s, e) for s, e, _ in measured],
+                                                      ((m.start(), m.end()) for m in _DURATION.finditer(text)))]
+    taken = sorted([(s, e, "fact") for s, e, _ in measured] + durations)
+    units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
+    sentence = _sentences(text, units)
+    hits = sp.match(units, tab)
+    hits, unread = _check_chunks(text, tab, units, hits, sentence)
+    covered = {k for h in hits for k in range(h.i, h.j)}
+    contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
+                          [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
+                          [h.name.inverted for h in hits], covered)
+    found: list[Span] = []
+    for hit, c in zip(hits, contexts):
+        made, note = _spans_of(kg, tab, text, units, hit, c)
+        found += made
+        if note:
+            unread.append(note)
+    for start, end, facts in measured:
+        for node_id, holds, matched in facts:
+            if holds is None:
+                unread.append(Unread(start, end, text[start:end], True,
+                                     f"{text[start:end]} — a value no source in this KB gives a threshold for"))
+            else:
+                found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
+                                  matched=matched))
+    found.sort(key=lambda s: (s.start, s.end, s.node.id))
+    unread.sort(key=lambda u: (u.start, u.end))
+    if unread or not found:  # a KB name with marks the units cannot hold ("Revel criteria (≥4 of 7)")
+        whole = _whole(kg, tab, text)
+        if whole is not None:
+            return whole
+    return Reading(text, tuple(found), tuple(unread))
+
+
+def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
+    """A text that is exactly a node's id or one of its KB names ("bowel or bladder dysfunction")."""
+    stripped = text.strip()
+    node_id = stripped if stripped in kg.graph else tab.exact.get(" ".join(stripped.lower().split()))
+    if node_id is None or tab.kinds.get(node_id) is Kind.REGION:  # a place named is pain felt there: read on
+        return None
+    start = text.index(stripped)
+    relation = Relation.AGGRAVATED_BY if tab.kinds.get(node_id) is Kind.ACTIVITY else None
+    matched = node_id if stripped.lower() == node_id else stripped
+    return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), relation=relation,
+                               matched=matched),))
+
+
+def _free(taken: list[tuple[int, int]], candidates) -> list[tuple[int, int]]:
+    """The candidate intervals that overlap none of *taken* (both in text order): one merge pass."""
+    out, k = [], 0
+    for s, e in candidates:
+        while k < len(taken) and taken[k][1] <= s:
+            k += 1
+        if k < len(taken) and taken[k][0] < e:
+            continue
+        out.append((s, e))
+    return out
+
+
+def _with_roles(found: list[sp.Unit], taken: list[tuple[int, int, str]]) -> list[sp.Unit]:
+    roles = {s: role for s, _, role in taken}
+    return [sp.Unit(u.start, u.end, u.text, roles.get(u.start, "fact"), first=u.first) if u.role == "fact" else u
+            for u in found]
+
+
+def _sentences(text: str, found: list[sp.Unit]) -> list[int]:
+    out, number = [], 0
+    for k, u in enumerate(found):
+        if k and ("\n" in text[found[k - 1].end:u.start] or (found[k - 1].role == "punct"
+                                                              and found[k - 1].text in ".;!")):
+            number += 1
+        out.append(number)
+    return out
+
+
+# ---------------------------------------------------------------------------- chunks
+
+def _is_boundary(u: sp.Unit) -> bool:
+    return u.role in sp.HARD or u.role == "fact"
+
+
+def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> list[list[int]]:
+    """Runs of units between two boundaries (a unit a span took is no boundary), within a sentence."""
+    out: list[list[int]] = []
+    current: list[int] = []
+    for k, u in enumerate(found):
+        if current and sentence[k] != sentence[current[-1]]:
+            out.append(current)
+            current = []
+        if k not in covered and _is_boundary(u):
+            if current:
+                out.append(current)
+            current = []
+        else:
+            current.append(k)
+    if current:
+        out.append(current)
+    return out
+
+
+def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int]):
+    """Drop spans whose chunk holds a word nothing accounts for; add a site's pain; report what is left."""
+    covered = {k for h in hits for k in range(h.i, h.j)}
+    by_start = {h.i: h for h in hits}
+    kept: list[sp.Found] = []
+    unread: list[Unread] = []
+    chunks = _chunks(found, covered, sentence)
+    for n, chunk in enumerate(chunks):
+        mine = [by_start[k] for k in chunk if k in by_start]
+        loose = [k for k in chunk if k not in covered and found[k].required]
+        if not mine and loose and all(found[k].site for k in loose):
+            pain = _site_pain(tab, found, chunk, loose)  # "L calf", "groin": pain felt there
+            if pain is not None:
+                kept.append(pain)
+                continue
+        if not mine and len(loose) == 1:
+            shared = _shared_head(tab, found, chunks, n, loose[0])  # "bladder or bowel problems"
+            if shared is not None:
+                kept.append(shared)
+                continue
+        if len(mine) == 1 and mine[0].name.inverted and not loose and mine[0].j - mine[0].i == 1:
+            shared = _shared_head(tab, found, chunks, n, mine[0].i)
+            if shared is not None:
+                kept.append(shared)
+                continue
+        if len(mine) > 1:  # "FADIR R hip +ve": the hip is where the test was done, not a hip pain
+            mine = [h for h in mine if not (_bare_site(found, h) and _site_of(tab, found[h.i], [o for o in mine
+                                                                                            if o is not h], True))]
+        # "septic arthritis of the knee" is not the hip's with a knee pain beside it: another site
+        clash = [h.i for h in mine if len(mine) > 1 and _bare_site(found, h)
+                 and not _site_of(tab, found[h.i], [o for o in mine if o is not h])]
+        stray = [k for k in loose if not _site_of(tab, found[k], mine)] + clash
+        if stray:
+            first = min(k for k in chunk if found[k].required or k in covered)
+            last = max(k for k in chunk if found[k].required or k in covered)
+            piece = text[found[first].start:found[last].end]
+            outside = all(_real(tab, found[k]) for k in chunk if found[k].required and k not in covered)
+            unread.append(Unread(found[first].start, found[last].end, piece, outside,
+                                 f"{piece} — outside this KB" if outside else ""))
+            continue
+        kept += mine
+    return kept, unread
+
+
+def _real(tab: sp.Table, u: sp.Unit) -> bool:
+    lower = u.lower
+    if u.corrected:
+        return False
+    if re.match(r"^[a-z]\d", lower):  # C6, T12: a spinal level
+        return True
+    return all(w in tab.by_word for w in u.required) or lx.is_word(lower)
+
+
+def _site_of(tab: sp.Table, u: sp.Unit, mine: list[sp.Found], anywhere: bool = False) -> bool:
+    """Whether a site word beside a span names where that node is ("FADIR R hip").
+
+    With *anywhere*, a symptom whose name holds no place takes any place as where it is
+    felt ("pins and needles in the foot" is tingling, not a foot pain too).
+    """
+    if not u.site or not mine:
+        return False
+    for hit in mine:
+        if anywhere and tab.kinds.get(hit.name.nodes[0]) is Kind.SYMPTOM and not (hit.key & sp.SITE_WORDS):
+            return True
+        for node_id in hit.name.nodes:
+            where = set(tab.sites.get(node_id, ())) | _AREA_SITES.get(tab.areas.get(node_id), set())
+            if set(u.required) <= where:
+                return True
+    return False
+
+
+def _bare_site(found: list[sp.Unit], hit: sp.Found) -> bool:
+    said = [found[k] for k in range(hit.i, hit.j) if found[k].required or found[k].optional]
+    return len(said) == 1 and said[0].site
+
+
+def _site_pain(tab: sp.Table, found: list[sp.Unit], chunk: list[int], loose: list[int]) -> sp.Found | None:
+    required = frozenset(w for k in loose for w in found[k].required)
+    key = required | {"pain"}
+    for k in (key, required):
+        names = tab.keys.get(k)
+        if names:
+            name = sp.best_name(names)
+            if k is required and tab.kinds.get(name.nodes[0]) is not Kind.SYMPTOM:
+                continue
+            return sp.Found(min(loose), max(loose) + 1, name, k, len(required))
+    return None
+
+
+def _shared_head(tab: sp.Table, found, chunks, n: int, k: int) -> sp.Found | None:
+    """"bladder or bowel problems", "groin and thigh pain": a lone word takes the next item's head noun."""
+    if n + 1 >= len(chunks):
+        return None
+    between = range(chunks[n][-1] + 1, chunks[n + 1][0])
+    if not any(found[b].lower in ("and", "or", "&", ",", "/", "nor") for b in between):
+        return None
+    last = found[chunks[n + 1][-1]]
+    head = set(last.required) | set(last.optional)
+    if not head or set(found[k].required) & head:
+        return None
+    key = frozenset(found[k].required) | frozenset(head)
+    names = [nm for nm in tab.keys.get(key, ()) if not nm.inverted and not nm.result]
+    if not names:
+        return None
+    name = sp.best_name(names)
+    return sp.Found(k, k + 1, name, key, len(found[k].required))
+
+
+# ---------------------------------------------------------------------------- spans
+
+def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found, c: ctx.Context):
+    """The spans one hit makes once its context is known (several for "reflexes normal")."""
+    cats = c.categories
+    name = hit.name
+    nodes = name.nodes
+    start, end = found[hit.i].start, found[hit.j - 1].end
+    # Widen to the triggers that took it, so the marked text shows "[no anal tone]".
+    piece = text[start:end]
+    # "hx of ca" IS the history node; "history of cancer resolved" is over all the same
+    past = "historical" in cats and (c.ended or not any(_is_history(kg, n) for n in nodes))
+    time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
+    who = OTHER if "family" in cats else PATIENT
+    kind = tab.kinds.get(nodes[0])
+    if kind is Kind.TEST and cats & {"normal", "negated", "abnormal"}:
+        # "ESR normal" denies a raised ESR, never the blood test itself
+        results = [nm for nm in tab.keys.get(hit.key, ()) if nm.result]
+        if not results:
+            word = "abnormal" if "abnormal" in cats else "normal"
+            return [], Unread(start, end, piece, True, f"{piece} {word} — a test result this KB has no finding for")
+        name, nodes = results[0], results[0].nodes
+    if name.inverted and (_trouble_after(found, hit) or _listed(found, hit) or set(c.triggers) & _DENIES_REPORT
+                          and not {"normal", "abnormal"} & cats):
+        # "no bladder problems", "no sensation changes": the words name the trouble, not the function
+        name = sp.Name(name.nodes, name.weight, "lexicon", name.text, name.allowed)
+    if name.inverted:
+        if {"negated", "abnormal"} <= cats:
+            polarity = ABSENT  # "no loss of bladder control", "no reduced power": a double negative
+        elif cats & {"negated", "abnormal"}:
+            polarity = PRESENT  # "no anal tone", "perianal sensation absent", "reduced power"
+        elif cats & {"normal", "affirmed"}:
+            polarity = ABSENT  # "anal tone normal", "sensation present"
+        elif "possible" in cats:
+            polarity = POSSIBLE
+        else:
+            return [], Unread(start, end, piece, True, f"{piece} — no result stated")
+        if "possible" in cats:
+            polarity = POSSIBLE
+    elif name.result:
+        if "abnormal" in cats or "affirmed" in cats:
+            polarity = PRESENT
+        elif cats & {"normal", "negated"}:
+            polarity = ABSENT
+        else:
+            polarity = PRESENT
+            nodes = tuple(n for n in nodes)  # the test's own name, read as its abnormal result only when said
+            results = [nm for nm in tab.keys.get(hit.key, ()) if not nm.result]
+            if results:
+                nodes = results[0].nodes
+        if "possible" in cats:
+            polarity = POSSIBLE
+    elif "possible" in cats:
+        polarity = POSSIBLE
+    elif cats & {"negated", "normal"}:
+        polarity = ABSENT
+    else:
+        polarity = PRESENT
+    relation = None
+    if kind is Kind.ACTIVITY:
+        relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
+        if c.pain_between:
+            polarity = PRESENT
+    if kind not in (Kind.FINDING, Kind.SYMPTOM) and _graded(found, hit):
+        weak = tab.keys.get(hit.key | {"weakness"}) or tab.keys.get(hit.key | {"weak"})
+        if weak:  # "EHL 4/5": the muscle's power, graded
+            nodes = weak[0].nodes
+    side, modifiers = _modifiers(found, hit)
+    out = []
+    for node_id in nodes:
+        node = kg.node(node_id)
+        if node.kind is Kind.REGION:  # a place, reported, is pain felt there
+            pain = tab.keys.get(hit.key | {"pain"})
+            if pain:
+                node = kg.node(pain[0].nodes[0])
+        out.append(Span(start, end, piece, node, polarity, time, who, relation if node.kind is Kind.ACTIVITY else None,
+                        side, modifiers, tuple(c.triggers), name.text))
+    return out, None
+
+
+_TROUBLE = frozenset(("problem", "problems", "issue", "issues", "symptom", "symptoms", "trouble", "troubles",
+                      "difficulty", "difficulties", "change", "changes", "disturbance", "disturbances", "complaint",
+                      "complaints", "concern", "concerns", "dysfunction"))
+
+
+#: Denials of a reported complaint: said of a normal function they deny its loss, never assert it
+#: ("denies bowel or bladder change"), unlike "no anal tone" or "perianal sensation absent".
+_DENIES_REPORT = frozenset(("denies", "denied", "deny", "denying", "denies any", "negative for", "neg for",
+                            "no evidence of", "no sign of", "no signs of", "free of", "excluded", "ruled out",
+                            "unlikely", "not reported", "not an issue", "not a problem", "no complaints of"))
+
+
+def _listed(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """A one-word function followed by "or"/"and" and more words: "no bowel or bladder change" lists complaints."""
+    if hit.j - hit.i != 1 or hit.j >= len(found) or found[hit.j].lower not in ("or", "and", "/", "&", "nor"):
+        return False
+    return any(u.required for u in found[hit.j + 1:hit.j + 4])
+
+
+def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
+    return hit.j < len(found) and found[hit.j].lower in _TROUBLE
+
+
+def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
+    node = kg.graph.nodes[node_id]
+    return "history" in node_id or any(w in node["label"].lower() for w in ("history", "previous", "long-term",
+                                                                             "recent"))
+
+
+def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
+    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.i - 1))
+
+
+def _modifiers(found: list[sp.Unit], hit: sp.Found) -> tuple[str, tuple[str, ...]]:
+    """The side and other modifiers said beside a span, up to the nearest boundary either way."""
+    side = ""
+    mods: list[str] = []
+    k = hit.i - 1
+    left = []
+    while k >= 0 and not _is_boundary(found[k]) and not (found[k].required and k < hit.i - 3):
+        left.append(k)
+        k -= 1
+    k = hit.j
+    right = []
+    while k < len(found) and not _is_boundary(found[k]) and len(right) < 3:
+        right.append(k)
+        k += 1
+    for k in sorted(left) + list(range(hit.i, hit.j)) + right:
+        u = found[k]
+        for e in u.entries:
+            if e.role == "side" and not side:
+                side = e.value
+            elif e.role in ("severity", "timing", "course", "quality") and e.value not in mods:
+                mods.append(e.value)
+        if u.role == "duration" and u.text not in mods:
+            mods.append(u.text)
+    if hit.i > 0 and found[hit.i - 1].role == "duration" and found[hit.i - 1].text not in mods:
+        mods.append(found[hit.i - 1].text)
+    return side, tuple(mods)

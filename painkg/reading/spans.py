@@ -1,0 +1,431 @@
+"""Find the KB's concepts inside longer text: units, the phrase table, and the matcher.
+
+Text is cut into tokens, tokens into *units*: a note form of the lexicon (a trigger, a
+modifier, an abbreviation; longest form first), a measurement, a punctuation mark, or a
+plain word.  A plain word brings *required* words (its normalized form, as
+:func:`painkg.kb.resolve.words` gives it); a lexicon unit, a number, a lumbar level or a
+pain word brings *optional* ones, which a name may take or leave.
+
+Every name of a node — its label and synonyms, the lexicon's lay phrases, HPO's synonyms —
+is cut the same way into a *key*: the set of its words.  A run of units is read as a node
+when its required words are all in the key and the key holds nothing the run does not
+say (``required ⊆ key ⊆ required ∪ optional``); a trigger, a conjunction or a punctuation
+mark may stand inside the run only if the name holds it too.  A dynamic programme over the
+units picks the reading that accounts for most required words (then the fewest, longest
+spans): linear in the text, as each run is at most :data:`LONGEST` units long.
+
+What is left is checked per *chunk* (the units between two boundaries): a chunk with a
+required word that no span and no compatible body site accounts for reads nothing at all —
+"septic arthritis of the knee" is not knee osteoarthritis with a stray word, and "C6
+radiculopathy" is not the lumbar one.  Precision comes before recall.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from . import lexicon as lx
+from ..kb.resolve import words
+from ..kb.vocab import Kind
+
+__all__ = ["Unit", "Name", "Table", "Found", "units", "table", "match", "LONGEST"]
+
+#: Longest run of units one name may cover.
+LONGEST = 14
+#: Weights: a KB label beats a synonym beats a lay phrase of the lexicon beats an HPO synonym.
+_WEIGHTS = {"label": 1.0, "synonym": 0.99, "id": 1.0, "lexicon": 0.97, "hpo": 0.96, "normal-of": 0.95,
+            "result-of": 0.95}
+#: Words that never settle which node is meant, but a name may hold: "pain" in "groin pain".
+_OPTIONAL_WORDS = frozenset(("pain",))
+#: Words a name may go without: "SLS" is the "SLS test", "Trendelenburg" the "Trendelenburg sign".
+_DROPPABLE = frozenset(("test", "sign", "manoeuvre", "maneuver"))
+#: Unit roles a run may hold only when the name holds the same form.
+HARD = frozenset(("punct", "boundary", "terminate", "pseudo", "radiates", *lx.TRIGGERS))
+#: Body-site words (normalized), from painkg.kb.resolve's sites plus the other places notes name.
+SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sacroiliac", "sij", "sacrum", "sacral",
+                         "pelvis", "pelvic", "hip", "groin", "buttock", "thigh", "knee", "leg", "calf", "shin",
+                         "ankle", "foot", "toe", "heel", "neck", "shoulder", "abdomen", "chest", "cervical",
+                         "thoracic", "arm", "elbow", "wrist", "hand", "finger", "head", "jaw", "lower", "low",
+                         "upper", "lateral", "medial", "anterior", "posterior", "inner", "outer", "front", "side",
+                         "perineum", "perianal", "saddle", "sole", "coccyx", "tailbone", "trochanter", "trochanteric"))
+_LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
+_GRADE = re.compile(r"^([0-5])/5$")
+_NUMBER = re.compile(r"^[<>≤≥~]?\d+(?:\.\d+)?(?:/\d+)?$")
+_ALPHA = re.compile(r"^[a-z]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A token or a lexicon form, with what it says.
+
+    ``role`` is "word", "punct", "fact" or a lexicon role; ``entries`` the lexicon rows.
+    """
+
+    start: int
+    end: int
+    text: str
+    role: str
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    entries: tuple[lx.Entry, ...] = ()
+    first: int = 0  # index of its first token
+    grade: int | None = None  # an MRC grade "4/5"
+    site: bool = False  # the unit names only a body site
+    corrected: str = ""  # the KB word a misspelt word was read as
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    def has(self, role: str) -> bool:
+        return self.role == role or any(e.role == role for e in self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One way of naming one or more nodes."""
+
+    nodes: tuple[str, ...]
+    weight: float
+    source: str  # label, synonym, id, lexicon, hpo, normal-of, result-of
+    text: str
+    allowed: frozenset[str] = frozenset()  # hard forms the name holds ("and", "-", "when")
+
+    @property
+    def inverted(self) -> bool:
+        return self.source == "normal-of"
+
+    @property
+    def result(self) -> bool:
+        return self.source == "result-of"
+
+
+@dataclass
+class Table:
+    """Every name of every node, keyed by its words; built once per graph."""
+
+    keys: dict[frozenset[str], list[Name]]
+    by_word: dict[str, set[frozenset[str]]]
+    sites: dict[str, frozenset[str]]  # node id -> body-site words its names use
+    kinds: dict[str, Kind]
+    areas: dict[str, object] = field(default_factory=dict)  # node id -> Area
+    exact: dict[str, str] = field(default_factory=dict)  # a KB name, lower case -> the one node it names
+    corrections: dict[str, str] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> dict:
+        """Plain values (for :mod:`painkg.kb.cache`) that :meth:`from_state` rebuilds the table from."""
+        return {"keys": [(tuple(sorted(k)), [(n.nodes, n.weight, n.source, n.text, tuple(sorted(n.allowed)))
+                                             for n in names]) for k, names in self.keys.items()],
+                "sites": {n: tuple(sorted(s)) for n, s in self.sites.items()},
+                "kinds": {n: k.value for n, k in self.kinds.items()},
+                "areas": {n: a.value if a is not None else None for n, a in self.areas.items()},
+                "exact": self.exact}
+
+    @classmethod
+    def from_state(cls, state: dict) -> Table:
+        from ..kb.vocab import Area
+
+        keys = {frozenset(k): [Name(tuple(a), w, s, t, frozenset(al)) for a, w, s, t, al in names]
+                for k, names in state["keys"]}
+        by_word: dict[str, set[frozenset[str]]] = {}
+        for key in keys:
+            for word in key:
+                by_word.setdefault(word, set()).add(key)
+        return cls(keys, by_word, {n: frozenset(s) for n, s in state["sites"].items()},
+                   {n: Kind(k) for n, k in state["kinds"].items()},
+                   {n: Area(a) if a is not None else None for n, a in state["areas"].items()},
+                   dict(state["exact"]), {}, sorted(by_word))
+
+    def correct(self, lower: str) -> str:
+        """The KB word a misspelt *lower* stands for, or "" (a real word is never corrected)."""
+        found = self.corrections.get(lower)
+        if found is None:
+            found = ""
+            real = lx.is_word(lower)
+            if len(lower) >= 5 and _ALPHA.match(lower) and (not real or len(lower) >= 9):
+                # A real word is another word ("septic" is no misspelt "osteo-"), except a long one
+                # one letter from a KB word: a variant spelling ("zygapophyseal", "spondylolithesis").
+                cutoff = 0.9 if real else 0.8 if len(lower) >= 7 else 0.85
+                for close in difflib.get_close_matches(lower, self.vocabulary, n=3, cutoff=cutoff):
+                    # a typo adds, drops or swaps a letter; a negating prefix is no typo (afebrile)
+                    if abs(len(close) - len(lower)) <= (1 if real else 2) and \
+                            not any(lower == p + close for p in ("a", "an", "un", "non")):
+                        found = close
+                        break
+            if len(self.corrections) > 50_000:  # a service fed arbitrary text must not grow without bound
+                self.corrections.clear()
+            self.corrections[lower] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A run of units ``units[i:j]`` read as a name."""
+
+    i: int
+    j: int
+    name: Name
+    key: frozenset[str]
+    covered: int  # required words it accounts for
+
+
+# ---------------------------------------------------------------------------- units
+
+def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
+          facts: Iterable[tuple[int, int, object]] = (), *, expand: bool = True) -> list[Unit]:
+    """Cut *text* into units; *facts* are (start, end, payload) spans already read (measurements)."""
+    tokens = lx.tokenize(text)
+    taken = sorted(facts, key=lambda f: f[0])
+    out: list[Unit] = []
+    i = 0
+    f = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        while f < len(taken) and taken[f][1] <= tok.start:
+            f += 1
+        if f < len(taken) and taken[f][0] <= tok.start < taken[f][1]:
+            start, end, _ = taken[f]
+            while i < len(tokens) and tokens[i].start < end:
+                i += 1
+            out.append(Unit(start, end, text[start:end], "fact", first=f))
+            f += 1
+            continue
+        found = lexicon.match(tokens, i)
+        if found is not None:
+            n, entries = found
+            entries = tuple(e for e in entries if e.role not in ("names", "normal-of", "result-of", "not-hpo"))
+        if found is not None and entries:
+            last = tokens[i + n - 1]
+            piece = text[tok.start:last.end]
+            means = next((e for e in entries if e.role == "means"), None)
+            if means is not None and expand:
+                # "afebrile" is "no fever": the words it stands for, each standing where the form stands
+                for sub in units(means.value, lexicon, table, expand=False):
+                    out.append(Unit(tok.start, last.end, piece, sub.role, sub.required, sub.optional, sub.entries,
+                                    i, sub.grade, sub.site))
+            elif means is not None:
+                out.append(Unit(tok.start, last.end, piece, "word", required=words(means.value), first=i))
+            else:
+                role = _primary(entries)
+                out.append(Unit(tok.start, last.end, piece, role, optional=words(piece), entries=entries, first=i))
+            i += n
+            continue
+        if tok.text == "." and i > 0 and tokens[i - 1].end == tok.start and len(tokens[i - 1].text) == 1 \
+                and tokens[i - 1].text.isalpha():
+            out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "S. aureus": an initial, no full stop
+        elif tok.text == "-" and 0 < i < len(tokens) - 1 and tokens[i - 1].end == tok.start == tokens[i + 1].start - 1 \
+                and tokens[i - 1].text[-1:].isalpha() and tokens[i + 1].text[:1].isalpha():
+            out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "straight-leg-raising": a hyphen
+        else:
+            out.append(_plain(tok, i, table))
+        i += 1
+    return _join_compounds(out, table)
+
+
+def _primary(entries: tuple[lx.Entry, ...]) -> str:
+    order = ("pseudo", *lx.TRIGGERS, "terminate", "radiates", "boundary", *lx.MODIFIERS, "filler")
+    return min((e.role for e in entries), key=order.index)
+
+
+def _plain(tok: lx.Token, i: int, table: Table | None) -> Unit:
+    lower = tok.lower
+    if not any(c.isalnum() for c in lower):
+        return Unit(tok.start, tok.end, tok.text, "punct", first=i)
+    grade = _GRADE.match(lower)
+    if grade:
+        return Unit(tok.start, tok.end, tok.text, "word", grade=int(grade[1]), first=i)
+    if _NUMBER.match(lower):
+        return Unit(tok.start, tok.end, tok.text, "word", optional=(lower,), first=i)
+    if _LUMBAR_LEVEL.match(lower):  # L4/5, S1: a level in the KB's own domain; C6, T12 are not
+        return Unit(tok.start, tok.end, tok.text, "word", optional=words(tok.text), first=i)
+    found = words(tok.text)
+    corrected = ""
+    if table is not None and len(found) == 1 and found[0] not in table.by_word:
+        corrected = table.correct(lower)
+        if corrected:
+            found = (corrected,)
+    required = tuple(w for w in found if w not in _OPTIONAL_WORDS)
+    optional = tuple(w for w in found if w in _OPTIONAL_WORDS)
+    site = bool(required) and all(w in SITE_WORDS for w in required)
+    return Unit(tok.start, tok.end, tok.text, "word", required, optional, first=i, site=site, corrected=corrected)
+
+
+def _join_compounds(out: list[Unit], table: Table | None) -> list[Unit]:
+    """Join "sacro-iliac", "femoro acetabular" into the one word the KB writes."""
+    if table is None:
+        return out
+    joined: list[Unit] = []
+    k = 0
+    while k < len(out):
+        u = out[k]
+        nxt = out[k + 2] if k + 2 < len(out) and out[k + 1].text == "-" else (out[k + 1] if k + 1 < len(out) else None)
+        if (u.role == "word" and nxt is not None and nxt.role == "word" and len(u.required) == 1
+                and len(nxt.required) == 1 and u.required[0] not in table.by_word):
+            both = u.required[0] + nxt.required[0]
+            if both in table.by_word:
+                joined.append(Unit(u.start, nxt.end, u.text + "-" + nxt.text, "word", (both,), first=u.first))
+                k += 3 if nxt is not out[k + 1] else 2
+                continue
+        joined.append(u)
+        k += 1
+    return joined
+
+
+# ---------------------------------------------------------------------------- the phrase table
+
+def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
+    """Build the phrase table of *graph*: every name of every node, and the lexicon's."""
+    names: list[tuple[str, Name]] = []  # (text, name)
+    codes: dict[str, list[str]] = {}
+    for node_id, data in graph.nodes(data=True):
+        names.append((data["label"], Name((node_id,), _WEIGHTS["label"], "label", data["label"])))
+        names.append((node_id.replace("-", " "), Name((node_id,), _WEIGHTS["id"], "id", node_id)))
+        names += [(s, Name((node_id,), _WEIGHTS["synonym"], "synonym", s)) for s in data.get("synonyms", ())]
+        for code in data.get("codes", ()):
+            codes.setdefault(code, []).append(node_id)
+    for entry in lexicon.entries("names") + lexicon.entries("normal-of") + lexicon.entries("result-of"):
+        nodes = tuple(n for n in entry.value.split("|") if n in graph)
+        if nodes:  # a user's own KB may lack the node: the row is left out
+            source = "lexicon" if entry.role == "names" else entry.role
+            # a row naming several nodes ("bowel or bladder dysfunction") says more than a KB synonym for one
+            weight = 1.001 if source == "lexicon" and len(nodes) > 1 else _WEIGHTS[source]
+            names.append((entry.form, Name(nodes, weight, source, entry.form)))
+    for code, text, _ in lexicon.hpo:
+        for node_id in codes.get(code, ()):
+            names.append((text, Name((node_id,), _WEIGHTS["hpo"], "hpo", text)))
+    keys: dict[frozenset[str], list[Name]] = {}
+    for text, name in names:
+        key, allowed = name_key(text, lexicon)
+        if not key:
+            continue
+        keys.setdefault(key, []).append(Name(name.nodes, name.weight, name.source, name.text, allowed))
+        shorter = key - _DROPPABLE
+        if shorter and shorter != key and name.source in ("label", "synonym"):  # "SLS" for "SLS test"
+            keys.setdefault(shorter, []).append(Name(name.nodes, name.weight - 0.02, name.source, name.text, allowed))
+    by_word: dict[str, set[frozenset[str]]] = {}
+    for key in keys:
+        for word in key:
+            by_word.setdefault(word, set()).add(key)
+    sites: dict[str, set[str]] = {}
+    for key, found in keys.items():
+        where = {w for w in key if w in SITE_WORDS}
+        for name in found:
+            for node_id in name.nodes:
+                sites.setdefault(node_id, set()).update(where)
+    kinds = {n: d["kind"] for n, d in graph.nodes(data=True)}
+    areas = {n: d.get("region") for n, d in graph.nodes(data=True)}
+    exact: dict[str, set[str]] = {}
+    for text, name in names:
+        if name.source in ("label", "synonym"):
+            exact.setdefault(" ".join(text.lower().split()), set()).update(name.nodes)
+    unique = {t: next(iter(n)) for t, n in exact.items() if len(n) == 1}
+    return Table(keys, by_word, {n: frozenset(s) for n, s in sites.items()}, kinds, areas, unique, {},
+                 sorted(by_word))
+
+
+def name_key(text: str, lexicon: lx.Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """The words a name is known by, and the hard forms it holds ("and", "-")."""
+    found = units(text, lexicon)
+    key = frozenset(w for u in found for w in (*u.required, *u.optional))
+    allowed = frozenset(u.lower for u in found if u.role in HARD)
+    return key, allowed
+
+
+# ---------------------------------------------------------------------------- matching
+
+def match(found: list[Unit], tab: Table) -> list[Found]:
+    """Pick the runs of *found* to read as names: most required words accounted for, then fewest spans.
+
+    A dynamic programme over unit positions; each position tries runs of at most
+    :data:`LONGEST` units, so the cost is linear in the number of units.
+    """
+    n = len(found)
+    best: list[tuple | None] = [None] * (n + 1)  # (covered, -spans, consumed, -units, weight) of found[:j]
+    back: list[tuple[int, Found | None]] = [(0, None)] * (n + 1)
+    best[0] = (0, 0, 0, 0, 0.0)
+    for i in range(n):
+        cur = best[i]
+        if best[i + 1] is None or cur > best[i + 1]:
+            best[i + 1], back[i + 1] = cur, (i, None)
+        for hit in _runs(found, i, tab):
+            # a redundant unit ("no no feeling") stays outside, where it may be a trigger
+            s = (cur[0] + hit.covered, cur[1] - 1, cur[2] + len(hit.key) - hit.covered, cur[3] - (hit.j - hit.i),
+                 cur[4] + hit.name.weight)
+            if best[hit.j] is None or s > best[hit.j]:
+                best[hit.j], back[hit.j] = s, (i, hit)
+    spans: list[Found] = []
+    j = n
+    while j > 0:
+        i, hit = back[j]
+        if hit is not None:
+            if hit.j < n and found[hit.j].text in (")", "]") and found[hit.j].lower in hit.name.allowed:
+                hit = Found(hit.i, hit.j + 1, hit.name, hit.key, hit.covered)  # the name's own closing bracket
+            spans.append(hit)
+        j = i
+    return spans[::-1]
+
+
+def _runs(found: list[Unit], i: int, tab: Table) -> Iterable[Found]:
+    """Every name a run starting at ``found[i]`` may be read as."""
+    first = found[i]
+    if not (first.required or first.optional):
+        return
+    required: set[str] = set()
+    optional: set[str] = set()
+    hard: list[Unit] = []
+    candidates: set[frozenset[str]] | None = None
+    for j in range(i, min(len(found), i + LONGEST)):
+        u = found[j]
+        if u.role == "fact" or (u.role == "punct" and u.text in ".;!"):
+            return
+        if u.role in HARD:
+            hard.append(u)
+        for w in u.required:
+            if w not in required:
+                required.add(w)
+                keys = tab.by_word.get(w)
+                if not keys:
+                    return  # a word no name holds: no longer run can be read either
+                candidates = set(keys) if candidates is None else candidates & keys
+                if not candidates:
+                    return
+        optional.update(u.optional)
+        if candidates is None or not (u.required or u.optional):
+            continue  # a run holds a required word, and never ends on a filler or a mark
+        said = required | optional
+        for key in candidates:
+            # the run starts and ends on words the name holds: "[buttock pain]", not "[worsening L buttock pain]"
+            if key <= said and _holds(first, key) and _holds(u, key):
+                name = _name(tab, key, hard)
+                if name is not None:
+                    yield Found(i, j + 1, name, key, len(required))
+
+
+def _rank(name: Name) -> tuple:
+    """Heavier first, then the shorter name (an id "slr" over its label), then the id: deterministic."""
+    return (name.weight, -len(name.text), tuple(-ord(c) for c in name.nodes[0]))
+
+
+def best_name(names: Iterable[Name]) -> Name:
+    return max(names, key=_rank)
+
+
+def _holds(u: Unit, key: frozenset[str]) -> bool:
+    return bool(u.required) or any(w in key for w in u.optional)
+
+
+def _name(tab: Table, key: frozenset[str], hard: list[Unit]) -> Name | None:
+    """The best name under *key* that holds every hard unit of the run (by its words or its form)."""
+    best = None
+    for name in tab.keys[key]:
+        if all((u.optional and set(u.optional) <= key) or u.lower in name.allowed for u in hard):
+            if best is None or _rank(name) > _rank(best):
+                best = name
+    return best

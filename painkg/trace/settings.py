@@ -1,0 +1,106 @@
+"""Where a patient is seen fixes the priors: settings and the prevalences they cite.
+
+A *setting* is a named population (``primary-care``: new back, hip or groin pain seen
+first in general practice or physiotherapy; ``spine-centre``: chronic low back pain
+referred for diagnostic procedures; ...), declared in ``ontology/kb/settings.tsv``.
+``priors.tsv`` gives a condition's prevalence in a setting with its reference.  A
+condition without one gets the setting's stated default, and the trace says so
+(``docs/MODEL.md`` section 6).
+
+Examples
+--------
+>>> [s.id for s in settings(kg.graph)][:1]
+['primary-care']
+>>> prior = prior_of(kg.graph, "primary-care", "vertebral-fracture")
+>>> prior.published, prior.references[:1]
+(True, ('henschke2009',))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..errors import TraceError
+from ..kb.vocab import Grade
+from . import scoring
+
+__all__ = ["Setting", "Prior", "settings", "setting", "prior_of", "DEFAULT_SETTING"]
+
+#: The setting a trace assumes unless told otherwise.
+DEFAULT_SETTING = "primary-care"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A population a patient can be seen in, with the references of its prevalences."""
+
+    id: str
+    label: str
+    description: str
+    default_prior: float
+    references: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.label}"
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """A condition's prior in a setting: published (with references) or the stated default."""
+
+    value: float
+    published: bool
+    references: tuple[str, ...] = ()
+    note: str = ""
+    among: tuple[str, ...] = ()  # the presenting complaints the prevalence was measured in
+
+
+def settings(graph: nx.MultiDiGraph) -> tuple[Setting, ...]:
+    """Return the knowledge base's settings, the default first."""
+    table: Mapping[str, dict] = graph.graph.get("settings", {})
+    out = [Setting(k, v["label"], v["description"], _default(v), tuple(v["references"])) for k, v in table.items()]
+    return tuple(sorted(out, key=lambda s: (s.id != DEFAULT_SETTING, s.id)))
+
+
+def setting(graph: nx.MultiDiGraph, name: str) -> Setting:
+    """Return one setting by id, or raise :class:`TraceError` naming the known ones."""
+    known = settings(graph)
+    for s in known:
+        if s.id == name:
+            return s
+    if not known and name == DEFAULT_SETTING:
+        # A user KB without settings.tsv: the graded priors of the node tables, one stated default.
+        return Setting(DEFAULT_SETTING, "unspecified", "no settings declared in this knowledge base",
+                       scoring.DEFAULT_PRIOR, ())
+    allowed = ", ".join(s.id for s in known) or "none declared"
+    raise TraceError(f"unknown setting {name!r} (allowed: {allowed})")
+
+
+def prior_of(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
+    """Return the prior of *condition* in a setting: its published prevalence, else a stated default.
+
+    The default is the condition's own prior in its node table when that is a number
+    with a reference, else the setting's default scaled by the node's graded prior
+    (typical, common, occasional, rare relative to occasional), else the setting's default.
+    """
+    found = graph.graph.get("priors", {}).get((setting_id, condition))
+    if found is not None:
+        return Prior(found["prevalence"], True, tuple(found["references"]), found.get("note", ""),
+                     tuple(found.get("among", ())))
+    base = setting(graph, setting_id).default_prior
+    data = graph.nodes[condition]
+    prior = data.get("prior")
+    if isinstance(prior, Grade):
+        scale = scoring.PRIOR_BY_GRADE[prior] / scoring.PRIOR_BY_GRADE[Grade.OCCASIONAL]
+        return Prior(base * scale, False, (), f"no prevalence published for this setting: graded {prior.value}")
+    if prior is not None:
+        return Prior(float(prior), False, tuple(data.get("references", ())), "the condition's own prior")
+    return Prior(base, False, (), "no prevalence published for this setting: the setting's default")
+
+
+def _default(entry: Mapping) -> float:
+    value = entry.get("default_prior")
+    return scoring.DEFAULT_PRIOR if value is None else float(value)
