@@ -131,7 +131,7 @@ def _merge_references(references: dict, own: Table, problems: list[str]) -> dict
             if row.cells["key"] in clashes:
                 problems.append(f"{row.where}: reference key {row.cells['key']!r} is already defined, differently, "
                                 f"by the references it is added to (allowed: a new key, or the same row)")
-    return {**references, **added}
+    return {**references, **{k: row for k, row in added.items() if k not in references}}
 
 
 def _model_tables(checked: Checked) -> dict:
