@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -270,16 +271,24 @@ def test_f7_export_writes_through_a_fifo(mini, tmp_path):
     os.mkfifo(fifo)
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there before the writer opens
     os.set_blocking(reader, True)
-    received = bytearray()
+    received, written = bytearray(), threading.Event()
 
-    def drain():
-        with os.fdopen(reader, "rb") as f:
-            received.extend(f.read())
+    def drain():  # until a writer comes, a FIFO reads as empty: keep reading until the export is done
+        while True:
+            chunk = os.read(reader, 1 << 16)
+            if chunk:
+                received.extend(chunk)
+            elif written.is_set():
+                return
+            else:
+                time.sleep(0.01)
 
     thread = threading.Thread(target=drain, daemon=True)
     thread.start()
     export(mini, fifo)
+    written.set()
     thread.join(timeout=30)
+    os.close(reader)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     export(mini, tmp_path / "plain.nt")
     assert bytes(received) == (tmp_path / "plain.nt").read_bytes()
