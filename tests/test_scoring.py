@@ -25,23 +25,26 @@ def test_published_numbers_win_over_grades():
     assert scoring.edge_probability({"strength": Grade.RARE, "sensitivity": 0.92, "frequency": 0.1}) == 0.92
 
 
-def test_laslett_cluster_by_hand():
-    # Laslett 2005: >= 3 of 6 provocation tests, sensitivity 0.94, specificity 0.78.
-    leak = scoring.edge_leak({"specificity": 0.78})
-    assert leak == pytest.approx(0.22)
-    likelihood = scoring.noisy_or([0.94], leak)  # 1 - 0.78 * 0.06 = 0.9532
-    assert likelihood == pytest.approx(0.9532)
-    # present: 0.9532 / 0.22 = 4.3327 (the published LR+ is 0.94 / 0.22 = 4.27)
-    assert scoring.likelihood_ratio(likelihood, leak, True) == pytest.approx(4.33273, rel=1e-5)
-    # absent: 0.0468 / 0.78 = 0.06 = 1 - sensitivity
-    assert scoring.likelihood_ratio(likelihood, leak, False) == pytest.approx(0.06)
+def test_a_published_pair_keeps_its_own_ratio():
+    # laslett2005: >= 3 of 5 provocation tests, sensitivity 0.94, specificity 0.78, LR+ 4.3, LR- 0.08.
+    from painkg.trace.compile import _ratios
+    from painkg.trace.infer import entry_ratio
+    from painkg.trace.compile import Entry
+
+    positive, negative = _ratios({"sensitivity": 0.94, "specificity": 0.78})
+    assert positive == pytest.approx(0.94 / 0.22) and negative == pytest.approx(0.06 / 0.78)
+    entry = Entry(0.94, True, 0, positive, negative)
+    assert entry_ratio(entry, 0.05, True) == pytest.approx(4.2727, rel=1e-4)  # whatever the leak
+    assert entry_ratio(entry, 0.05, False) == pytest.approx(0.0769, rel=1e-3)
 
 
-def test_leak_is_the_least_specific_and_clamped():
-    assert scoring.observation_leak([0.1, None, 0.3]) == 0.3
-    assert scoring.observation_leak([]) == scoring.DEFAULT_LEAK
-    assert scoring.observation_leak([0.0]) == scoring.MIN_LEAK
-    assert scoring.observation_leak([0.99]) == scoring.MAX_LEAK
+def test_a_path_is_weighed_against_the_leak():
+    # a path of strength 0.5 and the stated leak 0.05: L = 1 - 0.95 * 0.5 = 0.525
+    from painkg.trace.compile import Entry
+    from painkg.trace.infer import entry_ratio
+
+    assert entry_ratio(Entry(0.5, False, 0), scoring.DEFAULT_LEAK, True) == pytest.approx(10.5)
+    assert entry_ratio(Entry(0.5, False, 0), scoring.DEFAULT_LEAK, False) == pytest.approx(0.475 / 0.95)
 
 
 def test_information_gain_by_hand():

@@ -1,25 +1,15 @@
-"""The trace's probability model as pure functions on numbers.
-
-Model (one source explains the presentation; candidates are mutually exclusive,
-with an explicit "something else"):
+"""The trace's probability model as pure functions on numbers (see ``docs/MODEL.md``).
 
 * **edge strength** ``p(e)`` — the chance the mechanism produces its effect: the
-  published sensitivity (``diagnosed-by``/``presents-with``) or frequency if the
-  edge has one, else its grade through :data:`GRADE_PROBABILITY`;
-* **path strength** — the product of its edges' strengths;
-* **leak** ``λ(o)`` — the chance of seeing observation *o* without any modelled
-  path from the candidate: ``1 − specificity`` where a reference gives one
-  (sensitivity ÷ LR+ where only the ratio is published), else its rate in the
-  KB's case mix (:func:`background`), at least a default by kind;
-* **likelihood** of *o* under candidate *c* — noisy-OR of the paths plus the leak:
-  ``L(o|c) = 1 − (1 − λ(o)) · Π (1 − p(path))``; an absent observation contributes
-  ``1 − L(o|c)``;
-* **posterior** — ``prior(c) · Π L`` normalized over the candidates and "something
-  else", whose likelihood is the leak alone.
-
-So each observation moves a candidate by the likelihood ratio
-``L(o|c) / λ(o)`` (present) or ``(1 − L(o|c)) / (1 − λ(o))`` (absent) against
-"something else", and an observation no candidate explains moves nobody.
+  published sensitivity or frequency if the edge has one, else its grade through
+  :data:`GRADE_PROBABILITY`; a path's strength is the product along it;
+* **leak** ``λ(o)`` — the chance of *o* in a patient whose source does not produce it:
+  a stated default by kind (:func:`default_leak`), 0.5 for a demographic;
+* **likelihood** of *o* under a hypothesis — its published figure, or its one path plus
+  the leak, ``1 − (1 − λ)(1 − p)``; an absent observation contributes ``1 − L``;
+* **ratio** against "something else" — ``L / λ`` (present), ``(1 − L) / (1 − λ)``
+  (absent), unless the justifying edge publishes its own likelihood ratios;
+* **posterior** — ``prior · Π ratio`` normalized over the hypotheses and "something else".
 """
 
 from __future__ import annotations
@@ -32,8 +22,8 @@ from ..kb.vocab import Grade, Kind
 __all__ = [
     "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK",
     "OTHER_PRIOR",
-    "default_leak", "background",
-    "edge_probability", "observation_leak", "noisy_or", "likelihood_ratio", "normalize",
+    "default_leak",
+    "edge_probability", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",
 ]
 
@@ -86,21 +76,6 @@ def edge_probability(data: Mapping) -> float:
     return GRADE_PROBABILITY[Grade(data["strength"])]
 
 
-def edge_leak(data: Mapping) -> float | None:
-    """Return the false-positive rate an edge publishes, or None.
-
-    >>> round(edge_leak({"specificity": 0.78}), 2)
-    0.22
-    >>> round(edge_leak({"sensitivity": 0.6, "lr_positive": 6.0, "strength": Grade.COMMON}), 3)
-    0.1
-    """
-    if data.get("specificity") is not None:
-        return 1.0 - float(data["specificity"])
-    if data.get("lr_positive"):
-        return edge_probability(data) / float(data["lr_positive"])
-    return None
-
-
 def default_leak(kind: Kind) -> float:
     """Return the leak of an observation of this kind when no reference gives one.
 
@@ -108,39 +83,6 @@ def default_leak(kind: Kind) -> float:
     (0.2, 0.05)
     """
     return DEFAULT_LEAK_BY_KIND.get(kind, DEFAULT_LEAK)
-
-
-def background(kind: Kind, produced: Iterable[tuple[float, float]], total_prior: float) -> float:
-    """Return the leak of an observation no reference gives a specificity for.
-
-    It is the chance of the observation in the knowledge base's own case mix,
-    ``Σ prior(c) · P(o | c) / Σ prior`` over the conditions that produce it, but
-    at least the kind's default: an observation that many conditions produce
-    ("age over 50", "low back pain") says little about which one is the source.
-
-    >>> background(Kind.SYMPTOM, [(0.1, 0.8), (0.3, 0.5)], 1.0)
-    0.23
-    >>> background(Kind.FINDING, [(0.01, 0.5)], 1.0)
-    0.05
-    """
-    share = math.fsum(prior * p for prior, p in produced) / total_prior
-    return round(min(max(share, default_leak(kind), MIN_LEAK), MAX_LEAK), 12)
-
-
-def observation_leak(leaks: Iterable[float | None]) -> float:
-    """Combine the published false-positive rates of the edges into one observation.
-
-    The least specific wins (conservative): a finding that is often positive for
-    other reasons should not count as strong evidence.
-
-    >>> observation_leak([None, 0.3, 0.08])
-    0.3
-    >>> observation_leak([None])
-    0.05
-    """
-    known = [x for x in leaks if x is not None]
-    leak = max(known) if known else DEFAULT_LEAK
-    return min(max(leak, MIN_LEAK), MAX_LEAK)
 
 
 def noisy_or(probabilities: Iterable[float], leak: float) -> float:

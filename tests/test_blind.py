@@ -1,0 +1,35 @@
+"""Blind clinical cases: written from clinical teaching by someone who saw neither the KB nor the
+code (tests/data/blind/), scored as a whole.  Each set's first-run score is recorded in
+docs/EVALUATION.md; the floors below are what the trace scores now, so a change that loses cases
+fails here.  Set A has since been used for development; set B was scored once, at the end."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("evaluate", ROOT / "scripts" / "evaluate.py")
+evaluate = importlib.util.module_from_spec(_spec)
+sys.modules["evaluate"] = evaluate
+_spec.loader.exec_module(evaluate)
+
+#: set -> (cases, top-3 floor, red-flag cases, flagged floor)
+FLOORS = {
+    "cases-A.tsv": (50, 35, 9, 8),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_blind_cases_keep_their_score(kg, name):
+    cases, top3, red, flagged = FLOORS[name]
+    outcomes = [evaluate.evaluate(kg, v) for v in evaluate.read_vignettes(ROOT / "tests" / "data" / "blind" / name)]
+    assert len(outcomes) == cases
+    hits = sum(o.rank is not None and o.rank <= 3 for o in outcomes)
+    red_cases = [o for o in outcomes if o.vignette.red_flag]
+    assert len(red_cases) == red
+    assert hits >= top3, f"top-3 {hits}/{cases}, floor {top3}"
+    assert sum(o.flagged for o in red_cases) >= flagged
