@@ -7,6 +7,7 @@ time and experiencer where they matter.
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import sys
@@ -323,3 +324,132 @@ def test_the_hpo_and_word_files_are_not_stale(kg):
         "ontology/lexicon-hpo.tsv is stale: run python scripts/build_lexicon.py"
     words = set((ROOT / "ontology" / "lexicon-words.txt").read_text(encoding="utf-8").split()[1:])
     assert {"septic", "cervical", "radiculopathy"} <= words and "osteoarthritus" not in words
+
+
+# ---------------------------------------------------------------- what patients say and notes write (issue 13)
+
+def _phrasings(*kinds):
+    with (ROOT / "tests" / "phrasings.tsv").open(encoding="utf-8") as f:
+        return [(r["phrase"], r["expected"]) for r in csv.DictReader(f, delimiter="\t") if r["kind"] in kinds]
+
+
+@pytest.mark.parametrize("phrase, expected", _phrasings("symptom", "finding", "test"), ids=lambda v: str(v)[:40])
+def test_a_symptom_finding_or_test_phrasing_is_read_as_its_node(kg, phrase, expected):
+    # tests/phrasings.tsv is resolved as a term (test_resolve.py) and read as a text here
+    want = kg.resolve(expected).id
+    assert want in {s.node.id for s in read(kg, phrase).spans if s.polarity == "present"}, read(kg, phrase)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what patients say, with the words around it
+    ("I keep tripping over my right foot", {("foot-dorsiflexion-weakness", "present")}),
+    ("my leg goes numb when I walk", {("numbness", "present"), ("walking", "present")}),
+    ("I can't feel my bum when I wipe", {("saddle-anaesthesia", "present")}),
+    ("I've been wetting myself and I can't wee properly", {("urinary-incontinence", "present"),
+                                                           ("bladder-dysfunction", "present")}),
+    ("my back is killing me and I've lost a stone without trying", {("low-back-pain", "present"),
+                                                                    ("unexplained-weight-loss", "present")}),
+    ("I'm stiff until lunchtime and ibuprofen really helps", {("prolonged-morning-stiffness", "present"),
+                                                               ("good-response-to-nsaids", "present")}),
+    ("rest doesn't help but it's better once I get going", {("no-improvement-with-rest", "present"),
+                                                            ("better-with-exercise", "present")}),
+    ("I have to stop and stand still for the calf pain to ease",
+     {("calf-pain-on-walking-relieved-by-standing", "present")}),
+    ("the bottom of my foot is numb", {("sole-numbness", "present")}),  # never the "numb bottom" of the saddle
+    ("the outside of my thigh is numb", {("anterolateral-thigh-numbness", "present")}),
+    ("she's off her legs since the fall", {("inability-to-bear-weight", "present")}),
+    ("I've been running a temperature", {("fever", "present")}),  # a temperature, not the activity
+    ("I can't feel when my bladder is full", {("bladder-dysfunction", "present")}),  # "full" is no normal ROM
+    # how notes write it
+    ("o/e TTP over L GT, Trendelenburg +ve", {("trochanteric-tenderness", "present"),
+                                              ("trendelenburg-sign", "present")}),
+    ("AJs absent bilaterally, KJs 2+", {("decreased-ankle-reflex", "present"),
+                                        ("decreased-patellar-reflex", "absent")}),
+    ("AJ 1+", {("decreased-ankle-reflex", "present")}),  # reflex grade 1+ is diminished
+    ("DP/PT not palpable on the left", {("absent-foot-pulses", "present")}),
+    ("foot pulses palpable", {("absent-foot-pulses", "absent")}),
+    ("PR: reduced tone", {("reduced-anal-tone", "present")}),
+    ("PR NAD", {("reduced-anal-tone", "absent")}),
+    ("vomited x3", {("nausea-or-vomiting", "present")}),  # a count, not a crossing-out
+    ("X-SLR +ve", {("crossed-slr-test", "present")}),
+    ("weak calf, can't stand on tiptoes", {("plantarflexion-weakness", "present")}),
+    ("no LOC", {("syncope", "absent")}),
+    ("low BP and tachycardic on arrival", {("hypotension", "present"), ("tachycardia", "present")}),
+    ("urine dip: blood 1+", {("microscopic-haematuria", "present")}),
+    ("MRI L-spine: disc desiccation with Modic changes", {("lumbar-mri", "present"),
+                                                          ("lumbar-disc-degeneration-on-imaging", "present")}),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_what_patients_say_and_notes_write_is_read(kg, text, expected):
+    assert _spans(kg, text) == expected
+
+
+@pytest.mark.parametrize("text", ["my knee gives way", "knee locks up", "pain running down my arm",
+                                  "tingling in my hand", "can't feel my fingers", "MRI knee"])
+def test_a_knee_or_arm_complaint_is_never_read_as_the_hips_or_backs(kg, text):
+    assert read(kg, text).spans == ()
+
+
+#: Lay and note forms the term resolver does not know but the reader must (lexicon.tsv, issue 13).
+LAY_FORMS = [
+    ('my calves cramp when I walk', 'calf-pain-on-walking-relieved-by-standing'),
+    ('she was found collapsed', 'syncope'),
+    ('I get pain with my periods', 'painful-periods'),
+    ('I get pain at the back of my heel', 'heel-pain'),
+    ("I've got nerve pain down my leg", 'radiating-leg-pain'),
+    ("I've weed myself", 'urinary-incontinence'),
+    ('she is faecally incontinent', 'bowel-incontinence'),
+    ('he fell off a horse', 'major-trauma'),
+    ('she fell over at home', 'traumatic-onset'),
+    ('she had melanoma', 'history-of-cancer'),
+    ('he drinks too much', 'heavy-alcohol-use'),
+    ('binge drinking', 'heavy-alcohol-use'),
+    ('on metformin', 'diabetes'),
+    ('type II diabetes', 'diabetes'),
+    ('on insulin', 'diabetes'),
+    ('third trimester', 'pregnancy'),
+    ('recent back operation', 'recent-spinal-procedure'),
+    ('on methotrexate', 'immunosuppression'),
+    ('kidney transplant', 'immunosuppression'),
+    ('on anti-TNF', 'immunosuppression'),
+    ('septicaemia', 'bloodstream-infection'),
+    ('infective endocarditis', 'bloodstream-infection'),
+    ('numbness getting worse', 'progressive-neurological-deficit'),
+    ('deteriorating neurology', 'progressive-neurological-deficit'),
+    ('octogenarian', 'age-over-70'),
+    ('in her seventies', 'age-over-70'),
+    ('in his sixties', 'age-over-50'),
+    ('in my twenties', 'age-under-40'),
+    ('sickle cell crisis', 'sickle-cell-disease'),
+    ('triathlete', 'endurance-training'),
+    ('training for a marathon', 'recent-training-increase'),
+    ('couch to 5k', 'recent-training-increase'),
+    ('groin pain playing football', 'exercise-related-groin-pain'),
+    ('pain only goes as far as my knee', 'pain-above-knee'),
+]
+
+
+@pytest.mark.parametrize("text, node", LAY_FORMS, ids=[t for t, _ in LAY_FORMS])
+def test_a_lay_or_note_form_is_read_as_its_node(kg, text, node):
+    assert (node, "present") in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["back pain for 5 years", "hip replaced 5 years ago", "LBP x 3 years"])
+def test_a_duration_in_years_is_not_an_age(kg, text):
+    # "N years" without "old" is how long, not how old: it must never make the patient a child.
+    assert not any(s.node.id.startswith("age-") for s in kg.read(text).spans)
+
+
+def test_an_age_is_still_an_age(kg):
+    for text in ("a 5-year-old with a limp", "5yo limping", "68 years old", "aged 72 years", "72F"):
+        assert any(s.node.id.startswith("age-") and s.polarity == "present" for s in kg.read(text).spans), text
+
+
+@pytest.mark.parametrize(("text", "node", "polarity"), [
+    ("I'm 41", "age-over-40", "present"),
+    ("I am 67 and smoke 20 a day", "age-over-50", "present"),
+    ("ankle reflex missing", "decreased-ankle-reflex", "present"),
+    ("the nurse couldn't feel the pulses in my feet", "absent-foot-pulses", "present"),
+    ("pulses in the feet normal", "absent-foot-pulses", "absent"),
+])
+def test_a_patients_own_words_and_missing_signs(kg, text, node, polarity):
+    assert (node, polarity) in {(s.node.id, s.polarity) for s in kg.read(text).spans}

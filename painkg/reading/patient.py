@@ -23,7 +23,7 @@ __all__ = ["facts", "find", "implied_ages", "rest_of"]
 
 #: "a 72-year-old", "aged 72", "72 yo", "67M": an age in years, then whatever follows.
 _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
-                  r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
+                  r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
                   r"(?P<d>\d{1,3})(?=\s*[mf]\b))\s*(?P<rest>.*)$")
 #: The sex that may follow an age: whether the patient is female.
 _SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True,
@@ -75,10 +75,13 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
     return []
 
 
-#: The same facts found anywhere in a text: "22M footballer", "on exam T 38.9, CRP 45".
+#: The same facts found anywhere in a text: "22M footballer", "on exam T 38.9, CRP 45".  "N years"
+#: without "old" is a duration ("back pain for 5 years", "THR 5 years ago"), never an age.
 _FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
-                       r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
-                       r"(?P<d>\d{1,3})(?=\s*[mf]\b))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy)\b)?")
+                       r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
+                       r"(?P<d>\d{1,3})(?=\s*[mf]\b)|"
+                       # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
+                       r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy)\b)?")
 _FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?![\w.])"), node, holds)
                        for p, node, holds in _MEASURES)
 
@@ -92,7 +95,7 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
     """
     found = []
     for m in _FIND_AGE.finditer(lowered):
-        years = int(m["a"] or m["b"] or m["c"] or m["d"])
+        years = int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"])
         if years > _OLDEST:
             continue
         sex = (m["sex"] or "").strip(" -")

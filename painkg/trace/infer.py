@@ -173,7 +173,7 @@ class _Model:
     def hypothesis_prior(self, h: Hypothesis) -> float:
         return self.priors[h.source] * h.share
 
-    def leak(self, key: tuple[str, str], row: Mapping[str, Entry]) -> float:
+    def leak(self, key: tuple[str, str]) -> float:
         """P(observation | a source that does not produce it): a stated default by kind.
 
         Neither the observation's rate in the whole case mix (groin pain is common among hip and
@@ -193,9 +193,15 @@ class _Model:
         return found
 
     def ratios(self, o: Observation) -> dict[str, float]:
-        """How far *o* moves each hypothesis that can produce it, against "something else"."""
+        """How far *o* moves each hypothesis that can produce it, against "something else".
+
+        A finding only asked about or not yet excluded ("?cauda equina", "fever not ruled out")
+        moves nothing: it is a question, not evidence.  A red flag among them is still raised.
+        """
+        if o.possible:
+            return {}
         row = self.table.row(o.key)
-        leak = self.leak(o.key, row)
+        leak = self.leak(o.key)
         return {h: entry_ratio(e, leak, o.present) for h, e in row.items()}
 
     def weights(self, obs: Sequence[Observation], ratios: Sequence[dict[str, float]]) -> dict[str, float]:
@@ -250,7 +256,7 @@ class _Model:
                     continue
                 w = self._pair_prior(ha, hb)
                 for o, r in zip(obs, ratios):
-                    leak = self.leak(o.key, self.table.row(o.key))
+                    leak = self.leak(o.key)
                     w *= pair_ratio(r.get(a, 1.0), r.get(b, 1.0), leak, o.present)
                 if w > weights[a] and w > weights[b]:
                     found.append((a, b, w))
@@ -491,7 +497,7 @@ def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> t
             named = ", ".join(f"{c.node.label} ({c.score:.1%})" for c in causes[:3])
             if not DEMOGRAPHIC.match(o.node.id) or any(c.score >= RED_FLAG_SCORE for c in causes) or not causes:
                 about = f"; consider {named}" if causes else ""
-                said = "suspected" if suspected(o.term) else "reported"  # "?saddle anaesthesia" asks
+                said = "suspected" if o.possible or suspected(o.term) else "reported"  # "?saddle anaesthesia" asks
                 advice = f"red flag: {o.node.label} {said}{about} — assess urgently"
             else:
                 # An age band alone is common; say how unlikely its causes are instead of crying wolf.
@@ -538,7 +544,7 @@ def _next_findings(kg, model: _Model, obs, pool: Sequence[Candidate]) -> tuple[N
     scored = []
     for t in sorted(options):
         row = table.row((t, ""))
-        leak = model.leak((t, ""), row)
+        leak = model.leak((t, ""))
         positive = []
         for c in pool:
             entry = row.get(hyp_of[c.node.id])
