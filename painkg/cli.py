@@ -7,9 +7,13 @@ and exits with status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import io
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 from . import __version__
@@ -36,16 +40,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    out, err = _Terminal(sys.stdout), _Terminal(sys.stderr)
     try:
-        return args.func(args) or 0
+        # Both streams: the status lines on stderr (`wrote … to PATH`) are escaped like the output.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            return args.func(args) or 0
     except PainKGError as exc:
         # A KB problem list is many lines by design: one per problem.
-        print(f"painkg: {exc}", file=sys.stderr)
+        print(f"painkg: {exc}", file=err)
         return _exit_status(exc)
     except BrokenPipeError:  # `painkg stats | head`: the reader left; not an error (a subclass of OSError)
         return 0
     except OSError as exc:  # the file system or the network failed: not the user's arguments
-        print(f"painkg: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"painkg: {where}{exc.strerror or exc}", file=err)
         return 1
 
 
@@ -158,7 +166,7 @@ def _render(args) -> int:
 
     diagram = render(_kg(args), args.file, focus=args.focus, depth=args.depth, relations=args.relations,
                      kinds=args.kinds, format=args.format, evidence=args.evidence)
-    print(diagram)
+    _summary(diagram, args.file)
     return 0
 
 
@@ -201,14 +209,16 @@ def _trace(args) -> int:
 
     kg = _kg(args)
     result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
-    if args.diagram:
-        from .draw.diagram import render_trace
-
-        render_trace(result, args.diagram)
+    # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
     if args.json:
         _print_json(result.to_dict())
     else:
         print(result)
+    if args.diagram:
+        from .draw.diagram import render_trace
+
+        sys.stdout.flush()
+        render_trace(result, args.diagram)
     return 0
 
 
@@ -281,7 +291,12 @@ def _edge_line(kg: KnowledgeGraph, e) -> str:
 def _print_json(data) -> None:
     import json  # only --json output needs it
 
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    # Non-ASCII stays readable where the output can carry it, and becomes \\u escapes (the
+    # same JSON) where it cannot; DEL, C1 controls and line separators, which json leaves
+    # raw, are escaped too, so a terminal never receives them.
+    ascii_only = not _unicode_capable(sys.stdout)
+    text = json.dumps(data, indent=2, ensure_ascii=ascii_only)
+    print(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def _edge_json(e) -> dict:
@@ -441,6 +456,14 @@ def _read_query(text: str) -> str:
     return read_query(text)
 
 
+def _summary(done, path: str) -> None:
+    # `painkg render /dev/stdout --format svg | …`: the summary must not land in the data.
+    from pathlib import Path
+
+    to_stream = str(Path(path).absolute()).startswith(("/dev/", "/proc/"))
+    print(done, file=sys.stderr if to_stream else sys.stdout)
+
+
 def _sparql(args) -> int:
     from .errors import RDFError
     from .rdf.store import query, result_format, write_results
@@ -549,6 +572,66 @@ def _serve(args) -> int:
         sock.close()
     print("painkg explorer: stopped", file=sys.stderr)
     return 0
+
+
+# -- what reaches the terminal ---------------------------------------------------------------------
+
+#: Characters a terminal would act on rather than show: C0 controls but tab and newline,
+#: DEL, C1 controls (ESC [ and CSI start escape sequences), line and paragraph separators,
+#: and bidirectional overrides (which reorder what is shown).  A KB label is data, never a command.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Plain spellings of the typography painkg prints, for terminals that cannot show it.
+_PLAIN = {"—": "--", "–": "-", "→": "->", "←": "<-", "↔": "<->", "≥": ">=", "≤": "<=", "×": "x", "·": ".",
+          "°": " deg", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "•": "*", "±": "+/-", "µ": "u",
+          "↓": "decreased ", "↑": "increased ", "≈": "~"}
+
+
+def _plain(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: spell an unencodable character plainly (é -> e, — -> --), else '?'."""
+    char = error.object[error.start]
+    plain = _PLAIN.get(char)
+    if plain is None:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii()) or "?"
+    return plain, error.start + 1
+
+
+codecs.register_error("painkg.plain", _plain)
+
+
+def _unicode_capable(stream) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "ascii").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8", "utf-16", "utf-32", "utf-8-sig")
+
+
+class _Terminal:
+    """Wrap stdout or stderr: escape control characters, and never fail on an encoding.
+
+    With ``PYTHONIOENCODING=ascii`` or a C locale, "—" is written "--" and "é" "e"
+    instead of raising UnicodeEncodeError.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        text = _CONTROL.sub(_escape, text)
+        try:
+            return self._stream.write(text)
+        except UnicodeEncodeError:
+            encoding = self._stream.encoding or "ascii"
+            return self._stream.write(text.encode(encoding, "painkg.plain").decode(encoding))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 __all__ = ["main", "build_parser"]

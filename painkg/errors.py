@@ -29,8 +29,12 @@ class KBError(PainKGError, ValueError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        super().__init__(f"{len(self.problems)} {noun} in the knowledge base:\n" + "\n".join(self.problems))
+        #: Problems counted but not listed (a capped list, see painkg.kb.validate.Problems).
+        self.more = getattr(problems, "more", 0)
+        total = len(self.problems) + self.more
+        noun = "problem" if total == 1 else "problems"
+        rest = f"\n… and {self.more} more (the first {len(self.problems)} are listed)" if self.more else ""
+        super().__init__(f"{total} {noun} in the knowledge base:\n" + "\n".join(self.problems) + rest)
 
 
 class UnknownTermError(PainKGError, LookupError):

@@ -327,12 +327,60 @@ def bench_web(repeats: int) -> dict:
     return out
 
 
+HOSTILE_CHILD = r"""
+import json, resource, sys, time
+import painkg
+from painkg.rdf.read import parse
+kind, path = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+try:
+    parse(path) if kind == "rdf" else painkg.load(path, cache=False)
+    outcome = "accepted"
+except painkg.PainKGError as exc:
+    outcome = str(exc).splitlines()[0][:70]
+seconds = time.perf_counter() - start
+print(json.dumps({"s": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "outcome": outcome}))
+"""
+
+
+def bench_hostile() -> None:
+    """Hostile input stays near-linear in time and bounded in memory (the reliability review's F16, F18)."""
+    sys.path.insert(0, str(ROOT))
+    from painkg.kb import vocab
+
+    def child(kind: str, path: Path) -> dict:
+        out = subprocess.run([PY, "-c", HOSTILE_CHILD, kind, str(path)], capture_output=True, text=True, check=True,
+                             cwd=ROOT, env={**os.environ, "PAINKG_CACHE": "off"})
+        return json.loads(out.stdout)
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        literal = "x\\n" * 43_000  # just under the longest token allowed, written with escapes
+        for megabytes in (1, 2, 4):
+            path = folder / f"long-literals-{megabytes}.nt"
+            count = megabytes * 1_000_000 // len(literal)
+            path.write_text("".join(f'<http://a/{i}> <http://a/p> "{literal}" .\n' for i in range(count)))
+            r = child("rdf", path)
+            print(f"N-Triples, {count:3d} literals of {len(literal)} chars   {r['s']:6.2f} s  ({r['outcome']})")
+        path = folder / "one-8mb-literal.nt"
+        path.write_text('<http://a/s> <http://a/p> "' + "x" * 8_000_000 + '" .\n')
+        r = child("rdf", path)
+        print(f"N-Triples, one 8 MB literal          {r['s']:6.2f} s  ({r['outcome']})")
+        kb = folder / "bad-kb"
+        kb.mkdir()
+        (kb / "nodes-condition.tsv").write_text("\t".join(vocab.NODE_COLUMNS) + "\n")
+        bad = "\t".join(["a", "causes", "b", "common", *[""] * 7, "seed", ""]) + "\n"
+        (kb / "edges-bad.tsv").write_text("\t".join(vocab.EDGE_COLUMNS) + "\n" + bad * 1_000_000)
+        r = child("kb", kb)
+        print(f"KB of 1,000,000 invalid rows          {r['s']:6.2f} s, {r['peak_mb']:.0f} MB peak  ({r['outcome']})")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scale, fewer repeats")
-    parser.add_argument("--only", nargs="+",
-                        choices=["import", "compile", "trace", "read", "scale", "export", "sparql", "web"],
-                        default=["import", "compile", "trace", "read", "scale", "export", "sparql", "web"])
+    sections = ["import", "compile", "trace", "read", "scale", "export", "sparql", "hostile", "web"]
+    parser.add_argument("--only", nargs="+", choices=sections, default=sections)
     parser.add_argument("--nodes", type=int, help="synthetic KB size (default 100000; 10000 with --quick)")
     args = parser.parse_args(argv)
     nodes = args.nodes or (10_000 if args.quick else 100_000)
@@ -352,6 +400,8 @@ def main(argv=None) -> int:
         bench_export(nodes, 2 if args.quick else 3)
     if "sparql" in args.only:
         bench_sparql(repeats)
+    if "hostile" in args.only:
+        bench_hostile()
     if "web" in args.only:
         bench_web(repeats)
     return 0

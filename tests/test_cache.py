@@ -133,14 +133,19 @@ def test_old_entries_are_pruned(cache_folder, mini_copy, monkeypatch):
 
 
 def test_the_key_covers_folder_order_and_content(tmp_path):
+    from painkg.kb.tables import read_table
+
     a, b = tmp_path / "a.tsv", tmp_path / "b.tsv"
     a.write_text("x"), b.write_text("y")
-    key = cache.content_key([a, b], folders=[tmp_path])
-    assert key == cache.content_key([a, b], folders=[tmp_path])
-    assert key != cache.content_key([b, a], folders=[tmp_path])
-    assert key != cache.content_key([a, b], folders=[tmp_path, tmp_path])
+    ta, tb = read_table(a, "nodes", []), read_table(b, "nodes", [])
+    key = cache.content_key([ta, tb], folders=[tmp_path])
+    assert key == cache.content_key([ta, tb], folders=[tmp_path])
+    assert key != cache.content_key([tb, ta], folders=[tmp_path])
+    assert key != cache.content_key([ta, tb], folders=[tmp_path, tmp_path])
     b.write_text("z")
-    assert key != cache.content_key([a, b], folders=[tmp_path])
+    assert key != cache.content_key([ta, read_table(b, "nodes", [])], folders=[tmp_path])
+    # The key is of the bytes read, not of the file as it is now: those bytes are what the load parses.
+    assert key == cache.content_key([ta, tb], folders=[tmp_path])
 
 
 def test_cache_files_are_private(cache_folder):

@@ -31,7 +31,7 @@ from painkg.rdf.ntriples import NODE, literal, node_iri, write_ntriples, write_t
 from painkg.rdf.export import FORMATS, PAINKG, export, to_rdf
 from painkg.rdf.read import from_rdf, parse
 from painkg.rdf.store import read_query, sparql, validate_shacl
-from painkg.kb.vocab import NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role
+from painkg.kb.vocab import LIKELIHOOD_COLUMNS, NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
@@ -237,23 +237,35 @@ CODES = ["ICD10CM:M16.9", "ICD10CM:M54.5", "HP:0003419", "HP:0030838"]
 TREATMENT_RELATIONS = {r for r in Relation if r.range == {Kind.TREATMENT}}
 
 
+RED_FLAG_KINDS = {Kind.CONDITION, Kind.SYMPTOM, Kind.FINDING}
+
+
 @st.composite
 def hostile_kbs(draw, pieces=HOSTILE) -> painkg.KnowledgeGraph:
+    """A KB full of hostile strings that a table could also hold: it passes the loader's checks."""
     text = texts(pieces)
-    keys = draw(st.lists(texts(pieces, min_size=1), min_size=1, max_size=4, unique=True))
+    keys = draw(st.lists(texts(pieces, min_size=1).filter(lambda k: k and k not in ("seed", "anatomy")),
+                         min_size=1, max_size=4, unique=True))
     references = {k: {"key": k, "citation": draw(text), "pmid": draw(st.sampled_from(["", "18254763", "1 / 2"])),
                       "doi": draw(st.sampled_from(["", "10.1111/x.y", "10.1002/a / 10.1002/b<\"x>"])),
                       "status": draw(text), **({"seen": draw(text)} if draw(st.booleans()) else {})} for k in keys}
     evidence = st.sampled_from([*keys, "seed", "anatomy"])
+    label = texts(pieces, min_size=1).filter(bool)
     graph = nx.MultiDiGraph()
     for i, kind in enumerate(draw(st.lists(st.sampled_from(list(Kind)), min_size=2, max_size=8))):
-        is_condition = kind is Kind.CONDITION
-        prior = draw(st.one_of(st.none(), st.sampled_from(list(Grade)), st.floats(0, 1))) if is_condition else None
-        role = {"role": draw(st.sampled_from(list(Role)))} if is_condition and draw(st.booleans()) else {}
-        graph.add_node(f"n{i}-{kind.value}", kind=kind, label=draw(text), synonyms=tuple(draw(st.lists(text, max_size=3))),
+        refs = tuple(draw(st.lists(evidence, max_size=3)))
+        cited = any(r in references for r in refs)  # a number needs literature, as in a table
+        prior, role = None, {}
+        if kind is Kind.CONDITION:
+            numbers = st.floats(0, 1, exclude_min=True) if cited else st.nothing()
+            prior = draw(st.one_of(st.none(), st.sampled_from(list(Grade)), numbers))
+            if draw(st.booleans()):  # only a condition has a role; an ordinary source has no key
+                role = {"role": draw(st.sampled_from(list(Role)))}
+        graph.add_node(f"n{i}-{kind.value}", kind=kind, label=draw(label),
+                       synonyms=tuple(draw(st.lists(text, max_size=3))),
                        codes=tuple(draw(st.lists(st.sampled_from(CODES), max_size=3))),
-                       region=draw(st.sampled_from(list(Area))), definition=draw(text), red_flag=draw(st.booleans()),
-                       prior=prior, references=tuple(draw(st.lists(evidence, max_size=3))), **role)
+                       region=draw(st.sampled_from(list(Area))), definition=draw(text),
+                       red_flag=kind in RED_FLAG_KINDS and draw(st.booleans()), prior=prior, references=refs, **role)
     nodes = list(graph.nodes(data="kind"))
     for relation in draw(st.lists(st.sampled_from(list(Relation)), max_size=12)):
         sources = [n for n, k in nodes if k in relation.domain]
@@ -261,28 +273,35 @@ def hostile_kbs(draw, pieces=HOSTILE) -> painkg.KnowledgeGraph:
         if not sources or not targets:
             continue
         source, target = draw(st.sampled_from(sources)), draw(st.sampled_from(targets))
+        if graph.has_edge(source, target, relation):  # add_edge would merge the two edges' attributes
+            continue
         data = {"strength": draw(st.sampled_from(list(Grade))),
                 "references": tuple(draw(st.lists(evidence, min_size=1, max_size=3)))}
-        for column in NUMBER_COLUMNS:
-            if draw(st.booleans()):
-                data[column] = draw(st.floats(0, 1) if not column.startswith("lr_") else st.floats(0, 1e6))
+        if any(r in references for r in data["references"]):
+            for column in NUMBER_COLUMNS:
+                if draw(st.booleans()):
+                    data[column] = draw(st.floats(0, 1) if not column.startswith("lr_")
+                                        else st.floats(0, 1e6, exclude_min=True))
         if relation in TREATMENT_RELATIONS and draw(st.booleans()):
             data["qualifier"] = draw(st.sampled_from(list(Qualifier)))
-        if draw(st.booleans()):
+        if not any(c in data for c in LIKELIHOOD_COLUMNS) and draw(st.booleans()):
+            # a likelihood measured in another population is refused by the loader
             data["population"] = draw(st.sampled_from(list(Population)))
         note = draw(text)
         if note:
             data["note"] = note
         graph.add_edge(source, target, key=relation, **data)
-    graph.graph.update(draw(model_tables(nodes, text, evidence)))
+    graph.graph.update(draw(model_tables(nodes, text, label, evidence, keys)))
     return from_graph(graph, references)
 
 
 @st.composite
-def model_tables(draw, nodes, text, evidence) -> dict:
-    """Settings, priors and clusters shaped as :func:`painkg.kb.validate.check` builds them."""
+def model_tables(draw, nodes, text, label, evidence, keys) -> dict:
+    """Settings, priors and clusters shaped as :func:`painkg.kb.validate.check` builds them, and accepted by it."""
     refs = st.lists(evidence, max_size=3).map(tuple)
-    settings = {f"s{i}": {"label": draw(text), "description": draw(text), "default_prior": draw(st.floats(0, 1)),
+    literature = st.builds(lambda key, rest: (*rest, key), st.sampled_from(keys), st.lists(evidence, max_size=2))
+    above_zero = st.floats(0, 1, exclude_min=True)
+    settings = {f"s{i}": {"label": draw(label), "description": draw(text), "default_prior": draw(above_zero),
                           "references": draw(refs), "note": draw(text)}
                 for i in range(draw(st.integers(0, 2)))}
     conditions = [n for n, k in nodes if k is Kind.CONDITION]
@@ -290,19 +309,31 @@ def model_tables(draw, nodes, text, evidence) -> dict:
                           max_size=4)) if settings and conditions else []
     symptoms = [n for n, k in nodes if k is Kind.SYMPTOM]
     among = st.lists(st.sampled_from(symptoms), max_size=3).map(tuple) if symptoms else st.just(())
-    priors = {pair: {"prevalence": draw(st.floats(0, 1)), "among": draw(among), "references": draw(refs),
+    priors = {pair: {"prevalence": draw(above_zero), "among": draw(among), "references": draw(literature),
                      "note": draw(text)} for pair in pairs}
     observables = [n for n, k in nodes if k in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY)]
     clusters = {}
     for i in range(draw(st.integers(0, 2)) if observables else 0):
         members = tuple(draw(st.lists(st.sampled_from(observables), min_size=2, max_size=4)))
-        rules = [{"at_least": draw(st.integers(1, len(members))),
-                  **{c: draw(st.floats(0, 1)) for c in ("sensitivity", "specificity") if draw(st.booleans())},
-                  **{c: draw(st.floats(0, 1e3)) for c in ("lr_positive", "lr_negative") if draw(st.booleans())},
-                  "references": draw(refs), "note": draw(text)} for _ in range(draw(st.integers(0, 3)))]
-        clusters[f"c{i}"] = {"label": draw(text), "members": members, "rules": rules,
+        rules = [{"at_least": draw(st.integers(1, len(members))), **draw(rule_numbers()),
+                  "references": draw(literature), "note": draw(text)} for _ in range(draw(st.integers(0, 3)))]
+        rules.sort(key=lambda r: -r["at_least"])  # the loader's order (stable)
+        clusters[f"c{i}"] = {"label": draw(label), "members": members, "rules": rules,
                              "condition": draw(st.sampled_from([None, *conditions]))}
     return {"settings": settings, "priors": priors, "clusters": clusters}
+
+
+@st.composite
+def rule_numbers(draw) -> dict:
+    """A threshold's accuracy: its sensitivity and specificity, or its LR+ (the loader needs one of them)."""
+    fraction, ratio = st.floats(0, 1), st.floats(0, 1e3, exclude_min=True)
+    both = draw(st.booleans())
+    numbers = {"sensitivity": draw(fraction), "specificity": draw(fraction)} if both else {"lr_positive": draw(ratio)}
+    for column, values in (("sensitivity", fraction), ("specificity", fraction), ("lr_positive", ratio),
+                           ("lr_negative", ratio)):
+        if column not in numbers and draw(st.booleans()):
+            numbers[column] = draw(values)
+    return numbers
 
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -364,7 +395,78 @@ def test_import_reports_every_problem(mini):
         from_rdf(g)
     message = str(caught.value)
     assert "2 problems" in message
-    assert "painkg:strength" in message and "edge without evidence" in message
+    assert "edge:hip-joint.refersTo.groin-pain: empty strength" in message and "edge without evidence" in message
+
+
+SETTING_PC = URIRef("https://w3id.org/painkg/setting/primary-care")
+PRIOR_HIP = URIRef("https://w3id.org/painkg/prior/primary-care.hip-oa")
+HIP_EXAM = URIRef("https://w3id.org/painkg/cluster/hip-exam")
+RULE_1 = URIRef("https://w3id.org/painkg/cluster/hip-exam.rule-1")
+POOLED = URIRef("https://w3id.org/painkg/edge/hip-joint.refersTo.groin-pain")  # its population: pooled
+PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+
+
+def _replace(graph: Graph, subject, predicate, value) -> None:
+    graph.remove((subject, predicate, None))
+    graph.add((subject, predicate, value))
+
+
+# Each breaks one thing the loader refuses in a table; from_rdf must refuse it too, saying where.
+MODEL_MUTATIONS = {
+    "role-on-symptom": (lambda g: g.add((URIRef(NODE + "groin-pain"), PAINKG.role, PAINKG["role-syndrome"])),
+                        "node:groin-pain: only a condition has a role (this is a symptom)"),
+    "unknown-role": (lambda g: _replace(g, URIRef(NODE + "hip-oa"), PAINKG.role, PAINKG["grade-common"]),
+                     "node:hip-oa: unknown role 'painkg:grade-common'"),
+    "likelihood-in-population": (lambda g: g.add((POOLED, PAINKG.sensitivity, Literal(0.5))),
+                                 "edge:hip-joint.refersTo.groin-pain: sensitivity measured in pooled is not a likelihood"),
+    "default-prior-2": (lambda g: _replace(g, SETTING_PC, PAINKG.defaultPrior, Literal(2.0)),
+                        "setting:primary-care: bad default_prior '2.0'"),
+    "setting-outside-namespace": (lambda g: g.add((URIRef("http://example.org/s"), RDF.type, PAINKG.Setting)),
+                                  "<http://example.org/s>: a setting needs an IRI https://w3id.org/painkg/setting/"),
+    "prevalence-0": (lambda g: _replace(g, PRIOR_HIP, PAINKG.prevalence, Literal(0.0)),
+                     "prior:primary-care.hip-oa: bad prevalence '0.0'"),
+    "prior-unknown-setting": (lambda g: _replace(g, PRIOR_HIP, PAINKG.setting,
+                                                 URIRef("https://w3id.org/painkg/setting/spine-centre")),
+                              "prior:primary-care.hip-oa: unknown setting 'spine-centre'"),
+    "prior-of-a-symptom": (lambda g: _replace(g, PRIOR_HIP, PAINKG.condition, URIRef(NODE + "groin-pain")),
+                           "prior:primary-care.hip-oa: 'groin-pain' is not a condition of the knowledge base"),
+    "among-a-condition": (lambda g: (g.remove((PRIOR_HIP, PAINKG.amongList, None)),
+                                     g.add((PRIOR_HIP, PAINKG.among, URIRef(NODE + "hip-oa")))),
+                          "prior:primary-care.hip-oa: among: 'hip-oa' is not a symptom of the knowledge base"),
+    "among-and-its-list-disagree": (lambda g: g.add((PRIOR_HIP, PAINKG.among, URIRef(NODE + "hip-oa"))),
+                                    "prior:primary-care.hip-oa: painkg:amongList and painkg:among disagree"),
+    "prior-without-literature": (lambda g: _replace(g, URIRef("https://w3id.org/painkg/prior/primary-care."
+                                                              "disc-herniation"), PROV_DERIVED,
+                                                    URIRef("https://w3id.org/painkg/reference/seed")),
+                                 "prior:primary-care.disc-herniation: a prevalence needs a literature reference"),
+    "at-least-5-of-2": (lambda g: _replace(g, RULE_1, PAINKG.atLeast, Literal(5)),
+                        "cluster:hip-exam.rule-1: at_least '5' (allowed: 1 to the number of members)"),
+    "rule-without-threshold": (lambda g: g.remove((RULE_1, PAINKG.atLeast, None)),
+                               "cluster:hip-exam.rule-1: needs exactly one painkg:atLeast (found 0)"),
+    "rule-without-accuracy": (lambda g: g.remove((RULE_1, PAINKG.specificity, None)),
+                              "cluster:hip-exam.rule-1: a threshold needs its sensitivity and specificity, or its LR+"),
+    "member-a-condition": (lambda g: (g.remove((HIP_EXAM, PAINKG.memberList, None)),
+                                      g.add((HIP_EXAM, PAINKG.member, URIRef(NODE + "disc-herniation")))),
+                           "member 'disc-herniation' is not a symptom, finding, test or activity"),
+}
+
+
+@pytest.mark.parametrize("name", MODEL_MUTATIONS)
+def test_import_checks_roles_populations_and_model_tables_as_load_does(modelled, name):
+    mutate, expected = MODEL_MUTATIONS[name]
+    graph = to_rdf(modelled)
+    mutate(graph)
+    with pytest.raises(painkg.RDFError) as caught:
+        from_rdf(graph)
+    assert expected in str(caught.value), str(caught.value)
+
+
+def test_import_reads_the_model_tables_as_load_builds_them(modelled):
+    back = from_rdf(to_rdf(modelled))
+    assert back.graph.graph["clusters"]["back-family"] == {"label": "back-family", "condition": None,
+                                                           "members": ("slr", "groin-pain", "slr"), "rules": []}
+    assert [r["at_least"] for r in back.graph.graph["clusters"]["hip-exam"]["rules"]] == [2, 1]
+    assert back.settings() == modelled.settings()
 
 
 # -- safe import -----------------------------------------------------------------------------------

@@ -33,10 +33,10 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory) -> str:
     """An Oxigraph server on 127.0.0.1 (free port) with a fresh store; yields its base URL."""
-    # pip installs the server beside this Python: found there even when its bin/ is not on PATH.
+    # `python -m pytest` with a venv's python but the venv not activated: look beside the interpreter too.
     program = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))
     if program is None:
-        pytest.fail("the `oxigraph` server is required by the test suite (pip install oxigraph)")
+        pytest.skip("the `oxigraph` server is not installed (pip install oxigraph, or ./scripts/test.sh)")
     port = free_port()
     server = subprocess.Popen([program, "serve", "--location", str(tmp_path_factory.mktemp("store")),
                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -453,3 +453,13 @@ def test_an_age_is_still_an_age(kg):
 ])
 def test_a_patients_own_words_and_missing_signs(kg, text, node, polarity):
     assert (node, polarity) in {(s.node.id, s.polarity) for s in kg.read(text).spans}
+
+
+@pytest.mark.parametrize(("text", "node", "polarity"), [
+    ("I don't get any pins and needles", "tingling", "absent"),
+    ("I do not have any back pain", "low-back-pain", "absent"),
+    ("The white cell count was 18 × 10⁹/L.", "leukocytosis", "present"),
+    ("CRP was 85", "elevated-crp", "present"),
+])
+def test_everyday_denials_and_lab_sentences(kg, text, node, polarity):
+    assert (node, polarity) in {(s.node.id, s.polarity) for s in kg.read(text).spans}

@@ -27,6 +27,7 @@ import networkx as nx
 
 from .dotgraph import LAYOUTS, kg_dot
 from ..errors import RenderError, UnknownTermError
+from ..files import write_bytes
 from .styles import FORMATS
 from ..kb.vocab import Cause, Kind, Relation
 
@@ -37,6 +38,11 @@ __all__ = ["Diagram", "render", "render_trace", "to_dot", "select", "output_form
 
 #: Above this many nodes an unfocused diagram says that a focus would read better.
 FOCUS_HINT_NODES = 60
+#: Graphviz's layout time grows much faster than the graph (the bundled KB, 400 nodes and
+#: 1,100 edges, takes half a second; 1,000 nodes and 10,000 edges take 80 s): larger
+#: diagrams are refused at once, and any layout is stopped after LAYOUT_SECONDS.
+LAYOUT_NODES, LAYOUT_EDGES = 1_500, 4_000
+LAYOUT_SECONDS = 120
 INSTALL_HINT = "install Graphviz: apt-get install graphviz, brew install graphviz or conda install graphviz"
 
 
@@ -101,7 +107,9 @@ def render(
     Raises
     ------
     RenderError
-        Unknown format, relation or kind; Graphviz missing or failing.
+        Unknown format, relation or kind; Graphviz missing, failing, or given more than
+        :data:`LAYOUT_NODES` nodes or :data:`LAYOUT_EDGES` edges (``.dot`` has no limit);
+        the file cannot be written (the previous one is then kept).
     UnknownTermError
         A focus term matches no node.
 
@@ -114,8 +122,9 @@ def render(
     """
     fmt = output_format(path, format)
     graph, centers = select(kg, focus=focus, depth=depth, relations=relations, kinds=kinds)
+    size = (graph.number_of_nodes(), graph.number_of_edges())
     look = _draw(lambda **layout: kg_dot(graph, centers, evidence=evidence, edge_labels=edge_labels, **layout),
-                 Path(path), fmt)
+                 Path(path), fmt, size)
     hint = _hint(graph, centers)
     if not look["clusters"]:
         hint = " ".join(filter(None, [hint, "Graphviz could not lay out the region boxes; drawn without them."]))
@@ -148,7 +157,7 @@ def render_trace(result, path: str | Path, *, top: int = 3, paths: int = 1, form
 
     fmt = output_format(path, format)
     _, nodes, edges = trace_dot(result, top=top, paths=paths)  # checks the options first
-    _draw(lambda **layout: trace_dot(result, top=top, paths=paths, **layout)[0], Path(path), fmt)
+    _draw(lambda **layout: trace_dot(result, top=top, paths=paths, **layout)[0], Path(path), fmt, (nodes, edges))
     return Diagram(Path(path), fmt, nodes, edges)
 
 
@@ -283,15 +292,20 @@ class _LayoutFailed(RenderError):
     """Graphviz ran but could not lay this graph out."""
 
 
-def _draw(build, path: Path, fmt: str) -> dict[str, bool]:
+def _draw(build, path: Path, fmt: str, size: tuple[int, int]) -> dict[str, bool]:
     """Write what ``build(**layout)`` returns, trying each of :data:`LAYOUTS`; return the one used."""
-    if fmt == "dot":  # DOT text is the first layout: no Graphviz involved
-        path.write_text(build(**LAYOUTS[0]).to_string(), encoding="utf-8")
+    if fmt == "dot":  # DOT text is the first layout: no Graphviz involved, linear at any size
+        write_bytes(path, build(**LAYOUTS[0]).to_string().encode("utf-8"), error=RenderError)
         return LAYOUTS[0]
+    nodes, edges = size
+    if nodes > LAYOUT_NODES or edges > LAYOUT_EDGES:
+        raise RenderError(f"{path}: {nodes} nodes and {edges} edges are too many for Graphviz to lay out in "
+                          f"reasonable time (allowed: up to {LAYOUT_NODES} nodes and {LAYOUT_EDGES} edges; "
+                          f"draw a focus, fewer relations or kinds, or write .dot)")
     program = _program(path, fmt)
     for look in LAYOUTS:
         try:
-            path.write_bytes(_run(program, build(**look).to_string(), fmt, path))
+            write_bytes(path, _run(program, build(**look).to_string(), fmt, path), error=RenderError)
             return look
         except _LayoutFailed:
             if look is LAYOUTS[-1]:
@@ -310,7 +324,12 @@ def _program(path: Path, fmt: str) -> str:
 def _run(program: str, text: str, fmt: str, path: Path) -> bytes:
     # Feed the text as UTF-8 on stdin: pydot's own writer uses the locale's
     # encoding, which breaks non-ASCII labels under a C locale.
-    done = subprocess.run([program, f"-T{fmt}"], input=text.encode("utf-8"), capture_output=True, check=False)
+    try:
+        done = subprocess.run([program, f"-T{fmt}"], input=text.encode("utf-8"), capture_output=True, check=False,
+                              timeout=LAYOUT_SECONDS)
+    except subprocess.TimeoutExpired as exc:  # run() has killed dot
+        raise RenderError(f"{path}: Graphviz dot did not finish within {LAYOUT_SECONDS} s "
+                          f"(draw a focus, fewer relations or kinds, or write .dot)") from exc
     if done.returncode != 0:
         message = [m for m in done.stderr.decode("utf-8", "replace").splitlines() if m.strip()]
         raise _LayoutFailed(f"{path}: Graphviz dot failed: {message[0] if message else done.returncode}")

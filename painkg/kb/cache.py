@@ -4,14 +4,24 @@ Reading and validating ~1,500 rows and normalizing ~2,600 names cost tens of
 milliseconds every time the CLI starts, yet both depend only on the bytes of the
 tables and on the painkg code that reads them.  So, like Python's ``__pycache__``,
 the results are stored under a hash of exactly those bytes: any edit to a table,
-to ``references.tsv`` or to the loader yields a new key, never a stale answer.
+to ``references.tsv`` or to the loader yields a new key, never a stale answer.  The
+key is computed from the very bytes that are then parsed (:mod:`painkg.kb.tables`
+reads each table once), so a table edited during a load cannot file new data under
+an old key.
 
-Entries are ``marshal`` dumps of plain dicts, tuples and strings (enums travel as
-their values), so reading one runs no code.  A missing, unreadable or corrupt entry
-is simply rebuilt; a cache that cannot be written is skipped.
+The folder is untrusted input.  An entry is a header (format, its key, a BLAKE2b
+hash of the body) and a ``marshal`` body of plain dicts, tuples and strings (enums
+travel as their values); it is read only when the header names the key asked for and
+the hash matches, so a flipped byte or a truncated write is rebuilt, never served.
+``marshal`` runs no code, and it never sees a body that fails the hash.  Whoever can
+write the folder could plant a consistent entry, so a folder or entry that anyone
+but the user can write (or owns) is not read at all; an entry that is a symlink is
+not followed.  A missing or refused entry is simply rebuilt; a cache that cannot be
+written is skipped.
 
 Where: ``$PAINKG_CACHE`` if set (``0``, ``off`` or ``no`` turns caching off),
-else ``$XDG_CACHE_HOME/painkg``, else ``~/.cache/painkg``.
+else ``$XDG_CACHE_HOME/painkg`` when that is an absolute path (the XDG rule), else
+``~/.cache/painkg`` when the home folder exists; otherwise no cache.
 """
 
 from __future__ import annotations
@@ -19,21 +29,29 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import sys
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
+
+if TYPE_CHECKING:
+    from .tables import Table
 
 __all__ = ["cache_dir", "content_key", "pack", "read", "unpack", "write"]
 
 #: Bump when the layout of an entry changes.
-FORMAT = 2
+FORMAT = 3
 #: Entries kept per cache folder; older ones are removed when a new one is written.
 KEEP = 32
 #: The modules whose code decides what an entry holds; their source is part of the key.
 _CODE = ("cache.py", "graph.py", "model.py", "resolve.py", "tables.py", "validate.py", "vocab.py")
+_MAGIC = b"painkg-cache %d\n" % FORMAT
+_DIGEST = 32  # bytes of BLAKE2b over key and body
+_UID = os.geteuid() if hasattr(os, "geteuid") else None
 
 _BY_VALUE = {field: {m.value: m for m in enum}
              for field, enum in {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier,
@@ -42,34 +60,48 @@ _RELATIONS = {r.value: r for r in Relation}
 
 
 def cache_dir() -> Path | None:
-    """Return the cache folder, or None when caching is turned off."""
+    """Return the cache folder, or None when caching is turned off or has no sensible place.
+
+    A relative ``$XDG_CACHE_HOME`` is ignored (the XDG spec says so), and so is a home
+    folder that does not exist or is not absolute (``HOME=""``, ``HOME=/nonexistent``):
+    no cache folder is ever created in ``/`` or in the working directory.
+    """
     setting = os.environ.get("PAINKG_CACHE")
     if setting is not None:
-        return None if setting.strip().lower() in ("", "0", "off", "no", "false") else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = Path.home() / ".cache"
-        except RuntimeError:  # no home folder (some service accounts): no cache
-            return None
-    return Path(base) / "painkg"
+        return None if setting.strip().lower() in ("", "0", "off", "no", "false") else Path(setting).absolute()
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(base):
+        return Path(base) / "painkg"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no home folder (some service accounts): no cache
+        return None
+    if not home.is_absolute() or home == Path(home.anchor) or not home.is_dir():
+        return None
+    return home / ".cache" / "painkg"
 
 
-def content_key(files: Iterable[Path], *, folders: Iterable[Path]) -> str:
-    """Hash painkg's loader code, the folder order and every input file's name and bytes."""
+def content_key(tables: Iterable[Table], *, folders: Iterable[Path]) -> str:
+    """Hash painkg's loader code, the folder order and every table's file name and bytes.
+
+    The bytes are those already read into each :class:`~painkg.kb.tables.Table`: the
+    ones the load goes on to parse.
+    """
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{FORMAT} {sys.version_info[:2]} {marshal.version}".encode())
     here = Path(__file__).parent
     for name in _CODE:
-        digest.update(_bytes(here / name))
+        digest.update(_code(here / name))
     for folder in folders:
         digest.update(b"\0folder\0" + os.fsencode(Path(folder).name))
-    for path in files:
-        digest.update(b"\0file\0" + os.fsencode(Path(path).name) + b"\0" + _bytes(Path(path)))
+    for table in tables:
+        data = table.data
+        digest.update(b"\0file\0%s\0%d\0" % (os.fsencode(Path(table.path).name), len(data)))
+        digest.update(data)
     return digest.hexdigest()
 
 
-def _bytes(path: Path) -> bytes:
+def _code(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError:
@@ -77,13 +109,35 @@ def _bytes(path: Path) -> bytes:
 
 
 def read(key: str, part: str) -> object | None:
-    """Return the entry *part* ("kb" or "index") stored under *key*, or None."""
-    folder = cache_dir()
+    """Return the entry *part* ("kb" or "index") stored under *key*, or None.
+
+    None also when the entry fails its hash, names another key, or lies in a folder
+    (or file) that someone else could have written.
+    """
+    folder = _trusted(cache_dir())
     if folder is None:
         return None
     try:
-        return marshal.loads((folder / f"{key}.{part}").read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        fd = os.open(folder / f"{key}.{part}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            if not _private(os.fstat(f.fileno()), regular=True):
+                return None
+            blob = f.read()
+        except OSError:
+            return None
+    header = _MAGIC + key.encode() + b"\n"
+    if not blob.startswith(header):
+        return None
+    # A view, not a slice: a million-edge entry is not copied once more.
+    digest, body = blob[len(header):len(header) + _DIGEST], memoryview(blob)[len(header) + _DIGEST:]
+    if digest != _digest(key, body):
+        return None
+    try:
+        return marshal.loads(body)
+    except (EOFError, ValueError, TypeError):  # cannot happen past the hash, unless the format changed
         return None
 
 
@@ -93,10 +147,16 @@ def write(key: str, part: str, value: object) -> None:
     if folder is None:
         return
     target = folder / f"{key}.{part}"
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary.write_bytes(marshal.dumps(value))
+        if _trusted(folder) is None:
+            return
+        body = marshal.dumps(value)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_MAGIC + key.encode() + b"\n" + _digest(key, body))
+            f.write(body)
         os.replace(temporary, target)  # atomic: a concurrent reader sees the old entry or the new one
         _prune(folder)
     except (OSError, ValueError):
@@ -104,6 +164,29 @@ def write(key: str, part: str, value: object) -> None:
             temporary.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _digest(key: str, body: bytes | memoryview) -> bytes:
+    digest = hashlib.blake2b(key.encode() + b"\0", digest_size=_DIGEST)
+    digest.update(body)
+    return digest.digest()
+
+
+def _trusted(folder: Path | None) -> Path | None:
+    """Return *folder* if only this user can write it, else None."""
+    if folder is None:
+        return None
+    try:
+        return folder if _private(folder.stat(), regular=False) else None
+    except OSError:
+        return None
+
+
+def _private(info: os.stat_result, *, regular: bool) -> bool:
+    kind_ok = stat.S_ISREG(info.st_mode) if regular else stat.S_ISDIR(info.st_mode)
+    if _UID is None:  # no POSIX owners (Windows): the hash is the only check
+        return kind_ok
+    return kind_ok and info.st_uid == _UID and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _prune(folder: Path) -> None:

@@ -19,8 +19,8 @@ from . import cache
 from ..errors import KBError, UnknownTermError
 from .memory import collector_paused, settle
 from .model import Node
-from .tables import bundled_folder, bundled_references, read_folder, read_references
-from .validate import Checked, check
+from .tables import REFERENCE_COLUMNS, Table, bundled_folder, bundled_references, read_folder, read_references, read_table
+from .validate import Checked, Problems, check
 from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
 
 if TYPE_CHECKING:
@@ -86,26 +86,28 @@ def load(folder: str | Path | None = None, *, merge: bool = False, cache: bool =
     return kg
 
 
-def _load(folder, merge: bool, use_cache: bool) -> KnowledgeGraph:
-    problems: list[str] = []
+def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True) -> KnowledgeGraph:
+    problems = Problems()
     folders = [bundled_folder()]
     if folder is not None:
         folders = [*folders, Path(folder)] if merge else [Path(folder)]
-    inputs = [(path, _own_references(path), read_folder(path, problems)) for path in folders]
+    # Every file is read once, here; the cache key and the checks both use those bytes.
+    bundled = read_table(bundled_references(), "references", problems)
+    inputs = [read_folder(path, problems) for path in folders]
     key = None
     if use_cache and not problems:
-        files = [bundled_references()]
-        for _, own, tables in inputs:
-            files += [*own, *(t.path for t in tables)]
-        key = cache.content_key(files, folders=folders)
-        kg = _from_cache(key)
-        if kg is not None:
-            return kg
-    references = read_references(bundled_references(), problems)
+        key = cache.content_key([bundled, *(t for tables in inputs for t in tables)], folders=folders)
+        entry = cache.read(key, "kb") if read_cache else None
+        if entry is not None:
+            del bundled, inputs  # a hit needs the bytes no more: do not hold them while building the graph
+            kg = _from_entry(key, entry)
+            # An entry that passed its hash yet does not unpack (a format bug): build and replace it.
+            return kg if kg is not None else _load(folder, merge, use_cache, read_cache=False)
+    references = read_references(bundled, problems)
     checked: Checked | None = None
-    for _, own, tables in inputs:
-        for path in own:
-            references = {**references, **read_references(path, problems)}
+    for tables in inputs:
+        for own in (t for t in tables if t.role == "references"):
+            references = _merge_references(references, own, problems)
         checked = check(tables, references, problems, base=checked)
     if problems:
         raise KBError(problems)
@@ -116,20 +118,28 @@ def _load(folder, merge: bool, use_cache: bool) -> KnowledgeGraph:
                           cache_key=key)
 
 
+def _merge_references(references: dict, own: Table, problems: list[str]) -> dict:
+    # A folder's references.tsv adds keys; it may repeat a known key only word for word,
+    # or a user table would silently rewrite a bundled citation.
+    added = read_references(own, problems)
+    def citation(row: dict) -> tuple:  # what a reference says; where a curator read it ("seen") may differ
+        return tuple(row.get(c, "") for c in REFERENCE_COLUMNS)
+
+    clashes = {key for key, row in added.items() if key in references and citation(references[key]) != citation(row)}
+    if clashes:
+        for row in own.rows([]):
+            if row.cells["key"] in clashes:
+                problems.append(f"{row.where}: reference key {row.cells['key']!r} is already defined, differently, "
+                                f"by the references it is added to (allowed: a new key, or the same row)")
+    return {**references, **{k: row for k, row in added.items() if k not in references}}
+
+
 def _model_tables(checked: Checked) -> dict:
     # Graph-level data (networkx's graph.graph): where the patient is seen and which findings hang together.
     return {"settings": checked.settings, "priors": checked.priors, "clusters": checked.clusters}
 
 
-def _own_references(folder: Path) -> list[Path]:
-    own = folder / "references.tsv"
-    return [own] if own.is_file() and own != bundled_references() else []
-
-
-def _from_cache(key: str) -> KnowledgeGraph | None:
-    entry = cache.read(key, "kb")
-    if entry is None:
-        return None
+def _from_entry(key: str, entry: object) -> KnowledgeGraph | None:
     try:
         nodes, edges, references, tables = cache.unpack(entry)
     except (KeyError, TypeError, ValueError, AttributeError):  # an entry from a damaged file: rebuild it

@@ -334,6 +334,8 @@ class TermIndex:
                 close = [c for c in difflib.get_close_matches(word, self._vocabulary, n=3, cutoff=cutoff)
                          # a typo adds, drops or swaps a letter; "palpitation" is not a misspelt "palpation"
                          if abs(len(c) - len(word)) <= 1 and not _negates(word, c)]
+                if len(self._corrected) >= _CACHE:  # a service fed arbitrary text must not grow without bound
+                    self._corrected.clear()
                 fixed = self._corrected[word] = close[0] if close else word
             out.append(fixed)
         return out

@@ -1,56 +1,76 @@
 """Read knowledge-base folders: TSV node and edge tables plus references.
 
-This module only reads and splits cells; :mod:`painkg.validate` decides what the
-cells mean.  A folder holds ``nodes-<kind>.tsv`` and ``edges-<theme>.tsv`` tables
-and, optionally, its own ``references.tsv``.  Lines starting with ``#`` are
-comments.
+This module only reads and splits cells; :mod:`painkg.kb.validate` decides what the
+cells mean.  A folder holds ``nodes-<kind>.tsv`` and ``edges-<theme>.tsv`` tables,
+optionally ``settings.tsv``, ``priors.tsv``, ``clusters.tsv`` and its own
+``references.tsv``.  Lines starting with ``#`` are comments.
+
+Each table is read once, into memory, and everything downstream (the cache key, the
+checks, the graph) works from those bytes: a table edited while a load runs yields
+either the old KB or the new one, never a mixture stored under the wrong key.  Only
+regular files are tables; a FIFO or a device is a problem, never a read that hangs.
 """
 
 from __future__ import annotations
 
-import csv
+import io
+import os
+import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from .vocab import CLUSTER_COLUMNS, EDGE_COLUMNS, NODE_COLUMNS, PRIOR_COLUMNS, SETTING_COLUMNS
+from .vocab import CLUSTER_COLUMNS, EDGE_COLUMNS, EVIDENCE_KEYWORDS, NODE_COLUMNS, PRIOR_COLUMNS, SETTING_COLUMNS
 
-__all__ = ["Row", "Table", "bundled_folder", "bundled_references", "read_folder", "read_references"]
+__all__ = ["MAX_CELL", "Row", "Table", "bundled_folder", "bundled_references", "read_folder", "read_references",
+           "read_table"]
 
 REFERENCE_COLUMNS = ("key", "citation", "pmid", "doi", "status")
 #: An optional last column of ``references.tsv``: the address of the page a curator read the source on.
 REFERENCE_SEEN = "seen"
 #: Tables beside the node and edge tables, by file stem, with their columns.
 MODEL_TABLES = {"settings": SETTING_COLUMNS, "priors": PRIOR_COLUMNS, "clusters": CLUSTER_COLUMNS}
-_COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, **MODEL_TABLES}
+_COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, "references": REFERENCE_COLUMNS, **MODEL_TABLES}
+#: The longest cell, in characters (the bundled KB's longest is under 1,000).  A bound keeps
+#: every reader linear, and the same bound holds for RDF literals (:mod:`painkg.rdf.read`).
+MAX_CELL = 16_384
+_BOM = "\ufeff"
+_KIND_OF_FILE = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+                 stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 
 
 class Row(NamedTuple):
-    name: str  # "kb/nodes-condition.tsv"
-    line: int
+    name: str  # "kb/nodes-condition.tsv", or an RDF subject such as "node:hip-oa"
+    line: int  # 0 when the row does not come from a file line
     cells: dict[str, str]
 
     @property
     def where(self) -> str:
         """The row's place, as problems name it: ``kb/nodes-condition.tsv:14``."""
-        return f"{self.name}:{self.line}"
+        return f"{self.name}:{self.line}" if self.line else self.name
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
     path: Path
     name: str  # "kb/nodes-condition.tsv": how problems name the file
-    role: str  # "nodes", "edges", or one of MODEL_TABLES ("settings", "priors", "clusters")
+    role: str  # "nodes", "edges", "references", or one of MODEL_TABLES ("settings", "priors", "clusters")
     theme: str  # the kind for node tables, the theme for edge tables, empty for the others
+    data: bytes | None = field(default=b"", repr=False)  # the bytes read, once: hashed and parsed alike
 
     def rows(self, problems: list[str]) -> Iterator[Row]:
         """Yield the table's rows, appending layout problems to *problems*.
 
-        Rows are read on demand, so a million-edge table is never held in memory twice.
+        Rows are split on demand from the bytes read, so a million-edge table is
+        never held in memory as rows, and a second pass sees exactly the same rows.
+        A table that could not be read (``data`` is None, its problem already listed) has none.
         """
-        return _rows(self.path, self.name, _COLUMNS[self.role], problems)
+        if self.data is None:
+            return iter(())
+        optional = REFERENCE_SEEN if self.role == "references" else None
+        return _rows(self.data, self.name, _COLUMNS[self.role], problems, optional)
 
 
 def ontology_folder() -> Path:
@@ -78,39 +98,106 @@ def bundled_references() -> Path:
     return ontology_folder() / "references.tsv"
 
 
+def read_table(path: Path, role: str, problems: list[str], *, theme: str = "", name: str | None = None) -> Table:
+    """Read one table file into a :class:`Table`; a file that cannot be read is a problem.
+
+    Only a regular file (or a symlink to one) is read: a FIFO would block forever and
+    ``/dev/zero`` never ends.  The file is opened without blocking, then checked.
+
+    >>> problems = []
+    >>> read_table(Path("/dev/zero"), "nodes", problems, theme="condition").data, problems
+    (None, ['dev/zero: not a regular file (a character device)'])
+    """
+    path = Path(path)
+    name = name or f"{path.parent.name}/{path.name}"
+    return Table(path, name, role, theme, _read_regular(path, name, problems))
+
+
+def _read_regular(path: Path, name: str, problems: list[str]) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        problems.append(f"{name}: cannot read ({exc.strerror or exc})")
+        return None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            problems.append(f"{name}: not a regular file ({_KIND_OF_FILE.get(stat.S_IFMT(mode), 'a special file')})")
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read()
+    except OSError as exc:
+        problems.append(f"{name}: cannot read ({exc.strerror or exc})")
+        return None
+    finally:
+        os.close(fd)
+
+
 def read_folder(folder: Path, problems: list[str]) -> list[Table]:
-    """Read every table in *folder*, appending layout problems to *problems*."""
+    """Read every table in *folder*, appending layout problems to *problems*.
+
+    The folder's own ``references.tsv`` comes back as a table of role ``references``.
+    A file named like a table but not exactly one (``edges-x.TSV``, ``nodes-a.tsv.bak``)
+    is a problem, never silently skipped; other files (a README) are left alone.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         problems.append(f"{folder}: not a folder (expected nodes-<kind>.tsv and edges-<theme>.tsv tables)")
         return []
     tables = []
-    for path in sorted(folder.glob("*.tsv")):
-        role, _, theme = path.stem.partition("-")
+    for path in sorted(folder.iterdir()):
+        role = _role(path.name)
         name = f"{folder.name}/{path.name}"
-        if path.name == "references.tsv":
+        if role is None:
+            if _looks_like_a_table(path.name):
+                problems.append(f"{name}: not read: table names are exactly nodes-<kind>.tsv, edges-<theme>.tsv, "
+                                f"{', '.join(f'{t}.tsv' for t in MODEL_TABLES)} or references.tsv")
             continue
-        if path.stem in MODEL_TABLES:
-            tables.append(Table(path, name, path.stem, ""))
-            continue
-        if role not in ("nodes", "edges") or not theme:
-            problems.append(f"{name}: table name must be nodes-<kind>.tsv, edges-<theme>.tsv, "
-                            f"{', '.join(f'{t}.tsv' for t in MODEL_TABLES)}")
-            continue
-        tables.append(Table(path, name, role, theme))
+        if role == "references" and _same_file(path, bundled_references()):
+            continue  # the bundled references are read once, by the loader
+        theme = path.stem.partition("-")[2] if role in ("nodes", "edges") else ""
+        tables.append(read_table(path, role, problems, theme=theme, name=name))
     if not any(t.role in ("nodes", "edges") for t in tables):
         problems.append(f"{folder}: no nodes-*.tsv or edges-*.tsv tables found")
     return tables
 
 
-def read_references(path: Path, problems: list[str]) -> dict[str, dict[str, str]]:
-    """Read a ``references.tsv`` into ``{key: row}``."""
-    name = f"{Path(path).parent.name}/{Path(path).name}"
+def _role(filename: str) -> str | None:
+    stem, dot, suffix = filename.rpartition(".")
+    if not dot or suffix != "tsv":
+        return None
+    if stem == "references" or stem in MODEL_TABLES:
+        return stem
+    role, _, theme = stem.partition("-")
+    return role if role in ("nodes", "edges") and theme else None
+
+
+def _looks_like_a_table(filename: str) -> bool:
+    if filename.startswith("."):  # editor swap files, .DS_Store: never tables
+        return False
+    lower = filename.lower()
+    stems = ("nodes", "edges", "references", *MODEL_TABLES)
+    return ".tsv" in lower or any(lower == s or lower.startswith((s + "-", s + ".")) for s in stems)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def read_references(source: Path | Table, problems: list[str]) -> dict[str, dict[str, str]]:
+    """Read a ``references.tsv`` (a path or a table already read) into ``{key: row}``."""
+    table = source if isinstance(source, Table) else read_table(Path(source), "references", problems)
     refs: dict[str, dict[str, str]] = {}
-    for row in _rows(Path(path), name, REFERENCE_COLUMNS, problems, optional=REFERENCE_SEEN):
+    for row in table.rows(problems):
         key = row.cells["key"]
         if not key:
             problems.append(f"{row.where}: empty reference key")
+        elif key in EVIDENCE_KEYWORDS:
+            problems.append(f"{row.where}: reference key {key!r} is reserved "
+                            f"(allowed: any other key; {', '.join(EVIDENCE_KEYWORDS)} are built in)")
         elif key in refs:
             problems.append(f"{row.where}: duplicate reference key {key!r}")
         else:
@@ -118,24 +205,56 @@ def read_references(path: Path, problems: list[str]) -> dict[str, dict[str, str]
     return refs
 
 
-def _rows(path: Path, name: str, columns: tuple[str, ...], problems: list[str],
+def _rows(data: bytes, name: str, columns: tuple[str, ...], problems: list[str],
           optional: str | None = None) -> Iterator[Row]:
-    try:
-        # newline="": lines end at "\n" only (a cell may hold \x1c or \u2028);
-        # QUOTE_NONE: a quote inside a cell is text, never a field delimiter.
-        with path.open(encoding="utf-8", newline="") as f:
-            yield from _parse(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), name, columns, problems,
-                              optional)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{name}: cannot read ({exc})")
+    # Lines end at "\n" (an optional "\r" before it is part of the line end), as editors,
+    # grep -n and git count them; a cell may hold \x1c or \u2028.  A file with no "\n"
+    # but "\r" line ends (classic Mac) is read by those.
+    if b"\n" not in data and b"\r" in data:
+        data = data.replace(b"\r", b"\n")
+    bad: frozenset[int] = frozenset()
+    if not data.isascii():  # isascii() is a fast scan; only other text pays for a full decode
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            found = list(_not_utf8(data, name))
+            problems.extend(problem for _, problem in found)
+            bad = frozenset(line for line, _ in found)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape", newline="\n")
+    return _parse(text, name, columns, problems, bad, optional)
 
 
-def _parse(reader, name: str, columns: tuple[str, ...], problems: list[str],
-           optional: str | None = None) -> Iterator[Row]:
+def _not_utf8(data: bytes, name: str) -> Iterator[tuple[int, str]]:
+    for line, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            character = len(raw[:exc.start].decode("utf-8", "replace")) + 1
+            yield line, (f"{name}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x} at character {character}; "
+                         f"allowed: UTF-8 text)")
+
+
+def _parse(lines, name: str, columns: tuple[str, ...], problems: list[str], bad: frozenset[int],
+           optional: str | None) -> Iterator[Row]:
     header = None
-    for line, cells in enumerate(reader, start=1):
+    width = len(columns)
+    for line, text in enumerate(lines, start=1):
+        if bad and line in bad:  # reported, with its column, by _not_utf8
+            continue
+        text = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+        if line == 1 and text.startswith(_BOM):  # spreadsheets save UTF-8 with a byte-order mark
+            text = text[1:]
+        if "\r" in text:
+            problems.append(f"{name}:{line}: a carriage return inside the line (allowed line ends: LF or CRLF)")
+            continue
+        cells = text.split("\t")
         # The first cell of a data row (an id or a source) is rarely blank: test it before the rest.
-        if not cells or cells[0][:1] == "#" or (not cells[0].strip() and not "".join(cells).strip()):
+        if cells[0][:1] == "#" or (not cells[0].strip() and not text.strip()):
+            continue
+        longest = max(cells, key=len) if len(text) > MAX_CELL else ""
+        if len(longest) > MAX_CELL:
+            problems.append(f"{name}:{line}: a cell of {len(longest)} characters "
+                            f"(allowed: up to {MAX_CELL}) starting {longest[:20]!r}")
             continue
         if header is None:
             header = tuple(c.strip() for c in cells)

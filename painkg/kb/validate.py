@@ -8,6 +8,8 @@ Nothing here builds a graph: :func:`check` returns plain node and edge records t
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,11 +19,11 @@ from .vocab import (
     CODE_PATTERNS,
     EVIDENCE_KEYWORDS,
     ID_PATTERN,
+    LIKELIHOOD_COLUMNS,
     LIST_SEPARATOR,
     NUMBER_COLUMNS,
     Area,
     Grade,
-    LIKELIHOOD_COLUMNS,
     Kind,
     Population,
     Qualifier,
@@ -29,7 +31,7 @@ from .vocab import (
     Role,
 )
 
-__all__ = ["Checked", "check", "split_list"]
+__all__ = ["Checked", "Problems", "check", "check_records", "split_list"]
 
 _KINDS = ", ".join(k.value for k in Kind)
 _RELATIONS = ", ".join(r.value for r in Relation)
@@ -43,6 +45,44 @@ _TREATMENT_RELATIONS = frozenset({Relation.TREATED_BY, Relation.PREVENTED_BY})
 _RELATION_BY_VALUE = {r.value: r for r in Relation}
 _GRADE_BY_VALUE = {g.value: g for g in Grade}
 _ENDS = {r: (r.domain, r.range) for r in Relation}
+# Plain ASCII decimals only: float() would also take "0.7_1", Arabic-Indic digits, "inf" and "nan".
+_DECIMAL = re.compile(r"\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
+class Problems(list):
+    """A problem list that keeps the first *limit* problems and counts the rest.
+
+    A folder of a million bad rows has a million problems; listing the first thousand
+    tells the author as much and keeps memory bounded.  ``len()`` counts every problem
+    (so "did this row add one?" still works); ``more`` is how many were not kept.
+
+    >>> problems = Problems(limit=2)
+    >>> for i in range(5):
+    ...     problems.append(f"row {i}")
+    >>> list(problems), len(problems), problems.more
+    (['row 0', 'row 1'], 5, 3)
+    """
+
+    def __init__(self, limit: int = 1000) -> None:
+        super().__init__()
+        self.limit = limit
+        self.more = 0
+
+    def append(self, problem: str) -> None:
+        if list.__len__(self) < self.limit:
+            list.append(self, problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[str]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __len__(self) -> int:
+        return list.__len__(self) + self.more
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
 
 
 @dataclass
@@ -58,8 +98,17 @@ class Checked:
     clusters: dict[str, dict] = field(default_factory=dict)
 
 
-def split_list(cell: str) -> tuple[str, ...]:
-    """Split a ``|``-separated cell into its non-empty, stripped items."""
+def split_list(cell: str | tuple[str, ...]) -> tuple[str, ...]:
+    """Split a ``|``-separated cell into its non-empty, stripped items.
+
+    A tuple is a list already split (rows read from RDF, whose items may hold any
+    character); it is kept as it is, so nothing is lost on the way back.
+
+    >>> split_list("a | b||"), split_list(("a|b", " c"))
+    (('a', 'b'), ('a|b', ' c'))
+    """
+    if isinstance(cell, tuple):
+        return cell
     return tuple(item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip())
 
 
@@ -118,7 +167,7 @@ def _check_setting(row: Row, refs, out: Checked, problems: list[str]) -> None:
         problems.append(f"{where}: duplicate setting {c['id']!r}")
     if not c["label"]:
         problems.append(f"{where}: empty label")
-    default = _number(where, "default_prior", c["default_prior"], problems, upper=1.0)
+    default = _number(where, "default_prior", c["default_prior"], problems, upper=1.0, zero=False)
     keys = split_list(c["references"])
     _check_references(where, keys, refs, problems)
     if len(problems) == bad:
@@ -134,7 +183,7 @@ def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
     node = out.nodes.get(condition)
     if node is None or node["kind"] is not Kind.CONDITION:
         problems.append(f"{where}: {condition!r} is not a condition of the knowledge base")
-    value = _number(where, "prevalence", c["prevalence"], problems, upper=1.0)
+    value = _number(where, "prevalence", c["prevalence"], problems, upper=1.0, zero=False)
     among = split_list(c["among"])
     for complaint in among:
         if out.nodes.get(complaint, {}).get("kind") is not Kind.SYMPTOM:
@@ -165,11 +214,11 @@ def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:
     for m in members:
         if out.nodes.get(m, {}).get("kind") not in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY):
             problems.append(f"{where}: member {m!r} is not a symptom, finding, test or activity of the knowledge base")
-    numbers = {col: _number(where, col, c[col], problems, upper=None if col.startswith("lr_") else 1.0)
+    numbers = {col: _number(where, col, c[col], problems, **_RANGE.get(col, _FRACTION))
                for col in ("sensitivity", "specificity", "lr_positive", "lr_negative") if c[col]}
     at_least = None
     if c["at_least"]:
-        at_least = int(c["at_least"]) if c["at_least"].isdigit() else None
+        at_least = int(c["at_least"]) if c["at_least"].isascii() and c["at_least"].isdigit() else None
         if at_least is None or not 1 <= at_least <= len(members):
             problems.append(f"{where}: at_least {c['at_least']!r} (allowed: 1 to the number of members)")
         if not (("sensitivity" in numbers and "specificity" in numbers) or "lr_positive" in numbers):
@@ -189,6 +238,50 @@ def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:
         if at_least is not None:
             entry["rules"].append({"at_least": at_least, **numbers, "references": keys, "note": c["note"]})
             entry["rules"].sort(key=lambda r: -r["at_least"])
+
+
+def check_records(
+    nodes: Iterable[tuple[Row, Kind]],
+    edges: Iterable[Row],
+    references: Mapping[str, object],
+    problems: list[str],
+    *,
+    settings: Iterable[Row] = (),
+    priors: Iterable[Row] = (),
+    clusters: Iterable[Row] = (),
+) -> Checked:
+    """Validate rows that come from elsewhere than a table (e.g. RDF).
+
+    The same checks and messages as :func:`check`, for node and edge rows and for
+    the rows of the model tables (``settings``, ``priors``, ``clusters``); each row's
+    ``where`` names its place (an RDF subject).  Cells are strings as a table holds
+    them, or tuples for list cells.
+
+    >>> cells = {"id": "x", "label": "", "synonyms": "", "codes": "", "region": "hip", "definition": "",
+    ...          "red_flag": "", "role": "", "prior": "", "references": ""}
+    >>> problems = []
+    >>> _ = check_records([(Row("node:x", 0, cells), Kind.CONDITION)], [], {}, problems)
+    >>> problems
+    ['node:x: empty label']
+    """
+    out = Checked()
+    for row, kind in nodes:
+        _check_node(row, kind, references, out, problems)
+    cited: dict[tuple[str, ...], bool] = {}
+    first = len(problems)
+    seen: dict[tuple, str] = {}
+    for row in edges:
+        key = (row.cells["source"], row.cells["target"], _RELATION_BY_VALUE.get(row.cells["relation"]))
+        seen.setdefault(key, row.where)
+        _check_edge(row, references, out, problems, cited)
+    for i in range(first, list.__len__(problems)):
+        if isinstance(problems[i], _Duplicate):
+            problems[i] = _duplicate_message(problems[i], seen.get(problems[i].key))
+    # Settings before priors: a prior names its setting.
+    for rows, check_row in ((settings, _check_setting), (priors, _check_prior), (clusters, _check_cluster)):
+        for row in rows:
+            check_row(row, references, out, problems)
+    return out
 
 
 def _table_kind(theme: str) -> Kind | None:
@@ -218,9 +311,16 @@ def _locate_duplicates(tables: list[Table], problems: list[str]) -> None:
                 first.setdefault(key, row.where)
     for i, p in enumerate(problems):
         if isinstance(p, _Duplicate):
-            source, target, relation = p.key
-            problems[i] = (f"{p}: duplicate edge {source} {relation.value} {target} "
-                           f"(first defined at {first.get(p.key, 'an earlier row')})")
+            problems[i] = _duplicate_message(p, first.get(p.key))
+
+
+def _duplicate_message(p: _Duplicate, first: str | None) -> str:
+    source, target, relation = p.key
+    # The first row found is this very row when the edge was accepted before these tables:
+    # it is in the knowledge base being merged into (whose row places are not kept).
+    origin = ("already in the knowledge base this folder is merged into" if first in (None, str(p))
+              else f"first defined at {first}")
+    return f"{p}: duplicate edge {source} {relation.value} {target} ({origin})"
 
 
 def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, problems: list[str]) -> None:
@@ -294,7 +394,7 @@ def _parse_prior(where, cell, kind, node_refs, problems) -> float | Grade | None
         return Grade(cell)
     except ValueError:
         pass
-    value = _number(where, "prior", cell, problems, upper=1.0)
+    value = _number(where, "prior", cell, problems, upper=1.0, zero=False)
     if value is not None and not _has_literature(node_refs):
         problems.append(f"{where}: prior {cell} needs a literature reference in the references column")
     return value
@@ -327,7 +427,7 @@ def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: li
     attrs: dict = {"strength": strength, "references": edge_refs}
     numbers = [col for col in NUMBER_COLUMNS if c[col]]
     for column in numbers:
-        value = _number(row.where, column, c[column], problems, upper=None if column.startswith("lr_") else 1.0)
+        value = _number(row.where, column, c[column], problems, **_RANGE.get(column, _FRACTION))
         if value is not None:
             attrs[column] = value
     if c["qualifier"]:
@@ -399,14 +499,19 @@ def _has_literature(keys) -> bool:
     return any(k not in EVIDENCE_KEYWORDS for k in keys)
 
 
-def _number(where, column, cell, problems, *, upper: float | None) -> float | None:
-    try:
-        value = float(cell)
-    except ValueError:
-        value = None
-    ok = value is not None and value == value and value >= 0 and (upper is None or value <= upper)
+_FRACTION = {"upper": 1.0}
+# A likelihood ratio of 0 or infinity would be certainty, which no test gives.
+_RANGE = {"lr_positive": {"upper": None, "zero": False}, "lr_negative": {"upper": None, "zero": False}}
+
+
+def _number(where, column, cell, problems, *, upper: float | None, zero: bool = True) -> float | None:
+    value = float(cell) if _DECIMAL.fullmatch(cell) else math.nan
+    ok = math.isfinite(value) and (value >= 0 if zero else value > 0) and (upper is None or value <= upper)
     if not ok:
-        limit = "a fraction between 0 and 1" if upper else "a positive number"
-        problems.append(f"{where}: bad {column} {cell!r} (allowed: {limit})")
+        if upper:
+            limit = "a fraction from 0 to 1" if zero else "a fraction above 0, at most 1"
+        else:
+            limit = "a finite number of 0 or more" if zero else "a finite number above 0"
+        problems.append(f"{where}: bad {column} {cell!r} (allowed: {limit}, written like 0.25)")
         return None
     return value

@@ -40,6 +40,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, DefinedNamespace, Namespace
 
 from ..errors import RDFError
+from ..files import writing
 from ..kb.graph import KnowledgeGraph
 from .ntriples import (
     ENUMS,
@@ -295,12 +296,14 @@ def export(kg: KnowledgeGraph, path: str | os.PathLike, format: str | None = Non
 
     ``.nt`` and ``.ttl`` use the fast writers of :mod:`painkg.ntriples` (same triples
     as :func:`to_rdf`, tens of times faster); ``.jsonld`` and ``.rdf`` use rdflib.
-    The file is replaced only once it is completely written.
+    A file is replaced only once it is completely written, keeping its permissions; a
+    FIFO or device is written through (see :mod:`painkg.files`).
 
     Raises
     ------
     RDFError
-        Unknown suffix or format; RDF/XML asked for text that XML 1.0 cannot hold.
+        Unknown suffix or format; RDF/XML asked for text that XML 1.0 cannot hold; the
+        file cannot be written (the message names it).
 
     Examples
     --------
@@ -311,16 +314,8 @@ def export(kg: KnowledgeGraph, path: str | os.PathLike, format: str | None = Non
     """
     path = Path(path)
     fmt = _format(path, format)
-    if path.exists() and not path.is_file():  # a pipe, a device, /dev/stdout: write into it, never replace it
-        with path.open("w", encoding="utf-8", newline="\n") as out:
-            return Export(path, fmt, write(kg, out, fmt))
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as out:
-            count = write(kg, out, fmt)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with writing(path, text=True, error=RDFError) as out:
+        count = write(kg, out, fmt)
     return Export(path, fmt, count)
 
 
@@ -362,6 +357,3 @@ def _check_xml_literals(graph: Graph) -> None:
         if isinstance(o, Literal) and _NOT_XML.search(o):
             raise RDFError(f"{s} {p.n3(graph.namespace_manager)}: text with control characters or CR cannot "
                            f"be written as RDF/XML (allowed formats for it: .ttl, .nt, .jsonld)")
-
-
-# -- safe parsing -------------------------------------------------------------------------------

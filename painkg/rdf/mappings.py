@@ -4,9 +4,8 @@ Each row maps a painkg node (``painkg:<id>``) to a term of a standard vocabulary
 UBERON, HP, UMLS, SNOMED CT …) with a SKOS predicate and the reason it was made
 (``mapping_justification``, ``comment`` naming the source that was read).  The RDF export
 writes them as ``skos:exactMatch`` / ``skos:closeMatch`` / … triples, the KGX export uses an
-exact match as the node's identifier.  CURIEs expand with the table's own ``curie_map``,
-which ``scripts/build_mappings.py`` takes from Bioregistry's prefix map (``prefixmaps``) and a
-test keeps equal to it.  Only the standard library is needed here; the ``sssom`` package
+exact match as the node's identifier.  CURIEs expand with the table's own ``curie_map``, whose
+prefixes a test keeps equal to Bioregistry's prefix map (``prefixmaps``).  Only the standard library is needed here; the ``sssom`` package
 checks the file in the tests.
 
 Examples

@@ -33,6 +33,9 @@ _FEMALE = "female-sex"
 _LEAD = re.compile(r"^(?:with|who has|who|presenting with|c/o|complaining of|and)\s+")
 #: Measurements and the node each decides, with the textbook threshold: temperature
 #: >= 38.0 °C is fever, BMI >= 30 obesity, a post-void residual over 200 mL is that node.
+#: How a value is joined to its name in notes and sentences: "CRP 45", "CRP: 45", "CRP of 45",
+#: "CRP was 45", "WCC = 18".
+_IS = r"(?::|=|of|was|is|were|came back(?: at)?)?\s*"
 _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*"
                 r"(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
@@ -41,9 +44,10 @@ _MEASURES = (
     (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
-    (re.compile(r"^crp\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l)?$"), "elevated-crp", lambda v: v > 5.0),
-    (re.compile(r"^esr\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r)?)?$"), "elevated-esr", lambda v: v > 20.0),
-    (re.compile(r"^(?:wcc|wbc|white cell count|white count)\s*:?\s*(?:of\s*)?<?\s*(?P<v>\d{1,2}(?:\.\d+)?)$"),
+    (re.compile(r"^crp\s*" + _IS + r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l)?$"), "elevated-crp", lambda v: v > 5.0),
+    (re.compile(r"^esr\s*" + _IS + r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r)?)?$"), "elevated-esr", lambda v: v > 20.0),
+    (re.compile(r"^(?:wcc|wbc|white cell count|white count|white blood cell count)\s*" + _IS +
+                r"<?\s*(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?)?$"),
      "leukocytosis", lambda v: v > 11.0),
     # altman1991's classification tree splits at hip internal rotation of 15°.
     (re.compile(r"^(?:hip\s+)?(?:ir|internal rotation)\s*:?\s*(?:of\s*)?(?P<v>\d{1,2})\s*(?:°|deg|degs|degrees)?$"),
