@@ -20,6 +20,7 @@ _spec.loader.exec_module(evaluate)
 #: set -> (cases, top-3 floor, red-flag cases, flagged floor)
 FLOORS = {
     "cases-A.tsv": (50, 35, 9, 8),
+    "cases-B.tsv": (50, 35, 9, 9),
 }
 
 
@@ -33,3 +34,19 @@ def test_blind_cases_keep_their_score(kg, name):
     assert len(red_cases) == red
     assert hits >= top3, f"top-3 {hits}/{cases}, floor {top3}"
     assert sum(o.flagged for o in red_cases) >= flagged
+
+
+def test_blind_phrases_keep_their_score(kg):
+    # 340 phrases in note, lay and textbook styles, written blind (tests/data/blind/phrases.tsv):
+    # right / wrong counts as docs/EVALUATION.md reports them, as floors and ceilings.
+    _spec = importlib.util.spec_from_file_location("score_phrases", ROOT / "scripts" / "score_phrases.py")
+    score_phrases = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(score_phrases)
+    import csv
+
+    with (ROOT / "tests" / "data" / "blind" / "phrases.tsv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    verdicts = [score_phrases.score(kg, row)[0] for row in rows]
+    assert len(rows) == 340
+    assert verdicts.count("right") >= 154
+    assert verdicts.count("wrong") <= 9

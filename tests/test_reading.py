@@ -463,3 +463,14 @@ def test_a_patients_own_words_and_missing_signs(kg, text, node, polarity):
 ])
 def test_everyday_denials_and_lab_sentences(kg, text, node, polarity):
     assert (node, polarity) in {(s.node.id, s.polarity) for s in kg.read(text).spans}
+
+
+@pytest.mark.parametrize(("text", "node", "polarity", "time"), [
+    ("The doctor thinks it might be arthritis in my hip", "hip-osteoarthritis", "possible", "current"),
+    ("SCFE should be considered in an adolescent with knee pain", "slipped-capital-femoral-epiphysis", "possible",
+     "current"),
+    ("Developmental dysplasia of the hip was treated in infancy", "adult-hip-dysplasia", "present",
+     "historical"),
+])
+def test_suspicion_and_the_distant_past(kg, text, node, polarity, time):
+    assert (node, polarity, time) in {(s.node.id, s.polarity, s.time) for s in kg.read(text).spans}
