@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from . import cache
 from ..errors import KBError, UnknownTermError
+from . import cache
 from .memory import collector_paused, settle
 from .model import Node
 from .tables import REFERENCE_COLUMNS, Table, bundled_folder, bundled_references, read_folder, read_references, read_table
@@ -24,10 +24,10 @@ from .validate import Checked, Problems, check
 from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
 
 if TYPE_CHECKING:
-    from .resolve import Match, TermIndex
     from ..reading.read import Reading
     from ..trace.results import TraceResult
     from ..trace.settings import Setting
+    from .resolve import Match, TermIndex
 
 __all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
 

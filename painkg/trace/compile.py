@@ -48,7 +48,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from ..kb.memory import collector_paused
-from ..kb.vocab import DEMOGRAPHIC, Cause, Grade, Kind, Relation, Role
+from ..kb.vocab import Cause, Grade, Kind, Relation, Role
 from . import scoring
 
 __all__ = [
@@ -411,7 +411,3 @@ def diagnostic_table(graph: nx.MultiDiGraph) -> DiagnosticTable:
         table = _TABLES[graph] = DiagnosticTable(graph)
     return table
 
-
-def is_demographic(node_id: str) -> bool:
-    """True for an attribute every patient has one way or the other (an age band, sex)."""
-    return bool(DEMOGRAPHIC.match(node_id))

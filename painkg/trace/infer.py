@@ -32,10 +32,20 @@ from ..reading.read import Reading
 from . import scoring
 from .compile import DiagnosticTable, Entry, Hypothesis, diagnostic_table
 from .results import (
-    Candidate, Combination, Contribution, Explanation, Group, NextFinding, Path, RedFlag, Step, TraceResult,
+    Candidate,
+    Combination,
+    Contribution,
+    Explanation,
+    Group,
+    NextFinding,
+    Path,
+    RedFlag,
+    Step,
+    TraceResult,
     Treatment,
 )
-from .settings import DEFAULT_SETTING, prior_of, setting as find_setting
+from .settings import DEFAULT_SETTING, prior_of
+from .settings import setting as find_setting
 
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
@@ -214,7 +224,7 @@ class _Model:
         hyps = self.table.hypotheses
         clustered = self._clusters(obs)
         self.clustered = {i: cluster["label"] for cluster, idx in clustered for i in idx}
-        self.effective: dict[str, list[float]] = {}
+        self.effective = {}
         weights = {}
         for h in sorted(reached):
             effective = [r.get(h, 1.0) for r in ratios]

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 
 from ..kb.model import Node
-from ..reading.observe import Observation
 from ..kb.vocab import Area, Cause, Kind, Qualifier, Relation
+from ..reading.observe import Observation
 
 __all__ = [
     "TraceResult", "Candidate", "Combination", "Group", "Observation", "Step", "Path", "Explanation",
