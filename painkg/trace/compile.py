@@ -143,6 +143,11 @@ class DiagnosticTable:
         self._rows: dict[ObservableKey, dict[str, Entry]] = {}
         self._direct: dict[str, dict[ObservableKey, tuple[Link, Mapping]]] = {}
         self.hypotheses = self._hypotheses(conditions, has_subtype)
+        self._by_condition: dict[str, list[str]] = {}
+        for h in self.hypotheses.values():
+            for c in (h.source, h.syndrome):
+                if c is not None:
+                    self._by_condition.setdefault(c, []).append(h.id)
         #: What the trace derives from this graph and keeps: priors per setting, treatments, tests.
         self.memo: dict = {}
 
@@ -207,7 +212,10 @@ class DiagnosticTable:
             return self._named_condition_row(target)
         best = self._best_paths(target, Relation(how) if how else None)
         row: dict[str, Entry] = {}
-        for h in self.hypotheses.values():
+        # Only hypotheses whose source or syndrome the search reached can have an entry (a parent's
+        # edge reaches its subtypes through subtype-of): on a big graph, a few of many thousands.
+        reached = sorted({h for c in best for h in self._by_condition.get(c, ())})
+        for h in (self.hypotheses[x] for x in reached):
             entry = self._entry(h.source, key, best)
             if h.syndrome is not None:
                 via = self._entry(h.syndrome, key, best, lead=(h.source, h.syndrome))
