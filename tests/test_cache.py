@@ -160,3 +160,28 @@ def test_no_home_folder_means_no_cache(monkeypatch):
     monkeypatch.setattr("pathlib.Path.home", lambda: (_ for _ in ()).throw(RuntimeError("no home")))
     assert cache.cache_dir() is None
     assert painkg.load().resolve("coxarthrosis").id == "hip-osteoarthritis"
+
+
+def test_the_compiled_diagnosis_is_kept_beside_the_kb(cache_folder):
+    from painkg.trace.compile import diagnostic_table
+
+    terms = ["groin pain", "limited hip internal rotation", "low back pain"]
+    first = painkg.load()
+    expected = [(c.node.id, c.score) for c in first.trace(terms).candidates]
+    assert list(cache_folder.glob("*.diagnosis"))
+    again = painkg.load()  # a new graph, from the cache: its rows are read, not compiled
+    assert [(c.node.id, c.score) for c in again.trace(terms).candidates] == expected
+    table = diagnostic_table(again.graph)
+    assert table._index is None  # nothing was compiled
+    assert table._rows == diagnostic_table(first.graph)._rows
+
+
+def test_a_damaged_diagnosis_entry_is_compiled_again(cache_folder):
+    from painkg.trace.compile import diagnostic_table
+
+    painkg.load().trace(["groin pain"])
+    (entry,) = cache_folder.glob("*.diagnosis")
+    entry.write_bytes(entry.read_bytes()[:-40])  # truncated: its hash no longer matches
+    kg = painkg.load()
+    assert kg.trace(["groin pain"]).candidates[0].node.id == "hip-osteoarthritis"
+    assert diagnostic_table(kg.graph)._index is not None  # compiled, not served damaged

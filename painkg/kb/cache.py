@@ -109,7 +109,7 @@ def _code(path: Path) -> bytes:
 
 
 def read(key: str, part: str) -> object | None:
-    """Return the entry *part* ("kb" or "index") stored under *key*, or None.
+    """Return the entry *part* ("kb", "index", "reading", "diagnosis") stored under *key*, or None.
 
     None also when the entry fails its hash, names another key, or lies in a folder
     (or file) that someone else could have written.
@@ -192,7 +192,8 @@ def _private(info: os.stat_result, *, regular: bool) -> bool:
 def _prune(folder: Path) -> None:
     entries = sorted(folder.glob("*.kb"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
-        for path in (old, old.with_suffix(".index")):
+        # every part kept beside a KB: its term index, the reader's phrase table, the compiled diagnosis
+        for path in (old, *(old.with_suffix(f".{part}") for part in ("index", "reading", "diagnosis"))):
             path.unlink(missing_ok=True)
 
 

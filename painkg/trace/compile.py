@@ -41,12 +41,15 @@ hip osteoarthritis —presents with→ groin pain
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 import networkx as nx
 
+from ..kb import cache
 from ..kb.memory import collector_paused
 from ..kb.vocab import Cause, Grade, Kind, Relation, Role
 from . import scoring
@@ -58,6 +61,8 @@ __all__ = [
 
 #: Kinds a patient can present with; a condition may be named as known ("sciatica", "known hip OA").
 OBSERVABLE_KINDS = frozenset({Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY, Kind.CONDITION})
+#: Graphs up to this many edges keep their whole compiled table in painkg's cache.
+CACHED_EDGES = 50_000
 #: Longest justification, in edges.
 MAX_DEPTH = 4
 #: Weakest path kept: below it a path cannot move a score visibly.
@@ -139,7 +144,7 @@ class DiagnosticTable:
         self.syndromes = frozenset(c for c, r in self.roles.items() if r is Role.SYNDROME)
         self.justifications: list[tuple[Link, ...]] = []
         self._justification_ids: dict[tuple[Link, ...], int] = {}
-        self._causes = _reverse_index(graph, self.syndromes)
+        self._index: dict[str, list[tuple[str, Link]]] | None = None  # built on the first row compiled
         self._rows: dict[ObservableKey, dict[str, Entry]] = {}
         self._direct: dict[str, dict[ObservableKey, tuple[Link, Mapping]]] = {}
         self.hypotheses = self._hypotheses(conditions, has_subtype)
@@ -150,6 +155,35 @@ class DiagnosticTable:
                     self._by_condition.setdefault(c, []).append(h.id)
         #: What the trace derives from this graph and keeps: priors per setting, treatments, tests.
         self.memo: dict = {}
+
+    @property
+    def _causes(self) -> dict[str, list[tuple[str, Link]]]:
+        if self._index is None:
+            self._index = _reverse_index(self.graph, self.syndromes)
+        return self._index
+
+    # -- plain data, for painkg's cache ------------------------------------------------------
+
+    @property
+    def state(self) -> dict:
+        """Every row, compiled, as plain data (what :func:`diagnostic_table` keeps in the cache)."""
+        self.compile_all()
+        return {
+            "hypotheses": {k: tuple(h) for k, h in self.hypotheses.items()},
+            "justifications": [tuple((x.source, x.relation.value, x.target, x.probability) for x in links)
+                               for links in self.justifications],
+            "rows": {key: {h: tuple(e) for h, e in row.items()} for key, row in self._rows.items()},
+        }
+
+    def restore(self, state: Mapping) -> None:
+        """Take the rows of an earlier :attr:`state` of the same graph and code."""
+        hypotheses = {k: Hypothesis(*h) for k, h in state["hypotheses"].items()}
+        if hypotheses != self.hypotheses:
+            raise ValueError("the cached table was compiled from other hypotheses")
+        self.justifications = [tuple(Link(s, Relation(r), t, p) for s, r, t, p in links)
+                               for links in state["justifications"]]
+        self._justification_ids = {links: i for i, links in enumerate(self.justifications)}
+        self._rows = {tuple(key): {h: Entry(*e) for h, e in row.items()} for key, row in state["rows"].items()}
 
     # -- hypotheses --------------------------------------------------------------------------
 
@@ -412,10 +446,35 @@ def _stronger(a: Entry, b: Entry) -> bool:
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def diagnostic_table(graph: nx.MultiDiGraph) -> DiagnosticTable:
-    """Return the diagnostic table of *graph*, built once per graph object."""
+def diagnostic_table(graph: nx.MultiDiGraph, *, cache_key: str | None = None) -> DiagnosticTable:
+    """Return the diagnostic table of *graph*, built once per graph object.
+
+    With *cache_key* (the key of a KB loaded exactly from painkg's cache), the compiled rows are
+    kept in the cache beside the KB, like its term index: a later process reads them instead of
+    compiling.  The entry also names a hash of the code that compiles them, so a changed model
+    never serves stale rows.
+    """
     table = _TABLES.get(graph)
     if table is None:
         table = _TABLES[graph] = DiagnosticTable(graph)
+        # A big merged graph compiles only the rows its traces ask for: compiling all to cache
+        # them would cost minutes, not milliseconds.
+        if cache_key is not None and graph.number_of_edges() <= CACHED_EDGES:
+            digest = _code_digest()
+            entry = cache.read(cache_key, "diagnosis")
+            try:
+                if not isinstance(entry, dict) or entry.get("digest") != digest:
+                    raise ValueError("no entry for this code")
+                table.restore(entry["state"])
+            except (KeyError, TypeError, ValueError):  # none, stale or damaged: compile and keep it
+                table = _TABLES[graph] = DiagnosticTable(graph)
+                cache.write(cache_key, "diagnosis", {"digest": digest, "state": table.state})
     return table
+
+
+def _code_digest() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for name in ("compile.py", "scoring.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
 

@@ -142,7 +142,7 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     missing = list({o.key: o for o in negated if o.key not in seen}.values())
     obs = tuple(present + missing)
 
-    table = diagnostic_table(graph)
+    table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
     complaints = {o.node.id for o in obs if o.present}
     model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints)
     ratios = [model.ratios(o) for o in obs]
