@@ -224,7 +224,6 @@ class _Model:
         hyps = self.table.hypotheses
         clustered = self._clusters(obs)
         self.clustered = {i: cluster["label"] for cluster, idx in clustered for i in idx}
-        self.effective = {}
         weights = {}
         for h in sorted(reached):
             effective = [r.get(h, 1.0) for r in ratios]
@@ -241,14 +240,14 @@ class _Model:
         """The clusters with two or more observed members, with the members' positions."""
         out = []
         where = {o.node.id: i for i, o in enumerate(obs)}
+        claimed: set[int] = set()
         # A finding in two clusters counts in one: clusters with a published rule claim theirs first.
         clusters = sorted(self.graph.graph.get("clusters", {}).items(), key=lambda kv: (not kv[1]["rules"], kv[0]))
         for _, cluster in clusters:
-            idx = [where[m] for m in cluster["members"] if m in where]
+            idx = [where[m] for m in cluster["members"] if m in where and where[m] not in claimed]
             if len(idx) >= 2:
                 out.append((cluster, idx))
-                for i in idx:
-                    where = {k: v for k, v in where.items() if v != i}
+                claimed.update(idx)
         return out
 
     def pairs(self, obs, ratios, weights) -> list[tuple[str, str, float]]:
@@ -264,10 +263,11 @@ class _Model:
                 # Two sources at once only when each explains a present observation the other does not.
                 if not (_explains_alone(obs, ratios, a, b) and _explains_alone(obs, ratios, b, a)):
                     continue
+                # Each member's ratios as its own weight counted them (clusters applied), so the pair
+                # and its members are compared on the same evidence.
                 w = self._pair_prior(ha, hb)
-                for o, r in zip(obs, ratios):
-                    leak = self.leak(o.key)
-                    w *= pair_ratio(r.get(a, 1.0), r.get(b, 1.0), leak, o.present)
+                for o, ra, rb in zip(obs, self.effective[a], self.effective[b]):
+                    w *= pair_ratio(ra, rb, self.leak(o.key), o.present)
                 if w > weights[a] and w > weights[b]:
                     found.append((a, b, w))
         return sorted(found, key=lambda x: (-x[2], x[0], x[1]))[:3]
@@ -312,12 +312,12 @@ def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> fl
     >>> round(pair_ratio(5.0, 5.0, 0.1, True), 3)  # two causes: more likely, not twice as likely
     7.222
     """
-    if present:
-        a, b = min(ratio_a * leak, 1.0), min(ratio_b * leak, 1.0)
-        both = 1.0 - (1.0 - a) * (1.0 - b) / (1.0 - leak)
-        return both / leak
-    a, b = ratio_a * (1.0 - leak), ratio_b * (1.0 - leak)  # chance each leaves it absent
-    return a * b / (1.0 - leak) / (1.0 - leak)
+    if not present:
+        # P(absent | pair) = (1 − La)(1 − Lb) / (1 − λ), so its ratio is the product of the two.
+        return ratio_a * ratio_b
+    a, b = min(ratio_a * leak, 1.0), min(ratio_b * leak, 1.0)
+    both = 1.0 - (1.0 - a) * (1.0 - b) / (1.0 - leak)
+    return both / leak
 
 
 def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: Sequence[Observation],
