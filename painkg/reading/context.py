@@ -35,8 +35,12 @@ _CLAUSE_WORDS = frozenset(("and", "with", "w/", "plus", "&", "also", "because", 
                            "after", "before", "as", "then", "until", "due to"))
 _STRONG_PUNCT = frozenset((";", ".", "!", "(", ")", "[", "]"))
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+_LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+ago$|(?:19|20)\d\d$")
+#: Historical triggers that say an episode or a habit is over, not only that it began in the past.
+_ENDING = frozenset(("resolved", "settled", "since resolved", "asymptomatic since", "abstinent", "quit", "gave up",
+                     "stopped", "ex", "former", "formerly", "recovered", "fully recovered", "no longer"))
 #: Historical triggers that qualify one noun ("previous surgery"), not a list ("PMH: ...").
-_ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously"))
+_ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously", "ex", "former", "formerly"))
 _NARROW = frozenset(("negated", "normal", "affirmed", "abnormal"))  # backward: the nearest span only
 #: Farthest a trigger reaches, in units (medspaCy's max_scope): a run-on text without a full stop
 #: stays linear, and no real clause is longer.
@@ -80,8 +84,10 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",
                           "affirmed", "aggravates", "relieves"):
                 out.append(Trigger(k, e.role, "backward" if alone and e.value == "forward" else e.value, u.text))
-        if u.role == "word" and _YEAR.match(u.text):  # "L4/5 discectomy 2009"
-            out.append(Trigger(k, "historical", "both", u.text))
+        if u.role == "word" and _YEAR.match(u.text) and not (k and found[k - 1].lower in ("since", "from")):
+            out.append(Trigger(k, "historical", "both", u.text))  # "L4/5 discectomy 2009"; "since 2015" is now
+        if u.role == "duration" and _LONG_AGO.search(u.lower):  # "THR 5 years ago"; "fever 3 days ago" is now
+            out.append(Trigger(k, "historical", "backward", u.text))
         if u.grade is not None:  # "EHL 4/5": weak below full power
             out.append(Trigger(k, "abnormal" if u.grade < 5 else "normal", "backward", u.text))
         if u.text == "-" and _clause_end(found, k) and k > 0 and found[k - 1].end < u.start:
@@ -121,7 +127,7 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
                 continue
             c.categories.add(t.category)
             c.triggers.append(t.text)
-            if t.category == "historical" and t.index > starts[s]:
+            if t.category == "historical" and t.text.lower() in _ENDING:
                 c.ended = True
     return contexts
 

@@ -45,11 +45,18 @@ PATIENT, OTHER = "patient", "other"
 LONGEST_TEXT = 1_000_000
 
 #: "x 3/12", "3/52", "for three months", "> 30 min", "since yesterday": how long, not what.
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|"
+           r"mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
 _DURATION = re.compile(
     r"(?<![\w/])(?:(?:x|for|over|past|last|since|>|<|about|approx|~)\s*)*"
     r"(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|a few|"
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
-    r"minutes?|mins?|hr|h)\b)|(?:since|for)\s+(?:yesterday|last week|last month|last night|this morning|ages))",
+    r"minutes?|mins?|hr|h|decades?)\b)(?:\s+ago\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
+    r"this morning|ages)|(?:last|this)\s+(?:week|month|night|weekend|morning|evening|summer|winter|spring|autumn)\b|"
+    r"yesterday\b|"
+    # a month said as a date: "since March", "in May 2019" (never "may" alone: "may be")
+    r"(?:since|in|from|until|till|last|early|late|mid|end of|beginning of)\s+" + _MONTHS + r"\b(?:\s+(?:19|20)\d\d\b)?|"
+    r"\b" + _MONTHS + r"\s+(?:19|20)\d\d\b|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b)",
     re.IGNORECASE)
 #: Where each region's words are, for a site written beside a test ("FADIR R hip +ve").
 _AREA_SITES = {Area.HIP: {"hip", "groin"}, Area.LUMBAR_SPINE: {"back", "lumbar", "spine", "spinal", "low"},
@@ -217,7 +224,7 @@ def _code_digest() -> str:
     """A hash of what decides the table beyond the KB: the lexicon files and the reading code."""
     digest = hashlib.blake2b(digest_size=16)
     here = Path(__file__).parent
-    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv")),
+    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv", "lexicon-entities.tsv")),
                  here / "spans.py", here / "lexicon.py"):
         try:
             digest.update(path.read_bytes())
@@ -273,14 +280,15 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
-    hits, unread = _check_chunks(text, tab, units, hits, sentence)
+    hits, unread, extra = _check_chunks(text, tab, units, hits, sentence)
+    hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
                           [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
                           [h.name.inverted for h in hits], covered)
     found: list[Span] = []
     for hit, c in zip(hits, contexts):
-        made, note = _spans_of(kg, tab, text, units, hit, c)
+        made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()))
         found += made
         if note:
             unread.append(note)
@@ -368,19 +376,41 @@ def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> lis
 
 
 def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int]):
-    """Drop spans whose chunk holds a word nothing accounts for; add a site's pain; report what is left."""
+    """Keep the spans of each chunk unless a word in it names something else; compose a symptom with the
+    site it is felt at; add a site's pain; report what is left.
+
+    Returns the kept hits, the unread pieces and, per kept hit (keyed by its first unit), the words of
+    manner, time or quality beside it that no span took ("unrelenting", "lancinating").
+    """
     covered = {k for h in hits for k in range(h.i, h.j)}
     by_start = {h.i: h for h in hits}
     kept: list[sp.Found] = []
     unread: list[Unread] = []
+    extra: dict[int, list[str]] = {}
     chunks = _chunks(found, covered, sentence)
     for n, chunk in enumerate(chunks):
         mine = [by_start[k] for k in chunk if k in by_start]
         loose = [k for k in chunk if k not in covered and found[k].required]
-        if not mine and loose and all(found[k].site for k in loose):
-            pain = _site_pain(tab, found, chunk, loose)  # "L calf", "groin": pain felt there
+        entity = [k for k in loose if not found[k].site and _names_entity(tab, found[k])]
+        sites = [k for k in loose if found[k].site]
+        mods = [k for k in loose if k not in entity and k not in sites]
+        if _heading(found, chunk, covered, mine):  # "L hip: full ROM": the place examined, not a pain
+            continue
+        if not entity:
+            made = _compose(tab, found, mine, sites, mods)
+            if made is not None:
+                hit, used = made
+                mine = [h for h in mine if h.j <= hit.i or h.i >= hit.j] + [hit]
+                mine.sort(key=lambda h: h.i)
+                sites = [k for k in sites if k not in used]
+                mods = [k for k in mods if k not in used]
+                loose = [k for k in loose if k not in used]
+        if not mine and sites and not entity and all(_family_of(found[k]) == "pain" or _function_word(found[k])
+                                                      for k in mods):
+            pain = _site_pain(tab, found, chunk, sites)  # "L calf", "groin", "pain over the front of the hip"
             if pain is not None:
                 kept.append(pain)
+                extra[pain.i] = [found[k].text for k in mods]
                 continue
         if not mine and len(loose) == 1:
             shared = _shared_head(tab, found, chunks, n, loose[0])  # "bladder or bowel problems"
@@ -398,7 +428,16 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         # "septic arthritis of the knee" is not the hip's with a knee pain beside it: another site
         clash = [h.i for h in mine if len(mine) > 1 and _bare_site(found, h)
                  and not _site_of(tab, found[h.i], [o for o in mine if o is not h])]
-        stray = [k for k in loose if not _site_of(tab, found[k], mine)] + clash
+        stray = [k for k in sites if not _site_of(tab, found[k], mine)] + clash + entity
+        # "patellofemoral pain on stairs": a pain named by a word no node holds is another pain, whose
+        # aggravations are not the hip's or back's
+        stray += [k - 1 for k in chunk if k not in covered and "pain" in found[k].optional and k - 1 in mods
+                  and not _function_word(found[k - 1]) and not _family_of(found[k - 1])]
+        if not mine:
+            stray += mods  # nothing read: the words are shown unread
+        elif all(_bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION for h in mine):
+            # nothing read, or only a place ("my knee gives way"): the words say what, and are not read
+            stray += [k for k in mods if not (_family_of(found[k]) == "pain" or _function_word(found[k]))]
         if stray:
             first = min(k for k in chunk if found[k].required or k in covered)
             last = max(k for k in chunk if found[k].required or k in covered)
@@ -407,8 +446,146 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             unread.append(Unread(found[first].start, found[last].end, piece, outside,
                                  f"{piece} — outside this KB" if outside else ""))
             continue
+        for k in mods:  # a word of manner, time or quality: kept on the nearest span
+            if _function_word(found[k]):
+                continue
+            nearest = min(mine, key=lambda h: min(abs(k - h.i), abs(k - (h.j - 1))))
+            extra.setdefault(nearest.i, []).append(found[k].text)
         kept += mine
-    return kept, unread
+    return kept, unread, extra
+
+
+#: Words that place or point and say nothing of their own: "pain *over* the front of the hip".
+_FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
+                       "under", "underneath", "near", "about", "beside", "behind", "within", "toward", "towards",
+                       "anywhere", "everywhere", "somewhere", "area", "region", "part", "aspect", "just", "mainly",
+                       "mostly", "also", "very", "quite", "some", "all", "its", "she", "he", "they", "we", "you",
+                       "her", "him", "them", "patient", "pt", "there", "here", "left", "right", "both", "side"))
+
+
+def _function_word(u: sp.Unit) -> bool:
+    return all(w in _FUNCTION for w in u.required)
+
+
+#: Places outside the hip, pelvis, back and leg: a phrase about one of them is not the KB's.
+_FOREIGN = frozenset(("shoulder", "elbow", "wrist", "hand", "finger", "thumb", "arm", "forearm", "armpit", "neck",
+                      "jaw", "head", "chest", "ankle", "toe", "knee"))
+#: Places the KB's own nodes are felt at.
+_HOME = frozenset(("hip", "groin", "back", "lumbar", "spine", "spinal", "lumbosacral", "sacroiliac", "sij", "sacrum",
+                   "sacral", "pelvis", "pelvic", "buttock", "thigh", "leg", "calf", "shin", "saddle", "perineum",
+                   "perianal", "coccyx", "trochanter", "trochanteric", "sole", "foot", "heel"))
+
+
+def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int],
+                   unread: list[Unread]) -> list[sp.Found]:
+    """Drop the place-less spans of a sentence that is about another part of the body.
+
+    "Shoulder ER 10°, capsular pattern", "Inversion injury L ankle, unable to WB", "my hands go numb": the
+    capsular pattern, the weight bearing and the numbness are the shoulder's, the ankle's, the hands'.  A
+    red flag, a whole-body finding (fever) and a history item are kept wherever they are said.
+    """
+    covered = {k for h in hits for k in range(h.i, h.j)}
+    foreign: dict[int, int] = {}
+    for k, u in enumerate(found):
+        if k not in covered and u.site and set(u.required) & _FOREIGN:
+            foreign.setdefault(sentence[k], k)
+    if not foreign:
+        return hits
+    home = {sentence[h.i] for h in hits if h.key & _HOME}
+    kept = []
+    for h in hits:
+        node = h.name.nodes[0]
+        where = sentence[h.i]
+        if where in foreign and where not in home and not (h.key & sp.SITE_WORDS) and not _everywhere(tab, node):
+            k = foreign[where]
+            start, end = found[h.i].start, found[h.j - 1].end
+            unread.append(Unread(start, end, text[start:end], True,
+                                 f"{text[start:end]} — said of the {found[k].text.lower()}, outside this KB"))
+            continue
+        kept.append(h)
+    return kept
+
+
+def _everywhere(tab: sp.Table, node_id: str) -> bool:
+    """A finding of the whole patient, whatever part is hurt: a red flag, fever, a history item, an age."""
+    return (node_id in tab.flags or tab.areas.get(node_id) is Area.SYSTEMIC
+            or tab.kinds.get(node_id) is Kind.CONDITION or node_id in tab.histories)
+
+
+def _names_entity(tab: sp.Table, u: sp.Unit) -> bool:
+    """Whether a word no span took names another thing: a place, structure, disease, test or treatment."""
+    if re.match(r"^[cCtT]\d", u.text):  # C6, T12: a spinal level outside the lumbar spine
+        return True
+    return any(tab.names_entity(w) for w in u.required)
+
+
+def _family_of(u: sp.Unit) -> str:
+    return next((f for w in u.required for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+def _heading(found: list[sp.Unit], chunk: list[int], covered: set[int], mine: list[sp.Found]) -> bool:
+    """A site alone before a colon at the start of a line ("L hip: full ROM, pain-free") heads what follows."""
+    last = chunk[-1]
+    if last + 1 >= len(found) or found[last + 1].text != ":":
+        return False
+    if chunk[0] > 0 and not (found[chunk[0] - 1].role == "punct" and found[chunk[0] - 1].text in ".;"):
+        return False
+    said = [found[k] for k in chunk if found[k].required or k in covered]
+    return bool(said) and all(u.site for u in said) and all(_bare_site(found, h) for h in mine)
+
+
+def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: list[int], mods: list[int]):
+    """A symptom and the place it is felt, in one chunk, as the node stating both.
+
+    "tingling over the lateral thigh", "saddle area numb", "weakness lifting the big toe": the node whose
+    name states that symptom at that place, else the nearest one stating it at part of the place said.
+    Returns (the hit, the loose units it took) or None.
+    """
+    family, at = "", None
+    for h in mine:  # a symptom whose name says no place
+        fams = {f for w in h.key for f, members in sp.FAMILIES.items() if w in members}
+        if len(fams) == 1 and not (h.key & sp.SITE_WORDS) and tab.kinds.get(h.name.nodes[0]) in (
+                Kind.SYMPTOM, Kind.FINDING):
+            family, at = fams.pop(), h
+            break
+    if at is None:
+        for k in mods:  # "tenderness", "swelling" said without a node of their own
+            if _family_of(found[k]):
+                family, at = _family_of(found[k]), k
+                break
+    if not family:
+        return None
+    places = [h for h in mine if h is not at and (tab.kinds.get(h.name.nodes[0]) is Kind.REGION or _bare_site(found, h))]
+    said_sites = {sp.SITE_SAME.get(w, w) for k in sites for w in found[k].required}
+    said_sites |= {sp.SITE_SAME.get(w, w) for h in places for w in h.key if w in sp.SITE_WORDS}
+    if not said_sites:
+        return None
+    other = {w for k in mods for w in found[k].required} | {w for h in places for w in h.key}
+    best, rank = None, None
+    for node_id, fam, where, key in tab.composed:
+        if fam != family or not where or not where <= said_sites:
+            continue
+        unsaid = {w for w in key - where if w not in sp.FAMILIES[fam] and sp.SITE_SAME.get(w, w) not in where
+                  and w != "pain"}
+        score = (len(where), -len(unsaid - other), len(unsaid & other), -len(key), node_id)
+        if rank is None or score > rank:
+            best, rank = node_id, score
+    if best is None:
+        return None
+    # the place must keep its noun: "front" alone is no place ("numbness at the front" stays numbness)
+    if not (rank[0] and {w for w in said_sites if w not in ("lateral", "medial", "anterior", "posterior", "low",
+                                                                  "upper", "lower")} & set(
+            w for n, f, where, key in tab.composed if n == best for w in where)):
+        return None
+    start_units = [k for k in sites] + [h.i for h in places] + ([at.i] if isinstance(at, sp.Found) else [at])
+    end_units = [k + 1 for k in sites] + [h.j for h in places] + ([at.j] if isinstance(at, sp.Found) else [at + 1])
+    i, j = min(start_units), max(end_units)
+    used = {k for k in (*sites, *mods) if i <= k < j}
+    names = [nm for key, nms in tab.keys.items() for nm in nms if nm.nodes == (best,) and not nm.inverted
+             and not nm.result]
+    name = sp.best_name(names)
+    name = sp.Name(name.nodes, name.weight, "composed", name.text, name.allowed)
+    return sp.Found(i, j, name, frozenset(said_sites | {family}), len(used) + 1), used
 
 
 def _real(tab: sp.Table, u: sp.Unit) -> bool:
@@ -429,7 +606,9 @@ def _site_of(tab: sp.Table, u: sp.Unit, mine: list[sp.Found], anywhere: bool = F
     if not u.site or not mine:
         return False
     for hit in mine:
-        if anywhere and tab.kinds.get(hit.name.nodes[0]) is Kind.SYMPTOM and not (hit.key & sp.SITE_WORDS):
+        if anywhere and tab.kinds.get(hit.name.nodes[0]) is Kind.SYMPTOM and not (hit.key & sp.SITE_WORDS) and (
+                tab.areas.get(hit.name.nodes[0]) in (None, Area.OTHER, Area.SYSTEMIC)
+                or set(u.required) <= _AREA_SITES.get(tab.areas.get(hit.name.nodes[0]), set())):
             return True
         for node_id in hit.name.nodes:
             where = set(tab.sites.get(node_id, ())) | _AREA_SITES.get(tab.areas.get(node_id), set())
@@ -477,7 +656,7 @@ def _shared_head(tab: sp.Table, found, chunks, n: int, k: int) -> sp.Found | Non
 
 # ---------------------------------------------------------------------------- spans
 
-def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found, c: ctx.Context):
+def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found, c: ctx.Context, said=()):
     """The spans one hit makes once its context is known (several for "reflexes normal")."""
     cats = c.categories
     name = hit.name
@@ -486,7 +665,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     # Widen to the triggers that took it, so the marked text shows "[no anal tone]".
     piece = text[start:end]
     # "hx of ca" IS the history node; "history of cancer resolved" is over all the same
-    past = "historical" in cats and (c.ended or not any(_is_history(kg, n) for n in nodes))
+    # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
+    # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
+    past = "historical" in cats and (c.ended or not any(n in tab.histories or _is_history(kg, n) for n in nodes))
     time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
     who = OTHER if "family" in cats else PATIENT
     kind = tab.kinds.get(nodes[0])
@@ -543,6 +724,7 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         if weak:  # "EHL 4/5": the muscle's power, graded
             nodes = weak[0].nodes
     side, modifiers = _modifiers(found, hit)
+    modifiers = modifiers + tuple(w for w in said if w not in modifiers)
     out = []
     for node_id in nodes:
         node = kg.node(node_id)

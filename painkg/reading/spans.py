@@ -31,7 +31,7 @@ import networkx as nx
 
 from . import lexicon as lx
 from ..kb.resolve import words
-from ..kb.vocab import Kind
+from ..kb.vocab import Area, Kind
 
 __all__ = ["Unit", "Name", "Table", "Found", "units", "table", "match", "LONGEST"]
 
@@ -52,7 +52,53 @@ SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sac
                          "ankle", "foot", "toe", "heel", "neck", "shoulder", "abdomen", "chest", "cervical",
                          "thoracic", "arm", "elbow", "wrist", "hand", "finger", "head", "jaw", "lower", "low",
                          "upper", "lateral", "medial", "anterior", "posterior", "inner", "outer", "front", "side",
-                         "perineum", "perianal", "saddle", "sole", "coccyx", "tailbone", "trochanter", "trochanteric"))
+                         "perineum", "perianal", "perineal", "saddle", "sole", "coccyx", "tailbone", "trochanter",
+                         "trochanteric", "anus", "genital", "genitals", "forearm", "armpit", "finger", "thumb", "elbow"))
+#: Kinds whose names name *another thing* than what a patient has: a place, a structure, a disease,
+#: a test, a treatment.  A word of theirs that no span accounts for stops the phrase it stands in.
+ENTITY_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE, Kind.CONDITION, Kind.TEST,
+                          Kind.TREATMENT, Kind.MECHANISM))
+#: A word that names a disease, a procedure or a study by its ending ("-itis", "-ectomy", "-graphy").
+DISEASE_WORD = re.compile(r"(?:itis|osis|oma|pathy|algia|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|aemia|emia|"
+                          r"iasis|plegia|paresis|trophy|desis|ectasis)$")
+#: Words of those names that name nothing by themselves: how, where, how much, whose.
+_NOT_ENTITY = frozenset(("pain", "abnormal", "abnormality", "active", "activity", "adult", "alone", "alter", "area",
+                         "around", "below", "above", "bend", "bent", "bottom", "burn", "change", "clinical", "close",
+                         "deep", "excessive", "exercise", "external", "internal", "front", "full", "good", "high",
+                         "history", "increase", "inner", "outer", "intermittent", "keep", "lateral", "medial",
+                         "anterior", "posterior", "superior", "inferior", "lean", "less", "lift", "load", "lose",
+                         "low", "major", "minor", "mechanical", "middle", "movement", "new", "non", "normal", "other",
+                         "out", "outside", "inside", "over", "patient", "point", "post", "pressure", "problem",
+                         "prolong", "put", "rate", "refer", "regular", "relat", "relative", "rest", "self", "side",
+                         "sit", "stand", "stretch", "support", "tight", "top", "trigger", "type", "up", "use", "walk",
+                         "wear", "weight", "white", "weak", "weakness", "tightness", "instability", "gait", "acute",
+                         "chronic", "primary", "secondary", "simple", "severe", "early", "late", "advanced",
+                         "left", "right", "bilateral", "unilateral", "one", "both", "first", "second", "third",
+                         "due", "related", "associated", "common", "general", "specific", "total", "partial",
+                         "complete", "recurrent", "persistent", "progressive", "known", "suspected", "possible",
+                         "probable", "recent", "previous", "old", "young", "older", "younger", "long", "short",
+                         "term", "day", "week", "month", "year", "time", "night", "morning", "onset", "response",
+                         "result", "finding", "sign", "test", "positive", "negative", "symptom", "feel", "feeling",
+                         "sensation", "sense", "reduce", "reduced", "increased", "loss", "great", "big", "little",
+                         "small", "large", "grade", "level", "compress", "compression", "impinge", "impingement", "degree", "region", "zone", "part", "portion",
+                         "mild", "moderate", "unable", "able", "difficulty", "numb", "numbness", "tingl", "tender",
+                         "tenderness", "swell", "swollen", "stiff", "stiffness", "ache", "sore"))
+#: Adjectives that name a disease by themselves ("septic arthritis", "rheumatoid", "malignant").
+_DISEASE_ADJECTIVES = frozenset(("septic", "malignant", "metastatic", "infective", "infect", "neoplastic",
+                                 "rheumatoid", "psoriatic", "ankylose", "gouty", "tuberculous", "pyogenic",
+                                 # a route that makes another treatment: inhaled steroids are no long-term oral ones
+                                 "inhal", "inhaler", "topical", "cream", "gel", "drop", "nasal", "intranasal"))
+#: Symptom families: a symptom word and the words a node's name may state it with.
+FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
+            "numb": ("numb", "numbness", "tingl", "paresthesia", "anesthesia", "hypoesthesia", "hypoaesthesia",
+                     "sensation", "sensory", "dead", "prickl"),
+            "weak": ("weak", "weakness"),
+            "swell": ("swell", "swollen", "swelling", "lump", "bulge"),
+            "stiff": ("stiff", "stiffness", "tightness")}
+#: Site words that say the same side of a place: "outer thigh" is the lateral thigh.
+SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner": "medial", "inside": "medial",
+             "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle",
+             "genital": "saddle", "genitals": "saddle"}
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
 _GRADE = re.compile(r"^([0-5])/5$")
 _NUMBER = re.compile(r"^[<>≤≥~]?\d+(?:\.\d+)?(?:/\d+)?$")
@@ -117,6 +163,15 @@ class Table:
     exact: dict[str, str] = field(default_factory=dict)  # a KB name, lower case -> the one node it names
     corrections: dict[str, str] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
+    flags: frozenset[str] = frozenset()  # red-flag nodes
+    histories: frozenset[str] = frozenset()  # nodes that are a history by nature ("history of cancer", "IVDU")
+    entities: frozenset[str] = frozenset()  # normalized words that name another thing (ENTITY_KINDS, ontologies)
+    #: (node, family, site words, key) for every symptom and finding name stating a symptom at a site
+    composed: list[tuple[str, str, frozenset[str], frozenset[str]]] = field(default_factory=list)
+
+    def names_entity(self, word: str) -> bool:
+        """Whether a normalized word names a place, structure, disease, test or treatment."""
+        return word in self.entities or (len(word) > 5 and DISEASE_WORD.search(word) is not None)
 
     @property
     def state(self) -> dict:
@@ -126,7 +181,9 @@ class Table:
                 "sites": {n: tuple(sorted(s)) for n, s in self.sites.items()},
                 "kinds": {n: k.value for n, k in self.kinds.items()},
                 "areas": {n: a.value if a is not None else None for n, a in self.areas.items()},
-                "exact": self.exact}
+                "exact": self.exact, "entities": sorted(self.entities), "flags": sorted(self.flags),
+                "histories": sorted(self.histories),
+                "composed": [(n, f, sorted(s), sorted(k)) for n, f, s, k in self.composed]}
 
     @classmethod
     def from_state(cls, state: dict) -> Table:
@@ -141,7 +198,9 @@ class Table:
         return cls(keys, by_word, {n: frozenset(s) for n, s in state["sites"].items()},
                    {n: Kind(k) for n, k in state["kinds"].items()},
                    {n: Area(a) if a is not None else None for n, a in state["areas"].items()},
-                   dict(state["exact"]), {}, sorted(by_word))
+                   dict(state["exact"]), {}, sorted(by_word), frozenset(state["flags"]),
+                   frozenset(state["histories"]), frozenset(state["entities"]),
+                   [(n, f, frozenset(s), frozenset(k)) for n, f, s, k in state["composed"]])
 
     def correct(self, lower: str) -> str:
         """The KB word a misspelt *lower* stands for, or "" (a real word is never corrected)."""
@@ -327,7 +386,73 @@ def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
             exact.setdefault(" ".join(text.lower().split()), set()).update(name.nodes)
     unique = {t: next(iter(n)) for t, n in exact.items() if len(n) == 1}
     return Table(keys, by_word, {n: frozenset(s) for n, s in sites.items()}, kinds, areas, unique, {},
-                 sorted(by_word))
+                 sorted(by_word), frozenset(n for n, d in graph.nodes(data=True) if d.get("red_flag")),
+                 frozenset(n for n, d in graph.nodes(data=True) if is_history(n, d)),
+                 _entities(graph, lexicon), _composed(keys, kinds))
+
+
+#: How a name says that a node is a history by nature: "history of cancer", "long-term steroid use".
+_HISTORY_NAME = re.compile(r"^(?:history of|hx of|h/o|previous|prior|past|known|recent|long-term|chronic .* use)\b|"
+                           r"\b(?:use|user|abuse|misuse|survivor|transplant)$", re.IGNORECASE)
+
+
+def is_history(node_id: str, data: dict) -> bool:
+    """Whether a node is a history by nature: any of its names says so, or it is a risk factor of the past.
+
+    A dated mention of one ("breast cancer 2015", "prednisolone since 2015") is that finding now.
+    """
+    if data["kind"] not in (Kind.SYMPTOM, Kind.FINDING):
+        return False
+    if re.match(r"^(?:history of|recent|previous|long-term|known)\b", data["label"], re.IGNORECASE):
+        return True
+    if data.get("region") not in (None, Area.OTHER):
+        return False
+    names = (data["label"], *data.get("synonyms", ()))
+    return sum(bool(_HISTORY_NAME.search(n)) for n in names) >= 1 and not any(
+        w in data["label"].lower() for w in ("pain", "ache", "stiffness", "weakness", "numbness"))
+
+
+def _entities(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> frozenset[str]:
+    """The words that name another thing: the KB's places, structures, conditions, tests and treatments,
+    and the ontology words of ``lexicon-entities.tsv``, less the words the reader reads as findings."""
+    named: set[str] = set()
+    read_words: set[str] = set()
+    for _, data in graph.nodes(data=True):
+        found = {w for text in (data["label"], *data.get("synonyms", ())) for w in words(text)}
+        (named if data["kind"] in ENTITY_KINDS else read_words).update(found)
+    shipped = {w for text in lx.entity_words() for w in words(text)}
+    modifiers = {w for e in lexicon.entries_of((*lx.MODIFIERS, *lx.TRIGGERS, "filler", "boundary", "pseudo",
+                                                "terminate", "radiates")) for w in words(e.form)}
+    # a word the KB both reads and names elsewhere names a thing when the ontologies say so
+    # ("arthritis", "fracture") or its ending does; "deep", "lateral", "walk" name nothing
+    both = {w for w in named & read_words if w in shipped or DISEASE_WORD.search(w)}
+    return frozenset((((named - read_words) | both | (shipped - read_words)) - _NOT_ENTITY - modifiers - SITE_WORDS)
+                     | _DISEASE_ADJECTIVES)
+
+
+def _family(word: str) -> str:
+    for family, members in FAMILIES.items():
+        if word in members:
+            return family
+    return ""
+
+
+def _composed(keys: dict[frozenset[str], list[Name]], kinds: dict) -> list[tuple[str, str, frozenset[str],
+                                                                                 frozenset[str]]]:
+    """Every symptom or finding name that states a symptom at a site: "numbness of the lateral thigh"."""
+    out = []
+    for key, names in keys.items():
+        sites = frozenset(SITE_SAME.get(w, w) for w in key if w in SITE_WORDS)
+        families = {_family(w) for w in key} - {""}
+        if not sites or len(families) != 1:
+            continue
+        family = families.pop()
+        for name in names:
+            if name.inverted or name.result or len(name.nodes) != 1:
+                continue
+            if kinds.get(name.nodes[0]) in (Kind.SYMPTOM, Kind.FINDING):
+                out.append((name.nodes[0], family, sites, key))
+    return sorted(set(out), key=lambda r: (r[0], r[1], sorted(r[2]), sorted(r[3])))
 
 
 def name_key(text: str, lexicon: lx.Lexicon) -> tuple[frozenset[str], frozenset[str]]:
