@@ -52,8 +52,7 @@ _DURATION = re.compile(
     r"(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|a few|"
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
     r"minutes?|mins?|hr|h|decades?)\b)(?:\s+ago\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
-    r"this morning|ages)|(?:last|this)\s+(?:week|month|night|weekend|morning|evening|summer|winter|spring|autumn)\b|"
-    r"yesterday\b|"
+    r"this morning|ages)|"
     # a month said as a date: "since March", "in May 2019" (never "may" alone: "may be")
     r"(?:since|in|from|until|till|last|early|late|mid|end of|beginning of)\s+" + _MONTHS + r"\b(?:\s+(?:19|20)\d\d\b)?|"
     r"\b" + _MONTHS + r"\s+(?:19|20)\d\d\b|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b)",
