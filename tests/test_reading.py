@@ -77,7 +77,7 @@ def test_a_normal_test_result_is_never_the_test_denied(kg):
 # ---------------------------------------------------------------- ConText
 
 @pytest.mark.parametrize("text, node, time, who", [
-    ("father had a hip replacement", "total-hip-replacement", "current", "other"),
+    ("father had a hip replacement", "total-hip-replacement", "historical", "other"),  # a treatment named: done
     ("FHx of ankylosing spondylitis", "axial-spondyloarthritis", "current", "other"),
     ("L4/5 discectomy 2009, asymptomatic since", "discectomy", "historical", "patient"),
     ("groin strain last season, settled", "adductor-related-groin-pain", "historical", "patient"),

@@ -37,9 +37,10 @@ _LEAD = re.compile(r"^(?:with|who has|who|presenting with|c/o|complaining of|and
 #: "CRP was 45", "WCC = 18".
 _IS = r"(?::|=|of|was|is|were|came back(?: at)?)?\s*"
 _MEASURES = (
-    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*"
-                r"(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
-    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2,3}(?:\.\d+)?)\s*°?\s*f$"),
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
+                r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
+                r"(?P<v>(?:9\d|1[01]\d)(?:\.\d+)?)(?!\d)\s*(?:°\s*f?|f|degrees(?: f)?)?$"),
      "fever", lambda v: v >= 100.4),  # Fahrenheit
     (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
@@ -100,7 +101,8 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
     found = []
     for m in _FIND_AGE.finditer(lowered):
         years = int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"])
-        if years > _OLDEST:
+        if years > 120 or (m["d"] and (not _opens(lowered, m.start()) or _DISTANCE.match(lowered, m.end()))):
+            continue  # "worse walking >200 m", "walks 50 m": a distance
             continue
         sex = (m["sex"] or "").strip(" -")
         facts_ = [(_FEMALE, _SEX[sex], sex)] if sex in _SEX and _FEMALE in graph else []
@@ -117,6 +119,18 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             bisect.insort(taken, (m.start(), m.end()))
             found.append((m.start(), m.end(), [(node_id, holds(float(m["v"])), m.group(0))]))
     return sorted(found, key=lambda f: f[0])
+
+
+#: What may stand before "60 M" for it to be an age and a sex: the start of the note or a sentence, or
+#: "pt", "patient", "a", "an".  Elsewhere "200 m" is a distance.
+_OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
+
+
+_DISTANCE = re.compile(r"\s*(?:walk|run|ran|stair|distance|before|then|claudicat|tolerance|max)")
+
+
+def _opens(lowered: str, at: int) -> bool:
+    return bool(_OPENS.search(lowered[max(0, at - 12):at]))
 
 
 def rest_of(lowered: str) -> str:

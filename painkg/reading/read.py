@@ -40,6 +40,8 @@ __all__ = ["Span", "Unread", "Reading", "read"]
 
 PRESENT, ABSENT, POSSIBLE = "present", "absent", "possible"
 CURRENT, HISTORICAL, HYPOTHETICAL = "current", "historical", "hypothetical"
+#: A body part named on its own ("the greater trochanter", "S1 root"): where, not what the patient has.
+MENTIONED = "mentioned"
 PATIENT, OTHER = "patient", "other"
 #: Longest text read (characters): a pasted note is far shorter; a service must stay bounded.
 LONGEST_TEXT = 1_000_000
@@ -70,8 +72,9 @@ _COLOURS = {PRESENT: "32", ABSENT: "2", POSSIBLE: "33", "flag": "1;31", "unread"
 class Span:
     """A piece of the text read as a node, and how it stands.
 
-    ``polarity`` is present, absent or possible; ``time`` current, historical or
-    hypothetical; ``experiencer`` patient or other (a relative); ``relation`` how an
+    ``polarity`` is present, absent or possible; ``time`` current, historical,
+    hypothetical or mentioned (a body part named, never a finding); a test or treatment
+    named without a result is historical (done) or hypothetical (planned), never current; ``experiencer`` patient or other (a relative); ``relation`` how an
     activity acts on the pain (aggravated-by or relieved-by; None for anything else);
     ``side`` left, right or both when the text says; ``modifiers`` the severity, timing,
     course, quality and duration words that went with it; ``triggers`` the words that set
@@ -317,7 +320,9 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     start = text.index(stripped)
     relation = Relation.AGGRAVATED_BY if tab.kinds.get(node_id) is Kind.ACTIVITY else None
     matched = node_id if stripped.lower() == node_id else stripped
-    return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), relation=relation,
+    kind = tab.kinds.get(node_id)
+    time = HISTORICAL if kind in _NAMED_KINDS else MENTIONED if kind in _PLACE_KINDS else CURRENT
+    return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
 
 
@@ -428,6 +433,11 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         clash = [h.i for h in mine if len(mine) > 1 and _bare_site(found, h)
                  and not _site_of(tab, found[h.i], [o for o in mine if o is not h])]
         stray = [k for k in sites if not _site_of(tab, found[k], mine)] + clash + entity
+        if not mine and entity and all(found[k].required == ("fracture",) for k in entity):
+            bare = _bare_fracture(tab, found, chunk, hits, sentence)  # "pelvis X-ray: no fracture"
+            if bare is not None:
+                kept.append(bare)
+                continue
         # "patellofemoral pain on stairs": a pain named by a word no node holds is another pain, whose
         # aggravations are not the hip's or back's
         stray += [k - 1 for k in chunk if k not in covered and "pain" in found[k].optional and k - 1 in mods
@@ -509,6 +519,35 @@ def _everywhere(tab: sp.Table, node_id: str) -> bool:
     """A finding of the whole patient, whatever part is hurt: a red flag, fever, a history item, an age."""
     return (node_id in tab.flags or tab.areas.get(node_id) is Area.SYSTEMIC
             or tab.kinds.get(node_id) is Kind.CONDITION or node_id in tab.histories)
+
+
+def _bare_fracture(tab: sp.Table, found: list[sp.Unit], chunk: list[int], hits: list[sp.Found],
+                   sentence: list[int]) -> sp.Found | None:
+    """"fracture" said alone after a study ("pelvis X-ray: no fracture", "CT: no acute fracture"): the KB's
+    fractures of the places the study or the sentence names, or of every place when none is named.
+
+    Only a denial may reach several at once; a fracture reported without its place is left unread.
+    """
+    k = next(k for k in chunk if found[k].required == ("fracture",))
+    here = sentence[k]
+    places: set[str] = set()
+    for h in hits:
+        if sentence[h.i] == here and h.i < k:
+            for node_id in h.name.nodes:
+                places |= set(tab.sites.get(node_id, ())) | _AREA_SITES.get(tab.areas.get(node_id), set())
+    places |= {w for j in range(len(found)) if sentence[j] == here and found[j].site for w in found[j].required}
+    fractures = sorted(n for n, kind in tab.kinds.items() if kind is Kind.CONDITION and "fracture" in n)
+    if places:
+        fractures = [n for n in fractures if (set(tab.sites.get(n, ())) | _AREA_SITES.get(tab.areas.get(n), set()))
+                     & places]
+    if not fractures:
+        return None
+    denied = any(found[j].has("negated") or found[j].has("normal") for j in range(max(0, chunk[0] - 3), chunk[0]))
+    if len(fractures) > 1 and not denied:
+        return None
+    key = frozenset(("fracture",))
+    return sp.Found(chunk[0] if found[chunk[0]].required else k, k + 1,
+                    sp.Name(tuple(fractures), 0.9, "composed", "fracture"), key, 1)
 
 
 def _names_entity(tab: sp.Table, u: sp.Unit) -> bool:
@@ -713,6 +752,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         polarity = ABSENT
     else:
         polarity = PRESENT
+    if kind in _NAMED_KINDS and time == CURRENT and not (cats & {"affirmed", "abnormal", "normal", "negated"}) \
+            and not name.result:
+        # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
+        # named without its result is what was done or is planned; its result, when written, is read
+        time = HYPOTHETICAL if _planned(found, hit) else HISTORICAL
     relation = None
     if kind is Kind.ACTIVITY:
         relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
@@ -727,13 +771,39 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     out = []
     for node_id in nodes:
         node = kg.node(node_id)
+        when = time
         if node.kind is Kind.REGION:  # a place, reported, is pain felt there
             pain = tab.keys.get(hit.key | {"pain"})
             if pain:
                 node = kg.node(pain[0].nodes[0])
-        out.append(Span(start, end, piece, node, polarity, time, who, relation if node.kind is Kind.ACTIVITY else None,
+        if node.kind in _PLACE_KINDS:  # "the greater trochanter", "the saddle area": where, not what
+            when = MENTIONED
+        out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
     return out, None
+
+
+#: Kinds a text names without stating a finding: what was done or planned, and where.
+_NAMED_KINDS = frozenset((Kind.TEST, Kind.TREATMENT))
+_PLACE_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE))
+#: Words that make a test or treatment a plan: "MRI requested", "referred for physiotherapy".
+_PLAN = frozenset(("for", "plan", "planned", "plans", "request", "requested", "arrange", "arranged", "refer", "referred",
+                   "referral", "book", "booked", "organise", "organised", "organize", "organized", "will", "would",
+                   "awaiting", "await", "pending", "consider", "considered", "recommend", "recommended", "advise",
+                   "advised", "suggest", "suggested", "offer", "offered", "order", "ordered", "needs", "need",
+                   "require", "requires", "listed", "list", "candidate", "trial", "urgent", "further"))
+
+
+def _planned(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """Whether the clause around a named test or treatment makes it a plan."""
+    near = list(range(max(0, hit.i - 4), hit.i)) + list(range(hit.j, min(len(found), hit.j + 3)))
+    for k in near:
+        u = found[k]
+        if u.role == "punct" and u.text in ".;":
+            continue
+        if u.lower in _PLAN or any(w in _PLAN for w in u.required):
+            return True
+    return False
 
 
 _TROUBLE = frozenset(("problem", "problems", "issue", "issues", "symptom", "symptoms", "trouble", "troubles",
