@@ -287,7 +287,9 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
                           [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
-                          [h.name.inverted for h in hits], covered)
+                          [h.name.inverted for h in hits], covered,
+                          [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
+                           for h in hits])
     found: list[Span] = []
     for hit, c in zip(hits, contexts):
         made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()))
@@ -364,10 +366,14 @@ def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> lis
     """Runs of units between two boundaries (a unit a span took is no boundary), within a sentence."""
     out: list[list[int]] = []
     current: list[int] = []
+    inside = _bracketed(found)
     for k, u in enumerate(found):
         if current and sentence[k] != sentence[current[-1]]:
             out.append(current)
             current = []
+        if k in inside:  # "saddle (perianal) numbness": a word in brackets inside a phrase is part of it
+            current.append(k)
+            continue
         if k not in covered and _is_boundary(u):
             if current:
                 out.append(current)
@@ -376,6 +382,21 @@ def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> lis
             current.append(k)
     if current:
         out.append(current)
+    return out
+
+
+def _bracketed(found: list[sp.Unit]) -> set[int]:
+    """The brackets that enclose one to three plain words inside a phrase ("saddle (perianal) numbness")."""
+    out: set[int] = set()
+    for k, u in enumerate(found):
+        if u.text != "(" or k == 0 or found[k - 1].role != "word":
+            continue
+        for m in range(k + 2, min(len(found), k + 5)):
+            if found[m].text == ")":
+                if m + 1 < len(found) and found[m + 1].role == "word" and \
+                        all(found[j].role == "word" and found[j].required for j in range(k + 1, m)):
+                    out.update((k, m))
+                break
     return out
 
 
@@ -517,7 +538,8 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
 
 def _everywhere(tab: sp.Table, node_id: str) -> bool:
     """A finding of the whole patient, whatever part is hurt: a red flag, fever, a history item, an age."""
-    return (node_id in tab.flags or tab.areas.get(node_id) is Area.SYSTEMIC
+    local = any(w in node_id for w in ("bear", "walk"))  # "unable to weight bear" is the ankle's after an ankle injury
+    return ((node_id in tab.flags and not local) or tab.areas.get(node_id) is Area.SYSTEMIC
             or tab.kinds.get(node_id) is Kind.CONDITION or node_id in tab.histories)
 
 
@@ -752,11 +774,15 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         polarity = ABSENT
     else:
         polarity = PRESENT
-    if kind in _NAMED_KINDS and time == CURRENT and not (cats & {"affirmed", "abnormal", "normal", "negated"}) \
-            and not name.result:
+    if kind in _NAMED_KINDS and time == CURRENT and (kind is Kind.TREATMENT or not (
+            cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
         # named without its result is what was done or is planned; its result, when written, is read
         time = HYPOTHETICAL if _planned(found, hit) else HISTORICAL
+    angle = _angle_after(found, hit) if nodes[0] in _ANGLE_NORMAL else None
+    if angle is not None and not cats & {"affirmed", "abnormal", "normal", "negated", "possible"}:
+        # "SLR 90°" is a full, negative straight leg raise; "SLR 40°" is limited by pain
+        polarity = ABSENT if angle > _ANGLE_NORMAL[nodes[0]] else PRESENT
     relation = None
     if kind is Kind.ACTIVITY:
         relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
@@ -792,6 +818,24 @@ _PLAN = frozenset(("for", "plan", "planned", "plans", "request", "requested", "a
                    "awaiting", "await", "pending", "consider", "considered", "recommend", "recommended", "advise",
                    "advised", "suggest", "suggested", "offer", "offered", "order", "ordered", "needs", "need",
                    "require", "requires", "listed", "list", "candidate", "trial", "urgent", "further"))
+
+
+#: Tests read as an angle: above it the test is negative.  A straight leg raise reproducing the leg pain
+#: between 30° and 70° is positive (Deville et al. 2000; NICE CKS sciatica); 80–90° is a full raise.
+_ANGLE_NORMAL = {"slr-test": 70, "crossed-slr-test": 70}
+
+
+def _angle_after(found: list[sp.Unit], hit: sp.Found) -> int | None:
+    """The angle written just after a test ("SLR 90°", "SLR to 40 degrees"), or None."""
+    k = hit.j
+    while k < len(found) and k < hit.j + 2 and found[k].lower in ("to", "at", "of", "limited", "only", ":"):
+        k += 1
+    if k >= len(found) or not re.fullmatch(r"\d{1,3}", found[k].text):
+        return None
+    after = found[k + 1].lower if k + 1 < len(found) else ""
+    if after in ("°", "º", "deg", "degs", "degree", "degrees", "o"):
+        return int(found[k].text)
+    return None
 
 
 def _planned(found: list[sp.Unit], hit: sp.Found) -> bool:

@@ -97,8 +97,7 @@ FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
             "stiff": ("stiff", "stiffness", "tightness")}
 #: Site words that say the same side of a place: "outer thigh" is the lateral thigh.
 SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner": "medial", "inside": "medial",
-             "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle",
-             "genital": "saddle", "genitals": "saddle"}
+             "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle"}
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
 _GRADE = re.compile(r"^([0-5])/5$")
 _NUMBER = re.compile(r"^[<>≤≥~]?\d+(?:\.\d+)?(?:/\d+)?$")
