@@ -69,6 +69,10 @@ class Context:
     ended: bool = False  # a past trigger written after the span: "... resolved", "... settled"
 
 
+#: Words that say nothing between a finding and its result: "SLR on the left side negative".
+_FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
+                       "under", "both", "side", "sides", "was", "were", "is", "are", "been", "be", "found", "all",
+                       "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now"))
 #: Answers to a question: "Is there saddle numbness? Yes", "Urinary retention? No".
 _ANSWERS = {"yes": "affirmed", "y": "affirmed", "positive": "affirmed", "+": "affirmed", "present": "affirmed",
             "no": "negated", "n": "negated", "nil": "negated", "negative": "negated", "none": "negated",
@@ -269,7 +273,8 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
     if k < len(found) and found[k].text in ("-", ":"):  # "non-tender", "denies: fever"
         k += 1
     # "not worse with bending", "no better for sitting": the denial reaches the activity after the effect
-    effect = t.category == "negated" and k < len(found) and (found[k].has("aggravates") or found[k].has("relieves"))
+    effect = t.category == "negated" and k < len(found) and (found[k].has("aggravates") or found[k].has("relieves")
+                                                               or ("pain" in found[k].optional and not found[k].required))
     while k < len(found) and sentence[k] == sentence[t.index] and k - t.index <= MAX_SCOPE:
         u = found[k]
         if k not in covered and _is_cut(u, t.category):
@@ -309,6 +314,17 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
         elif (u.role == "boundary" and u.lower in ("and", "&", "or")) or (u.text == "/" and category in _NARROW):
             k -= 1  # the narrow rule decides how far back over a list
             continue
+        elif category in _NARROW and u.text == ")":  # "Lasègue sign (i.e., ...) was negative": over the aside
+            j = k - 1
+            while j >= 0 and found[j].text != "(" and k - j < MAX_SCOPE and sentence[j] == sentence[t.index]:
+                j -= 1
+            if j >= 0 and found[j].text == "(":
+                k = j - 1
+                continue
+            return k + 1
+        elif category in _NARROW and u.role == "word" and u.required and not u.site and \
+                not all(w in _FUNCTION for w in u.required):
+            return k + 1  # "pyrexial and haemodynamically stable": "stable" is said of the word before it
         elif _is_cut(u, category):
             return k + 1
         k -= 1

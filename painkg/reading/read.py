@@ -463,6 +463,9 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         # aggravations are not the hip's or back's
         stray += [k - 1 for k in chunk if k not in covered and "pain" in found[k].optional and k - 1 in mods
                   and not _function_word(found[k - 1]) and not _family_of(found[k - 1])]
+        if mine and any(set(found[k].required) & {"test", "sign", "manoeuvre", "maneuver"} for k in mods) and all(
+                tab.kinds.get(h.name.nodes[0]) in (*_PLACE_KINDS, Kind.TREATMENT) for h in mine):
+            stray += mods  # "sciatic stretch tests": a test this KB does not name, not the nerve or a stretch
         if not mine:
             stray += mods  # nothing read: the words are shown unread
         elif all(_bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION for h in mine):
@@ -738,7 +741,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             word = "abnormal" if "abnormal" in cats else "normal"
             return [], Unread(start, end, piece, True, f"{piece} {word} — a test result this KB has no finding for")
         name, nodes = results[0], results[0].nodes
-    if name.inverted and (_trouble_after(found, hit) or _listed(found, hit) or set(c.triggers) & _DENIES_REPORT
+    if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit) or _listed(found, hit)
+                          or set(c.triggers) & _DENIES_REPORT
                           and not {"normal", "abnormal"} & cats):
         # "no bladder problems", "no sensation changes": the words name the trouble, not the function
         name = sp.Name(name.nodes, name.weight, "lexicon", name.text, name.allowed)
@@ -794,6 +798,12 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             nodes = weak[0].nodes
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
+    if side == "both" and len(nodes) == 1:  # "B/L leg pain", "both hips": the node that says both sides
+        both = [nm for nm in tab.keys.get(hit.key | {"bilateral"}, ()) if not nm.inverted and not nm.result]
+        if both:
+            nodes = sp.best_name(both).nodes
+    if nodes[0] in ("female-sex", "male-sex") and polarity == ABSENT and not _adjacent_denial(found, hit):
+        polarity = PRESENT  # "female in otherwise unremarkable health": a sex or age is stated, not denied
     out = []
     for node_id in nodes:
         node = kg.node(node_id)
@@ -869,6 +879,23 @@ def _listed(found: list[sp.Unit], hit: sp.Found) -> bool:
     return any(u.required for u in found[hit.j + 1:hit.j + 4])
 
 
+def _adjacent_denial(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """"not female", "female: no": a denial right beside the span."""
+    near = [found[k] for k in (hit.i - 1, hit.j, hit.j + 1) if 0 <= k < len(found)]
+    return any(u.has("negated") for u in near)
+
+
+def _trouble_before(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """"no objective changes in leg strength, sensation, or reflexes": the trouble is named before the functions."""
+    for k in range(hit.i - 1, max(-1, hit.i - 14), -1):
+        u = found[k]
+        if u.role == "punct" and u.text in ".;":
+            return False
+        if u.lower in _TROUBLE:
+            return any(found[j].has("negated") for j in range(max(0, k - 3), k))
+    return False
+
+
 def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
     return hit.j < len(found) and found[hit.j].lower in _TROUBLE
 
@@ -880,7 +907,7 @@ def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
-    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.i - 1))
+    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.j + 2, hit.i - 1))
 
 
 def _modifiers(found: list[sp.Unit], hit: sp.Found) -> tuple[str, tuple[str, ...]]:

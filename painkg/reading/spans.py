@@ -272,7 +272,10 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
                 out.append(Unit(tok.start, last.end, piece, "word", required=words(means.value), first=i))
             else:
                 role = _primary(entries)
-                out.append(Unit(tok.start, last.end, piece, role, optional=words(piece), entries=entries, first=i))
+                optional = words(piece)
+                if any(e.role == "side" and e.value == "both" for e in entries):
+                    optional = (*optional, "bilateral")  # "B/L leg pain" is bilateral leg pain
+                out.append(Unit(tok.start, last.end, piece, role, optional=optional, entries=entries, first=i))
             i += n
             continue
         if tok.text == "." and i > 0 and tokens[i - 1].end == tok.start and len(tokens[i - 1].text) == 1 \
