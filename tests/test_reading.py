@@ -357,7 +357,8 @@ def test_a_symptom_finding_or_test_phrasing_is_read_as_its_node(kg, phrase, expe
      {("calf-pain-on-walking-relieved-by-standing", "present")}),
     ("the bottom of my foot is numb", {("sole-numbness", "present")}),  # never the "numb bottom" of the saddle
     ("the outside of my thigh is numb", {("anterolateral-thigh-numbness", "present")}),
-    ("she's off her legs since the fall", {("inability-to-bear-weight", "present")}),
+    ("she's off her legs since the fall", {("inability-to-bear-weight", "present"),
+                                           ("female-sex", "present")}),  # "she": the patient's sex
     ("I've been running a temperature", {("fever", "present")}),  # a temperature, not the activity
     ("I can't feel when my bladder is full", {("bladder-dysfunction", "present")}),  # "full" is no normal ROM
     # how notes write it

@@ -73,6 +73,9 @@ class Context:
 _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
                        "under", "both", "side", "sides", "was", "were", "is", "are", "been", "be", "found", "all",
                        "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now"))
+_HOW_LONG = re.compile(r"^(?:history of|hx of|h/o|history)$")
+_LONG = frozenset(("long", "longstanding", "long-standing", "lengthy", "short", "brief", "recent", "several", "lifelong",
+                   "day", "week", "month", "year", "days", "weeks", "months", "years"))
 #: Answers to a question: "Is there saddle numbness? Yes", "Urinary retention? No".
 _ANSWERS = {"yes": "affirmed", "y": "affirmed", "positive": "affirmed", "+": "affirmed", "present": "affirmed",
             "no": "negated", "n": "negated", "nil": "negated", "negative": "negated", "none": "negated",
@@ -124,6 +127,9 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
             out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
         alone = _clause_end(found, k) and k > 0  # "fever: no", "fever - denies": nothing ahead, it looks back
+        if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
+                found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
+            continue  # "a 4-day history of groin pain", "a long history of diabetes": how long, not when
         for e in u.entries:
             if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",
                           "affirmed", "aggravates", "relieves"):

@@ -35,7 +35,7 @@ _LEAD = re.compile(r"^(?:with|who has|who|presenting with|c/o|complaining of|and
 #: >= 38.0 °C is fever, BMI >= 30 obesity, a post-void residual over 200 mL is that node.
 #: How a value is joined to its name in notes and sentences: "CRP 45", "CRP: 45", "CRP of 45",
 #: "CRP was 45", "WCC = 18".
-_IS = r"(?::|=|of|was|is|were|came back(?: at)?)?\s*"
+_IS = r"(?:(?:level|count|rate|value)\s+)?(?::|=|of|was|is|were|came back(?: at)?)?\s*(?:of\s+)?"
 _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
                 r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
@@ -45,11 +45,22 @@ _MEASURES = (
     (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
-    (re.compile(r"^crp\s*" + _IS + r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l)?$"), "elevated-crp", lambda v: v > 5.0),
-    (re.compile(r"^esr\s*" + _IS + r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r)?)?$"), "elevated-esr", lambda v: v > 20.0),
-    (re.compile(r"^(?:wcc|wbc|white cell count|white count|white blood cell count)\s*" + _IS +
-                r"<?\s*(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?)?$"),
+    (re.compile(r"^(?:crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*" + _IS +
+                r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l|(?P<dl>mg/dl))?$"), "elevated-crp", lambda v: v > 5.0),
+    (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
+                r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r|our)?|mm)?$"), "elevated-esr", lambda v: v > 20.0),
+    (re.compile(r"^(?:wcc|wbc|twbc|twcc|white cell count|white-cell count|white count|white blood cell count|"
+                r"white blood cells|leukocyte count|leucocyte count)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
+                r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3)?|"
+                r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
      "leukocytosis", lambda v: v > 11.0),
+    # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension.
+    (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*(?:bpm|beats?/min|/min)?$"),
+     "tachycardia", lambda v: v >= 100.0),
+    (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?hg)?$"),
+     "hypotension", lambda v: v <= 90.0),
+    # a temperature written alone, with its degree mark: "37.8°C"
+    (re.compile(r"^(?P<v>(?:3[5-9]|4[0-3])\.\d)\s*°\s*c$"), "fever", lambda v: v >= 38.0),
     # altman1991's classification tree splits at hip internal rotation of 15°.
     (re.compile(r"^(?:hip\s+)?(?:ir|internal rotation)\s*:?\s*(?:of\s*)?(?P<v>\d{1,2})\s*(?:°|deg|degs|degrees)?$"),
      "limited-hip-internal-rotation", lambda v: True if v < 15.0 else None),  # no source says where normal starts
@@ -76,7 +87,7 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
     for pattern, node_id, holds in _MEASURES:
         m = pattern.match(lowered)
         if m and node_id in graph:
-            return [(node_id, holds(float(m["v"])), m.group(0))]  # None: a measurement no source reads
+            return [(node_id, holds(_value(m)), m.group(0))]  # None: a measurement no source reads
     return []
 
 
@@ -84,7 +95,7 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
 #: without "old" is a duration ("back pain for 5 years", "THR 5 years ago"), never an age.
 _FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
                        r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
-                       r"(?P<d>\d{1,3})(?=\s*[mf]\b)|"
+                       r"(?P<d>\d{1,3})(?=\s*(?:[mf]|male|female|man|woman|boy|girl)\b)|"
                        # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
                        r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy)\b)?")
 _FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?![\w.])"), node, holds)
@@ -117,7 +128,7 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             if (k and taken[k - 1][1] > m.start()) or (k < len(taken) and taken[k][0] < m.end()):
                 continue  # inside an earlier fact
             bisect.insort(taken, (m.start(), m.end()))
-            found.append((m.start(), m.end(), [(node_id, holds(float(m["v"])), m.group(0))]))
+            found.append((m.start(), m.end(), [(node_id, holds(_value(m)), m.group(0))]))
     return sorted(found, key=lambda f: f[0])
 
 
@@ -131,6 +142,16 @@ _DISTANCE = re.compile(r"\s*(?:walk|run|ran|stair|distance|before|then|claudicat
 
 def _opens(lowered: str, at: int) -> bool:
     return bool(_OPENS.search(lowered[max(0, at - 12):at]))
+
+
+def _value(m: re.Match) -> float:
+    """The value a measurement states, in the unit its threshold is in: mg/dL is ten mg/L; 16,140 per mm³
+    is 16.1 × 10⁹/L."""
+    groups = m.groupdict()
+    if groups.get("mm3"):
+        return float(groups["mm3"].replace(",", "")) / 1000.0
+    value = float(groups["v"])
+    return value * 10.0 if groups.get("dl") else value
 
 
 def rest_of(lowered: str) -> str:

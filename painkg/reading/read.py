@@ -304,6 +304,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
+    if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
+        found += _sex_from_words(kg, text, found)
     found.sort(key=lambda s: (s.start, s.end, s.node.id))
     unread.sort(key=lambda u: (u.start, u.end))
     if unread or not found:  # a KB name with marks the units cannot hold ("Revel criteria (≥4 of 7)")
@@ -311,6 +313,26 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         if whole is not None:
             return whole
     return Reading(text, tuple(found), tuple(unread))
+
+
+#: Words that say the patient's sex when nothing else does: the first of them in a narrative.
+_SEX_WORD = re.compile(r"\b(she|her|woman|girl|lady|female|mrs|ms|he|his|him|man|boy|gentleman|male|mr)\b",
+                       re.IGNORECASE)
+_FEMALE_WORDS = frozenset(("she", "her", "woman", "girl", "lady", "female", "mrs", "ms"))
+
+
+def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """"She presented with ...", "a 6-year-old boy": the sex a case states in its words, when no age-and-sex form
+    ("68F") or KB name did.  Only the first such word counts, and never one inside a relative's phrase."""
+    m = _SEX_WORD.search(text)
+    if m is None or any(s.start <= m.start() < s.end for s in found):
+        return []
+    before = text[max(0, m.start() - 25):m.start()].lower()
+    if re.search(r"\b(?:mother|mum|father|dad|brother|sister|son|daughter|wife|husband|partner|friend|"
+                 r"grand\w*|aunt|uncle|cousin|relative)\W*$", before):
+        return []
+    holds = m[1].lower() in _FEMALE_WORDS
+    return [Span(m.start(), m.end(), m[0], kg.node("female-sex"), PRESENT if holds else ABSENT, matched=m[0])]
 
 
 def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
@@ -741,6 +763,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             word = "abnormal" if "abnormal" in cats else "normal"
             return [], Unread(start, end, piece, True, f"{piece} {word} — a test result this KB has no finding for")
         name, nodes = results[0], results[0].nodes
+    if name.inverted and _trouble_before(found, hit) and "negated" not in cats:
+        cats = cats | {"negated"}  # "no trouble with my bowels or bladder": the trouble is denied
     if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit) or _listed(found, hit)
                           or set(c.triggers) & _DENIES_REPORT
                           and not {"normal", "abnormal"} & cats):
