@@ -330,11 +330,22 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
             return k + 1
         elif category in _NARROW and u.role == "word" and u.required and not u.site and \
                 not all(w in _FUNCTION for w in u.required):
-            return k + 1  # "pyrexial and haemodynamically stable": "stable" is said of the word before it
+            if not _tests_before(found, t.index, covered):
+                return k + 1  # "pyrexial and haemodynamically stable": "stable" is said of the word before it
         elif _is_cut(u, category):
             return k + 1
         k -= 1
     return k + 1
+
+
+def _tests_before(found: list[Unit], index: int, covered: set[int]) -> bool:
+    """"SLR and sciatic stretch tests are negative": the result is said of a list of tests."""
+    for k in range(index - 1, max(-1, index - 5), -1):
+        u = found[k]
+        if k in covered or u.role == "boundary" or u.has("filler"):
+            continue
+        return u.lower in ("tests", "signs", "manoeuvres", "maneuvers")
+    return False
 
 
 def _or_list_follows(found: list[Unit], k: int, sentence: list[int], covered: set[int]) -> bool:

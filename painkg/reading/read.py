@@ -443,6 +443,9 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         mods = [k for k in loose if k not in entity and k not in sites]
         if _heading(found, chunk, covered, mine):  # "L hip: full ROM": the place examined, not a pain
             continue
+        if mine and not loose and _subject(found, chunk) and all(
+                _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION for h in mine):
+            continue  # "His legs are neurologically normal": the place is what is spoken of
         if not entity:
             made = _compose(tab, found, mine, sites, mods)
             if made is not None:
@@ -453,7 +456,7 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 mods = [k for k in mods if k not in used]
                 loose = [k for k in loose if k not in used]
         if not mine and sites and not entity and all(_family_of(found[k]) == "pain" or _function_word(found[k])
-                                                      for k in mods):
+                                                      for k in mods) and not _subject(found, chunk):
             pain = _site_pain(tab, found, chunk, sites)  # "L calf", "groin", "pain over the front of the hip"
             if pain is not None:
                 kept.append(pain)
@@ -606,6 +609,20 @@ def _names_entity(tab: sp.Table, u: sp.Unit) -> bool:
 
 def _family_of(u: sp.Unit) -> str:
     return next((f for w in u.required for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+_VERBS = frozenset(("is", "are", "was", "were", "has", "have", "had", "look", "looks", "looked", "appear", "appears",
+                    "appeared", "seem", "seems", "seemed", "remain", "remains", "remained", "showed", "shows"))
+
+
+def _subject(found: list[sp.Unit], chunk: list[int]) -> bool:
+    """A place that is the subject of a verb ("His legs are neurologically normal") is said of, not hurting."""
+    nxt = chunk[-1] + 1
+    if nxt >= len(found) or found[nxt].lower not in _VERBS:
+        return False
+    # "my back is killing me", "my hip is sore": the place said to hurt is its pain
+    after = found[nxt + 1:nxt + 4]
+    return not any(u.has("severity") or u.has("quality") or "pain" in u.optional or _family_of(u) for u in after)
 
 
 def _heading(found: list[sp.Unit], chunk: list[int], covered: set[int], mine: list[sp.Found]) -> bool:
@@ -823,7 +840,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
     if side == "both" and len(nodes) == 1:  # "B/L leg pain", "both hips": the node that says both sides
-        both = [nm for nm in tab.keys.get(hit.key | {"bilateral"}, ()) if not nm.inverted and not nm.result]
+        both = [nm for nm in (*tab.keys.get(hit.key | {"bilateral"}, ()), *tab.keys.get(hit.key | {"bilateral", "pain"}, ()))
+                if not nm.inverted and not nm.result]
         if both:
             nodes = sp.best_name(both).nodes
     if nodes[0] in ("female-sex", "male-sex") and polarity == ABSENT and not _adjacent_denial(found, hit):
