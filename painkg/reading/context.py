@@ -35,7 +35,8 @@ _CLAUSE_WORDS = frozenset(("and", "with", "w/", "plus", "&", "also", "because", 
                            "after", "before", "as", "then", "until", "due to"))
 _STRONG_PUNCT = frozenset((";", ".", "!", "(", ")", "[", "]"))
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
-_LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+ago$|(?:19|20)\d\d$")
+_LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+(?:ago|previously|earlier|before|prior)$|"
+                       r"(?:19|20)\d\d$")
 #: Historical triggers that say an episode or a habit is over, not only that it began in the past.
 _ENDING = frozenset(("resolved", "settled", "since resolved", "asymptomatic since", "abstinent", "quit", "gave up",
                      "stopped", "ex", "former", "formerly", "recovered", "fully recovered", "no longer"))
@@ -261,6 +262,8 @@ def _joined(found: list[Unit], a: int, b: int, covered: set[int]) -> str:
 def _is_cut(u: Unit, category: str) -> bool:
     if u.role == "terminate" or u.has("terminate"):
         return True
+    if category == "family" and u.lower in ("he", "she", "patient", "pt", "the patient"):
+        return True  # "brought in by his parents, as he has been limping": the patient again
     if u.role == "punct" and u.text in _STRONG_PUNCT:
         return True
     if category in ("historical", "hypothetical", "family"):

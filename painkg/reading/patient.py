@@ -42,7 +42,7 @@ _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
                 r"(?P<v>(?:9\d|1[01]\d)(?:\.\d+)?)(?!\d)\s*(?:°\s*f?|f|degrees(?: f)?)?$"),
      "fever", lambda v: v >= 100.4),  # Fahrenheit
-    (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
+    (re.compile(r"^bmi\s*(?::|=|of|was|is)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:kg/m2|kg/m²)?$"), "obesity", lambda v: v >= 30.0),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
     (re.compile(r"^(?:crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*" + _IS +
@@ -50,7 +50,7 @@ _MEASURES = (
     (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
                 r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r|our)?|mm)?$"), "elevated-esr", lambda v: v > 20.0),
     (re.compile(r"^(?:wcc|wbc|twbc|twcc|white cell count|white-cell count|white count|white blood cell count|"
-                r"white blood cells|leukocyte count|leucocyte count)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
+                r"white blood cells|white blood count|leukocyte count|leucocyte count)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
                 r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3)?|"
                 r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
      "leukocytosis", lambda v: v > 11.0),

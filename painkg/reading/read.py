@@ -53,7 +53,7 @@ _DURATION = re.compile(
     r"(?<![\w/])(?:(?:x|for|over|past|last|since|>|<|about|approx|~)\s*)*"
     r"(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|a few|"
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
-    r"minutes?|mins?|hr|h|decades?)\b)(?:\s+ago\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
+    r"minutes?|mins?|hr|h|decades?)\b)(?:\s+(?:ago|previously|earlier|before|prior)\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
     r"this morning|ages)|"
     # a month said as a date: "since March", "in May 2019" (never "may" alone: "may be")
     r"(?:since|in|from|until|till|last|early|late|mid|end of|beginning of)\s+" + _MONTHS + r"\b(?:\s+(?:19|20)\d\d\b)?|"
