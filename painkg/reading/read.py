@@ -393,7 +393,9 @@ def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> lis
         if current and sentence[k] != sentence[current[-1]]:
             out.append(current)
             current = []
-        if k in inside:  # "saddle (perianal) numbness": a word in brackets inside a phrase is part of it
+        if k in inside or _linking(found, k):
+            # "saddle (perianal) numbness": a word in brackets inside a phrase is part of it;
+            # "my leg goes numb", "the saddle area is numb": the place and what it feels are one phrase
             current.append(k)
             continue
         if k not in covered and _is_boundary(u):
@@ -405,6 +407,19 @@ def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> lis
     if current:
         out.append(current)
     return out
+
+
+_LINKING = frozenset(("goes", "go", "gets", "get", "got", "went", "feels", "feel", "felt", "is", "are", "was",
+                      "were", "becomes", "became", "turns", "turned", "gone", "going"))
+
+
+def _linking(found: list[sp.Unit], k: int) -> bool:
+    """A verb between a place and how it feels ("my bum goes numb")."""
+    u = found[k]
+    place = found[k - 1].site or (k > 1 and found[k - 1].lower in ("area", "region", "areas") and found[k - 2].site)
+    return (u.lower in _LINKING and 0 < k < len(found) - 1 and place
+            and any(w in m for w in found[k + 1].required for m in (*sp.FAMILIES["numb"], *sp.FAMILIES["weak"],
+                                                                    *sp.FAMILIES["swell"], *sp.FAMILIES["stiff"])))
 
 
 def _bracketed(found: list[sp.Unit]) -> set[int]:
@@ -527,7 +542,7 @@ def _function_word(u: sp.Unit) -> bool:
 
 #: Places outside the hip, pelvis, back and leg: a phrase about one of them is not the KB's.
 _FOREIGN = frozenset(("shoulder", "elbow", "wrist", "hand", "finger", "thumb", "arm", "forearm", "armpit", "neck",
-                      "jaw", "head", "chest", "ankle", "toe", "knee"))
+                      "jaw", "head", "chest", "ankle", "toe", "knee", "toenail", "fingernail"))
 #: Places the KB's own nodes are felt at.
 _HOME = frozenset(("hip", "groin", "back", "lumbar", "spine", "spinal", "lumbosacral", "sacroiliac", "sij", "sacrum",
                    "sacral", "pelvis", "pelvic", "buttock", "thigh", "leg", "calf", "shin", "saddle", "perineum",
@@ -554,7 +569,7 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
     for h in hits:
         node = h.name.nodes[0]
         where = sentence[h.i]
-        if where in foreign and where not in home and not (h.key & sp.SITE_WORDS) and not _everywhere(tab, node):
+        if where in foreign and where not in home and not (h.key & (_HOME | _FOREIGN)) and not _everywhere(tab, node):
             k = foreign[where]
             start, end = found[h.i].start, found[h.j - 1].end
             unread.append(Unread(start, end, text[start:end], True,

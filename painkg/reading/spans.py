@@ -53,7 +53,8 @@ SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sac
                          "thoracic", "arm", "elbow", "wrist", "hand", "finger", "head", "jaw", "lower", "low",
                          "upper", "lateral", "medial", "anterior", "posterior", "inner", "outer", "front", "side",
                          "perineum", "perianal", "perineal", "saddle", "sole", "coccyx", "tailbone", "trochanter",
-                         "trochanteric", "anus", "genital", "genitals", "forearm", "armpit", "finger", "thumb", "elbow"))
+                         "trochanteric", "anus", "genital", "genitals", "forearm", "armpit", "finger", "thumb", "elbow",
+                         "toenail", "fingernail"))
 #: Kinds whose names name *another thing* than what a patient has: a place, a structure, a disease,
 #: a test, a treatment.  A word of theirs that no span accounts for stops the phrase it stands in.
 ENTITY_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE, Kind.CONDITION, Kind.TEST,
@@ -87,7 +88,9 @@ _NOT_ENTITY = frozenset(("pain", "abnormal", "abnormality", "active", "activity"
 _DISEASE_ADJECTIVES = frozenset(("septic", "malignant", "metastatic", "infective", "infect", "neoplastic",
                                  "rheumatoid", "psoriatic", "ankylose", "gouty", "tuberculous", "pyogenic",
                                  # a route that makes another treatment: inhaled steroids are no long-term oral ones
-                                 "inhal", "inhaler", "topical", "cream", "gel", "drop", "nasal", "intranasal"))
+                                 "inhal", "inhaler", "topical", "cream", "gel", "drop", "nasal", "intranasal",
+                                 # an ache of another place, in one word
+                                 "headache", "toothache", "earache", "stomachache", "bellyache"))
 #: Symptom families: a symptom word and the words a node's name may state it with.
 FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
             "numb": ("numb", "numbness", "tingl", "paresthesia", "anesthesia", "hypoesthesia", "hypoaesthesia",
