@@ -228,6 +228,8 @@ def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, cover
     if t.direction in ("backward", "both"):
         begin = _backward_begin(found, t, sentence, covered)
         behind = [s for s in range(bisect_left(starts, begin), bisect_left(starts, t.index)) if spans[s][1] <= t.index]
+        if t.category in _NARROW:  # not into an aside: "Lasègue sign (i.e., radicular leg pain ...) was negative"
+            behind = [s for s in behind if not _in_aside(found, spans[s][1], t.index, covered)]
         if t.category in _NARROW and behind:
             nearest = behind[-1]
             # further back only over normal functions: "bladder and bowels normal"
@@ -245,6 +247,19 @@ def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, cover
             behind = keep
         out += behind
     return out
+
+
+def _in_aside(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
+    """Whether a span ending at a is inside brackets closed before b."""
+    depth = 0
+    for k in range(a, b):
+        if k in covered:
+            continue
+        if found[k].text == ")":
+            depth += 1
+        elif found[k].text == "(":
+            depth -= 1
+    return depth > 0
 
 
 def _joined(found: list[Unit], a: int, b: int, covered: set[int]) -> str:

@@ -839,6 +839,14 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
         # named without its result is what was done or is planned; its result, when written, is read
         time = HYPOTHETICAL if _planned(found, hit) else HISTORICAL
+    if kind is Kind.ACTIVITY and "abnormal" in cats and not c.effect:
+        # "hip flexion limited", "internal rotation was decreased": the examined range, not an aggravation
+        for extra in ({"reduce"}, {"reduce", "hip"}):
+            limited = [nm for nm in tab.keys.get(hit.key | extra, ()) if not nm.inverted and not nm.result
+                       and tab.kinds.get(nm.nodes[0]) is Kind.FINDING]
+            if limited:
+                nodes, kind, polarity = sp.best_name(limited).nodes, Kind.FINDING, PRESENT
+                break
     angle = _angle_after(found, hit) if nodes[0] in _ANGLE_NORMAL else None
     if angle is not None and not cats & {"affirmed", "abnormal", "normal", "negated", "possible"}:
         # "SLR 90°" is a full, negative straight leg raise; "SLR 40°" is limited by pain

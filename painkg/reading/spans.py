@@ -269,8 +269,9 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
             if means is not None and expand:
                 # "afebrile" is "no fever": the words it stands for, each standing where the form stands
                 for sub in units(means.value, lexicon, table, expand=False):
-                    out.append(Unit(tok.start, last.end, piece, sub.role, sub.required, sub.optional, sub.entries,
-                                    i, sub.grade, sub.site))
+                    # a mark in the meaning ("atraumatic": "no trauma ,") keeps its own text: it cuts a reach
+                    out.append(Unit(tok.start, last.end, sub.text if sub.role == "punct" else piece, sub.role,
+                                    sub.required, sub.optional, sub.entries, i, sub.grade, sub.site))
             elif means is not None:
                 out.append(Unit(tok.start, last.end, piece, "word", required=words(means.value), first=i))
             else:
