@@ -259,6 +259,8 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
             f += 1
             continue
         found = lexicon.match(tokens, i)
+        if found is not None and f < len(taken) and tokens[i + found[0] - 1].end > taken[f][0]:
+            found = None  # "in the past 6h": a form may not reach into a measurement or a duration
         if found is not None:
             n, entries = found
             entries = tuple(e for e in entries if e.role not in ("names", "normal-of", "result-of", "not-hpo"))
