@@ -352,3 +352,28 @@ def test_a_red_flag_is_never_inverted_or_silently_dropped_in_these_frames(kg, da
     mine = [s for s in reading.spans if s.node.id == node]
     assert not any(s.polarity == "absent" for s in mine), (text, reading)
     assert mine or reading.unread, (text, reading)  # read, or shown as unread: never silently dropped
+
+
+# ---------------------------------------------------------------- how case reports write (forms of my own)
+
+@pytest.mark.parametrize("text, expected", [
+    ("C-reactive protein was 2.4 mg/dL", {("elevated-crp", "present")}),
+    ("erythrocyte sedimentation rate of 12 mm/hour", {("elevated-esr", "absent")}),
+    ("white blood cell count of 14,200 per cubic millimetre", {("leukocytosis", "present")}),
+    ("heart rate 124 bpm, blood pressure 84/50 mmHg", {("tachycardia", "present"), ("hypotension", "present")}),
+    ("temperature was 98.9°F", {("fever", "absent")}),
+    ("she was haemodynamically stable", {("hypotension", "absent"), ("tachycardia", "absent")}),
+    ("neurological examination of the legs was unremarkable", {("progressive-neurological-deficit", "absent")}),
+    ("distal pulses were palpable", {("absent-foot-pulses", "absent")}),
+    ("a groin lump was palpable", {("groin-lump", "present")}),
+    ("a 5-day history of left buttock pain", {("buttock-pain", "present")}),
+    ("she developed a fever 3 days previously", {("fever", "present")}),
+])
+def test_case_report_language(kg, text, expected):
+    assert expected <= _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, band", [("A 71‐year‐old woman", "age-over-70"), ("Sixty-eight year old man", "age-over-50"),
+                                        ("a 14 month old girl", "age-under-10")])
+def test_ages_as_reports_write_them(kg, text, band):
+    assert (band, "present") in {(s.node.id, s.polarity) for s in read(kg, text).spans}, read(kg, text)

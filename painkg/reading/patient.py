@@ -110,6 +110,8 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
     [(0, 3), (16, 22)]
     """
     found = []
+    # "69‐year‐old", "69–year–old": any dash is a hyphen (one character for one: offsets hold)
+    lowered = lowered.translate(_DASHES)
     for m in _FIND_AGE.finditer(lowered):
         years = int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"])
         if years > 120 or (m["d"] and (not _opens(lowered, m.start()) or _DISTANCE.match(lowered, m.end()))):
@@ -119,6 +121,15 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
         facts_ = [(_FEMALE, _SEX[sex], sex)] if sex in _SEX and _FEMALE in graph else []
         bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
         found.append((m.start(), m.end(), facts_ + sorted(bands, key=lambda b: not b[1])))
+    for pattern in (_WORD_AGE, _MONTH_AGE):  # "Eighteen year old", "19 month old": the same bands
+        for m in pattern.finditer(lowered):
+            if any(s <= m.start() < e for s, e, _ in found):
+                continue
+            n = _WORD_NUMBER[m["n"]] if m["n"] in _WORD_NUMBER else int(m["n"])
+            years = n if m["unit"].startswith("year") else 0
+            bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
+            found.append((m.start(), m.end(), sorted(bands, key=lambda b: not b[1])))
+    found.sort(key=lambda f: f[0])
     taken = [(s, e) for s, e, _ in found]  # ages, in text order
     for pattern, node_id, holds in _FIND_MEASURES:
         if node_id not in graph:
@@ -138,6 +149,19 @@ _OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
 
 
 _DISTANCE = re.compile(r"\s*(?:walk|run|ran|stair|distance|before|then|claudicat|tolerance|max)")
+
+
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+#: Ages written in words: "Eighteen year old", "a seventy-two-year-old man".
+_WORD_NUMBER = {**{w: n for n, w in enumerate(_UNITS)}, **{w: 20 + 10 * n for n, w in enumerate(_TENS)},
+                **{f"{t}{sep}{u}": 20 + 10 * n + m for n, t in enumerate(_TENS) for m, u in enumerate(_UNITS[1:10], 1)
+                   for sep in ("-", " ")}}
+_WORD_AGE = re.compile(r"(?<![\w-])(?P<n>(?:" + "|".join(sorted(_WORD_NUMBER, key=len, reverse=True)) +
+                       r"))[\s-]+(?P<unit>years?|months?|weeks?)[\s-]+old\b")
+_MONTH_AGE = re.compile(r"(?<![\w/.])(?P<n>\d{1,2})[\s-]*(?P<unit>months?|weeks?|mo)[\s-]*old\b")
 
 
 def _opens(lowered: str, at: int) -> bool:

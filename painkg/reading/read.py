@@ -305,7 +305,9 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
-        found += _sex_from_words(kg, text, found)
+        sex = _sex_from_words(kg, text, found)
+        found += sex
+        unread = [u for u in unread if not any(s.start <= u.start and u.end <= s.end for s in sex)]
     found.sort(key=lambda s: (s.start, s.end, s.node.id))
     unread.sort(key=lambda u: (u.start, u.end))
     if unread or not found:  # a KB name with marks the units cannot hold ("Revel criteria (≥4 of 7)")
@@ -325,7 +327,8 @@ def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
     """"She presented with ...", "a 6-year-old boy": the sex a case states in its words, when no age-and-sex form
     ("68F") or KB name did.  Only the first such word counts, and never one inside a relative's phrase."""
     m = _SEX_WORD.search(text)
-    if m is None or any(s.start <= m.start() < s.end for s in found):
+    if m is None or any(s.start <= m.start() < s.end and s.node.id not in ("female-sex",) and not
+                        s.node.id.startswith("age-") for s in found):
         return []
     before = text[max(0, m.start() - 25):m.start()].lower()
     if re.search(r"\b(?:mother|mum|father|dad|brother|sister|son|daughter|wife|husband|partner|friend|"
