@@ -282,7 +282,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
-    hits, unread, extra = _check_chunks(text, tab, units, hits, sentence)
+    hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
@@ -292,7 +292,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                            for h in hits])
     found: list[Span] = []
     for hit, c in zip(hits, contexts):
-        made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()))
+        made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()), hit.i in painful)
         found += made
         if note:
             unread.append(note)
@@ -452,6 +452,7 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
     kept: list[sp.Found] = []
     unread: list[Unread] = []
     extra: dict[int, list[str]] = {}
+    painful: set[int] = set()  # place spans with a pain said at them ("pain at the sitting bone")
     chunks = _chunks(found, covered, sentence)
     for n, chunk in enumerate(chunks):
         mine = [by_start[k] for k in chunk if k in by_start]
@@ -522,13 +523,15 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             unread.append(Unread(found[first].start, found[last].end, piece, outside,
                                  f"{piece} — outside this KB" if outside else ""))
             continue
+        if any(k not in covered and ("pain" in found[k].optional or _family_of(found[k]) == "pain") for k in chunk):
+            painful.update(h.i for h in mine)
         for k in mods:  # a word of manner, time or quality: kept on the nearest span
             if _function_word(found[k]):
                 continue
             nearest = min(mine, key=lambda h: min(abs(k - h.i), abs(k - (h.j - 1))))
             extra.setdefault(nearest.i, []).append(found[k].text)
         kept += mine
-    return kept, unread, extra
+    return kept, unread, (extra, painful)
 
 
 #: Words that place or point and say nothing of their own: "pain *over* the front of the hip".
@@ -776,7 +779,8 @@ def _shared_head(tab: sp.Table, found, chunks, n: int, k: int) -> sp.Found | Non
 
 # ---------------------------------------------------------------------------- spans
 
-def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found, c: ctx.Context, said=()):
+def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found, c: ctx.Context, said=(),
+              painful: bool = False):
     """The spans one hit makes once its context is known (several for "reflexes normal")."""
     cats = c.categories
     name = hit.name
@@ -880,8 +884,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             pain = tab.keys.get(hit.key | {"pain"})
             if pain:
                 node = kg.node(pain[0].nodes[0])
-        if node.kind in _PLACE_KINDS:  # "the greater trochanter", "the saddle area": where, not what
-            when = MENTIONED
+        if node.kind in _PLACE_KINDS and not (painful and node.kind is not Kind.REGION):
+            when = MENTIONED  # "the greater trochanter", "the saddle area": where, not what; "pain at the
+            # sitting bone" is the pain there, which the trace places at that structure
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
     return out, None
