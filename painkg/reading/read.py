@@ -348,7 +348,9 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     relation = Relation.AGGRAVATED_BY if tab.kinds.get(node_id) is Kind.ACTIVITY else None
     matched = node_id if stripped.lower() == node_id else stripped
     kind = tab.kinds.get(node_id)
-    time = HISTORICAL if kind in _NAMED_KINDS else MENTIONED if kind in _PLACE_KINDS else CURRENT
+    # a test named alone is no result ("ultrasound": never a positive one); a treatment given alone as a
+    # term is the caller's own observation, which the trace reports as explained by nothing
+    time = HISTORICAL if kind is Kind.TEST else MENTIONED if kind in _PLACE_KINDS else CURRENT
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
 
@@ -841,7 +843,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         polarity = ABSENT
     else:
         polarity = PRESENT
-    if kind in _NAMED_KINDS and time == CURRENT and (kind is Kind.TREATMENT or not (
+    alone = kind is Kind.TREATMENT and text.strip() == piece  # a treatment given alone as a term (see _whole)
+    if kind in _NAMED_KINDS and time == CURRENT and not alone and (kind is Kind.TREATMENT or not (
             cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
         # named without its result is what was done or is planned; its result, when written, is read
