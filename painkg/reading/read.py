@@ -872,6 +872,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             nodes = weak[0].nodes
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
+    if not side and re.search(r"\b(?:legs|hips|thighs|calves)\b", piece.lower()):
+        side = "both"  # "weakness in his legs", "pain in the hips": both sides
     if side == "both" and len(nodes) == 1:  # "B/L leg pain", "both hips": the node that says both sides
         both = [nm for nm in (*tab.keys.get(hit.key | {"bilateral"}, ()), *tab.keys.get(hit.key | {"bilateral", "pain"}, ()))
                 if not nm.inverted and not nm.result]
