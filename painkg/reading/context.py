@@ -306,7 +306,8 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
                     _or_list_follows(found, k, sentence, covered):
                 k += 1
                 continue
-            if u.text == "/" and k - 1 in covered and k + 1 in covered:  # "no fever/weight loss/night pain"
+            if u.text == "/" and k - 1 in covered and (k + 1 in covered or k + 2 in covered):
+                # "no fever/weight loss/night pain", "no fever/on pred"
                 k += 1
                 continue
             if effect and u.role == "boundary" and u.lower in ("with", "when", "on", "after", "during", "for"):

@@ -138,6 +138,8 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             k = bisect.bisect_right(taken, (m.start(), 1 << 62))
             if (k and taken[k - 1][1] > m.start()) or (k < len(taken) and taken[k][0] < m.end()):
                 continue  # inside an earlier fact
+            if _TIME_AFTER.match(lowered, m.end()):
+                continue  # "residual 3 days ago": a time, not a measurement
             bisect.insort(taken, (m.start(), m.end()))
             found.append((m.start(), m.end(), [(node_id, holds(_value(m)), m.group(0))]))
     return sorted(found, key=lambda f: f[0])
@@ -162,6 +164,9 @@ _WORD_NUMBER = {**{w: n for n, w in enumerate(_UNITS)}, **{w: 20 + 10 * n for n,
 _WORD_AGE = re.compile(r"(?<![\w-])(?P<n>(?:" + "|".join(sorted(_WORD_NUMBER, key=len, reverse=True)) +
                        r"))[\s-]+(?P<unit>years?|months?|weeks?)[\s-]+old\b")
 _MONTH_AGE = re.compile(r"(?<![\w/.])(?P<n>\d{1,2})[\s-]*(?P<unit>months?|weeks?|mo)[\s-]*old\b")
+
+
+_TIME_AFTER = re.compile(r"\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|minutes?|mins?|/52|/12|/7)\b")
 
 
 def _opens(lowered: str, at: int) -> bool:
