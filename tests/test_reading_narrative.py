@@ -396,3 +396,12 @@ def test_case_report_language(kg, text, expected):
                                         ("a 14 month old girl", "age-under-10")])
 def test_ages_as_reports_write_them(kg, text, band):
     assert (band, "present") in {(s.node.id, s.polarity) for s in read(kg, text).spans}, read(kg, text)
+
+
+@pytest.mark.parametrize("text, word", [("saddle problems", "saddle"), ("some retention issues", "retention")])
+def test_a_red_flag_word_said_but_not_read_is_shown_unread(kg, text, word):
+    # issue 23, section 5: "if the words of a red-flag node's names occur in the text but no red-flag span
+    # was read, say so" (G1: "saddle area" must never pass unseen)
+    reading = read(kg, text)
+    if not any(s.node.red_flag for s in reading.spans):
+        assert any(word in u.text.lower() for u in reading.unread), reading

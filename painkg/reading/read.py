@@ -308,6 +308,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         sex = _sex_from_words(kg, text, found)
         found += sex
         unread = [u for u in unread if not any(s.start <= u.start and u.end <= s.end for s in sex)]
+    unread += _unread_flags(kg, tab, units, found, unread)
     found.sort(key=lambda s: (s.start, s.end, s.node.id))
     unread.sort(key=lambda u: (u.start, u.end))
     if unread or not found:  # a KB name with marks the units cannot hold ("Revel criteria (≥4 of 7)")
@@ -315,6 +316,21 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         if whole is not None:
             return whole
     return Reading(text, tuple(found), tuple(unread))
+
+
+def _unread_flags(kg: KnowledgeGraph, tab: sp.Table, found: list[sp.Unit], spans: list[Span],
+                  unread: list[Unread]) -> list[Unread]:
+    """A word only a red flag's names hold, said but in no span and no unread piece, is shown unread:
+    a red flag is never silently dropped (issue 23, section 5)."""
+    out = []
+    for u in found:
+        node = next((tab.flag_words[w] for w in u.required if w in tab.flag_words), None)
+        if node is None or any(s.start <= u.start < s.end for s in spans) or \
+                any(p.start <= u.start < p.end for p in unread):
+            continue
+        out.append(Unread(u.start, u.end, u.text, True,
+                          f"{u.text} — may be about {kg.node(node).label} (a red flag): not read, check it"))
+    return out
 
 
 #: Words that say the patient's sex when nothing else does: the first of them in a narrative.

@@ -166,6 +166,8 @@ class Table:
     corrections: dict[str, str] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
     flags: frozenset[str] = frozenset()  # red-flag nodes
+    #: words only red-flag names hold ("saddle", "retention", "cauda"): said but not read, they are reported
+    flag_words: dict[str, str] = field(default_factory=dict)
     histories: frozenset[str] = frozenset()  # nodes that are a history by nature ("history of cancer", "IVDU")
     entities: frozenset[str] = frozenset()  # normalized words that name another thing (ENTITY_KINDS, ontologies)
     #: (node, family, site words, key) for every symptom and finding name stating a symptom at a site
@@ -183,7 +185,7 @@ class Table:
                 "sites": {n: tuple(sorted(s)) for n, s in self.sites.items()},
                 "kinds": {n: k.value for n, k in self.kinds.items()},
                 "areas": {n: a.value if a is not None else None for n, a in self.areas.items()},
-                "exact": self.exact, "entities": sorted(self.entities), "flags": sorted(self.flags),
+                "exact": self.exact, "entities": sorted(self.entities), "flags": sorted(self.flags), "flag_words": self.flag_words,
                 "histories": sorted(self.histories),
                 "composed": [(n, f, sorted(s), sorted(k)) for n, f, s, k in self.composed]}
 
@@ -200,7 +202,7 @@ class Table:
         return cls(keys, by_word, {n: frozenset(s) for n, s in state["sites"].items()},
                    {n: Kind(k) for n, k in state["kinds"].items()},
                    {n: Area(a) if a is not None else None for n, a in state["areas"].items()},
-                   dict(state["exact"]), {}, sorted(by_word), frozenset(state["flags"]),
+                   dict(state["exact"]), {}, sorted(by_word), frozenset(state["flags"]), dict(state["flag_words"]),
                    frozenset(state["histories"]), frozenset(state["entities"]),
                    [(n, f, frozenset(s), frozenset(k)) for n, f, s, k in state["composed"]])
 
@@ -395,6 +397,7 @@ def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
     unique = {t: next(iter(n)) for t, n in exact.items() if len(n) == 1}
     return Table(keys, by_word, {n: frozenset(s) for n, s in sites.items()}, kinds, areas, unique, {},
                  sorted(by_word), frozenset(n for n, d in graph.nodes(data=True) if d.get("red_flag")),
+                 _flag_words(graph, keys),
                  frozenset(n for n, d in graph.nodes(data=True) if is_history(n, d)),
                  _entities(graph, lexicon), _composed(keys, kinds))
 
@@ -418,6 +421,41 @@ def is_history(node_id: str, data: dict) -> bool:
     names = (data["label"], *data.get("synonyms", ()))
     return sum(bool(_HISTORY_NAME.search(n)) for n in names) >= 1 and not any(
         w in data["label"].lower() for w in ("pain", "ache", "stiffness", "weakness", "numbness"))
+
+
+def _flag_words(graph: nx.MultiDiGraph, keys: dict[frozenset[str], list[Name]]) -> dict[str, str]:
+    """The words that only the names of one red-flag symptom or finding hold, and that node."""
+    owners: dict[str, set[str]] = {}
+    kb_words: set[str] = set()
+    for key, names in keys.items():
+        for w in key:
+            for name in names:
+                owners.setdefault(w, set()).update(name.nodes)
+                if name.source in ("label", "synonym"):
+                    kb_words.add(w)
+    clinical = lx.clinical_words()
+    out = {}
+    for w, nodes in owners.items():
+        # a clinical word of the KB's own names (not a lay phrase's "call" or "comfy"), held by one red flag only
+        if len(nodes) == 1 and len(w) >= 5 and w in kb_words and w not in _NOT_ENTITY and w not in SITE_WORDS and \
+                any(c.startswith(w) for c in (w, w + "e", w + "s", w + "ing", w + "ion") if c in clinical):
+            node = next(iter(nodes))
+            data = graph.nodes[node]
+            if data.get("red_flag") and data["kind"] in (Kind.SYMPTOM, Kind.FINDING) and w not in _FLAG_COMMON:
+                out[w] = node
+    # the places of the cauda equina red flags, which are site words: "saddle area numb" must never pass unseen
+    for w, node in (("saddle", "saddle-anaesthesia"), ("perianal", "saddle-anaesthesia"),
+                    ("perineal", "saddle-anaesthesia"), ("sphincter", "reduced-anal-tone"),
+                    ("cauda", "cauda-equina-syndrome"), ("equina", "cauda-equina-syndrome")):
+        if node in graph:
+            out.setdefault(w, node)
+    return out
+
+
+#: Words of red-flag names too common to say that a red flag was meant.
+_FLAG_COMMON = frozenset(("classic", "energy", "episode", "incomplete", "multiple", "paper", "passage", "stream",
+                          "trouble", "disturb", "painless", "knock", "breast", "sexual", "temperature", "ladder",
+                          "crash", "traffic", "vehicle", "collision", "bruise", "abrasion", "privat", "triad"))
 
 
 def _entities(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> frozenset[str]:
