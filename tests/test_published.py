@@ -42,6 +42,6 @@ def test_published_cases_keep_their_score(kg):
     found = result["findings"]
     assert sum(found.values()) == 542
     assert found["right"] >= 431, found
-    assert found["wrong"] <= 20, found
-    assert found["unread"] <= 91, found
+    assert found["wrong"] <= 19, found
+    assert found["unread"] <= 92, found
     assert result["named"]["wrong"] == 0  # no test or treatment named is ever made an observation

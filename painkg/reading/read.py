@@ -877,6 +877,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     if angle is not None and not cats & {"affirmed", "abnormal", "normal", "negated", "possible"}:
         # "SLR 90°" is a full, negative straight leg raise; "SLR 40°" is limited by pain
         polarity = ABSENT if angle > _ANGLE_NORMAL[nodes[0]] else PRESENT
+    if kind is Kind.ACTIVITY and not c.effect and time == CURRENT and _person(piece, name.text):
+        time = MENTIONED  # "a runner", "a keen jogger": who the patient is, not what brings the pain on
     relation = None
     if kind is Kind.ACTIVITY:
         relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
@@ -940,6 +942,14 @@ def _angle_after(found: list[sp.Unit], hit: sp.Found) -> int | None:
     if after in ("°", "º", "deg", "degs", "degree", "degrees", "o"):
         return int(found[k].text)
     return None
+
+
+def _person(piece: str, name: str) -> bool:
+    """Whether an activity was read from a noun for a person who does it ("runner" read as running)."""
+    last = re.findall(r"[a-z]+", piece.lower())
+    named = re.findall(r"[a-z]+", name.lower())
+    return bool(last) and re.search(r"(?:er|ers|ist|ists)$", last[-1]) is not None and \
+        (last[-1] not in named or len(named) == 1)  # "runner" (a lay name of running), not "... at a computer"
 
 
 def _planned(found: list[sp.Unit], hit: sp.Found) -> bool:
