@@ -384,11 +384,16 @@ def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, 
         out.where[node_id] = where
 
 
+#: A condition's prior is its prevalence; an observable's is its base rate among the patients (MODEL.md §9).
+_HAS_PRIOR = frozenset({Kind.CONDITION, Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY})
+
+
 def _parse_prior(where, cell, kind, node_refs, problems) -> float | Grade | None:
     if not cell:
         return None
-    if kind is not Kind.CONDITION:
-        problems.append(f"{where}: only a condition has a prior (this is a {kind.value})")
+    if kind not in _HAS_PRIOR:
+        problems.append(f"{where}: only a condition (its prevalence) or an observable (its base rate) has a prior "
+                        f"(this is a {kind.value})")
         return None
     try:
         return Grade(cell)
