@@ -144,7 +144,7 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
     complaints = {o.node.id for o in obs if o.present}
-    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints)
+    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
     pairs = model.pairs(obs, ratios, weights)
@@ -160,8 +160,10 @@ class _Model:
     """The numbers of one trace: priors of the setting, leaks and ratios per observation."""
 
     def __init__(self, kg, table: DiagnosticTable, setting_id: str, overrides: dict[str, float],
-                 complaints: set[str]) -> None:
+                 complaints: set[str], defines: tuple[str, ...] = ()) -> None:
         self.kg, self.table, self.graph, self.setting = kg, table, kg.graph, setting_id
+        #: The setting's inclusion criteria: its priors already count them (MODEL.md section 9).
+        self.defines = frozenset(defines)
         self.priors: dict[str, float] = {}
         self.published: dict[str, bool] = {}
         known = table.memo.get(("priors", setting_id))
@@ -179,12 +181,31 @@ class _Model:
         self.leaks: dict[tuple[str, str], float] = {}
         self.clustered: dict[int, str] = {}  # observation position -> the cluster it is counted in
         self.effective: dict[str, list[float]] = {}  # hypothesis -> each observation's ratio, clusters applied
+        self.excluded: dict[str, tuple[Observation, ...]] = {}  # hypothesis -> the present findings excluding it
+
+    def exclusions(self, h: str) -> frozenset[str]:
+        """What excludes a hypothesis: ``excluded-by`` of its source, its syndrome and their ancestors."""
+        found = self.table.memo.get(("excluded-by", h))
+        if found is None:
+            hyp = self.table.hypotheses[h]
+            ancestors = self.table.ancestors
+            conditions = {hyp.source, *ancestors.get(hyp.source, ())}
+            if hyp.syndrome is not None:
+                conditions.update((hyp.syndrome, *ancestors.get(hyp.syndrome, ())))
+            succ = self.graph.succ
+            found = self.table.memo[("excluded-by", h)] = frozenset(
+                t for c in conditions for t, keys in succ[c].items() if Relation.EXCLUDED_BY in keys)
+        return found
 
     def hypothesis_prior(self, h: Hypothesis) -> float:
         return self.priors[h.source] * h.share
 
     def leak(self, key: tuple[str, str]) -> float:
-        """P(observation | a source that does not produce it): a stated default by kind.
+        """P(observation | a source that does not produce it): its base rate (MODEL.md section 9).
+
+        The node's own ``prior`` cell gives it: a published rate, or a grade whose rate is
+        :data:`scoring.BASE_RATE_BY_GRADE` (a sphincter symptom is rare, pain on activity is
+        not).  Otherwise a stated default by kind.
 
         Neither the observation's rate in the whole case mix (groin pain is common among hip and
         back presenters because hip sources produce it, not because a discogenic source does) nor
@@ -195,10 +216,14 @@ class _Model:
         found = self.leaks.get(key)
         if found is None:
             node_id = key[0]
-            if DEMOGRAPHIC.match(node_id):
+            data = self.graph.nodes[node_id]
+            rate = scoring.base_rate(data)
+            if rate is not None:
+                found = rate
+            elif DEMOGRAPHIC.match(node_id):
                 found = scoring.DEMOGRAPHIC_LEAK
             else:
-                found = scoring.default_leak(self.graph.nodes[node_id]["kind"])
+                found = scoring.default_leak(data["kind"])
             self.leaks[key] = found
         return found
 
@@ -208,7 +233,7 @@ class _Model:
         A finding only asked about or not yet excluded ("?cauda equina", "fever not ruled out")
         moves nothing: it is a question, not evidence.  A red flag among them is still raised.
         """
-        if o.possible:
+        if o.possible or o.node.id in self.defines:
             return {}
         row = self.table.row(o.key)
         leak = self.leak(o.key)
@@ -232,6 +257,13 @@ class _Model:
                                                [ratios[i] for i in idx])
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
+            # Excluded by a present finding: the first such finding carries the stated ε, the others
+            # count 1 (a child is under 10, under 16 and under 20 at once: one exclusion, not three).
+            excluded = [i for i, o in enumerate(obs) if o.present and not o.possible and o.node.id in self.exclusions(h)]
+            for n, i in enumerate(excluded):
+                effective[i] = scoring.EXCLUDED if n == 0 else 1.0
+            if excluded:
+                self.excluded[h] = tuple(obs[i] for i in excluded)
             self.effective[h] = effective
             weights[h] = self.hypothesis_prior(hyps[h]) * math.prod(effective)
         return weights
@@ -439,6 +471,7 @@ class _Builder:
             via=kg.node(h.syndrome) if h.syndrome else None,
             broader=tuple(kg.node(a) for a in table.ancestors.get(source, ())),
             prior_published=self.model.published[source],
+            excluded_by=self.model.excluded.get(best, ()),
         )
 
     def combination(self, a: str, b: str, score: float) -> Combination:
