@@ -279,6 +279,12 @@ class DiagnosticTable:
         if path is None:
             return None
         probability, links = path
+        if self.graph.nodes[key[0]].get("red_flag") and sum(x.relation is not Relation.SUBTYPE_OF for x in links) > 1:
+            # A red flag is explained only by a condition the KB says raises it (edges-redflags.tsv), not by
+            # a walk through anatomy: stenosis narrows the canal the cauda equina runs in, but saddle
+            # anaesthesia is cauda equina syndrome's, and a base rate well under 1 % would make that
+            # walk strong evidence for stenosis (MODEL.md section 9).
+            return None
         return Entry(probability, False, self._justify(prefix + links))
 
     def _subtype_steps(self, condition: str, ancestor: str) -> tuple[Link, ...]:

@@ -150,7 +150,7 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     pairs = model.pairs(obs, ratios, weights)
     # "Something else": causes the KB does not hold, and the sources no observation reaches
     # (their likelihood is the leak throughout, exactly as for a cause the KB does not hold).
-    other = scoring.OTHER_PRIOR + model.prior_total - math.fsum(
+    other = model.other_prior + model.prior_total - math.fsum(
         model.hypothesis_prior(table.hypotheses[h]) for h in weights)
     total = math.fsum(weights.values()) + math.fsum(w for _, _, w in pairs) + other
     return _result(kg, model, obs, present, ratios, weights, pairs, other, total, limit, skipped)
@@ -178,6 +178,11 @@ class _Model:
             self.priors[source] = overrides.get(source, value)
             self.published[source] = source in overrides or prior.published
         self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
+        # "Something else": causes the KB does not hold.  A setting whose published prevalences describe
+        # its whole case mix (the irritable hips of kocher2004: septic arthritis 33 %, transient
+        # synovitis 67 %) leaves them only what its counts leave, with a floor.
+        closed = math.fsum(p.value for s, p in known.items() if p.published and not p.among)
+        self.other_prior = max(scoring.OTHER_PRIOR * (1.0 - min(closed, 1.0)), scoring.OTHER_FLOOR)
         self.leaks: dict[tuple[str, str], float] = {}
         self.clustered: dict[int, str] = {}  # observation position -> the cluster it is counted in
         self.effective: dict[str, list[float]] = {}  # hypothesis -> each observation's ratio, clusters applied
@@ -237,6 +242,10 @@ class _Model:
             return {}
         row = self.table.row(o.key)
         leak = self.leak(o.key)
+        if DEMOGRAPHIC.match(o.node.id):
+            # An age band or sex moves a hypothesis only by a published figure (P(band | condition),
+            # a ratio) or an exclusion: a grade against even odds is noise (MODEL.md section 9).
+            row = {h: e for h, e in row.items() if e.published}
         return {h: entry_ratio(e, leak, o.present) for h, e in row.items()}
 
     def weights(self, obs: Sequence[Observation], ratios: Sequence[dict[str, float]]) -> dict[str, float]:
@@ -362,18 +371,32 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     """
     mine = [r.get(h.id, 1.0) for r in ratios]
     target = cluster["condition"]
-    rules = cluster["rules"]
-    if rules and target is not None and (h.source == target or target in table.ancestors.get(h.source, ())):
-        positive = sum(o.present for o in obs)
-        unknown = len(cluster["members"]) - len(obs)
-        for rule in rules:  # highest threshold first
-            if positive >= rule["at_least"]:
-                return _rule_ratio(rule, True), 0
-        lowest = rules[-1]
-        if positive + unknown < lowest["at_least"]:
-            return _rule_ratio(lowest, False), 0
+    decided = _rule_decision(cluster, obs) if target is not None else None
+    if decided is not None:
+        if h.source == target or target in table.ancestors.get(h.source, ()):
+            return decided, 0
+        # The rule's ratio is its condition's odds against the rest of the population it was
+        # measured in: once it decides, its items carry nothing more for the other hypotheses
+        # (Kocher's fever and non-weight-bearing do not raise transient synovitis as well).
+        return 1.0, 0
     best = max(range(len(mine)), key=lambda i: (abs(math.log(mine[i])) if mine[i] > 0 else math.inf, mine[i], -i))
     return mine[best], best
+
+
+def _rule_decision(cluster: Mapping, obs: Sequence[Observation]) -> float | None:
+    """The published rule's ratio for these observed members, or None when no rule decides."""
+    rules = cluster["rules"]
+    if not rules:
+        return None
+    positive = sum(o.present for o in obs)
+    unknown = len(cluster["members"]) - len(obs)
+    for rule in rules:  # highest threshold first
+        if positive >= rule["at_least"]:
+            return _rule_ratio(rule, True)
+    lowest = rules[-1]
+    if positive + unknown < lowest["at_least"]:
+        return _rule_ratio(lowest, False)
+    return None
 
 
 def _rule_ratio(rule: Mapping, positive: bool) -> float:

@@ -21,7 +21,7 @@ from ..kb.vocab import Grade, Kind
 
 __all__ = [
     "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK",
-    "OTHER_PRIOR", "BASE_RATE_BY_GRADE", "EXCLUDED", "base_rate",
+    "OTHER_PRIOR", "OTHER_FLOOR", "BASE_RATE_BY_GRADE", "EXCLUDED", "base_rate",
     "default_leak",
     "edge_probability", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",
@@ -73,6 +73,8 @@ BASE_RATE_BY_GRADE: dict[Grade, float] = {
 EXCLUDED = 0.01
 #: Prior weight of "something else": causes the knowledge base does not hold.
 OTHER_PRIOR = 0.1
+#: ... and its least, in a setting whose published prevalences already add up to its whole case mix.
+OTHER_FLOOR = 0.01
 #: Leaks are kept inside (MIN_LEAK, MAX_LEAK) so no single observation is decisive.
 MIN_LEAK, MAX_LEAK = 0.001, 0.95
 
