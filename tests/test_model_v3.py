@@ -110,3 +110,13 @@ def test_no_hypothesis_keeps_its_share_when_a_present_finding_excludes_it(data):
     if candidate is not None:
         assert candidate.score <= 0.5, (source, target, candidate.score)
         assert target in {o.node.id for o in candidate.excluded_by} or candidate.node.id != source
+
+
+def test_explanations_show_the_compensation_mechanism(kg):
+    # The seed's thesis: hip OA -> lumbar compensatory overload -> low back pain, shown as "how".
+    result = kg.trace(["a 66-year-old", "groin pain", "limited hip internal rotation", "low back pain"])
+    hip = result.candidates[0]
+    assert hip.node.id == "hip-osteoarthritis"
+    back = next(e for e in hip.explanations if e.observation.node.id == "low-back-pain")
+    assert back.how and "compensates for" in str(back.how[0])
+    assert "how (shown, not counted)" in str(result)

@@ -480,7 +480,8 @@ class _Builder:
             entry = table.row(o.key).get(best)
             if o.present and entry is not None and o.node.id != source:
                 path = self.path(entry)
-                explanations.append(Explanation(o, (path,), entry.probability))
+                how = tuple(self._path(links) for links in table.mechanisms(source, o.node.id))
+                explanations.append(Explanation(o, (path,), entry.probability, how))
         explained = {e.observation.key for e in explanations}
         return Candidate(
             node=node,
@@ -503,6 +504,9 @@ class _Builder:
         regions = {first.region, second.region}
         name = "hip–spine syndrome" if regions == _HIP_SPINE else ""
         return Combination(first, second, score, name)
+
+    def _path(self, links) -> Path:
+        return Path(tuple(_step(self.kg, link) for link in links), math.prod(link.probability for link in links))
 
     def path(self, entry: Entry) -> Path:
         links = self.table.justifications[entry.justification]
