@@ -111,11 +111,11 @@ TERMS = st.sampled_from(["low back pain", "groin pain", "buttock pain", "limited
 def test_every_result_is_consistent(kg, present, absent):
     absent = [a for a in absent if a not in present]
     result = kg.trace(present, absent=absent, limit=1000)
-    scores = [c.score for c in result.candidates]
-    assert scores == sorted(scores, reverse=True)
-    # A pair's share is in both members' scores: counted once, everything sums to 1.
-    pairs = math.fsum(x.score for x in result.combinations)
-    assert math.fsum(scores) - pairs + result.other_score == pytest.approx(1.0)
+    involved = [c.score + c.paired for c in result.candidates]
+    assert involved == sorted(involved, reverse=True)
+    # Exclusive rows: sources alone, pairs, the rest beyond the limit and something else sum to 1.
+    rows = math.fsum([c.score for c in result.candidates] + [x.score for x in result.combinations])
+    assert rows + result.unlisted_score + result.other_score == pytest.approx(1.0)
     for c in result.candidates:
         for e in c.explanations:
             for path in e.paths:
