@@ -143,7 +143,9 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     obs = tuple(present + missing)
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
-    complaints = {o.node.id for o in obs if o.present}
+    # What defines the setting every patient of it has, said or not (the emergency back-pain series'
+    # patients all have back pain), so its prevalences apply in full.
+    complaints = {o.node.id for o in obs if o.present} | set(chosen.defines)
     model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
@@ -635,7 +637,7 @@ def _red_flags(kg, table: DiagnosticTable, obs: Sequence[Observation],
                                  for c, test in ((c, _confirming_test(kg, table, c)) for c in shown))
             advice = f"red flag: {o.node.label} {said} — needs urgent assessment" + (f": {excluded}" if excluded else "")
             named_ids.update(shown)
-        flags.append(RedFlag(o.node, advice, (o,)))
+        flags.append(RedFlag(o.node, advice, (o,), raises=tuple(kg.node(c) for c in causes[:3])))
     for c in candidates:
         if not c.node.red_flag:
             continue
