@@ -460,7 +460,14 @@ def _ancestors(condition: str, parents: Mapping[str, list[str]]) -> tuple[str, .
 
 
 def _published(data: Mapping) -> float | None:
-    """The pair's own published P(observable | condition), if the edge has one."""
+    """The pair's own published P(observable | condition), if the edge has one.
+
+    A number measured in another population (the edge's ``population`` mark: a referred
+    spectrum, healthy controls, pooled tests) describes that population, not our patients
+    (MODEL.md section 8): the edge counts by its grade (kb-audit2 D7).
+    """
+    if data.get("population"):
+        return None
     for column in ("sensitivity", "frequency"):
         if data.get(column) is not None:
             return float(data[column])
