@@ -170,9 +170,16 @@ def _check_setting(row: Row, refs, out: Checked, problems: list[str]) -> None:
     default = _number(where, "default_prior", c["default_prior"], problems, upper=1.0, zero=False)
     keys = split_list(c["references"])
     _check_references(where, keys, refs, problems)
+    defines = split_list(c.get("defines", ""))
+    for finding in defines:
+        if out.nodes.get(finding, {}).get("kind") not in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST):
+            problems.append(f"{where}: defines: {finding!r} is not a symptom, finding or test of the knowledge base "
+                            f"(allowed: what every patient of the setting has, e.g. low-back-pain)")
     if len(problems) == bad:
         out.settings[c["id"]] = {"label": c["label"], "description": c["description"], "default_prior": default,
                                  "references": keys, "note": c["note"]}
+        if defines:  # most settings define nothing beyond their complaint: no key, like an absent qualifier
+            out.settings[c["id"]]["defines"] = defines
 
 
 def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
