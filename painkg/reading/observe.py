@@ -97,6 +97,16 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
     for term, reading in _readings(kg, terms):
         found = [s for s in reading.spans if s.observed]
         problems = list(reading.unread)
+        if problems and term and "\n" not in term:
+            # One vocabulary: a term the resolver accepts whole ("pain with hip internal rotation")
+            # is that node, even where reading it word by word leaves a piece over.
+            whole = kg.index.best(term)
+            if whole is not None:
+                node = kg.node(whole.node_id)
+                o = Observation(term, node, present, None, whole.matched)
+                if o.key not in out or (o.present and not out[o.key].present):
+                    out[o.key] = o
+                continue
         if not reading.spans and not problems:  # "pain", "the": read as nothing, said so
             problems = [None]
         for u in problems:
@@ -120,10 +130,18 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
             if seen is None or (o.present and not seen.present) or (seen.possible and o.present and not o.possible):
                 out[o.key] = o
     for o in list(out.values()):
+        other_sex = _OTHER_SEX.get(o.node.id)
+        if other_sex is not None and other_sex in kg.graph and not o.possible:  # female is not male
+            implied = Observation(o.term, kg.node(other_sex), not o.present, None, other_sex)
+            out.setdefault(implied.key, implied)
         for node_id, holds in patient.implied_ages(kg.graph, o.node.id, o.present):
             implied = Observation(o.term, kg.node(node_id), holds, None, node_id)
             out.setdefault(implied.key, implied)
     return list(out.values())
+
+
+#: A stated sex settles the other: a KB may hold either node, or both.
+_OTHER_SEX = {"female-sex": "male-sex", "male-sex": "female-sex"}
 
 
 def _readings(kg: KnowledgeGraph, terms) -> Iterable[tuple[str, Reading]]:

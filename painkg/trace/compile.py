@@ -155,6 +155,8 @@ class DiagnosticTable:
                     self._by_condition.setdefault(c, []).append(h.id)
         #: What the trace derives from this graph and keeps: priors per setting, treatments, tests.
         self.memo: dict = {}
+        #: Whether every compiled entry's mechanism paths are in ``memo`` (a table read from the cache).
+        self._mechanisms_complete = False
 
     @property
     def _causes(self) -> dict[str, list[tuple[str, Link]]]:
@@ -168,11 +170,13 @@ class DiagnosticTable:
     def state(self) -> dict:
         """Every row, compiled, as plain data (what :func:`diagnostic_table` keeps in the cache)."""
         self.compile_all()
+        plain = lambda links: tuple((x.source, x.relation.value, x.target, x.probability) for x in links)  # noqa: E731
         return {
             "hypotheses": {k: tuple(h) for k, h in self.hypotheses.items()},
-            "justifications": [tuple((x.source, x.relation.value, x.target, x.probability) for x in links)
-                               for links in self.justifications],
+            "justifications": [plain(links) for links in self.justifications],
             "rows": {key: {h: tuple(e) for h, e in row.items()} for key, row in self._rows.items()},
+            "mechanisms": {(k[1], k[2]): tuple(plain(p) for p in v) for k, v in self.memo.items()
+                           if k[0] == "mechanisms" and v},
         }
 
     def restore(self, state: Mapping) -> None:
@@ -184,6 +188,10 @@ class DiagnosticTable:
                                for links in state["justifications"]]
         self._justification_ids = {links: i for i, links in enumerate(self.justifications)}
         self._rows = {tuple(key): {h: Entry(*e) for h, e in row.items()} for key, row in state["rows"].items()}
+        for (source, target), paths in state["mechanisms"].items():
+            self.memo[("mechanisms", source, target)] = tuple(
+                tuple(Link(s, Relation(r), t, p) for s, r, t, p in links) for links in paths)
+        self._mechanisms_complete = True
 
     # -- hypotheses --------------------------------------------------------------------------
 
@@ -235,9 +243,14 @@ class DiagnosticTable:
                 yield (n, "")
 
     def compile_all(self) -> None:
-        """Compile every row now (for the cache), instead of on first use."""
+        """Compile every row now (for the cache), instead of on first use, and each entry's mechanisms."""
         for key in self.observables():
             self.row(key)
+        if not self._mechanisms_complete:
+            for (target, _), row in list(self._rows.items()):
+                for h in row:
+                    self.mechanisms(self.hypotheses[h].source, target)
+            self._mechanisms_complete = True
 
     def _compile_row(self, key: ObservableKey) -> dict[str, Entry]:
         target, how = key
@@ -279,6 +292,12 @@ class DiagnosticTable:
         if path is None:
             return None
         probability, links = path
+        if self.graph.nodes[key[0]].get("red_flag") and sum(x.relation is not Relation.SUBTYPE_OF for x in links) > 1:
+            # A red flag is explained only by a condition the KB says raises it (edges-redflags.tsv), not by
+            # a walk through anatomy: stenosis narrows the canal the cauda equina runs in, but saddle
+            # anaesthesia is cauda equina syndrome's, and a base rate well under 1 % would make that
+            # walk strong evidence for stenosis (MODEL.md section 9).
+            return None
         return Entry(probability, False, self._justify(prefix + links))
 
     def _subtype_steps(self, condition: str, ancestor: str) -> tuple[Link, ...]:
@@ -342,6 +361,44 @@ class DiagnosticTable:
         for link in links:
             out += f" —{link.relation.phrase}→ {labels[link.target]['label']}"
         return out
+
+    def mechanisms(self, source: str, target: str, limit: int = 2) -> tuple[tuple[Link, ...], ...]:
+        """Up to *limit* paths from *source* to *target* through a pain mechanism (MODEL.md section 9).
+
+        They show **how** a source produces what the patient has (hip osteoarthritis → altered
+        gait → lumbar compensatory overload → low back pain, the seed's founding claim); they are
+        shown, never counted.  Compensation paths come first, then the stronger.
+        """
+        key = ("mechanisms", source, target)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        if self._mechanisms_complete:  # restored from the cache, where every entry's paths were kept
+            return ()
+        causes, nodes = self._causes, self.graph.nodes
+        paths: list[tuple[Link, ...]] = []
+        frontier: list[tuple[str, tuple[Link, ...]]] = [(target, ())]
+        for _ in range(MAX_DEPTH):
+            nxt = []
+            for effect, path in frontier:
+                for cause, link in causes.get(effect, ()):
+                    if link.relation is Relation.SUBTYPE_OF or any(cause in (x.source, x.target) for x in path):
+                        continue
+                    steps = (link, *path)
+                    if cause == source:
+                        if any(nodes[x.target]["kind"] is Kind.MECHANISM or nodes[x.source]["kind"] is Kind.MECHANISM
+                               for x in steps):
+                            paths.append(steps)
+                    elif nodes[cause]["kind"] in (Kind.MECHANISM, Kind.MUSCLE, Kind.STRUCTURE):
+                        nxt.append((cause, steps))
+            frontier = nxt[:200]  # hubs fan out: the strongest few hundred partial paths are enough
+        def rank(links: tuple[Link, ...]) -> tuple:
+            strength = 1.0
+            for x in links:
+                strength *= x.probability
+            return (not any(x.relation is Relation.COMPENSATES_FOR for x in links), -strength, len(links))
+        found = self.memo[key] = tuple(sorted(paths, key=rank)[:limit])
+        return found
 
     # -- search ------------------------------------------------------------------------------
 
@@ -418,7 +475,14 @@ def _ancestors(condition: str, parents: Mapping[str, list[str]]) -> tuple[str, .
 
 
 def _published(data: Mapping) -> float | None:
-    """The pair's own published P(observable | condition), if the edge has one."""
+    """The pair's own published P(observable | condition), if the edge has one.
+
+    A number measured in another population (the edge's ``population`` mark: a referred
+    spectrum, healthy controls, pooled tests) describes that population, not our patients
+    (MODEL.md section 8): the edge counts by its grade (kb-audit2 D7).
+    """
+    if data.get("population"):
+        return None
     for column in ("sensitivity", "frequency"):
         if data.get(column) is not None:
             return float(data[column])

@@ -143,14 +143,16 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     obs = tuple(present + missing)
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
-    complaints = {o.node.id for o in obs if o.present}
-    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints)
+    # What defines the setting every patient of it has, said or not (the emergency back-pain series'
+    # patients all have back pain), so its prevalences apply in full.
+    complaints = {o.node.id for o in obs if o.present} | set(chosen.defines)
+    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
     pairs = model.pairs(obs, ratios, weights)
     # "Something else": causes the KB does not hold, and the sources no observation reaches
     # (their likelihood is the leak throughout, exactly as for a cause the KB does not hold).
-    other = scoring.OTHER_PRIOR + model.prior_total - math.fsum(
+    other = model.other_prior + model.prior_total - math.fsum(
         model.hypothesis_prior(table.hypotheses[h]) for h in weights)
     total = math.fsum(weights.values()) + math.fsum(w for _, _, w in pairs) + other
     return _result(kg, model, obs, present, ratios, weights, pairs, other, total, limit, skipped)
@@ -160,8 +162,10 @@ class _Model:
     """The numbers of one trace: priors of the setting, leaks and ratios per observation."""
 
     def __init__(self, kg, table: DiagnosticTable, setting_id: str, overrides: dict[str, float],
-                 complaints: set[str]) -> None:
+                 complaints: set[str], defines: tuple[str, ...] = ()) -> None:
         self.kg, self.table, self.graph, self.setting = kg, table, kg.graph, setting_id
+        #: The setting's inclusion criteria: its priors already count them (MODEL.md section 9).
+        self.defines = frozenset(defines)
         self.priors: dict[str, float] = {}
         self.published: dict[str, bool] = {}
         known = table.memo.get(("priors", setting_id))
@@ -176,15 +180,39 @@ class _Model:
             self.priors[source] = overrides.get(source, value)
             self.published[source] = source in overrides or prior.published
         self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
+        # "Something else": causes the KB does not hold.  A setting whose published prevalences describe
+        # its whole case mix (the irritable hips of kocher2004: septic arthritis 33 %, transient
+        # synovitis 67 %) leaves them only what its counts leave, with a floor.
+        closed = math.fsum(p.value for s, p in known.items() if p.published and not p.among)
+        self.other_prior = max(scoring.OTHER_PRIOR * (1.0 - min(closed, 1.0)), scoring.OTHER_FLOOR)
         self.leaks: dict[tuple[str, str], float] = {}
         self.clustered: dict[int, str] = {}  # observation position -> the cluster it is counted in
         self.effective: dict[str, list[float]] = {}  # hypothesis -> each observation's ratio, clusters applied
+        self.excluded: dict[str, tuple[Observation, ...]] = {}  # hypothesis -> the present findings excluding it
+
+    def exclusions(self, h: str) -> frozenset[str]:
+        """What excludes a hypothesis: ``excluded-by`` of its source, its syndrome and their ancestors."""
+        found = self.table.memo.get(("excluded-by", h))
+        if found is None:
+            hyp = self.table.hypotheses[h]
+            ancestors = self.table.ancestors
+            conditions = {hyp.source, *ancestors.get(hyp.source, ())}
+            if hyp.syndrome is not None:
+                conditions.update((hyp.syndrome, *ancestors.get(hyp.syndrome, ())))
+            succ = self.graph.succ
+            found = self.table.memo[("excluded-by", h)] = frozenset(
+                t for c in conditions for t, keys in succ[c].items() if Relation.EXCLUDED_BY in keys)
+        return found
 
     def hypothesis_prior(self, h: Hypothesis) -> float:
         return self.priors[h.source] * h.share
 
     def leak(self, key: tuple[str, str]) -> float:
-        """P(observation | a source that does not produce it): a stated default by kind.
+        """P(observation | a source that does not produce it): its base rate (MODEL.md section 9).
+
+        The node's own ``prior`` cell gives it: a published rate, or a grade whose rate is
+        :data:`scoring.BASE_RATE_BY_GRADE` (a sphincter symptom is rare, pain on activity is
+        not).  Otherwise a stated default by kind.
 
         Neither the observation's rate in the whole case mix (groin pain is common among hip and
         back presenters because hip sources produce it, not because a discogenic source does) nor
@@ -195,10 +223,14 @@ class _Model:
         found = self.leaks.get(key)
         if found is None:
             node_id = key[0]
-            if DEMOGRAPHIC.match(node_id):
+            data = self.graph.nodes[node_id]
+            rate = scoring.base_rate(data)
+            if rate is not None:
+                found = rate
+            elif DEMOGRAPHIC.match(node_id):
                 found = scoring.DEMOGRAPHIC_LEAK
             else:
-                found = scoring.default_leak(self.graph.nodes[node_id]["kind"])
+                found = scoring.default_leak(data["kind"])
             self.leaks[key] = found
         return found
 
@@ -211,7 +243,14 @@ class _Model:
         if o.possible:
             return {}
         row = self.table.row(o.key)
+        if o.node.id in self.defines:
+            # Every patient of the setting has it: it makes its sources candidates, and moves none.
+            return dict.fromkeys(row, 1.0) if o.present else {}
         leak = self.leak(o.key)
+        if DEMOGRAPHIC.match(o.node.id):
+            # An age band or sex moves a hypothesis only by a published figure (P(band | condition),
+            # a ratio) or an exclusion: a grade against even odds is noise (MODEL.md section 9).
+            row = {h: e for h, e in row.items() if e.published}
         return {h: entry_ratio(e, leak, o.present) for h, e in row.items()}
 
     def weights(self, obs: Sequence[Observation], ratios: Sequence[dict[str, float]]) -> dict[str, float]:
@@ -232,6 +271,13 @@ class _Model:
                                                [ratios[i] for i in idx])
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
+            # Excluded by a present finding: the first such finding carries the stated ε, the others
+            # count 1 (a child is under 10, under 16 and under 20 at once: one exclusion, not three).
+            excluded = [i for i, o in enumerate(obs) if o.present and not o.possible and o.node.id in self.exclusions(h)]
+            for n, i in enumerate(excluded):
+                effective[i] = scoring.EXCLUDED if n == 0 else 1.0
+            if excluded:
+                self.excluded[h] = tuple(obs[i] for i in excluded)
             self.effective[h] = effective
             weights[h] = self.hypothesis_prior(hyps[h]) * math.prod(effective)
         return weights
@@ -270,14 +316,30 @@ class _Model:
                     w *= pair_ratio(ra, rb, self.leak(o.key), o.present)
                 if w > weights[a] and w > weights[b]:
                     found.append((a, b, w))
-        return sorted(found, key=lambda x: (-x[2], x[0], x[1]))[:3]
+        # One row per pair of sources, whichever syndromes carried them ("lumbar spinal stenosis" with
+        # or without neurogenic claudication), named in a stable order: hip before spine before the rest.
+        merged: dict[tuple[str, str], tuple[str, str, float]] = {}
+        order = {area: i for i, area in enumerate(Area)}
+        for a, b, w in sorted(found, key=lambda x: (-x[2], x[0], x[1])):
+            if (order[nodes[hyps[b].source]["region"]], hyps[b].source) < (order[nodes[hyps[a].source]["region"]],
+                                                                           hyps[a].source):
+                a, b = b, a
+            key = (hyps[a].source, hyps[b].source)
+            known = merged.get(key)
+            merged[key] = (a, b, w) if known is None else (known[0], known[1], known[2] + w)
+        return sorted(merged.values(), key=lambda x: (-x[2], x[0], x[1]))[:3]
 
     def _pair_prior(self, a: Hypothesis, b: Hypothesis) -> float:
         # prior(a) · P(b | a): the published co-occurrence where the KB has one, else independence.
+        # Never more than the rarer member alone: both at once cannot be likelier than either (kb-audit2 D8).
+        # A member whose prior is only the setting's stated default does not cap a published co-occurrence:
+        # the default is a placeholder (stenosis has no primary-care prevalence), the co-occurrence a count.
+        capped = [self.hypothesis_prior(h) for h in (a, b) if self.published[h.source]]
+        cap = min(capped) if capped else min(self.hypothesis_prior(a), self.hypothesis_prior(b))
         for x, y in ((a, b), (b, a)):
             data = self.graph.succ[x.source].get(y.source, {}).get(Relation.CO_OCCURS_WITH)
             if data is not None:
-                return self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share
+                return min(self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share, cap)
         return self.hypothesis_prior(a) * self.hypothesis_prior(b)
 
 
@@ -301,7 +363,8 @@ def entry_ratio(entry: Entry, leak: float, present: bool) -> float:
     if published is not None:
         return published
     likelihood = entry.probability if entry.published else scoring.noisy_or((entry.probability,), leak)
-    return scoring.likelihood_ratio(min(likelihood, 1.0), leak, present)
+    # A proportion of 1 (all of a small series) would make one absent finding decisive (kb-audit2 D9).
+    return scoring.likelihood_ratio(min(likelihood, scoring.MAX_LIKELIHOOD), leak, present)
 
 
 def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> float:
@@ -330,18 +393,32 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     """
     mine = [r.get(h.id, 1.0) for r in ratios]
     target = cluster["condition"]
-    rules = cluster["rules"]
-    if rules and target is not None and (h.source == target or target in table.ancestors.get(h.source, ())):
-        positive = sum(o.present for o in obs)
-        unknown = len(cluster["members"]) - len(obs)
-        for rule in rules:  # highest threshold first
-            if positive >= rule["at_least"]:
-                return _rule_ratio(rule, True), 0
-        lowest = rules[-1]
-        if positive + unknown < lowest["at_least"]:
-            return _rule_ratio(lowest, False), 0
+    decided = _rule_decision(cluster, obs) if target is not None else None
+    if decided is not None:
+        if h.source == target or target in table.ancestors.get(h.source, ()):
+            return decided, 0
+        # The rule's ratio is its condition's odds against the rest of the population it was
+        # measured in: once it decides, its items carry nothing more for the other hypotheses
+        # (Kocher's fever and non-weight-bearing do not raise transient synovitis as well).
+        return 1.0, 0
     best = max(range(len(mine)), key=lambda i: (abs(math.log(mine[i])) if mine[i] > 0 else math.inf, mine[i], -i))
     return mine[best], best
+
+
+def _rule_decision(cluster: Mapping, obs: Sequence[Observation]) -> float | None:
+    """The published rule's ratio for these observed members, or None when no rule decides."""
+    rules = cluster["rules"]
+    if not rules:
+        return None
+    positive = sum(o.present for o in obs)
+    unknown = len(cluster["members"]) - len(obs)
+    for rule in rules:  # highest threshold first
+        if positive >= rule["at_least"]:
+            return _rule_ratio(rule, True)
+    lowest = rules[-1]
+    if positive + unknown < lowest["at_least"]:
+        return _rule_ratio(lowest, False)
+    return None
 
 
 def _rule_ratio(rule: Mapping, positive: bool) -> float:
@@ -382,21 +459,26 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
     for a, b, w in pairs:
         for h in (a, b):
             in_pairs[hyps[h].source] = in_pairs.get(hyps[h].source, 0.0) + w
-    scores = {s: (math.fsum(weights[h] for h in hs) + in_pairs.get(s, 0.0)) / total for s, hs in by_source.items()}
-    ranked = sorted(scores, key=lambda s: (-scores[s], s))
+    # Exclusive shares (MODEL.md section 4): a source alone, a pair, and "something else" are rows of
+    # one distribution that adds up to 100 %; a member of a pair is marked, not credited twice.
+    scores = {s: math.fsum(weights[h] for h in hs) / total for s, hs in by_source.items()}
+    paired = {s: w / total for s, w in in_pairs.items()}
+    # Ranked by the chance the source is involved at all (alone or in a pair), so the members of a
+    # leading pair stay beside it.
+    ranked = sorted(scores, key=lambda s: (-(scores[s] + paired.get(s, 0.0)), s))
 
     flagged = {i for i, o in enumerate(obs) if o.present and o.node.red_flag}
     shown = ranked[:max(limit, NEXT_FINDING_POOL)]
     shown += [s for s in ranked[len(shown):] if graph.nodes[s].get("red_flag")
               and (scores[s] >= RED_FLAG_SCORE or any(h in ratios[i] for i in flagged for h in by_source[s]))]
     build = _Builder(kg, model, obs, ratios)
-    candidates = [build.candidate(s, by_source[s][0], scores[s]) for s in shown]
+    candidates = [build.candidate(s, by_source[s][0], scores[s], paired.get(s, 0.0)) for s in shown]
     combos = tuple(build.combination(a, b, w / total) for a, b, w in pairs)
     explained = {o.key for o, r in zip(obs, ratios) if any(v > 1.0 for v in r.values())}
     return TraceResult(
         observations=obs,
         candidates=tuple(candidates[:limit]),
-        red_flags=_red_flags(obs, candidates),
+        red_flags=_red_flags(kg, table, obs, candidates),
         next_findings=_next_findings(kg, model, obs, candidates[:NEXT_FINDING_POOL]),
         other_score=other / total,
         unexplained=tuple(o for o in present if o.key not in explained),
@@ -404,6 +486,8 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
         setting=model.setting,
         combinations=combos,
         groups=_groups(kg, table, weights, total),
+        unlisted_score=max(0.0, 1.0 - other / total - math.fsum(w for _, _, w in pairs) / total
+                           - math.fsum(c.score for c in candidates[:limit])),
     )
 
 
@@ -414,7 +498,7 @@ class _Builder:
         self.kg, self.model, self.obs, self.ratios = kg, model, obs, ratios
         self.table = model.table
 
-    def candidate(self, source: str, best: str, score: float) -> Candidate:
+    def candidate(self, source: str, best: str, score: float, paired: float = 0.0) -> Candidate:
         kg, table = self.kg, self.table
         h = table.hypotheses[best]
         node = kg.node(source)
@@ -425,7 +509,8 @@ class _Builder:
             entry = table.row(o.key).get(best)
             if o.present and entry is not None and o.node.id != source:
                 path = self.path(entry)
-                explanations.append(Explanation(o, (path,), entry.probability))
+                how = tuple(self._path(links) for links in table.mechanisms(source, o.node.id))
+                explanations.append(Explanation(o, (path,), entry.probability, how))
         explained = {e.observation.key for e in explanations}
         return Candidate(
             node=node,
@@ -439,6 +524,8 @@ class _Builder:
             via=kg.node(h.syndrome) if h.syndrome else None,
             broader=tuple(kg.node(a) for a in table.ancestors.get(source, ())),
             prior_published=self.model.published[source],
+            excluded_by=self.model.excluded.get(best, ()),
+            paired=paired,
         )
 
     def combination(self, a: str, b: str, score: float) -> Combination:
@@ -447,6 +534,9 @@ class _Builder:
         regions = {first.region, second.region}
         name = "hip–spine syndrome" if regions == _HIP_SPINE else ""
         return Combination(first, second, score, name)
+
+    def _path(self, links) -> Path:
+        return Path(tuple(_step(self.kg, link) for link in links), math.prod(link.probability for link in links))
 
     def path(self, entry: Entry) -> Path:
         links = self.table.justifications[entry.justification]
@@ -497,35 +587,74 @@ def _groups(kg, table: DiagnosticTable, weights: Mapping[str, float], total: flo
     return tuple(sorted(groups, key=lambda g: (-g.score, g.node.id)))
 
 
-def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
+def _percent(score: float) -> str:
+    """A red-flag condition's share, never printed as a reassuring "0.0 %"."""
+    return f"{score:.1%}" if score >= 0.001 else "below 0.1 %"
+
+
+def _confirming_test(kg, table: DiagnosticTable, condition: str) -> str:
+    """The test a red-flag condition is confirmed by (its strongest ``diagnosed-by`` test), for the advice."""
+    found = table.memo.get(("confirmed-by", condition))
+    if found is None:
+        tests = [(scoring.edge_probability(d), t) for _, t, r, d in kg.graph.out_edges(condition, keys=True, data=True)
+                 if r == Relation.DIAGNOSED_BY and kg.graph.nodes[t]["kind"] is Kind.TEST and t not in WORKUP_STEPS]
+        found = table.memo[("confirmed-by", condition)] = kg.node(max(tests)[1]).label if tests else ""
+    return found
+
+
+def _raisers(kg, table: DiagnosticTable, finding: str) -> tuple[str, ...]:
+    """The red-flag conditions the KB says a red-flag finding raises."""
+    found = table.memo.get(("raised-by", finding))
+    if found is None:
+        found = table.memo[("raised-by", finding)] = tuple(sorted(
+            s for s, _, r in kg.graph.in_edges(finding, keys=True)
+            if r in (Relation.PRESENTS_WITH, Relation.DIAGNOSED_BY) and kg.graph.nodes[s].get("red_flag")
+            and kg.graph.nodes[s]["kind"] is Kind.CONDITION))
+    return found
+
+
+def _red_flags(kg, table: DiagnosticTable, obs: Sequence[Observation],
+               candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
+    """Red flags with one voice (MODEL.md section 5).
+
+    A present red-flag finding always needs urgent assessment, naming what it cannot exclude
+    without which test ("cauda equina syndrome cannot be excluded without MRI"), never a
+    reassuring percentage.  An age band alone is common: it asks for the other red flags.  A
+    red-flag condition is listed when a red-flag finding points at it or it reaches
+    :data:`RED_FLAG_SCORE`.
+    """
     flags = []
+    by_id = {c.node.id: c for c in candidates}
     named_ids: set[str] = set()  # red-flag conditions already named beside the observation that raised them
     for o in obs:
-        if o.present and o.node.red_flag:
-            causes = [c for c in candidates if c.node.red_flag
-                      and any(e.observation.key == o.key for e in c.explanations)]
-            named = ", ".join(f"{c.node.label} ({c.score:.1%})" for c in causes[:3])
-            if not DEMOGRAPHIC.match(o.node.id) or any(c.score >= RED_FLAG_SCORE for c in causes) or not causes:
-                about = f"; consider {named}" if causes else ""
-                said = "suspected" if o.possible or suspected(o.term) else "reported"  # "?saddle anaesthesia" asks
-                advice = f"red flag: {o.node.label} {said}{about} — assess urgently"
-            else:
-                # An age band alone is common; say how unlikely its causes are instead of crying wolf.
-                advice = (f"red flag: {o.node.label} reported; {named} unlikely on these findings "
-                          f"— ask about the other red flags")
-            flags.append(RedFlag(o.node, advice, (o,)))
-            named_ids.update(c.node.id for c in causes[:3])
+        if not (o.present and o.node.red_flag):
+            continue
+        explained_by = [c for c in candidates if c.node.red_flag and any(e.observation.key == o.key for e in c.explanations)]
+        causes = list(dict.fromkeys([c.node.id for c in explained_by] + list(_raisers(kg, table, o.node.id))))
+        said = "suspected" if o.possible or suspected(o.term) else "reported"  # "?saddle anaesthesia" asks
+        if DEMOGRAPHIC.match(o.node.id) and not any(by_id[c].score >= RED_FLAG_SCORE for c in causes if c in by_id):
+            names = ", ".join(kg.node(c).label for c in causes[:3])
+            unlikely = f"; {names} unlikely on these findings" if names else ""
+            advice = f"red flag: {o.node.label} {said}{unlikely} — ask about the other red flags"
+        else:
+            shown = causes[:3]
+            excluded = "; ".join(f"{kg.node(c).label} cannot be excluded without {test}" if test else
+                                 f"{kg.node(c).label} must be excluded"
+                                 for c, test in ((c, _confirming_test(kg, table, c)) for c in shown))
+            advice = f"red flag: {o.node.label} {said} — needs urgent assessment" + (f": {excluded}" if excluded else "")
+            named_ids.update(shown)
+        flags.append(RedFlag(o.node, advice, (o,), raises=tuple(kg.node(c) for c in causes[:3])))
     for c in candidates:
         if not c.node.red_flag:
             continue
-        pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag)
+        pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag and e.observation.present)
         if c.score >= RED_FLAG_SCORE or (pointed and c.node.id not in named_ids):
             why = ", ".join(o.node.label for o in pointed) if pointed else "the pattern of findings"
             if c.region in _ELSEWHERE:
                 todo = f"this is not a hip or back problem ({c.region.label}): assess urgently"
             else:
                 todo = "rule it out before treating as mechanical pain"
-            flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({c.score:.1%}) suggested by {why} — {todo}",
+            flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({_percent(c.score)}) suggested by {why} — {todo}",
                                  pointed, c.score))
     return tuple(flags)
 

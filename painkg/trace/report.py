@@ -32,17 +32,22 @@ def format_result(result: TraceResult) -> str:
     lines.append(f"Setting: {result.setting} (priors from its published prevalences; "
                  f"'painkg settings' lists the others)")
     lines.append("")
-    lines.append(f"{'#':>2}  {'score':>6}  {'region':<25} candidate")
-    for i, c in enumerate(result.candidates, 1):
+    lines.append("Each share is the chance that this alone is the source; the rows add up to 100 %.")
+    lines.append(f"{'#':>2}  {'share':>6}  {'region':<25} candidate")
+    rows = []
+    for c in result.candidates:
         flag = "  [red flag]" if c.node.red_flag else ""
         via = f" (via {c.via.label})" if c.via else ""
-        lines.append(f"{i:>2}  {c.score:>6.1%}  {c.region.label:<25} {c.node.label}{via}{flag}")
+        pair = "  [also in a pair]" if c.paired else ""
+        rows.append((c.score + c.paired, c.score, f"{c.region.label:<25} {c.node.label}{via}{flag}{pair}"))
+    for x in result.combinations:  # a pair is its own row, placed by its share
+        rows.append((x.score, x.score, f"{'two sources at once':<25} {x.first.node.label} + {x.second.node.label}"
+                     + (f": {x.name}" if x.name else "")))
+    rows.sort(key=lambda r: -r[1])  # by share: the rows are one distribution
+    lines += [f"{i:>2}  {share:>6.1%}  {text}" for i, (_, share, text) in enumerate(rows, 1)]
+    if result.unlisted_score >= 0.0005:
+        lines.append(f"    {result.unlisted_score:>6.1%}  {'':<25} other candidates (beyond the limit)")
     lines.append(f"    {result.other_score:>6.1%}  {'':<25} something else (not in the knowledge base)")
-    if result.combinations:
-        lines.append("")
-        lines.append("Two sources at once (each explains what the other does not):")
-        lines += [f"  {x.score:>6.1%}  {x.first.node.label} + {x.second.node.label}"
-                  + (f": {x.name}" if x.name else "") for x in result.combinations]
     if result.groups:
         lines.append("")
         lines.append("Groups (a broader condition or a syndrome, summed over its sources):")
@@ -75,6 +80,9 @@ def _candidate(rank: int, c: Candidate) -> list[str]:
     for e in c.explanations:
         lines.append(f"   explains {e.observation.node.label} ({e.likelihood:.0%}):")
         lines += [f"     {p}  [{_evidence(p)}]" for p in e.paths]
+        lines += [f"     how (shown, not counted): {p}  [{_evidence(p)}]" for p in e.how]
+    if c.excluded_by:
+        lines.append("   fell because it is excluded by: " + ", ".join(str(o) for o in c.excluded_by))
     against = [x for x in c.contributions if x.likelihood_ratio < 1.0]
     if against:
         lines.append("   argues against: " + ", ".join(
@@ -137,6 +145,7 @@ def _candidate_dict(c: Candidate) -> dict:
         "id": c.node.id,
         "label": c.node.label,
         "score": c.score,
+        "paired": c.paired,
         "region": c.region.value,
         "red_flag": c.node.red_flag,
         "prior": c.prior,
@@ -148,9 +157,11 @@ def _candidate_dict(c: Candidate) -> dict:
              "paths": [{"text": str(p), "probability": p.probability,
                         "steps": [{"source": s.source, "relation": s.relation.value, "target": s.target,
                                    "probability": s.probability, "references": list(s.references)}
-                                  for s in p.steps]} for p in e.paths]}
+                                  for s in p.steps]} for p in e.paths],
+             "how": [str(p) for p in e.how]}
             for e in c.explanations
         ],
+        "excluded_by": [o.node.id for o in c.excluded_by],
         "contributions": [
             {"observation": x.observation.node.id, "present": x.observation.present,
              "likelihood_ratio": x.likelihood_ratio, "log_odds": x.log_odds}

@@ -67,6 +67,9 @@ class Explanation:
     observation: Observation
     paths: tuple[Path, ...]
     likelihood: float
+    #: How the source produces it, shown and not counted: up to two mechanism paths
+    #: (compensation first), e.g. hip osteoarthritis → altered gait → lumbar overload → low back pain.
+    how: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,12 @@ class Candidate:
     via: Node | None = None
     broader: tuple[Node, ...] = ()
     prior_published: bool = False
+    #: Present findings the condition is excluded by (a diagnosis of exclusion's exclusions, an age
+    #: or sex at which it does not occur): why it fell.
+    excluded_by: tuple[Observation, ...] = ()
+    #: Its share as one of two sources at once (the pairs it is a member of, each its own row in
+    #: ``TraceResult.combinations``); ``score`` is its share alone, so all rows add up to 100 %.
+    paired: float = 0.0
 
     def __str__(self) -> str:
         via = f" (via {self.via.label})" if self.via else ""
@@ -163,6 +172,8 @@ class RedFlag:
     message: str
     observations: tuple[Observation, ...] = ()
     score: float | None = None
+    #: The red-flag conditions a finding's flag names ("cauda equina syndrome cannot be excluded …").
+    raises: tuple[Node, ...] = ()
 
     def __str__(self) -> str:
         return self.message
@@ -190,6 +201,8 @@ class TraceResult:
     setting: str = "primary-care"  # where the patient is seen: fixes the priors
     combinations: tuple[Combination, ...] = field(default=())  # two sources at once (MODEL.md section 4)
     groups: tuple[Group, ...] = field(default=())  # parents and syndromes, summed
+    #: The share of the candidates beyond ``limit``: candidates, pairs, this and ``other_score`` add up to 1.
+    unlisted_score: float = 0.0
 
     def __str__(self) -> str:
         from .report import format_result
