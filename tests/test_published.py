@@ -40,8 +40,8 @@ def test_published_cases_keep_their_score(kg):
     cases = [json.loads(line) for line in score_cases.CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
     result = score_cases.score(kg, cases, score_cases.concepts(), out=io.StringIO())
     found = result["findings"]
-    assert sum(found.values()) == 542
-    assert found["right"] >= 431, found
-    assert found["wrong"] <= 19, found
-    assert found["unread"] <= 92, found
+    assert sum(found.values()) == 556  # in-KB mentions with KB 3.0 (542 with the KB of cb183be)
+    assert found["right"] >= 438, found
+    assert found["wrong"] <= 20, found
+    assert found["unread"] <= 98, found
     assert result["named"]["wrong"] == 0  # no test or treatment named is ever made an observation

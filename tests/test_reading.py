@@ -77,7 +77,7 @@ def test_a_normal_test_result_is_never_the_test_denied(kg):
 # ---------------------------------------------------------------- ConText
 
 @pytest.mark.parametrize("text, node, time, who", [
-    ("father had a hip replacement", "total-hip-replacement", "historical", "other"),  # a treatment named: done
+    ("father had a hip replacement", "history-of-hip-replacement", "current", "other"),  # KB 3.0's history node
     ("FHx of ankylosing spondylitis", "axial-spondyloarthritis", "current", "other"),
     ("L4/5 discectomy 2009, asymptomatic since", "discectomy", "historical", "patient"),
     ("groin strain last season, settled", "adductor-related-groin-pain", "historical", "patient"),
@@ -421,7 +421,7 @@ LAY_FORMS = [
     ('in his sixties', 'age-over-50'),
     ('in my twenties', 'age-under-40'),
     ('sickle cell crisis', 'sickle-cell-disease'),
-    ('triathlete', 'endurance-training'),
+    ('triathlete', 'competitive-cycling'),  # KB 3.0 names it
     ('training for a marathon', 'recent-training-increase'),
     ('couch to 5k', 'recent-training-increase'),
     ('groin pain playing football', 'exercise-related-groin-pain'),

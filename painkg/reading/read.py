@@ -437,10 +437,13 @@ _LINKING = frozenset(("goes", "go", "gets", "get", "got", "went", "feels", "feel
 def _linking(found: list[sp.Unit], k: int) -> bool:
     """A verb between a place and how it feels ("my bum goes numb")."""
     u = found[k]
+    if not (u.lower in _LINKING and 0 < k < len(found) - 1):
+        return False
     place = found[k - 1].site or (k > 1 and found[k - 1].lower in ("area", "region", "areas") and found[k - 2].site)
-    return (u.lower in _LINKING and 0 < k < len(found) - 1 and place
-            and any(w in m for w in found[k + 1].required for m in (*sp.FAMILIES["numb"], *sp.FAMILIES["weak"],
-                                                                    *sp.FAMILIES["swell"], *sp.FAMILIES["stiff"])))
+    after = [found[k + 1]] + ([found[k + 2]] if k + 2 < len(found) and found[k + 1].lower.endswith("ly") else [])
+    felt = (*sp.FAMILIES["numb"], *sp.FAMILIES["weak"], *sp.FAMILIES["swell"], *sp.FAMILIES["stiff"], "tender",
+            "tenderness")
+    return bool(place) and any(w in felt for a in after for w in a.required)
 
 
 def _bracketed(found: list[sp.Unit]) -> set[int]:
@@ -766,6 +769,13 @@ def _bare_site(found: list[sp.Unit], hit: sp.Found) -> bool:
 def _site_pain(tab: sp.Table, found: list[sp.Unit], chunk: list[int], loose: list[int]) -> sp.Found | None:
     required = frozenset(w for k in loose for w in found[k].required)
     key = required | {"pain"}
+    tender = [k for k in chunk if set(found[k].required) & {"tender", "tenderness"} and k not in loose]
+    if tender:  # "her abdomen is generally tender": the place's tenderness when the KB names it
+        for word in ("tenderness", "tender"):
+            names = tab.keys.get(required | {word})
+            if names:
+                name = sp.best_name(names)
+                return sp.Found(min(loose + tender), max(loose + tender) + 1, name, required | {word}, len(required))
     for k in (key, required):
         names = tab.keys.get(k)
         if names:
