@@ -76,6 +76,8 @@ OBJECT_PROPERTIES = {  # name: (range, label, definition)
     "memberList": (RDF.List, "member list", "The members (painkg:member) in their curated order."),
     "among": (PAINKG.Symptom, "among", "A presenting complaint of the patients a prevalence was measured in."),
     "amongList": (RDF.List, "among list", "The complaints (painkg:among) in their curated order."),
+    "defines": (PAINKG.Node, "defines", "What every patient of a setting has: its priors assume it, so a trace does not count it again."),
+    "definesList": (RDF.List, "defines list", "The defining findings (painkg:defines) in their curated order."),
     "ruleList": (RDF.List, "rule list", "The rules (painkg:rule) in the loader's order, highest threshold first."),
     "code": (None, "code", "An external code: an HPO term or an ICD-10-CM code."),
     "synonymList": (RDF.List, "synonym list", "The synonyms (skos:altLabel) in their curated order."),

@@ -115,6 +115,7 @@ RELATION_STYLES: dict[Relation, RelationStyle] = {
     R.MIMICS: RelationStyle("#737373", "dashed", R.MIMICS.phrase, arrowhead="none"),
     R.SUBTYPE_OF: RelationStyle("#4d4d4d", "solid", R.SUBTYPE_OF.phrase, arrowhead="empty"),
     R.CO_OCCURS_WITH: RelationStyle("#8c510a", "dotted", R.CO_OCCURS_WITH.phrase, arrowhead="none"),
+    R.EXCLUDED_BY: RelationStyle("#a50f15", "dashed", R.EXCLUDED_BY.phrase, arrowhead="tee"),
     # anatomy and management: dotted, no causation
     R.TREATED_BY: RelationStyle("#4d4d4d", "dotted", R.TREATED_BY.phrase),
     R.PREVENTED_BY: RelationStyle("#4d4d4d", "dotted", R.PREVENTED_BY.phrase, arrowhead="odiamond"),

@@ -30,8 +30,12 @@ __all__ = ["MAX_CELL", "Row", "Table", "bundled_folder", "bundled_references", "
 REFERENCE_COLUMNS = ("key", "citation", "pmid", "doi", "status")
 #: An optional last column of ``references.tsv``: the address of the page a curator read the source on.
 REFERENCE_SEEN = "seen"
+#: An optional last column of ``settings.tsv``: the findings every patient of the setting has (its
+#: inclusion criteria), which its priors already assume and a trace must not count again.
+SETTING_DEFINES = "defines"
 #: Tables beside the node and edge tables, by file stem, with their columns.
 MODEL_TABLES = {"settings": SETTING_COLUMNS, "priors": PRIOR_COLUMNS, "clusters": CLUSTER_COLUMNS}
+_OPTIONAL = {"references": REFERENCE_SEEN, "settings": SETTING_DEFINES}
 _COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, "references": REFERENCE_COLUMNS, **MODEL_TABLES}
 #: The longest cell, in characters (the bundled KB's longest is under 1,000).  A bound keeps
 #: every reader linear, and the same bound holds for RDF literals (:mod:`painkg.rdf.read`).
@@ -69,7 +73,7 @@ class Table:
         """
         if self.data is None:
             return iter(())
-        optional = REFERENCE_SEEN if self.role == "references" else None
+        optional = _OPTIONAL.get(self.role)
         return _rows(self.data, self.name, _COLUMNS[self.role], problems, optional)
 
 

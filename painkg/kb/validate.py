@@ -170,9 +170,16 @@ def _check_setting(row: Row, refs, out: Checked, problems: list[str]) -> None:
     default = _number(where, "default_prior", c["default_prior"], problems, upper=1.0, zero=False)
     keys = split_list(c["references"])
     _check_references(where, keys, refs, problems)
+    defines = split_list(c.get("defines", ""))
+    for finding in defines:
+        if out.nodes.get(finding, {}).get("kind") not in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST):
+            problems.append(f"{where}: defines: {finding!r} is not a symptom, finding or test of the knowledge base "
+                            f"(allowed: what every patient of the setting has, e.g. low-back-pain)")
     if len(problems) == bad:
         out.settings[c["id"]] = {"label": c["label"], "description": c["description"], "default_prior": default,
                                  "references": keys, "note": c["note"]}
+        if defines:  # most settings define nothing beyond their complaint: no key, like an absent qualifier
+            out.settings[c["id"]]["defines"] = defines
 
 
 def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
@@ -384,11 +391,16 @@ def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, 
         out.where[node_id] = where
 
 
+#: A condition's prior is its prevalence; an observable's is its base rate among the patients (MODEL.md §9).
+_HAS_PRIOR = frozenset({Kind.CONDITION, Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY})
+
+
 def _parse_prior(where, cell, kind, node_refs, problems) -> float | Grade | None:
     if not cell:
         return None
-    if kind is not Kind.CONDITION:
-        problems.append(f"{where}: only a condition has a prior (this is a {kind.value})")
+    if kind not in _HAS_PRIOR:
+        problems.append(f"{where}: only a condition (its prevalence) or an observable (its base rate) has a prior "
+                        f"(this is a {kind.value})")
         return None
     try:
         return Grade(cell)

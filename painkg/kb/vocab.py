@@ -295,6 +295,11 @@ _RELATIONS: dict[str, RelationSpec] = {
         "The condition is a more specific form of the other: it inherits its presentations, "
         "and the parent's probability is the sum of its subtypes'.",
     ),
+    "excluded-by": _spec(
+        (K.CONDITION,), (K.SYMPTOM, K.FINDING, K.TEST, K.ACTIVITY), "is excluded by", "excludedBy", Cause.NONE,
+        "The condition is all but ruled out when this is present: what a diagnosis of exclusion excludes, "
+        "or an age or sex at which the condition does not occur.",
+    ),
     "co-occurs-with": _spec(
         (K.CONDITION,), (K.CONDITION,), "co-occurs with", "coOccursWith", Cause.NONE,
         "The object is present in this share (frequency) of people with the subject: "
@@ -324,6 +329,7 @@ class Relation(_StrEnum):
     RELIEVED_BY = "relieved-by"
     SUBTYPE_OF = "subtype-of"
     CO_OCCURS_WITH = "co-occurs-with"
+    EXCLUDED_BY = "excluded-by"
 
     @property
     def spec(self) -> RelationSpec:

@@ -217,6 +217,7 @@ def _add_model_tables(graph: Graph, t: dict, tables: dict) -> None:
             graph.add((subject, DCTERMS.description, _en(row["description"])))
         if row.get("default_prior") is not None:
             graph.add((subject, PAINKG.defaultPrior, Literal(float(row["default_prior"]))))
+        _add_list(graph, subject, PAINKG.defines, PAINKG.definesList, [URIRef(node_iri(n)) for n in row.get("defines", ())])
         _add_note_and_evidence(graph, subject, row)
     for (setting, condition), row in tables.get("priors", {}).items():
         subject = URIRef(prior_iri(setting, condition))

@@ -114,7 +114,7 @@ NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
 TERMS = (
     "Node", "Reference", "Grade", "Area", "Qualifier", "Role", "Population", "Setting", "Prior", "Cluster",
     "ClusterRule", "region", "redFlag", "role", "priorGrade", "priorProbability", "code", "strength", "qualifier",
-    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "setting",
+    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "defines", "definesList", "setting",
     "condition", "prevalence", "member", "memberList", "rule", "ruleList", "atLeast", "among", "amongList", *NUMBER_NAMES.values(),
 )
 
@@ -356,9 +356,12 @@ def _model_subjects(t: _Terms, tables: dict) -> Iterator[tuple[str, Pairs, Lists
             pairs.append((t.description, english(row["description"])))
         if row.get("default_prior") is not None:
             pairs.append((t.s["defaultPrior"], t.double(row["default_prior"])))
+        defines = [t.iri(node_iri(n)) for n in row.get("defines", ())]
+        pairs += [(t.s["defines"], n) for n in dict.fromkeys(defines)]
         if row.get("note"):
             pairs.append((t.comment, literal(row["note"])))
-        yield (t.iri(setting_iri(setting)), *_evidence(t, pairs, row["references"]))
+        pairs, lists = _evidence(t, pairs, row["references"])
+        yield t.iri(setting_iri(setting)), pairs, lists + ([(t.s["definesList"], defines)] if len(defines) > 1 else [])
     for (setting, condition), row in tables.get("priors", {}).items():
         pairs = [(t.type, t.s["Prior"]), (t.s["setting"], t.iri(setting_iri(setting))),
                  (t.s["condition"], t.iri(node_iri(condition))), (t.s["prevalence"], t.double(row["prevalence"]))]

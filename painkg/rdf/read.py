@@ -470,7 +470,8 @@ class _Reader:
             cells = dict.fromkeys(SETTING_COLUMNS, "")
             cells.update(id=setting, label=self._text(subject, SKOS.prefLabel, required=True),
                          description=self._text(subject, DCTERMS.description),
-                         default_prior=self._lexical(subject, PAINKG.defaultPrior), **self._evidence(subject))
+                         default_prior=self._lexical(subject, PAINKG.defaultPrior), **self._evidence(subject),
+                         defines=tuple(self._node_cell(n) for n in self._items(subject, PAINKG.defines, PAINKG.definesList)))
             rows.append(Row(self._name(subject), 0, cells))
         return rows
 

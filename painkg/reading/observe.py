@@ -94,6 +94,16 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
     for term, reading in _readings(kg, terms):
         found = [s for s in reading.spans if s.observed]
         problems = list(reading.unread)
+        if problems and term and "\n" not in term:
+            # One vocabulary: a term the resolver accepts whole ("pain with hip internal rotation")
+            # is that node, even where reading it word by word leaves a piece over.
+            whole = kg.index.best(term)
+            if whole is not None:
+                node = kg.node(whole.node_id)
+                o = Observation(term, node, present, None, whole.matched)
+                if o.key not in out or (o.present and not out[o.key].present):
+                    out[o.key] = o
+                continue
         if not reading.spans and not problems:  # "pain", "the": read as nothing, said so
             problems = [None]
         for u in problems:

@@ -279,6 +279,12 @@ class DiagnosticTable:
         if path is None:
             return None
         probability, links = path
+        if self.graph.nodes[key[0]].get("red_flag") and sum(x.relation is not Relation.SUBTYPE_OF for x in links) > 1:
+            # A red flag is explained only by a condition the KB says raises it (edges-redflags.tsv), not by
+            # a walk through anatomy: stenosis narrows the canal the cauda equina runs in, but saddle
+            # anaesthesia is cauda equina syndrome's, and a base rate well under 1 % would make that
+            # walk strong evidence for stenosis (MODEL.md section 9).
+            return None
         return Entry(probability, False, self._justify(prefix + links))
 
     def _subtype_steps(self, condition: str, ancestor: str) -> tuple[Link, ...]:
@@ -342,6 +348,42 @@ class DiagnosticTable:
         for link in links:
             out += f" —{link.relation.phrase}→ {labels[link.target]['label']}"
         return out
+
+    def mechanisms(self, source: str, target: str, limit: int = 2) -> tuple[tuple[Link, ...], ...]:
+        """Up to *limit* paths from *source* to *target* through a pain mechanism (MODEL.md section 9).
+
+        They show **how** a source produces what the patient has (hip osteoarthritis → altered
+        gait → lumbar compensatory overload → low back pain, the seed's founding claim); they are
+        shown, never counted.  Compensation paths come first, then the stronger.
+        """
+        key = ("mechanisms", source, target)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        causes, nodes = self._causes, self.graph.nodes
+        paths: list[tuple[Link, ...]] = []
+        frontier: list[tuple[str, tuple[Link, ...]]] = [(target, ())]
+        for _ in range(MAX_DEPTH):
+            nxt = []
+            for effect, path in frontier:
+                for cause, link in causes.get(effect, ()):
+                    if link.relation is Relation.SUBTYPE_OF or any(cause in (x.source, x.target) for x in path):
+                        continue
+                    steps = (link, *path)
+                    if cause == source:
+                        if any(nodes[x.target]["kind"] is Kind.MECHANISM or nodes[x.source]["kind"] is Kind.MECHANISM
+                               for x in steps):
+                            paths.append(steps)
+                    elif nodes[cause]["kind"] in (Kind.MECHANISM, Kind.MUSCLE, Kind.STRUCTURE):
+                        nxt.append((cause, steps))
+            frontier = nxt[:200]  # hubs fan out: the strongest few hundred partial paths are enough
+        def rank(links: tuple[Link, ...]) -> tuple:
+            strength = 1.0
+            for x in links:
+                strength *= x.probability
+            return (not any(x.relation is Relation.COMPENSATES_FOR for x in links), -strength, len(links))
+        found = self.memo[key] = tuple(sorted(paths, key=rank)[:limit])
+        return found
 
     # -- search ------------------------------------------------------------------------------
 

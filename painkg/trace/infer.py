@@ -144,13 +144,13 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
     complaints = {o.node.id for o in obs if o.present}
-    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints)
+    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
     pairs = model.pairs(obs, ratios, weights)
     # "Something else": causes the KB does not hold, and the sources no observation reaches
     # (their likelihood is the leak throughout, exactly as for a cause the KB does not hold).
-    other = scoring.OTHER_PRIOR + model.prior_total - math.fsum(
+    other = model.other_prior + model.prior_total - math.fsum(
         model.hypothesis_prior(table.hypotheses[h]) for h in weights)
     total = math.fsum(weights.values()) + math.fsum(w for _, _, w in pairs) + other
     return _result(kg, model, obs, present, ratios, weights, pairs, other, total, limit, skipped)
@@ -160,8 +160,10 @@ class _Model:
     """The numbers of one trace: priors of the setting, leaks and ratios per observation."""
 
     def __init__(self, kg, table: DiagnosticTable, setting_id: str, overrides: dict[str, float],
-                 complaints: set[str]) -> None:
+                 complaints: set[str], defines: tuple[str, ...] = ()) -> None:
         self.kg, self.table, self.graph, self.setting = kg, table, kg.graph, setting_id
+        #: The setting's inclusion criteria: its priors already count them (MODEL.md section 9).
+        self.defines = frozenset(defines)
         self.priors: dict[str, float] = {}
         self.published: dict[str, bool] = {}
         known = table.memo.get(("priors", setting_id))
@@ -176,15 +178,39 @@ class _Model:
             self.priors[source] = overrides.get(source, value)
             self.published[source] = source in overrides or prior.published
         self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
+        # "Something else": causes the KB does not hold.  A setting whose published prevalences describe
+        # its whole case mix (the irritable hips of kocher2004: septic arthritis 33 %, transient
+        # synovitis 67 %) leaves them only what its counts leave, with a floor.
+        closed = math.fsum(p.value for s, p in known.items() if p.published and not p.among)
+        self.other_prior = max(scoring.OTHER_PRIOR * (1.0 - min(closed, 1.0)), scoring.OTHER_FLOOR)
         self.leaks: dict[tuple[str, str], float] = {}
         self.clustered: dict[int, str] = {}  # observation position -> the cluster it is counted in
         self.effective: dict[str, list[float]] = {}  # hypothesis -> each observation's ratio, clusters applied
+        self.excluded: dict[str, tuple[Observation, ...]] = {}  # hypothesis -> the present findings excluding it
+
+    def exclusions(self, h: str) -> frozenset[str]:
+        """What excludes a hypothesis: ``excluded-by`` of its source, its syndrome and their ancestors."""
+        found = self.table.memo.get(("excluded-by", h))
+        if found is None:
+            hyp = self.table.hypotheses[h]
+            ancestors = self.table.ancestors
+            conditions = {hyp.source, *ancestors.get(hyp.source, ())}
+            if hyp.syndrome is not None:
+                conditions.update((hyp.syndrome, *ancestors.get(hyp.syndrome, ())))
+            succ = self.graph.succ
+            found = self.table.memo[("excluded-by", h)] = frozenset(
+                t for c in conditions for t, keys in succ[c].items() if Relation.EXCLUDED_BY in keys)
+        return found
 
     def hypothesis_prior(self, h: Hypothesis) -> float:
         return self.priors[h.source] * h.share
 
     def leak(self, key: tuple[str, str]) -> float:
-        """P(observation | a source that does not produce it): a stated default by kind.
+        """P(observation | a source that does not produce it): its base rate (MODEL.md section 9).
+
+        The node's own ``prior`` cell gives it: a published rate, or a grade whose rate is
+        :data:`scoring.BASE_RATE_BY_GRADE` (a sphincter symptom is rare, pain on activity is
+        not).  Otherwise a stated default by kind.
 
         Neither the observation's rate in the whole case mix (groin pain is common among hip and
         back presenters because hip sources produce it, not because a discogenic source does) nor
@@ -195,10 +221,14 @@ class _Model:
         found = self.leaks.get(key)
         if found is None:
             node_id = key[0]
-            if DEMOGRAPHIC.match(node_id):
+            data = self.graph.nodes[node_id]
+            rate = scoring.base_rate(data)
+            if rate is not None:
+                found = rate
+            elif DEMOGRAPHIC.match(node_id):
                 found = scoring.DEMOGRAPHIC_LEAK
             else:
-                found = scoring.default_leak(self.graph.nodes[node_id]["kind"])
+                found = scoring.default_leak(data["kind"])
             self.leaks[key] = found
         return found
 
@@ -208,10 +238,14 @@ class _Model:
         A finding only asked about or not yet excluded ("?cauda equina", "fever not ruled out")
         moves nothing: it is a question, not evidence.  A red flag among them is still raised.
         """
-        if o.possible:
+        if o.possible or o.node.id in self.defines:
             return {}
         row = self.table.row(o.key)
         leak = self.leak(o.key)
+        if DEMOGRAPHIC.match(o.node.id):
+            # An age band or sex moves a hypothesis only by a published figure (P(band | condition),
+            # a ratio) or an exclusion: a grade against even odds is noise (MODEL.md section 9).
+            row = {h: e for h, e in row.items() if e.published}
         return {h: entry_ratio(e, leak, o.present) for h, e in row.items()}
 
     def weights(self, obs: Sequence[Observation], ratios: Sequence[dict[str, float]]) -> dict[str, float]:
@@ -232,6 +266,13 @@ class _Model:
                                                [ratios[i] for i in idx])
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
+            # Excluded by a present finding: the first such finding carries the stated ε, the others
+            # count 1 (a child is under 10, under 16 and under 20 at once: one exclusion, not three).
+            excluded = [i for i, o in enumerate(obs) if o.present and not o.possible and o.node.id in self.exclusions(h)]
+            for n, i in enumerate(excluded):
+                effective[i] = scoring.EXCLUDED if n == 0 else 1.0
+            if excluded:
+                self.excluded[h] = tuple(obs[i] for i in excluded)
             self.effective[h] = effective
             weights[h] = self.hypothesis_prior(hyps[h]) * math.prod(effective)
         return weights
@@ -330,18 +371,32 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     """
     mine = [r.get(h.id, 1.0) for r in ratios]
     target = cluster["condition"]
-    rules = cluster["rules"]
-    if rules and target is not None and (h.source == target or target in table.ancestors.get(h.source, ())):
-        positive = sum(o.present for o in obs)
-        unknown = len(cluster["members"]) - len(obs)
-        for rule in rules:  # highest threshold first
-            if positive >= rule["at_least"]:
-                return _rule_ratio(rule, True), 0
-        lowest = rules[-1]
-        if positive + unknown < lowest["at_least"]:
-            return _rule_ratio(lowest, False), 0
+    decided = _rule_decision(cluster, obs) if target is not None else None
+    if decided is not None:
+        if h.source == target or target in table.ancestors.get(h.source, ()):
+            return decided, 0
+        # The rule's ratio is its condition's odds against the rest of the population it was
+        # measured in: once it decides, its items carry nothing more for the other hypotheses
+        # (Kocher's fever and non-weight-bearing do not raise transient synovitis as well).
+        return 1.0, 0
     best = max(range(len(mine)), key=lambda i: (abs(math.log(mine[i])) if mine[i] > 0 else math.inf, mine[i], -i))
     return mine[best], best
+
+
+def _rule_decision(cluster: Mapping, obs: Sequence[Observation]) -> float | None:
+    """The published rule's ratio for these observed members, or None when no rule decides."""
+    rules = cluster["rules"]
+    if not rules:
+        return None
+    positive = sum(o.present for o in obs)
+    unknown = len(cluster["members"]) - len(obs)
+    for rule in rules:  # highest threshold first
+        if positive >= rule["at_least"]:
+            return _rule_ratio(rule, True)
+    lowest = rules[-1]
+    if positive + unknown < lowest["at_least"]:
+        return _rule_ratio(lowest, False)
+    return None
 
 
 def _rule_ratio(rule: Mapping, positive: bool) -> float:
@@ -425,7 +480,8 @@ class _Builder:
             entry = table.row(o.key).get(best)
             if o.present and entry is not None and o.node.id != source:
                 path = self.path(entry)
-                explanations.append(Explanation(o, (path,), entry.probability))
+                how = tuple(self._path(links) for links in table.mechanisms(source, o.node.id))
+                explanations.append(Explanation(o, (path,), entry.probability, how))
         explained = {e.observation.key for e in explanations}
         return Candidate(
             node=node,
@@ -439,6 +495,7 @@ class _Builder:
             via=kg.node(h.syndrome) if h.syndrome else None,
             broader=tuple(kg.node(a) for a in table.ancestors.get(source, ())),
             prior_published=self.model.published[source],
+            excluded_by=self.model.excluded.get(best, ()),
         )
 
     def combination(self, a: str, b: str, score: float) -> Combination:
@@ -447,6 +504,9 @@ class _Builder:
         regions = {first.region, second.region}
         name = "hip–spine syndrome" if regions == _HIP_SPINE else ""
         return Combination(first, second, score, name)
+
+    def _path(self, links) -> Path:
+        return Path(tuple(_step(self.kg, link) for link in links), math.prod(link.probability for link in links))
 
     def path(self, entry: Entry) -> Path:
         links = self.table.justifications[entry.justification]

@@ -75,6 +75,9 @@ def _candidate(rank: int, c: Candidate) -> list[str]:
     for e in c.explanations:
         lines.append(f"   explains {e.observation.node.label} ({e.likelihood:.0%}):")
         lines += [f"     {p}  [{_evidence(p)}]" for p in e.paths]
+        lines += [f"     how (shown, not counted): {p}  [{_evidence(p)}]" for p in e.how]
+    if c.excluded_by:
+        lines.append("   fell because it is excluded by: " + ", ".join(str(o) for o in c.excluded_by))
     against = [x for x in c.contributions if x.likelihood_ratio < 1.0]
     if against:
         lines.append("   argues against: " + ", ".join(
@@ -148,9 +151,11 @@ def _candidate_dict(c: Candidate) -> dict:
              "paths": [{"text": str(p), "probability": p.probability,
                         "steps": [{"source": s.source, "relation": s.relation.value, "target": s.target,
                                    "probability": s.probability, "references": list(s.references)}
-                                  for s in p.steps]} for p in e.paths]}
+                                  for s in p.steps]} for p in e.paths],
+             "how": [str(p) for p in e.how]}
             for e in c.explanations
         ],
+        "excluded_by": [o.node.id for o in c.excluded_by],
         "contributions": [
             {"observation": x.observation.node.id, "present": x.observation.present,
              "likelihood_ratio": x.likelihood_ratio, "log_odds": x.log_odds}

@@ -67,6 +67,9 @@ class Explanation:
     observation: Observation
     paths: tuple[Path, ...]
     likelihood: float
+    #: How the source produces it, shown and not counted: up to two mechanism paths
+    #: (compensation first), e.g. hip osteoarthritis → altered gait → lumbar overload → low back pain.
+    how: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,9 @@ class Candidate:
     via: Node | None = None
     broader: tuple[Node, ...] = ()
     prior_published: bool = False
+    #: Present findings the condition is excluded by (a diagnosis of exclusion's exclusions, an age
+    #: or sex at which it does not occur): why it fell.
+    excluded_by: tuple[Observation, ...] = ()
 
     def __str__(self) -> str:
         via = f" (via {self.via.label})" if self.via else ""

@@ -21,7 +21,7 @@ from ..kb.vocab import Grade, Kind
 
 __all__ = [
     "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK",
-    "OTHER_PRIOR",
+    "OTHER_PRIOR", "OTHER_FLOOR", "BASE_RATE_BY_GRADE", "EXCLUDED", "base_rate",
     "default_leak",
     "edge_probability", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",
@@ -55,8 +55,26 @@ DEFAULT_LEAK_BY_KIND: dict[Kind, float] = {Kind.ACTIVITY: 0.2, Kind.CONDITION: 0
 #: conditions says nothing about how common it is.  Taken as even odds when no reference
 #: gives a rate, such an attribute can at most double a candidate's odds.
 DEMOGRAPHIC_LEAK = 0.5
+#: Base rate of an observable whose node gives a grade in its ``prior`` cell (MODEL.md section 9):
+#: how often patients of the setting have it when their pain does not come from one of its
+#: modelled causes.  ``rare`` is for what is well under 1 % of hip and back presenters (a
+#: sphincter symptom, a pulsatile mass), ``occasional`` for a few per cent (fever, a cancer
+#: history), ``common`` for what many have (night pain, pain on coughing), ``typical`` for what
+#: most have (pain on activity).
+BASE_RATE_BY_GRADE: dict[Grade, float] = {
+    Grade.TYPICAL: 0.5,
+    Grade.COMMON: 0.2,
+    Grade.OCCASIONAL: 0.04,
+    Grade.RARE: 0.008,
+}
+#: Likelihood ratio of a hypothesis excluded by a present finding (``excluded-by``): the
+#: diagnosis of exclusion with a radicular sign, hip osteoarthritis in a child.  Not zero: the
+#: finding may be misread or misreported, and the report says why the hypothesis fell.
+EXCLUDED = 0.01
 #: Prior weight of "something else": causes the knowledge base does not hold.
 OTHER_PRIOR = 0.1
+#: ... and its least, in a setting whose published prevalences already add up to its whole case mix.
+OTHER_FLOOR = 0.01
 #: Leaks are kept inside (MIN_LEAK, MAX_LEAK) so no single observation is decisive.
 MIN_LEAK, MAX_LEAK = 0.001, 0.95
 
@@ -83,6 +101,20 @@ def default_leak(kind: Kind) -> float:
     (0.2, 0.05)
     """
     return DEFAULT_LEAK_BY_KIND.get(kind, DEFAULT_LEAK)
+
+
+def base_rate(node: Mapping) -> float | None:
+    """Return an observable's base rate from its ``prior`` cell (a published rate or a grade), if any.
+
+    >>> base_rate({"prior": Grade.RARE}), base_rate({"prior": 0.02}), base_rate({"prior": None})
+    (0.008, 0.02, None)
+    """
+    prior = node.get("prior")
+    if prior is None:
+        return None
+    if isinstance(prior, Grade):
+        return BASE_RATE_BY_GRADE[prior]
+    return min(max(float(prior), MIN_LEAK), MAX_LEAK)
 
 
 def noisy_or(probabilities: Iterable[float], leak: float) -> float:

@@ -42,6 +42,8 @@ class Setting:
     description: str
     default_prior: float
     references: tuple[str, ...]
+    #: What every patient of the setting has (its inclusion criteria): counted once, in its priors.
+    defines: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.id}: {self.label}"
@@ -61,7 +63,8 @@ class Prior:
 def settings(graph: nx.MultiDiGraph) -> tuple[Setting, ...]:
     """Return the knowledge base's settings, the default first."""
     table: Mapping[str, dict] = graph.graph.get("settings", {})
-    out = [Setting(k, v["label"], v["description"], _default(v), tuple(v["references"])) for k, v in table.items()]
+    out = [Setting(k, v["label"], v["description"], _default(v), tuple(v["references"]), tuple(v.get("defines", ())))
+           for k, v in table.items()]
     return tuple(sorted(out, key=lambda s: (s.id != DEFAULT_SETTING, s.id)))
 
 

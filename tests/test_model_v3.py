@@ -1,0 +1,122 @@
+"""Trace v3 (docs/MODEL.md section 9): what a hypothesis cannot explain counts against it.
+
+Each published figure is reproduced in the setting where it was measured, and each of the
+re-audit's defects (kb-audit2 D1-D10) that v2 got wrong has a test here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import painkg
+from painkg.kb.vocab import Relation
+from painkg.trace import scoring
+
+KOCHER = ["fever", "unable to bear weight", "raised ESR", "raised white cell count"]
+
+
+def score(result, condition: str) -> float:
+    return next((c.score for c in result.candidates if c.node.id == condition), 0.0)
+
+
+@pytest.mark.parametrize(("positive", "low", "high"), [(0, 0.0, 0.03), (1, 0.02, 0.12), (2, 0.30, 0.45),
+                                                        (3, 0.70, 0.95), (4, 0.90, 1.0)])
+def test_kocher_predictors_reproduce_the_validation(kg, positive, low, high):
+    # kocher2004 (uzoigwe2014 Table 1): 0 -> 2 %, 1 -> 9.5 %, 2 -> 35 %, 3 -> 73 %, 4 -> 93 %.
+    result = kg.trace(["a 6-year-old", "hip pain", *KOCHER[:positive]], absent=KOCHER[positive:],
+                      setting="paediatric-irritable-hip")
+    assert low <= score(result, "septic-arthritis-of-the-hip") <= high
+
+
+def test_cauda_equina_in_the_emergency_department(kg):
+    # 13-22 % of suspected-CES referrals have CES on MRI; the issue asks 10-35 % in ed-back-pain.
+    result = kg.trace(["low back pain", "bilateral leg pain", "urinary retention", "saddle anaesthesia"],
+                      setting="ed-back-pain")
+    assert 0.10 <= score(result, "cauda-equina-syndrome") <= 0.35
+    assert "cauda-equina-syndrome" in {f.node.id for f in result.red_flags}
+
+
+def test_a_benign_diagnosis_does_not_absorb_sphincter_symptoms(kg):
+    # v2: non-specific LBP 80 %, CES 3.6 %.
+    result = kg.trace(["low back pain", "saddle anaesthesia", "urinary retention"])
+    top3 = [c.node.id for c in result.candidates[:3]]
+    assert "cauda-equina-syndrome" in top3
+    nslbp = next(c for c in result.candidates if c.node.id == "non-specific-low-back-pain") \
+        if any(c.node.id == "non-specific-low-back-pain" for c in result.candidates) else None
+    assert nslbp is None or (nslbp.score < 0.05 and nslbp.excluded_by)
+
+
+def test_the_report_says_why_a_diagnosis_of_exclusion_fell(kg):
+    result = kg.trace(["low back pain", "positive straight leg raise", "leg pain below the knee"], limit=40)
+    nslbp = next(c for c in result.candidates if c.node.id == "non-specific-low-back-pain")
+    assert [o.node.id for o in nslbp.excluded_by] == ["slr-test"]
+
+
+def test_an_older_adult_with_back_pain_is_not_a_fracture_by_age_alone(kg):
+    # D10: v2 gave vertebral fracture 41 % to any 76-year-old; enthoven2016 about 5 %.
+    result = kg.trace(["a 76-year-old", "low back pain"], setting="older-adults-primary-care")
+    assert score(result, "vertebral-fracture") < 0.10
+    assert result.candidates[0].node.id == "non-specific-low-back-pain"
+
+
+def test_a_setting_does_not_count_what_defines_it(kg):
+    chosen = next(s for s in kg.settings() if s.id == "paediatric-irritable-hip")
+    assert "hip-pain" in chosen.defines
+    with_it = kg.trace(["hip pain", "fever"], setting="paediatric-irritable-hip")
+    without = kg.trace(["fever"], setting="paediatric-irritable-hip")
+    assert score(with_it, "septic-arthritis-of-the-hip") == pytest.approx(score(without, "septic-arthritis-of-the-hip"))
+
+
+def test_a_red_flag_is_rare_and_activity_common():
+    assert scoring.BASE_RATE_BY_GRADE[scoring.Grade.RARE] < 0.01 < scoring.BASE_RATE_BY_GRADE[scoring.Grade.COMMON]
+
+
+def test_demographic_grades_move_nothing(kg):
+    # D2/D6: an age band moves a hypothesis only by a published figure or an exclusion.
+    result = kg.trace(["a 35-year-old", "low back pain"])
+    for c in result.candidates:
+        for contribution in c.contributions:
+            if contribution.observation.node.id == "age-under-40" and not contribution.cluster:
+                assert contribution.likelihood_ratio == pytest.approx(1.0)
+
+
+def test_one_vocabulary_what_resolves_traces(kg):
+    node = kg.resolve("pain with hip internal rotation")
+    result = kg.trace(["pain with hip internal rotation"])
+    assert node.id in {o.node.id for o in result.observations}
+
+
+def _excluded_pairs(kg):
+    return sorted((s, t) for s, t, r in kg.graph.edges(keys=True) if r == Relation.EXCLUDED_BY)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_no_hypothesis_keeps_its_share_when_a_present_finding_excludes_it(data):
+    kg = painkg.load()
+    pairs = _excluded_pairs(kg)
+    source, target = data.draw(st.sampled_from(pairs))
+    label = kg.node(target).label
+    # What the condition itself typically presents with, plus the finding that excludes it.
+    typical = sorted(t for _, t, r, d in kg.graph.out_edges(source, keys=True, data=True)
+                     if r == Relation.PRESENTS_WITH and d["strength"] == "typical"
+                     and not t.startswith(("age-", "female-")) and t != target)
+    present = [kg.node(t).label for t in typical[:3]] + [label]
+    result = kg.trace(present, limit=200, unknown="skip")
+    candidate = next((c for c in result.candidates if c.node.id == source), None)
+    # The stated share: an excluded hypothesis never leads, and never keeps more than half.
+    if candidate is not None:
+        assert candidate.score <= 0.5, (source, target, candidate.score)
+        assert target in {o.node.id for o in candidate.excluded_by} or candidate.node.id != source
+
+
+def test_explanations_show_the_compensation_mechanism(kg):
+    # The seed's thesis: hip OA -> lumbar compensatory overload -> low back pain, shown as "how".
+    result = kg.trace(["a 66-year-old", "groin pain", "limited hip internal rotation", "low back pain"])
+    hip = result.candidates[0]
+    assert hip.node.id == "hip-osteoarthritis"
+    back = next(e for e in hip.explanations if e.observation.node.id == "low-back-pain")
+    assert back.how and "compensates for" in str(back.how[0])
+    assert "how (shown, not counted)" in str(result)
