@@ -50,7 +50,7 @@ RELATION_MAPPINGS = {relation: (SKOS.closeMatch, _biolink(spec.predicate), spec.
 TREATMENT_RELATIONS = [r for r in Relation if r.range == frozenset({Kind.TREATMENT})]
 DATATYPE_PROPERTIES = {  # name: (range, label, definition)
     "redFlag": (XSD.boolean, "red flag", "True when the node is a red flag that needs urgent care."),
-    "priorProbability": (XSD.double, "prior probability", "Published prior probability of a condition."),
+    "priorProbability": (XSD.double, "prior probability", "Published prior probability of a condition, or base rate of an observable."),
     "pmid": (XSD.string, "PMID", "PubMed identifier(s) of a reference, as written in references.tsv."),
     "doi": (XSD.string, "DOI", "DOI(s) of a reference, as written in references.tsv."),
     "status": (XSD.string, "verification status", "How far the reference was verified."),
@@ -63,7 +63,7 @@ DATATYPE_PROPERTIES = {  # name: (range, label, definition)
 }
 OBJECT_PROPERTIES = {  # name: (range, label, definition)
     "region": (PAINKG.Area, "region", "The body area the node belongs to."),
-    "priorGrade": (PAINKG.Grade, "prior grade", "Qualitative prior of a condition when no number is published."),
+    "priorGrade": (PAINKG.Grade, "prior grade", "Qualitative prior of a condition, or base-rate class of an observable, when no number is published."),
     "strength": (PAINKG.Grade, "strength", "How often the mechanism produces the effect."),
     "qualifier": (PAINKG.Qualifier, "guideline qualifier", "How a guideline rates the treatment."),
     "role": (PAINKG.Role, "role", "The part a condition plays in a trace when it is not an ordinary source."),
@@ -308,9 +308,22 @@ def _node_shapes(g: Graph) -> None:
     for kind in Kind:
         if kind is not Kind.CONDITION:
             g.add((others, SH.targetClass, PAINKG[kind.value.capitalize()]))
-    for name, message in (("priorGrade", "only a condition has a prior"),
-                          ("priorProbability", "only a condition has a prior"), ("role", "only a condition has a role")):
-        _property(g, others, name, PAINKG[name], message, maxCount=Literal(0))
+    _property(g, others, "role", PAINKG.role, "only a condition has a role", maxCount=Literal(0))
+    # A condition's prior is its prevalence; an observable's is its base rate (docs/MODEL.md section 7).
+    observable = _node_shape(g, "Observable")
+    unrated = _node_shape(g, "Unrated")
+    for kind in Kind:
+        if kind in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST, Kind.ACTIVITY):
+            g.add((observable, SH.targetClass, PAINKG[kind.value.capitalize()]))
+        elif kind is not Kind.CONDITION:
+            g.add((unrated, SH.targetClass, PAINKG[kind.value.capitalize()]))
+    _property(g, observable, "priorGrade", PAINKG.priorGrade, "at most one base-rate grade",
+              maxCount=Literal(1), **{"in": _values(Grade)})
+    _property(g, observable, "priorProbability", PAINKG.priorProbability, "a base rate is between 0 and 1",
+              maxCount=Literal(1), datatype=XSD.double, minInclusive=Literal(0.0), maxInclusive=Literal(1.0))
+    for name in ("priorGrade", "priorProbability"):
+        _property(g, unrated, name, PAINKG[name], "only a condition (prevalence) or an observable (base rate) has a prior",
+                  maxCount=Literal(0))
 
 
 def _evidence_shapes(g: Graph) -> None:

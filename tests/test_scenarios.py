@@ -25,11 +25,7 @@ _spec.loader.exec_module(evaluate)
 VIGNETTES = evaluate.read_vignettes()
 #: Vignettes the bundled KB does not yet rank in the top 3, and why.  strict=True:
 #: a vignette that starts passing must be taken off this list.
-KNOWN_MISSES: dict[str, str] = {
-    "spinal-infection-after-bacteraemia": "spinal infection's primary-care prior is 0.01 % (verhagen2016) and "
-                                          "literature.md gives no likelihood ratio for a bloodstream infection: it "
-                                          "is raised by that red flag (berbari2015) but ranks below mechanical causes",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _param(v):

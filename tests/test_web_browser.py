@@ -253,7 +253,7 @@ def test_explorer_end_to_end(server, browser):
     add(d, "saddle anaes", "saddle-anaesthesia")
     wait(d, lambda d: d.find_element(By.ID, "flags").is_displayed())
     banner = d.find_element(By.ID, "flags").text
-    assert "saddle anaesthesia reported" in banner and "assess urgently" in banner
+    assert "saddle anaesthesia reported" in banner and "needs urgent assessment" in banner
     assert d.find_element(By.ID, "flags").location["y"] < d.find_element(By.ID, "case").location["y"]
     d.execute_script("window.scrollTo(0, 0)")
     shot(d, "red-flag")

@@ -415,7 +415,7 @@ def _edge_back(where: str, row: dict, slugs: dict, problems: list[str]) -> tuple
 def _tables_back(sidecar: dict) -> dict:
     """The model tables as the loader builds them: tuples for lists, (setting, condition) keys."""
     def tupled(row: dict) -> dict:
-        return {k: tuple(v) if isinstance(v, list) and k in ("references", "members", "among") else v for k, v in row.items()}
+        return {k: tuple(v) if isinstance(v, list) and k in ("references", "members", "among", "defines") else v for k, v in row.items()}
 
     settings = {k: tupled(v) for k, v in sidecar.get("settings", {}).items()}
     priors = {(p["setting"], p["condition"]): tupled({k: v for k, v in p.items() if k not in ("setting", "condition")})

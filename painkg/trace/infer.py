@@ -238,9 +238,12 @@ class _Model:
         A finding only asked about or not yet excluded ("?cauda equina", "fever not ruled out")
         moves nothing: it is a question, not evidence.  A red flag among them is still raised.
         """
-        if o.possible or o.node.id in self.defines:
+        if o.possible:
             return {}
         row = self.table.row(o.key)
+        if o.node.id in self.defines:
+            # Every patient of the setting has it: it makes its sources candidates, and moves none.
+            return dict.fromkeys(row, 1.0) if o.present else {}
         leak = self.leak(o.key)
         if DEMOGRAPHIC.match(o.node.id):
             # An age band or sex moves a hypothesis only by a published figure (P(band | condition),
@@ -451,7 +454,7 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
     return TraceResult(
         observations=obs,
         candidates=tuple(candidates[:limit]),
-        red_flags=_red_flags(obs, candidates),
+        red_flags=_red_flags(kg, table, obs, candidates),
         next_findings=_next_findings(kg, model, obs, candidates[:NEXT_FINDING_POOL]),
         other_score=other / total,
         unexplained=tuple(o for o in present if o.key not in explained),
@@ -557,35 +560,74 @@ def _groups(kg, table: DiagnosticTable, weights: Mapping[str, float], total: flo
     return tuple(sorted(groups, key=lambda g: (-g.score, g.node.id)))
 
 
-def _red_flags(obs: Sequence[Observation], candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
+def _percent(score: float) -> str:
+    """A red-flag condition's share, never printed as a reassuring "0.0 %"."""
+    return f"{score:.1%}" if score >= 0.001 else "below 0.1 %"
+
+
+def _confirming_test(kg, table: DiagnosticTable, condition: str) -> str:
+    """The test a red-flag condition is confirmed by (its strongest ``diagnosed-by`` test), for the advice."""
+    found = table.memo.get(("confirmed-by", condition))
+    if found is None:
+        tests = [(scoring.edge_probability(d), t) for _, t, r, d in kg.graph.out_edges(condition, keys=True, data=True)
+                 if r == Relation.DIAGNOSED_BY and kg.graph.nodes[t]["kind"] is Kind.TEST and t not in WORKUP_STEPS]
+        found = table.memo[("confirmed-by", condition)] = kg.node(max(tests)[1]).label if tests else ""
+    return found
+
+
+def _raisers(kg, table: DiagnosticTable, finding: str) -> tuple[str, ...]:
+    """The red-flag conditions the KB says a red-flag finding raises."""
+    found = table.memo.get(("raised-by", finding))
+    if found is None:
+        found = table.memo[("raised-by", finding)] = tuple(sorted(
+            s for s, _, r in kg.graph.in_edges(finding, keys=True)
+            if r in (Relation.PRESENTS_WITH, Relation.DIAGNOSED_BY) and kg.graph.nodes[s].get("red_flag")
+            and kg.graph.nodes[s]["kind"] is Kind.CONDITION))
+    return found
+
+
+def _red_flags(kg, table: DiagnosticTable, obs: Sequence[Observation],
+               candidates: Sequence[Candidate]) -> tuple[RedFlag, ...]:
+    """Red flags with one voice (MODEL.md section 5).
+
+    A present red-flag finding always needs urgent assessment, naming what it cannot exclude
+    without which test ("cauda equina syndrome cannot be excluded without MRI"), never a
+    reassuring percentage.  An age band alone is common: it asks for the other red flags.  A
+    red-flag condition is listed when a red-flag finding points at it or it reaches
+    :data:`RED_FLAG_SCORE`.
+    """
     flags = []
+    by_id = {c.node.id: c for c in candidates}
     named_ids: set[str] = set()  # red-flag conditions already named beside the observation that raised them
     for o in obs:
-        if o.present and o.node.red_flag:
-            causes = [c for c in candidates if c.node.red_flag
-                      and any(e.observation.key == o.key for e in c.explanations)]
-            named = ", ".join(f"{c.node.label} ({c.score:.1%})" for c in causes[:3])
-            if not DEMOGRAPHIC.match(o.node.id) or any(c.score >= RED_FLAG_SCORE for c in causes) or not causes:
-                about = f"; consider {named}" if causes else ""
-                said = "suspected" if o.possible or suspected(o.term) else "reported"  # "?saddle anaesthesia" asks
-                advice = f"red flag: {o.node.label} {said}{about} — assess urgently"
-            else:
-                # An age band alone is common; say how unlikely its causes are instead of crying wolf.
-                advice = (f"red flag: {o.node.label} reported; {named} unlikely on these findings "
-                          f"— ask about the other red flags")
-            flags.append(RedFlag(o.node, advice, (o,)))
-            named_ids.update(c.node.id for c in causes[:3])
+        if not (o.present and o.node.red_flag):
+            continue
+        explained_by = [c for c in candidates if c.node.red_flag and any(e.observation.key == o.key for e in c.explanations)]
+        causes = list(dict.fromkeys([c.node.id for c in explained_by] + list(_raisers(kg, table, o.node.id))))
+        said = "suspected" if o.possible or suspected(o.term) else "reported"  # "?saddle anaesthesia" asks
+        if DEMOGRAPHIC.match(o.node.id) and not any(by_id[c].score >= RED_FLAG_SCORE for c in causes if c in by_id):
+            names = ", ".join(kg.node(c).label for c in causes[:3])
+            unlikely = f"; {names} unlikely on these findings" if names else ""
+            advice = f"red flag: {o.node.label} {said}{unlikely} — ask about the other red flags"
+        else:
+            shown = causes[:3]
+            excluded = "; ".join(f"{kg.node(c).label} cannot be excluded without {test}" if test else
+                                 f"{kg.node(c).label} must be excluded"
+                                 for c, test in ((c, _confirming_test(kg, table, c)) for c in shown))
+            advice = f"red flag: {o.node.label} {said} — needs urgent assessment" + (f": {excluded}" if excluded else "")
+            named_ids.update(shown)
+        flags.append(RedFlag(o.node, advice, (o,)))
     for c in candidates:
         if not c.node.red_flag:
             continue
-        pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag)
+        pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag and e.observation.present)
         if c.score >= RED_FLAG_SCORE or (pointed and c.node.id not in named_ids):
             why = ", ".join(o.node.label for o in pointed) if pointed else "the pattern of findings"
             if c.region in _ELSEWHERE:
                 todo = f"this is not a hip or back problem ({c.region.label}): assess urgently"
             else:
                 todo = "rule it out before treating as mechanical pain"
-            flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({c.score:.1%}) suggested by {why} — {todo}",
+            flags.append(RedFlag(c.node, f"red flag: {c.node.label} ({_percent(c.score)}) suggested by {why} — {todo}",
                                  pointed, c.score))
     return tuple(flags)
 
