@@ -172,8 +172,9 @@ def test_m3_the_hip_spine_syndrome_is_two_sources_not_a_third(kg):
     assert {pair.first.node.id, pair.second.node.id} == {"hip-osteoarthritis", "lumbar-spinal-stenosis"}
     assert pair.name == "hip–spine syndrome"
     assert "hip–spine syndrome" in str(result)
-    # each member's score includes the pair's share
-    assert result.candidates[0].score >= pair.score
+    # exclusive rows: each member is marked as also in the pair, its own share is the source alone
+    assert result.candidates[0].paired >= pair.score
+    assert result.candidates[0].score + pair.score <= 1.0
 
 
 # -- MODEL.md section 5: dependent tests count once -----------------------------------------

@@ -25,7 +25,12 @@ _spec.loader.exec_module(evaluate)
 VIGNETTES = evaluate.read_vignettes()
 #: Vignettes the bundled KB does not yet rank in the top 3, and why.  strict=True:
 #: a vignette that starts passing must be taken off this list.
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "axial-spa-inflammatory-back-pain": "axSpA's primary-care prior is henschke2009's 0.17 % of acute low back "
+                                        "pain (kb-audit2 D12); with the inflammatory pattern counted once (LR+ 3.1) "
+                                        "it stays below the mechanical causes until the KB can tell chronic back "
+                                        "pain (hamilton2015 1.3 %, rudwaleit2004 5 %) from acute",
+}
 
 
 def _param(v):
@@ -111,11 +116,11 @@ TERMS = st.sampled_from(["low back pain", "groin pain", "buttock pain", "limited
 def test_every_result_is_consistent(kg, present, absent):
     absent = [a for a in absent if a not in present]
     result = kg.trace(present, absent=absent, limit=1000)
-    scores = [c.score for c in result.candidates]
-    assert scores == sorted(scores, reverse=True)
-    # A pair's share is in both members' scores: counted once, everything sums to 1.
-    pairs = math.fsum(x.score for x in result.combinations)
-    assert math.fsum(scores) - pairs + result.other_score == pytest.approx(1.0)
+    involved = [c.score + c.paired for c in result.candidates]
+    assert involved == sorted(involved, reverse=True)
+    # Exclusive rows: sources alone, pairs, the rest beyond the limit and something else sum to 1.
+    rows = math.fsum([c.score for c in result.candidates] + [x.score for x in result.combinations])
+    assert rows + result.unlisted_score + result.other_score == pytest.approx(1.0)
     for c in result.candidates:
         for e in c.explanations:
             for path in e.paths:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import painkg
 from painkg.trace import scoring
@@ -99,10 +101,27 @@ def test_unexplained_observation_does_not_distort(mini):
 
 def test_scores_sum_to_one_and_are_sorted(mini):
     result = mini.trace(["low back pain", "SLR", "limited hip internal rotation"])
-    scores = [c.score for c in result.candidates]
-    assert scores == sorted(scores, reverse=True)
-    pairs = math.fsum(x.score for x in result.combinations)  # in both members' scores
-    assert math.fsum(scores) - pairs + result.other_score == pytest.approx(1.0)
+    # Ranked by the chance each source is involved, alone or in a pair.
+    involved = [c.score + c.paired for c in result.candidates]
+    assert involved == sorted(involved, reverse=True)
+    # Exclusive rows: sources alone, pairs, the candidates beyond the limit and something else add up to 1.
+    rows = [c.score for c in result.candidates] + [x.score for x in result.combinations]
+    assert math.fsum(rows) + result.unlisted_score + result.other_score == pytest.approx(1.0)
+    for x in result.combinations:
+        members = {c.node.id: c for c in result.candidates}
+        assert all(members[m.node.id].paired >= x.score for m in (x.first, x.second) if m.node.id in members)
+
+
+@given(st.lists(st.sampled_from(["low back pain", "groin pain", "limited hip internal rotation", "SLR",
+                                 "neurogenic claudication", "buttock pain", "numbness"]), min_size=1, max_size=5),
+       st.integers(min_value=1, max_value=12))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_shares_add_up_to_one_whatever_the_findings_and_limit(kg, terms, limit):
+    result = kg.trace(terms, limit=limit)
+    rows = [c.score for c in result.candidates] + [x.score for x in result.combinations]
+    assert math.fsum(rows) + result.unlisted_score + result.other_score == pytest.approx(1.0, abs=1e-9)
+    pairs = [(x.first.node.id, x.second.node.id) for x in result.combinations]
+    assert len({frozenset(p) for p in pairs}) == len(pairs)  # no pair repeated, in either order
 
 
 def test_priors_can_be_overridden(mini):

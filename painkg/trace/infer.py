@@ -143,7 +143,9 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     obs = tuple(present + missing)
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
-    complaints = {o.node.id for o in obs if o.present}
+    # What defines the setting every patient of it has, said or not (the emergency back-pain series'
+    # patients all have back pain), so its prevalences apply in full.
+    complaints = {o.node.id for o in obs if o.present} | set(chosen.defines)
     model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
@@ -314,14 +316,30 @@ class _Model:
                     w *= pair_ratio(ra, rb, self.leak(o.key), o.present)
                 if w > weights[a] and w > weights[b]:
                     found.append((a, b, w))
-        return sorted(found, key=lambda x: (-x[2], x[0], x[1]))[:3]
+        # One row per pair of sources, whichever syndromes carried them ("lumbar spinal stenosis" with
+        # or without neurogenic claudication), named in a stable order: hip before spine before the rest.
+        merged: dict[tuple[str, str], tuple[str, str, float]] = {}
+        order = {area: i for i, area in enumerate(Area)}
+        for a, b, w in sorted(found, key=lambda x: (-x[2], x[0], x[1])):
+            if (order[nodes[hyps[b].source]["region"]], hyps[b].source) < (order[nodes[hyps[a].source]["region"]],
+                                                                           hyps[a].source):
+                a, b = b, a
+            key = (hyps[a].source, hyps[b].source)
+            known = merged.get(key)
+            merged[key] = (a, b, w) if known is None else (known[0], known[1], known[2] + w)
+        return sorted(merged.values(), key=lambda x: (-x[2], x[0], x[1]))[:3]
 
     def _pair_prior(self, a: Hypothesis, b: Hypothesis) -> float:
         # prior(a) · P(b | a): the published co-occurrence where the KB has one, else independence.
+        # Never more than the rarer member alone: both at once cannot be likelier than either (kb-audit2 D8).
+        # A member whose prior is only the setting's stated default does not cap a published co-occurrence:
+        # the default is a placeholder (stenosis has no primary-care prevalence), the co-occurrence a count.
+        capped = [self.hypothesis_prior(h) for h in (a, b) if self.published[h.source]]
+        cap = min(capped) if capped else min(self.hypothesis_prior(a), self.hypothesis_prior(b))
         for x, y in ((a, b), (b, a)):
             data = self.graph.succ[x.source].get(y.source, {}).get(Relation.CO_OCCURS_WITH)
             if data is not None:
-                return self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share
+                return min(self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share, cap)
         return self.hypothesis_prior(a) * self.hypothesis_prior(b)
 
 
@@ -345,7 +363,8 @@ def entry_ratio(entry: Entry, leak: float, present: bool) -> float:
     if published is not None:
         return published
     likelihood = entry.probability if entry.published else scoring.noisy_or((entry.probability,), leak)
-    return scoring.likelihood_ratio(min(likelihood, 1.0), leak, present)
+    # A proportion of 1 (all of a small series) would make one absent finding decisive (kb-audit2 D9).
+    return scoring.likelihood_ratio(min(likelihood, scoring.MAX_LIKELIHOOD), leak, present)
 
 
 def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> float:
@@ -440,15 +459,20 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
     for a, b, w in pairs:
         for h in (a, b):
             in_pairs[hyps[h].source] = in_pairs.get(hyps[h].source, 0.0) + w
-    scores = {s: (math.fsum(weights[h] for h in hs) + in_pairs.get(s, 0.0)) / total for s, hs in by_source.items()}
-    ranked = sorted(scores, key=lambda s: (-scores[s], s))
+    # Exclusive shares (MODEL.md section 4): a source alone, a pair, and "something else" are rows of
+    # one distribution that adds up to 100 %; a member of a pair is marked, not credited twice.
+    scores = {s: math.fsum(weights[h] for h in hs) / total for s, hs in by_source.items()}
+    paired = {s: w / total for s, w in in_pairs.items()}
+    # Ranked by the chance the source is involved at all (alone or in a pair), so the members of a
+    # leading pair stay beside it.
+    ranked = sorted(scores, key=lambda s: (-(scores[s] + paired.get(s, 0.0)), s))
 
     flagged = {i for i, o in enumerate(obs) if o.present and o.node.red_flag}
     shown = ranked[:max(limit, NEXT_FINDING_POOL)]
     shown += [s for s in ranked[len(shown):] if graph.nodes[s].get("red_flag")
               and (scores[s] >= RED_FLAG_SCORE or any(h in ratios[i] for i in flagged for h in by_source[s]))]
     build = _Builder(kg, model, obs, ratios)
-    candidates = [build.candidate(s, by_source[s][0], scores[s]) for s in shown]
+    candidates = [build.candidate(s, by_source[s][0], scores[s], paired.get(s, 0.0)) for s in shown]
     combos = tuple(build.combination(a, b, w / total) for a, b, w in pairs)
     explained = {o.key for o, r in zip(obs, ratios) if any(v > 1.0 for v in r.values())}
     return TraceResult(
@@ -462,6 +486,8 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
         setting=model.setting,
         combinations=combos,
         groups=_groups(kg, table, weights, total),
+        unlisted_score=max(0.0, 1.0 - other / total - math.fsum(w for _, _, w in pairs) / total
+                           - math.fsum(c.score for c in candidates[:limit])),
     )
 
 
@@ -472,7 +498,7 @@ class _Builder:
         self.kg, self.model, self.obs, self.ratios = kg, model, obs, ratios
         self.table = model.table
 
-    def candidate(self, source: str, best: str, score: float) -> Candidate:
+    def candidate(self, source: str, best: str, score: float, paired: float = 0.0) -> Candidate:
         kg, table = self.kg, self.table
         h = table.hypotheses[best]
         node = kg.node(source)
@@ -499,6 +525,7 @@ class _Builder:
             broader=tuple(kg.node(a) for a in table.ancestors.get(source, ())),
             prior_published=self.model.published[source],
             excluded_by=self.model.excluded.get(best, ()),
+            paired=paired,
         )
 
     def combination(self, a: str, b: str, score: float) -> Combination:
@@ -616,7 +643,7 @@ def _red_flags(kg, table: DiagnosticTable, obs: Sequence[Observation],
                                  for c, test in ((c, _confirming_test(kg, table, c)) for c in shown))
             advice = f"red flag: {o.node.label} {said} — needs urgent assessment" + (f": {excluded}" if excluded else "")
             named_ids.update(shown)
-        flags.append(RedFlag(o.node, advice, (o,)))
+        flags.append(RedFlag(o.node, advice, (o,), raises=tuple(kg.node(c) for c in causes[:3])))
     for c in candidates:
         if not c.node.red_flag:
             continue

@@ -32,17 +32,22 @@ def format_result(result: TraceResult) -> str:
     lines.append(f"Setting: {result.setting} (priors from its published prevalences; "
                  f"'painkg settings' lists the others)")
     lines.append("")
-    lines.append(f"{'#':>2}  {'score':>6}  {'region':<25} candidate")
-    for i, c in enumerate(result.candidates, 1):
+    lines.append("Each share is the chance that this alone is the source; the rows add up to 100 %.")
+    lines.append(f"{'#':>2}  {'share':>6}  {'region':<25} candidate")
+    rows = []
+    for c in result.candidates:
         flag = "  [red flag]" if c.node.red_flag else ""
         via = f" (via {c.via.label})" if c.via else ""
-        lines.append(f"{i:>2}  {c.score:>6.1%}  {c.region.label:<25} {c.node.label}{via}{flag}")
+        pair = "  [also in a pair]" if c.paired else ""
+        rows.append((c.score + c.paired, c.score, f"{c.region.label:<25} {c.node.label}{via}{flag}{pair}"))
+    for x in result.combinations:  # a pair is its own row, placed by its share
+        rows.append((x.score, x.score, f"{'two sources at once':<25} {x.first.node.label} + {x.second.node.label}"
+                     + (f": {x.name}" if x.name else "")))
+    rows.sort(key=lambda r: -r[1])  # by share: the rows are one distribution
+    lines += [f"{i:>2}  {share:>6.1%}  {text}" for i, (_, share, text) in enumerate(rows, 1)]
+    if result.unlisted_score >= 0.0005:
+        lines.append(f"    {result.unlisted_score:>6.1%}  {'':<25} other candidates (beyond the limit)")
     lines.append(f"    {result.other_score:>6.1%}  {'':<25} something else (not in the knowledge base)")
-    if result.combinations:
-        lines.append("")
-        lines.append("Two sources at once (each explains what the other does not):")
-        lines += [f"  {x.score:>6.1%}  {x.first.node.label} + {x.second.node.label}"
-                  + (f": {x.name}" if x.name else "") for x in result.combinations]
     if result.groups:
         lines.append("")
         lines.append("Groups (a broader condition or a syndrome, summed over its sources):")
@@ -140,6 +145,7 @@ def _candidate_dict(c: Candidate) -> dict:
         "id": c.node.id,
         "label": c.node.label,
         "score": c.score,
+        "paired": c.paired,
         "region": c.region.value,
         "red_flag": c.node.red_flag,
         "prior": c.prior,

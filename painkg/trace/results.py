@@ -130,6 +130,9 @@ class Candidate:
     #: Present findings the condition is excluded by (a diagnosis of exclusion's exclusions, an age
     #: or sex at which it does not occur): why it fell.
     excluded_by: tuple[Observation, ...] = ()
+    #: Its share as one of two sources at once (the pairs it is a member of, each its own row in
+    #: ``TraceResult.combinations``); ``score`` is its share alone, so all rows add up to 100 %.
+    paired: float = 0.0
 
     def __str__(self) -> str:
         via = f" (via {self.via.label})" if self.via else ""
@@ -169,6 +172,8 @@ class RedFlag:
     message: str
     observations: tuple[Observation, ...] = ()
     score: float | None = None
+    #: The red-flag conditions a finding's flag names ("cauda equina syndrome cannot be excluded …").
+    raises: tuple[Node, ...] = ()
 
     def __str__(self) -> str:
         return self.message
@@ -196,6 +201,8 @@ class TraceResult:
     setting: str = "primary-care"  # where the patient is seen: fixes the priors
     combinations: tuple[Combination, ...] = field(default=())  # two sources at once (MODEL.md section 4)
     groups: tuple[Group, ...] = field(default=())  # parents and syndromes, summed
+    #: The share of the candidates beyond ``limit``: candidates, pairs, this and ``other_score`` add up to 1.
+    unlisted_score: float = 0.0
 
     def __str__(self) -> str:
         from .report import format_result
