@@ -42,7 +42,7 @@ def _param(row):
 
 
 def test_every_condition_of_the_differential_has_a_presentation():
-    assert len(ROWS) >= 20
+    assert len(ROWS) >= 50
     assert len({r["id"] for r in ROWS}) == len(ROWS)
 
 
