@@ -450,3 +450,98 @@ def test_gate_a_tables_unknown_red_flag_is_refused(mini_copy, cell):
          f"Compression of the cauda equina.\t{cell}\t")
     with pytest.raises(painkg.KBError, match=rf"kb/nodes-condition\.tsv:5: red_flag '{re.escape(cell)}' \(allowed: yes"):
         painkg.load(mini_copy, cache=False)
+
+
+# -- G6: the KGX export writes its three files together, as the .ttl writer writes one ---------------
+
+@pytest.fixture
+def old_export(mini, tmp_path) -> Path:
+    """A folder holding an earlier (the mini KB's) KGX export, to be overwritten by the bundled KB's."""
+    folder = tmp_path / "out"
+    to_kgx(mini, folder)
+    return folder
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("name", ["nodes.tsv", "painkg.json"])  # painkg.json, written last: the variant
+def test_g6_a_read_only_file_is_refused_and_nothing_is_replaced(old_export, kg, name):
+    (old_export / name).chmod(0o444)
+    before = contents(old_export)
+    with pytest.raises(painkg.RDFError, match=f"{old_export / name}: cannot write \\(the file is read-only"):
+        to_kgx(kg, old_export)
+    assert contents(old_export) == before
+
+
+def test_g6_a_hard_linked_file_is_refused(old_export, kg, tmp_path):
+    os.link(old_export / "nodes.tsv", tmp_path / "other-name.tsv")
+    before = contents(old_export)
+    with pytest.raises(painkg.RDFError, match="nodes.tsv: cannot write \\(the file has 2 hard links"):
+        to_kgx(kg, old_export)
+    assert contents(old_export) == before
+    assert (tmp_path / "other-name.tsv").read_bytes() == before["nodes.tsv"]
+
+
+@pytest.mark.parametrize("special", ["fifo", "device"])  # a link to /dev/null: the variant
+def test_g6_a_fifo_or_a_device_is_refused_at_once(old_export, special):
+    target = old_export / "edges.tsv"
+    target.unlink()
+    if special == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/null")
+    started = time.monotonic()
+    run = cli("export", f"{old_export}/", timeout=60)
+    assert run.returncode == 1 and time.monotonic() - started < 60
+    kind = "a FIFO" if special == "fifo" else "a character device"
+    assert one_line(run) == (f"painkg: {target}: cannot write ({kind}; allowed: a regular file or a new name, "
+                             f"since the files are written together)")
+    assert sorted(p.name for p in old_export.iterdir()) == ["edges.tsv", "nodes.tsv", "painkg.json"]
+
+
+def _file_size_limit(limit: int):
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # ulimit -f
+
+
+def test_g6_a_full_disk_leaves_the_previous_export_whole_and_names_the_file(old_export, exported):
+    before = contents(old_export)
+    sizes = {name: len(data) for name, data in contents(exported).items()}
+    assert sizes["nodes.tsv"] < 300_000 < sizes["edges.tsv"]  # nodes.tsv fits under the limit, edges.tsv does not
+    run = cli("export", f"{old_export}/", preexec_fn=_file_size_limit(300_000), env={"PAINKG_CACHE": "off"})
+    assert run.returncode == 1
+    assert one_line(run) == f"painkg: {old_export / 'edges.tsv'}: cannot write (File too large; the previous files " \
+                            f"are unchanged)"
+    assert contents(old_export) == before  # no new nodes.tsv beside an old edges.tsv, no partial file left
+    assert from_kgx(old_export).graph.number_of_nodes() == 16
+
+
+@pytest.mark.skipif(not IS_ROOT or not shutil.which("mount"), reason="mounting a tmpfs needs root")
+def test_g6_variant_a_real_full_tmpfs(old_export, tmp_path, kg):
+    """Second variant: the review's own setting, a 400 KB tmpfs that holds an older export."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        shutil.copytree(old_export, disk / "kgx")
+        before = contents(disk / "kgx")
+        with pytest.raises(painkg.RDFError, match=r"cannot write \(No space left on device; the previous files are "
+                                                  r"unchanged\)"):
+            to_kgx(kg, disk / "kgx")
+        assert contents(disk / "kgx") == before
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_g6_an_export_over_an_export_keeps_each_files_mode(old_export, kg):
+    (old_export / "nodes.tsv").chmod(0o600)
+    to_kgx(kg, old_export)
+    assert stat_mode(old_export / "nodes.tsv") == 0o600
+    assert from_kgx(old_export).graph.number_of_edges() == kg.graph.number_of_edges()
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777

@@ -48,6 +48,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import RDFError
+from ..files import write_together
 from ..kb.graph import KnowledgeGraph, from_graph
 from ..kb.tables import Row, read_file, read_rows
 from ..kb.validate import Problems, check_records
@@ -188,10 +189,16 @@ def to_kgx(kg: KnowledgeGraph, folder: str | os.PathLike, *, mappings: MappingTa
     mappings : MappingTable, optional
         Standard identifiers (default: the bundled ``ontology/mappings.sssom.tsv``).
 
+    The three files are written together, with the protections of the ``.ttl`` export
+    (:func:`painkg.files.write_together`): a read-only, hard-linked, FIFO or device target is
+    refused, and the files are renamed into place only once all three are written, so a full
+    disk leaves the previous export as it was.
+
     Raises
     ------
     RDFError
-        A value holds a tab or line break, or a list item a ``|``: KGX TSV has no escape for them.
+        A value holds a tab or line break, or a list item a ``|``: KGX TSV has no escape for them;
+        or a file cannot be written (the message names it).
     """
     folder = Path(folder)
     table = mappings if mappings is not None else load_mappings()
@@ -199,11 +206,16 @@ def to_kgx(kg: KnowledgeGraph, folder: str | os.PathLike, *, mappings: MappingTa
     node_rows = [_node_row(n, d, ids[n], categories[n], xrefs[n]) for n, d in kg.graph.nodes(data=True)]
     edge_rows = [_edge_row(kg, s, t, Relation(r), d, ids, categories) for s, t, r, d in
                  kg.graph.edges(keys=True, data=True)]
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_tsv(folder / "nodes.tsv", NODE_COLUMNS, node_rows)
-    _write_tsv(folder / "edges.tsv", EDGE_COLUMNS, edge_rows)
     sidecar = {"references": kg.references, **_tables_json(kg.graph.graph)}
-    (folder / _SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8")
+    files = {folder / "nodes.tsv": _tsv(NODE_COLUMNS, node_rows), folder / "edges.tsv": _tsv(EDGE_COLUMNS, edge_rows),
+             folder / _SIDECAR: json.dumps(sidecar, ensure_ascii=False, indent=1).encode("utf-8")}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RDFError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from exc
+    # The three files are written together, as the .ttl writer writes one (painkg.files): a read-only,
+    # hard-linked or special file is refused, and a full disk leaves the previous export whole.
+    write_together(files, error=RDFError)
     return Written(folder, len(node_rows), len(edge_rows))
 
 
@@ -286,7 +298,7 @@ def _join(items) -> str:
     return "|".join(items)
 
 
-def _write_tsv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+def _tsv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     lines = ["\t".join(columns)]
     for row in rows:
         for column, value in row.items():
@@ -294,7 +306,7 @@ def _write_tsv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
                 raise RDFError(f"KGX: {row['id']} {column}: {value!r} holds a tab or line break, which KGX TSV "
                                f"cannot carry (allowed: one-line text; .ttl/.nt/.jsonld carry any text)")
         lines.append("\t".join(row[c] for c in columns))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _tables_json(tables: dict) -> dict:
