@@ -545,3 +545,479 @@ def test_g6_an_export_over_an_export_keeps_each_files_mode(old_export, kg):
 
 def stat_mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
+
+
+# -- G3: SERVICE refused from the parse, checked against a real listener --------------------------------
+
+class _Listener(http.server.ThreadingHTTPServer):
+    """A fake SPARQL endpoint on 127.0.0.1 that records every request and answers one remote row."""
+
+    daemon_threads = True
+    timeout = 5
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        super().__init__(("127.0.0.1", 0), _Answer)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/sparql"
+
+
+class _Answer(http.server.BaseHTTPRequestHandler):
+    timeout = 5
+    ROW = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"REMOTE-ROW"}}]}}'
+
+    def _reply(self) -> None:
+        self.server.requests.append(self.requestline)
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(min(length, 1 << 20))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(self.ROW)))
+        self.end_headers()
+        self.wfile.write(self.ROW)
+
+    do_GET = do_POST = _reply
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+
+@pytest.fixture(scope="module")
+def listener():
+    server = _Listener()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def mini_store(mini):
+    from painkg.rdf.store import open_store
+
+    return open_store(mini)
+
+
+def run_locally(store, text: str) -> list:
+    """Run a query as `painkg sparql` would (rows drained, so a lazy SERVICE call would happen)."""
+    import inspect
+
+    from painkg.rdf.store import sparql
+
+    bound = {"timeout": 20} if "timeout" in inspect.signature(sparql).parameters else {}  # (so older code can run)
+    return sparql(store, text, **bound)
+
+
+def test_g3_the_listener_answers_when_federation_is_allowed(listener, mini_store):
+    """The control: with allow_service, Oxigraph does reach the listener and prints its row."""
+    before = len(listener.requests)
+    from painkg.rdf.store import sparql
+
+    rows = sparql(mini_store, f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?x ?y ?z }} }}", allow_service=True)
+    assert [str(r["x"]) for r in rows] == ["REMOTE-ROW"] and len(listener.requests) == before + 1
+
+
+SMUGGLED = {
+    # the review's two forms
+    "escaped-hash": "PREFIX ex: <http://example.org/>\nSELECT ?x WHERE {{ OPTIONAL {{ ?s ?p ex:a\\# }} "
+                    "SERVICE <{url}> {{ ?x ?y ?z }} }}",
+    "escaped-quote": "PREFIX ex: <http://example.org/>\nSELECT ?x WHERE {{ OPTIONAL {{ ?s ?p ex:a\\' }} "
+                     "SERVICE <{url}> {{ ?x ?y ?z }} OPTIONAL {{ ?s ?p 'lit' }} }}",
+    # second variants, written here: other escapes of a prefixed name, another hiding place
+    "escaped-double-quote-long": 'PREFIX ex: <http://example.org/>\nSELECT ?x WHERE {{ ?s ?p ex:b\\\' . '
+                                 '{{ SELECT ?x WHERE {{ SERVICE SILENT <{url}> {{ ?x ?y ?z }} }} }} '
+                                 'FILTER(?s != """x\'""") }}',
+    "escaped-semicolon-in-exists": "PREFIX ex: <http://example.org/>\nSELECT ?x WHERE {{ ?s ?p ex:c\\;d "
+                                   "FILTER EXISTS {{ SERVICE <{url}> {{ ?x ?y ?z }} }} }}",
+    "codepoint-backslash": 'SELECT ?x WHERE {{ BIND("\\u005c" AS ?b) SERVICE <{url}> {{ ?x ?y ?z }} '
+                           'BIND("x" AS ?c) }}',
+    "codepoint-keyword": "SELECT ?x WHERE {{ \\u0053ERVICE <{url}> {{ ?x ?y ?z }} }}",
+    "double-escaped-keyword": "SELECT ?x WHERE {{ \\u005Cu0053ERVICE <{url}> {{ ?x ?y ?z }} }}",
+    "comment-between": "SELECT ?x WHERE {{ SERVICE # a comment\n <{url}> {{ ?x ?y ?z }} }}",
+}
+
+
+@pytest.mark.parametrize("name", SMUGGLED)
+def test_g3_a_smuggled_service_is_refused_and_nothing_is_sent(listener, mini_store, name):
+    text = SMUGGLED[name].format(url=listener.url)
+    before = len(listener.requests)
+    with pytest.raises(painkg.RDFError, match="SPARQL"):
+        run_locally(mini_store, text)
+    time.sleep(0.2)
+    assert len(listener.requests) == before
+
+
+def test_g3_the_cli_refuses_the_reviews_query_file_with_exit_2(listener, tmp_path):
+    (tmp_path / "q.rq").write_text(SMUGGLED["escaped-hash"].format(url=listener.url), encoding="utf-8")
+    before = len(listener.requests)
+    run = cli("sparql", str(tmp_path / "q.rq"), "--kb", str(MINI))
+    assert run.returncode == 2 and "REMOTE-ROW" not in run.stdout
+    assert "--allow-service" in one_line(run)
+    assert len(listener.requests) == before
+
+
+@pytest.mark.parametrize("update", ["LOAD <{url}>", "CLEAR ALL", "INSERT DATA {{ <a:b> <a:c> <a:d> }}",
+                                    "DROP SILENT GRAPH <{url}>", "SELECT * WHERE {{ ?s ?p ?o }} ; LOAD <{url}>"])
+def test_g3_updates_are_refused_from_the_parse(listener, mini_store, update):
+    before = len(listener.requests)
+    with pytest.raises(painkg.RDFError, match="SPARQL"):
+        run_locally(mini_store, update.format(url=listener.url))
+    assert len(listener.requests) == before
+
+
+# Terms a query may hold around a SERVICE clause: each is valid SPARQL, and each once fooled a text filter.
+TERMS = ["ex:a\\#", "ex:a\\'", "ex:a\\;b", "ex:a\\#b", "ex:a\\~", "'s'", '"s"', "'''x'''", '"""y"""', "<http://e.x/#a>",
+         "?v", '"\\""', "'\\''", '"\\u005c"', "'\\u0027'", '"#"', "'<'"]
+GAPS = [" ", "\n", " # c\n", " # SERVICE\n", " #'\n", ' #"\n']
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.sampled_from(TERMS), second=st.sampled_from(TERMS), gap=st.sampled_from(GAPS),
+       keyword=st.sampled_from(["SERVICE", "service", "SeRvIcE", "\\u0053ERVICE", "SERVICE SILENT"]))
+def test_g3_no_arrangement_of_escapes_strings_and_comments_reaches_the_listener(listener, mini_store, first, second,
+                                                                               gap, keyword):
+    """Property: whatever valid terms and comments surround a SERVICE clause, it is refused or contacts nobody."""
+    text = (f"PREFIX ex: <http://example.org/>\nSELECT ?x WHERE {{ OPTIONAL {{ ?s ?p {first} }}{gap}"
+            f"{keyword} <{listener.url}> {{ ?x ?y ?z }}{gap}OPTIONAL {{ ?s ?p {second} }} }}")
+    count = len(listener.requests)
+    try:
+        rows = run_locally(mini_store, text)
+    except painkg.RDFError:
+        rows = []
+    assert len(listener.requests) == count, text
+    assert all("REMOTE-ROW" not in str(r) for r in rows)
+
+
+def test_g3_every_bundled_query_still_runs(mini):
+    from painkg.rdf.store import read_query
+
+    for path in sorted((ROOT / "ontology" / "queries").glob("*.rq")):
+        run_locally(mini, read_query(str(path)))
+
+
+# -- G11: a time limit, and Ctrl-C that works ----------------------------------------------------------
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PATHS = "SELECT (COUNT(*) AS ?n) WHERE { ?x (!painkg:a)* ?y . ?y (!painkg:a)* ?z }"
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("query", [CARTESIAN, PATHS], ids=["cartesian", "property-paths"])  # paths: the variant
+def test_g11_a_query_is_stopped_at_its_time_limit(tmp_path, query):
+    (tmp_path / "c.rq").write_text(query, encoding="utf-8")
+    started = time.monotonic()
+    run = cli("sparql", str(tmp_path / "c.rq"), "--timeout", "2", timeout=60)
+    took = time.monotonic() - started
+    assert run.returncode == 1 and took < 20, (took, run.stderr)
+    assert one_line(run) == ("painkg: SPARQL: no result within 2 s, so the query was stopped (allowed: --timeout "
+                             "SECONDS or timeout=, or a narrower query)")
+
+
+def test_g11_the_library_bounds_a_query_too(kg):
+    from painkg.rdf.store import sparql
+
+    started = time.monotonic()
+    with pytest.raises(painkg.RDFError, match="no result within 1 s"):
+        sparql(kg, CARTESIAN, timeout=1)
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.parametrize("target", ["group", "parent"])  # the parent alone (kill -INT pid): the variant
+def test_g11_ctrl_c_stops_a_running_query_with_status_130(tmp_path, target):
+    (tmp_path / "c.rq").write_text(CARTESIAN, encoding="utf-8")
+    marker = uuid.uuid4().hex
+    process = subprocess.Popen([sys.executable, "-m", "painkg", "sparql", str(tmp_path / "c.rq")], cwd=ROOT,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), "PAINKG_TEST_MARKER": marker},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not children_of(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = children_of(process.pid)
+        assert workers, "the query never started"
+        time.sleep(1.0)  # well inside Oxigraph's evaluation, where SIGINT used to be ignored
+        if target == "group":  # what a terminal's Ctrl-C does
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            os.kill(process.pid, signal.SIGINT)
+        sent = time.monotonic()
+        out, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130 and time.monotonic() - sent < 10, err
+    assert err.strip() == "painkg: interrupted" and "Traceback" not in err
+    time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)  # no evaluation left running
+
+
+def test_g11_a_bad_timeout_is_refused(tmp_path):
+    for value in ("0", "-1", "nan", "inf", "1e3", "３0", "1_0"):
+        run = cli("sparql", "ASK {}", "--timeout", value, "--kb", str(MINI))
+        assert run.returncode == 2 and "--timeout" in one_line(run), value
+
+
+# -- G21: no traceback from the command line ------------------------------------------------------------
+
+@pytest.mark.parametrize("line, status, expected", [
+    ("PAINKG stats >&-", 1, "painkg: standard output is closed (allowed: an open stream, e.g. >/dev/null)"),
+    ("PAINKG sparql - <&-", 2, "painkg: -: standard input is closed (allowed: a query on standard input, a file, "
+                                "or the text)"),
+    # second variants: another command with stdout closed, a query on stdin that is not UTF-8
+    ("PAINKG show hip-osteoarthritis --json >&-", 1, "painkg: standard output is closed"),
+    ("printf 'ASK { ?s ?p \"caf\\351\" }' | PAINKG sparql -", 1, "painkg: <stdin>:1: not UTF-8 (byte 0xe9; "
+                                                                "allowed: UTF-8 text)"),
+], ids=["stats-stdout-closed", "sparql-stdin-closed", "show-stdout-closed", "sparql-stdin-latin1"])
+def test_g21_closed_streams_and_bad_stdin_are_one_line(line, status, expected):
+    run = shell(line)
+    assert run.returncode == status and one_line(run).startswith(expected), run.stderr
+
+
+def test_g21_a_query_file_that_is_not_utf8_is_placed(tmp_path):
+    (tmp_path / "latin1.rq").write_bytes(b"# caf\xc3\xa9 query\nSELECT ?l WHERE {\n ?s skos:prefLabel \"caf\xe9\" }\n")
+    run = cli("sparql", str(tmp_path / "latin1.rq"), "--kb", str(MINI))
+    assert run.returncode == 1 and one_line(run) == f"painkg: {tmp_path / 'latin1.rq'}:3: not UTF-8 (byte 0xe9; " \
+                                                    f"allowed: UTF-8 text)"
+
+
+def test_g21_a_binary_query_file_is_one_line(tmp_path):
+    (tmp_path / "binary.rq").write_bytes(bytes(range(256)) * 4)
+    run = cli("sparql", str(tmp_path / "binary.rq"), "--kb", str(MINI))
+    assert run.returncode in (1, 2) and one_line(run).startswith(f"painkg: {tmp_path / 'binary.rq'}:")
+    (tmp_path / "nul.rq").write_bytes(b"ASK {\n ?s ?p ?o \x00 }")  # variant: UTF-8, but binary
+    run = cli("sparql", str(tmp_path / "nul.rq"), "--kb", str(MINI))
+    assert run.returncode in (1, 2) and one_line(run) == f"painkg: {tmp_path / 'nul.rq'}:2: a NUL character: a " \
+                                                         f"binary file, not a query (allowed: SPARQL text)"
+
+
+@pytest.mark.parametrize("host", ["\udcff", "a\udcffb.example"])  # a name around the byte: the variant
+def test_g21_an_undecodable_host_is_one_line(host):
+    # Bytes arguments: the shell's $'\xff' reaches Python as a byte that is not UTF-8.
+    run = subprocess.run([os.fsencode(a) for a in (sys.executable, "-m", "painkg", "serve", "--host", host,
+                                                   "--port", "0", "--kb", str(MINI))],
+                         cwd=ROOT, capture_output=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "C.UTF-8"})
+    err = run.stderr.decode("utf-8", "replace")
+    assert run.returncode == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "--host" in err and "not a name or address" in err
+
+
+# -- G24: control characters in SPARQL results on a terminal -------------------------------------------
+
+PWNED = "\x1b]0;pwned\x07\x1b[2J"
+
+
+def in_a_terminal(*args: str, timeout: float = 60) -> bytes:
+    """Run painkg with its standard output on a real pseudo terminal; return what the terminal received."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "painkg", *args], cwd=ROOT, stdout=follower,
+                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    os.close(follower)
+    received = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # EIO: the terminal's other end closed
+                    break
+                if not chunk:
+                    break
+                received += chunk
+            elif process.poll() is not None:
+                break
+        process.wait(timeout=10)
+    finally:
+        os.close(leader)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        err = process.stderr.read()
+        process.stderr.close()
+    assert process.returncode == 0, err
+    return received
+
+
+@pytest.fixture
+def hostile_kb(mini_copy) -> Path:
+    edit(mini_copy / "nodes-condition.tsv", "\thip osteoarthritis\t", f"\thip osteoarthritis{PWNED}\t")
+    return mini_copy
+
+
+QUERY_LABEL = "SELECT ?label WHERE { node:hip-oa skos:prefLabel ?label }"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xml"])  # tsv, xml: the variants
+def test_g24_escape_and_bell_never_reach_a_terminal(hostile_kb, fmt):
+    shown = in_a_terminal("sparql", QUERY_LABEL, "--kb", str(hostile_kb), "--format", fmt)
+    assert b"hip osteoarthritis" in shown
+    assert b"\x1b" not in shown and b"\x07" not in shown, shown
+    assert b"\\x1b]0;pwned\\x07\\x1b[2J" in shown
+
+
+def test_g24_variant_a_construct_in_rdf_xml_on_a_terminal(hostile_kb):
+    shown = in_a_terminal("sparql", "CONSTRUCT { node:hip-oa skos:prefLabel ?l } WHERE { node:hip-oa skos:prefLabel ?l }",
+                          "--kb", str(hostile_kb), "--format", "rdf")
+    assert b"\x1b" not in shown and b"\x07" not in shown and b"hip osteoarthritis" in shown
+
+
+def test_g24_in_a_pipe_the_results_stay_data(hostile_kb):
+    run = cli("sparql", QUERY_LABEL, "--kb", str(hostile_kb), "--format", "csv")
+    assert run.returncode == 0 and PWNED in run.stdout  # a file or a pipe gets the label as it is
+
+
+# -- G26: small ones -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("trace", "groin pain", "--limit", "５"),
+    ("trace", "groin pain", "--limit", "٣"),        # variant: Arabic-Indic
+    ("search", "groin", "--limit", "²"),             # variant: a superscript, which int() refuses but isdigit() takes
+    ("render", "x.dot", "--depth", "５"),
+    ("serve", "--port", "８０００"),
+], ids=["limit-fullwidth", "limit-arabic", "limit-superscript", "depth-fullwidth", "port-fullwidth"])
+def test_g26_only_ascii_digits_are_numbers(args):
+    run = cli(*args, "--kb", str(MINI))
+    assert run.returncode == 2 and "ASCII digits" in one_line(run)
+
+
+@pytest.mark.parametrize("diagram", ["", "   "])  # blanks: the variant
+def test_g26_an_empty_diagram_name_is_an_error(diagram):
+    run = cli("trace", "groin pain", "--diagram", diagram, "--kb", str(MINI))
+    assert run.returncode == 2 and one_line(run) == "painkg: --diagram needs a file name (allowed: a .png, .svg, " \
+                                                    ".pdf or .dot file)"
+
+
+def test_g26_variant_a_timeout_in_other_digits_or_notation_is_refused():
+    run = cli("push", "http://127.0.0.1:9/store", "--timeout", "１０", "--kb", str(MINI))
+    assert run.returncode == 2 and "--timeout" in one_line(run)
+
+
+# -- G22: --depth bounded by the graph, not by the number --------------------------------------------
+
+@pytest.mark.parametrize("depth", ["1000000000", "10000000000000000000000000"])  # 10**25: the variant
+def test_g22_a_huge_depth_stops_when_nothing_more_is_reachable(tmp_path, depth):
+    started = time.monotonic()
+    run = cli("render", str(tmp_path / "x.dot"), "--focus", "hip osteoarthritis", "--depth", depth, timeout=120)
+    assert run.returncode == 0 and time.monotonic() - started < 60, run.stderr
+    assert (tmp_path / "x.dot").read_text(encoding="utf-8").startswith(("digraph", "strict digraph"))
+
+
+def test_g22_the_library_subgraph_with_a_huge_depth_is_the_whole_component():
+    run = python("import painkg; kg = painkg.load(); "
+                 "print(kg.subgraph('hip osteoarthritis', depth=10**25).number_of_nodes(), "
+                 "kg.subgraph('hip osteoarthritis', depth=len(kg)).number_of_nodes())", timeout=60)
+    huge, whole = run.stdout.split()
+    assert huge == whole, run.stderr
+
+
+# -- G23: a cache write killed half-way leaves nothing behind for long --------------------------------
+
+WRITER = """
+import os, sys
+from painkg.kb import cache
+big = {"blob": os.urandom(1 << 20) * 48}  # 48 MB: the kill lands while it is written
+print("ready", flush=True)
+while True:
+    cache.write("%s", "kb", big)
+"""
+
+
+def test_g23_a_killed_writers_temporary_file_is_removed_by_a_later_write(cache_folder):
+    key = "ab" * 20
+    process = subprocess.Popen([sys.executable, "-c", WRITER % key], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), "PAINKG_CACHE": str(cache_folder)})
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 60
+        while not list(cache_folder.glob(f".{key}.kb.*")) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        process.send_signal(signal.SIGKILL)  # kill -9 in the middle of a write
+    finally:
+        process.wait()
+        process.stdout.close()
+    orphans = list(cache_folder.glob(f".{key}.kb.{process.pid}.*"))
+    assert orphans, "the kill did not land during a write; nothing to test"
+    fresh = cache_folder / f".{'cd' * 20}.index.{os.getpid()}.0123abcd"  # a live writer's file, a second old
+    fresh.write_bytes(b"being written")
+    hour_ago = time.time() - 3600
+    for orphan in orphans:
+        os.utime(orphan, (hour_ago, hour_ago))
+    painkg.load(MINI)  # a later run that writes an entry prunes
+    assert not any(o.exists() for o in orphans)
+    assert fresh.exists()
+
+
+def test_g23_variant_stale_temporaries_of_every_part_go_and_other_files_stay(cache_folder):
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    hour_ago = time.time() - 3600
+    stale = [cache_folder / f".{'ef' * 20}.{part}.{pid}.deadbeef"
+             for part, pid in (("index", 1), ("reading", 22), ("diagnosis", 333), ("ntriples", 4444))]
+    other = [cache_folder / ".hidden-note", cache_folder / f".{'ef' * 20}.kb.notapid.deadbeef"]
+    for path in (*stale, *other):
+        path.write_bytes(b"x")
+        os.utime(path, (hour_ago, hour_ago))
+    painkg.load(MINI)
+    assert not any(p.exists() for p in stale) and all(p.exists() for p in other)
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PAINKG_CACHE", str(folder))
+    return folder
+
+
+# -- the N-Triples of an unchanged KB are kept ------------------------------------------------------------
+
+def test_sparql_keeps_the_ntriples_of_an_unchanged_kb(cache_folder, mini_copy):
+    from painkg.rdf.store import open_store
+
+    kb = painkg.load(mini_copy)
+    open_store(kb)
+    entries = list(cache_folder.glob("*.ntriples"))
+    assert len(entries) == 1
+    written = entries[0].stat().st_mtime_ns
+    again = painkg.load(mini_copy)
+    assert int(sparql_count(again)) == int(sparql_count(kb))
+    assert entries[0].stat().st_mtime_ns == written  # read, not rewritten
+    edit(mini_copy / "nodes-condition.tsv", "\thip osteoarthritis\t", "\thip OA (edited)\t")
+    edited = painkg.load(mini_copy)
+    from painkg.rdf.store import sparql
+
+    rows = sparql(edited, "SELECT ?l WHERE { node:hip-oa skos:prefLabel ?l }")
+    assert [str(r["l"]) for r in rows] == ["hip OA (edited)"]  # a changed KB never gets the old triples
+
+
+def sparql_count(kb) -> str:
+    from painkg.rdf.store import sparql
+
+    return sparql(kb, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
