@@ -500,6 +500,8 @@ def _child(work, write_end: int) -> None:
             answer = b"!" + str(exc).encode("utf-8", "replace")
         except MemoryError:
             answer = b"!SPARQL: the query ran out of memory"
+        except (OSError, RuntimeError, ValueError) as exc:  # Oxigraph's evaluation errors (a failed SERVICE call)
+            answer = b"!" + f"SPARQL: {_first_line(exc)}".encode("utf-8", "replace")
         except Exception as exc:  # noqa: BLE001  one line in the parent, never a traceback from a child
             answer = b"!" + f"SPARQL: {type(exc).__name__}: {_first_line(exc)}".encode("utf-8", "replace")
         for stream in (sys.stdout, sys.stderr):
