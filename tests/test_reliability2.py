@@ -1021,3 +1021,31 @@ def sparql_count(kb) -> str:
     from painkg.rdf.store import sparql
 
     return sparql(kb, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+
+
+def test_g14_variant_a_store_that_answers_a_spaced_boolean(mini_nt):
+    """Second variant: the same triple read back from a SPARQL store (from_store), not from a file."""
+    body = mini_nt.read_text(encoding="utf-8").replace(CES_FLAG, CES_FLAG.replace('"true"', '"true "')).encode()
+
+    class Store(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Store)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        back = painkg.from_store(f"http://127.0.0.1:{server.server_address[1]}/query", timeout=20)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert back.node("cauda-equina").red_flag is True

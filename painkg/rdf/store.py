@@ -772,9 +772,13 @@ def from_store(endpoint: str, *, graph: str = GRAPH, timeout: float = 120) -> Kn
                             {"Accept": "application/n-triples",
                              "Content-Type": "application/x-www-form-urlencoded"}, timeout)
     _check_status(target, status, body)
+    from .read import _as_written
+
     data = Graph(bind_namespaces="none")
     try:
-        data.parse(data=body.decode("utf-8"), format="nt")
+        with warnings.catch_warnings(), _as_written():  # literals as written: from_rdf judges " true" itself
+            warnings.filterwarnings("ignore", "Parsing weird boolean", UserWarning)
+            data.parse(data=body.decode("utf-8"), format="nt")
     except Exception as exc:  # rdflib raises many types; each means the reply was not N-Triples
         raise RDFError(f"{target.shown}: the reply is not N-Triples ({_first_line(exc)})") from exc
     if not len(data):
