@@ -128,9 +128,10 @@ def write_together(files: Mapping[str | os.PathLike, bytes], *, error: type[Exce
         plans.append((path, target, info, data))
     written: list[Path] = []
     moved = 0
-    path = Path()
+    current = Path()  # the file being written or renamed, for the message
     try:
-        for path, target, info, data in plans:
+        for plan in plans:
+            current, target, info, data = plan
             temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.partial")
             fd = os.open(temporary, _FLAGS | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
             written.append(temporary)
@@ -141,7 +142,8 @@ def write_together(files: Mapping[str | os.PathLike, bytes], *, error: type[Exce
                     _keep_identity(f.fileno(), temporary, info)
                 os.fsync(f.fileno())
         # Every file is complete on disk: only renames are left, and they need no space.
-        for (path, target, _, _), temporary in zip(plans, written):
+        for plan, temporary in zip(plans, written):
+            current, target = plan[0], plan[1]
             os.replace(temporary, target)
             moved += 1
         written.clear()
@@ -149,7 +151,7 @@ def write_together(files: Mapping[str | os.PathLike, bytes], *, error: type[Exce
             _sync_folder(folder)
     except OSError as exc:
         kept = "the previous files are unchanged" if not moved else f"{moved} of {len(plans)} files were replaced"
-        raise error(f"{path}: cannot write ({exc.strerror or exc}; {kept})") from exc
+        raise error(f"{current}: cannot write ({exc.strerror or exc}; {kept})") from exc
     finally:
         for temporary in written[moved:]:
             with contextlib.suppress(OSError):

@@ -23,8 +23,8 @@ import painkg
 from painkg.kb.graph import from_graph
 from painkg.kb.vocab import Grade, Kind, Qualifier, Relation
 from painkg.rdf.kgx import (
-    EDGE_COLUMNS, GRADE_FREQUENCIES, INFORES, NODE_COLUMNS, KIND_CATEGORIES, PREDICATES, RELATED_TO, edge_predicate, from_kgx, node_category,
-    to_kgx,
+    EDGE_COLUMNS, GRADE_FREQUENCIES, INFORES, KIND_CATEGORIES, NODE_COLUMNS, PREDICATES, RELATED_TO, edge_predicate,
+    from_kgx, node_category, to_kgx,
 )
 from painkg.rdf.mappings import load_mappings
 from test_rdf import MODEL_TABLES, hostile_kbs  # the RDF tests' model tables and generated KBs

@@ -21,7 +21,6 @@ import resource
 import select
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,11 +29,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import painkg
-from painkg.kb import cache
 from painkg.kb.tables import MAX_FILE
 from painkg.rdf.kgx import EDGE_COLUMNS, from_kgx, to_kgx
 
@@ -943,7 +941,6 @@ def test_g22_the_library_subgraph_with_a_huge_depth_is_the_whole_component():
 
 WRITER = """
 import os, sys
-from painkg.kb import cache
 big = {"blob": os.urandom(1 << 20) * 48}  # 48 MB: the kill lands while it is written
 print("ready", flush=True)
 while True:

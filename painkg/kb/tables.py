@@ -251,8 +251,10 @@ def read_rows(data: bytes, name: str, problems: list[str]) -> Iterator[Row]:
     cells are kept as written, unstripped.
 
     >>> problems = []
-    >>> [r.cells for r in read_rows(b"id\\tname\\nx\\t y \\nz\\n", "f.tsv", problems)], problems
-    ([{'id': 'x', 'name': ' y '}], ['f.tsv:3: 1 cells, expected 2 (one per column of the header: a truncated or hand-edited line?)'])
+    >>> [r.cells for r in read_rows(b"id\\tname\\nx\\t y \\nz\\n", "f.tsv", problems)]
+    [{'id': 'x', 'name': ' y '}]
+    >>> problems
+    ['f.tsv:3: 1 cells, expected 2 (one per column of the header: a truncated or hand-edited line?)']
     """
     return _rows(data, name, None, problems)
 

@@ -40,7 +40,8 @@ from .ntriples import GRAPH, PREFIXES, write_ntriples
 
 __all__ = [
     "ShaclReport", "PushResult", "validate_shacl", "shapes", "sparql", "query", "open_store", "write_results",
-    "result_format", "uses_service", "check_query", "run_bounded", "decode_query", "check_url", "push", "from_store", "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
+    "result_format", "uses_service", "check_query", "run_bounded", "decode_query", "check_url", "push", "from_store",
+    "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
 ]
 
 
@@ -155,7 +156,7 @@ def check_query(text: str, *, allow_service: bool = False) -> str:
     'SELECT ?service'
     >>> check_query("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
-    painkg.errors.QueryError: SPARQL: SERVICE (a query sent to another server) is refused (allowed: local queries; allow_service=True, or --allow-service on the command line, federates)
+    painkg.errors.QueryError: SPARQL: SERVICE (a query sent to another server) is refused (allowed: local queries; ...)
 
     Raises
     ------
