@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Observation", "observe", "suspected"]
 
+#: Words that narrow the place a span names: denied, they deny that narrower place only.
+NARROWING = frozenset(("midline", "central", "above", "below", "upper", "lateral", "medial", "anterior", "posterior",
+                       "inner", "outer", "superficial", "proximal", "distal", "paraspinal", "paravertebral"))
 #: Unread pieces per call that get the closest known terms.
 MAX_SUGGESTED = 50
 
@@ -118,6 +121,8 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
             skipped.append(exc)
         for s in found:
             holds = present and s.polarity != ABSENT
+            if not holds and any(w.lower() in NARROWING for m in s.modifiers for w in m.split()):
+                continue  # "no midline back pain above L5" denies a narrower place, never all back pain
             o = Observation(term or s.text, s.node, holds, s.relation, s.matched or s.text,
                             holds and s.polarity == POSSIBLE)
             seen = out.get(o.key)
@@ -125,10 +130,18 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
             if seen is None or (o.present and not seen.present) or (seen.possible and o.present and not o.possible):
                 out[o.key] = o
     for o in list(out.values()):
+        other_sex = _OTHER_SEX.get(o.node.id)
+        if other_sex is not None and other_sex in kg.graph and not o.possible:  # female is not male
+            implied = Observation(o.term, kg.node(other_sex), not o.present, None, other_sex)
+            out.setdefault(implied.key, implied)
         for node_id, holds in patient.implied_ages(kg.graph, o.node.id, o.present):
             implied = Observation(o.term, kg.node(node_id), holds, None, node_id)
             out.setdefault(implied.key, implied)
     return list(out.values())
+
+
+#: A stated sex settles the other: a KB may hold either node, or both.
+_OTHER_SEX = {"female-sex": "male-sex", "male-sex": "female-sex"}
 
 
 def _readings(kg: KnowledgeGraph, terms) -> Iterable[tuple[str, Reading]]:

@@ -143,7 +143,9 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     obs = tuple(present + missing)
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
-    complaints = {o.node.id for o in obs if o.present}
+    # What defines the setting every patient of it has, said or not (the emergency back-pain series'
+    # patients all have back pain), so its prevalences apply in full.
+    complaints = {o.node.id for o in obs if o.present} | set(chosen.defines)
     model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
@@ -178,6 +180,8 @@ class _Model:
             self.priors[source] = overrides.get(source, value)
             self.published[source] = source in overrides or prior.published
         self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
+        #: The conditions whose prevalence the setting publishes: a rule measured in it counts against them.
+        self.counted = frozenset(s for s, p in known.items() if p.published)
         # "Something else": causes the KB does not hold.  A setting whose published prevalences describe
         # its whole case mix (the irritable hips of kocher2004: septic arthritis 33 %, transient
         # synovitis 67 %) leaves them only what its counts leave, with a floor.
@@ -266,7 +270,7 @@ class _Model:
             effective = [r.get(h, 1.0) for r in ratios]
             for cluster, idx in clustered:
                 ratio, carrier = cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx],
-                                               [ratios[i] for i in idx])
+                                               [ratios[i] for i in idx], self.counted)
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
             # Excluded by a present finding: the first such finding carries the stated ε, the others
@@ -329,10 +333,15 @@ class _Model:
 
     def _pair_prior(self, a: Hypothesis, b: Hypothesis) -> float:
         # prior(a) · P(b | a): the published co-occurrence where the KB has one, else independence.
+        # Never more than the rarer member alone: both at once cannot be likelier than either (kb-audit2 D8).
+        # A member whose prior is only the setting's stated default does not cap a published co-occurrence:
+        # the default is a placeholder (stenosis has no primary-care prevalence), the co-occurrence a count.
+        capped = [self.hypothesis_prior(h) for h in (a, b) if self.published[h.source]]
+        cap = min(capped) if capped else min(self.hypothesis_prior(a), self.hypothesis_prior(b))
         for x, y in ((a, b), (b, a)):
             data = self.graph.succ[x.source].get(y.source, {}).get(Relation.CO_OCCURS_WITH)
             if data is not None:
-                return self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share
+                return min(self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share, cap)
         return self.hypothesis_prior(a) * self.hypothesis_prior(b)
 
 
@@ -356,7 +365,8 @@ def entry_ratio(entry: Entry, leak: float, present: bool) -> float:
     if published is not None:
         return published
     likelihood = entry.probability if entry.published else scoring.noisy_or((entry.probability,), leak)
-    return scoring.likelihood_ratio(min(likelihood, 1.0), leak, present)
+    # A proportion of 1 (all of a small series) would make one absent finding decisive (kb-audit2 D9).
+    return scoring.likelihood_ratio(min(likelihood, scoring.MAX_LIKELIHOOD), leak, present)
 
 
 def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> float:
@@ -376,7 +386,7 @@ def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> fl
 
 
 def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: Sequence[Observation],
-                  ratios: Sequence[Mapping[str, float]]) -> tuple[float, int]:
+                  ratios: Sequence[Mapping[str, float]], counted: frozenset[str] = frozenset()) -> tuple[float, int]:
     """One ratio for a cluster of dependent findings, and which member carries it (MODEL.md section 5).
 
     For the cluster's own condition (or a kind of it) a published rule by number of
@@ -389,10 +399,12 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     if decided is not None:
         if h.source == target or target in table.ancestors.get(h.source, ()):
             return decided, 0
-        # The rule's ratio is its condition's odds against the rest of the population it was
-        # measured in: once it decides, its items carry nothing more for the other hypotheses
-        # (Kocher's fever and non-weight-bearing do not raise transient synovitis as well).
-        return 1.0, 0
+        # The rule's ratio is its condition's odds against the rest of the population it was measured
+        # in (Kocher: septic arthritis against transient synovitis): once it decides, its items carry
+        # nothing more for the conditions the setting counts beside it.  Any other hypothesis keeps its
+        # own single best member (fever still argues for osteomyelitis).
+        if h.source in counted:
+            return 1.0, 0
     best = max(range(len(mine)), key=lambda i: (abs(math.log(mine[i])) if mine[i] > 0 else math.inf, mine[i], -i))
     return mine[best], best
 
@@ -635,7 +647,7 @@ def _red_flags(kg, table: DiagnosticTable, obs: Sequence[Observation],
                                  for c, test in ((c, _confirming_test(kg, table, c)) for c in shown))
             advice = f"red flag: {o.node.label} {said} — needs urgent assessment" + (f": {excluded}" if excluded else "")
             named_ids.update(shown)
-        flags.append(RedFlag(o.node, advice, (o,)))
+        flags.append(RedFlag(o.node, advice, (o,), raises=tuple(kg.node(c) for c in causes[:3])))
     for c in candidates:
         if not c.node.red_flag:
             continue
