@@ -353,6 +353,8 @@ def neighbourhood(graph: nx.MultiDiGraph, centers: list[str], depth: int) -> nx.
     seen = set(centers)
     frontier = set(centers)
     for _ in range(depth):
+        if not frontier:  # everything reachable is in: more hops add nothing (depth may be 10**25)
+            break
         nxt = set()
         for n in frontier:
             nxt.update(graph.successors(n))
