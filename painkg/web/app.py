@@ -7,7 +7,7 @@ Routes (``docs/WEB.md`` documents each with examples):
 ``GET|POST /api/trace``   a case (query string or JSON) → the trace's ``to_dict()`` and more
 ``GET|POST /api/read``    ``text`` → what was read, and the findings it adds to a case
 ``GET /api/node/{id}``    one node, its edges and their references
-``GET /api/settings``     the settings a trace can assume
+``GET /api/settings``     the settings a trace can assume, and the body chart's sites
 
 Errors are JSON ``{"error": "one line"}``: an unknown term is 422 with ``suggestions``; any
 other bad input 400 (404 for an unknown route); a body over :data:`LARGEST_BODY` 413 (refused
@@ -78,6 +78,11 @@ WORK_SECONDS = 20.0
 #: Threads and most waiting requests per kind of work: notes are the slow ones (a misspelt word
 #: costs milliseconds), so they have their own few threads and cannot hold up a search.
 POOLS = {"read": (2, 16), "quick": (4, 256), "draw": (2, 16)}
+#: The pain sites of the page's body chart (``static/index.html``); ``/api/settings`` gives the
+#: label of those the KB holds, and the page hides the others.
+CHART_SITES = ("abdominal-pain", "pelvic-pain", "groin-pain", "midline-groin-pain", "lateral-thigh-pain",
+               "anterior-thigh-pain", "medial-thigh-pain", "knee-pain", "flank-pain", "low-back-pain", "psis-pain",
+               "buttock-pain", "posterior-thigh-pain", "lateral-hip-pain")
 #: A red-flag condition is named in the banner from this probability.
 FLAG_THRESHOLD = 0.01
 #: What evidence keys outside ``references.tsv`` stand for.
@@ -261,11 +266,13 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
         return _json(await pools["quick"].run("node", node_data, graph(), request.path_params["node_id"]))
 
     async def settings(request: Request) -> Response:
-        found = graph().settings()
+        kb = graph()
+        found = kb.settings()
         return _json({"default": found[0].id if found else "primary-care",
                       "settings": [{"id": s.id, "label": s.label, "description": s.description,
                                     "default_prior": s.default_prior, "references": list(s.references)}
-                                   for s in found]})
+                                   for s in found],
+                      "chart": {site: kb.graph.nodes[site]["label"] for site in CHART_SITES if site in kb.graph}})
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html")
