@@ -3,7 +3,8 @@
 
 Starts ``painkg serve --port 0``, drives Debian's headless Chromium through the lecturer's
 scenario of ``tests/test_web_browser.py`` (the same code, with the same checks) at 1,280 × 800
-and at 390 × 844, and saves ``explorer-<step>-<width>.png``; then the README's groin case with
+and at 390 × 844, and saves ``explorer-<step>-<width>.png`` (the case, the open panel, the
+diagram full size and the red flag; ``--all`` every step); then the README's groin case with
 hip osteoarthritis open (``explorer-panel.png``), the body chart alone (``explorer-chart.png``)
 and a 360-px phone view (``explorer-narrow.png``).
 
@@ -28,11 +29,15 @@ import test_web_browser as browser  # noqa: E402  (the scenario and its helpers)
 from selenium.webdriver.common.by import By  # noqa: E402
 
 README_CASE = "?present=groin-pain&present=limited-hip-internal-rotation&absent=numbness&open=hip-osteoarthritis"
+#: The scenario's steps kept in docs/images (``--all``: every step).
+DOC_STEPS = ("case", "panel", "diagram-full", "red-flag")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images", metavar="DIR")
+    parser.add_argument("--all", action="store_true", help="save every step of the scenario, not only "
+                                                           + ", ".join(DOC_STEPS))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     proc, url = browser.start_server()
@@ -47,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for device, (width, height, mobile) in browser.SIZES.items():
             browser.size(driver, width, height, mobile)
-            browser.lecturer_scenario(driver, url, lambda name, w=width: save(f"{name}-{w}"), mobile)
+            browser.lecturer_scenario(driver, url, lambda name, w=width: (args.all or name in DOC_STEPS)
+                                      and save(f"{name}-{w}"), mobile)
         browser.size(driver, 1280, 800, False)
         browser.open_page(driver, url + README_CASE)
         browser.wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#diagram svg"))

@@ -76,8 +76,12 @@ BODY_SECONDS = 10.0
 #: Seconds a request's work (a note read, a trace, a diagram) may take before the answer is 503.
 WORK_SECONDS = 20.0
 #: Threads and most waiting requests per kind of work: notes are the slow ones (a misspelt word
-#: costs milliseconds), so they have their own few threads and cannot hold up a search.
-POOLS = {"read": (2, 16), "quick": (4, 256), "draw": (2, 16)}
+#: costs milliseconds), so they have their own thread and cannot hold up a search.  Few threads:
+#: Python runs one at a time, and each more one is one more to wait for the event loop.
+POOLS = {"read": (1, 64), "long": (1, 16), "quick": (2, 512), "draw": (1, 32)}
+#: A note longer than this (characters) is read by the "long" pool, so a long or garbled paste
+#: (a 20,000-character note of misspelt words takes seconds) never holds up the usual short ones.
+LONG_NOTE = 3_000
 #: The pain sites of the page's body chart (``static/index.html``); ``/api/settings`` gives the
 #: label of those the KB holds, and the page hides the others.
 CHART_SITES = ("abdominal-pain", "pelvic-pain", "groin-pain", "midline-groin-pain", "lateral-thigh-pain",
@@ -235,7 +239,7 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
             raise cases.CaseError(f"search: {len(text)} characters; at most {LONGEST_QUERY}")
         limit = _int(params.get("limit", "8"), "limit", 1, 50)
         kind = params.get("kind", "observable")
-        return _json(await pools["quick"].run("search", search_nodes, graph(), text, limit, kind))
+        return _ok(await pools["quick"].run("search", _as_json, search_nodes, graph(), text, limit, kind))
 
     async def trace(request: Request) -> Response:
         if request.method == "POST":
@@ -249,9 +253,10 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
             params = request.query_params
             case = cases.parse_query(params.multi_items(), extra=("limit", "diagram"))
             limit, diagram = _int(params.get("limit", "10"), "limit", 1, 50), params.get("diagram")
+        if not diagram:  # the answer is encoded off the loop too: a trace is 50 KB of JSON
+            return _ok(await pools["quick"].run("trace", _as_json, trace_case, graph(), case, limit))
         data = await pools["quick"].run("trace", trace_case, graph(), case, limit)
-        if diagram:
-            data["svg"], data["svg_error"] = await pools["draw"].run("diagram", _svg, graph(), case, limit, diagram)
+        data["svg"], data["svg_error"] = await pools["draw"].run("diagram", _svg, graph(), case, limit, diagram)
         return _json(data)
 
     async def read(request: Request) -> Response:
@@ -260,10 +265,11 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
             text = body.get("text")
         else:
             text = request.query_params.get("text")
-        return _json(await pools["read"].run("read", read_note, graph(), text))
+        pool = pools["long" if isinstance(text, str) and len(text) > LONG_NOTE else "read"]
+        return _ok(await pool.run("read", _as_json, read_note, graph(), text))
 
     async def node(request: Request) -> Response:
-        return _json(await pools["quick"].run("node", node_data, graph(), request.path_params["node_id"]))
+        return _ok(await pools["quick"].run("node", _as_json, node_data, graph(), request.path_params["node_id"]))
 
     async def settings(request: Request) -> Response:
         kb = graph()
@@ -686,17 +692,30 @@ def _finite(data):
     return data
 
 
-def _json(data, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def _encode(data) -> bytes:
+    """JSON bytes: non-finite numbers as null, a lone surrogate escaped."""
     try:
         text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except ValueError:
         data = _finite(data)
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     try:
-        body = text.encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate echoed back: escaped, still JSON
-        body = json.dumps(data, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
-    return Response(body, status_code=status, media_type="application/json",
+        return json.dumps(data, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def _as_json(fn: Callable, *args) -> bytes:
+    """Run *fn* and encode its answer (both in a worker thread, off the event loop)."""
+    return _encode(fn(*args))
+
+
+def _ok(body: bytes) -> Response:
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store", **HEADERS})
+
+
+def _json(data, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(_encode(data), status_code=status, media_type="application/json",
                     headers={"Cache-Control": "no-store", **HEADERS, **(headers or {})})
 
 

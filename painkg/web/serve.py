@@ -49,6 +49,8 @@ SPARE_DESCRIPTORS = 32
 #: leaves twice this many descriptors free, so accept() never runs out of them (where asyncio
 #: would log a traceback per try).
 ACCEPT_BATCH = 64
+#: How often a busy thread hands Python's interpreter lock over (seconds).
+SWITCH_SECONDS = 0.001
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
 
@@ -232,6 +234,9 @@ def serve(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, *, publ
         if decided.warning:
             print(decided.warning, file=err, flush=True)
         print(f"painkg explorer: http://{shown}:{port}/  (Ctrl-C stops it; not a diagnosis)", file=out, flush=True)
+        # The event loop answers /api/settings and hands the rest to worker threads; a short switch
+        # interval lets it take the interpreter back from them sooner (5 ms by default).
+        sys.setswitchinterval(SWITCH_SECONDS)
         config = uvicorn.Config(app, log_level="warning", lifespan="on", http=protocol(header_seconds, most),
                                 timeout_keep_alive=5, backlog=ACCEPT_BATCH)
         server = _server_class()(config)

@@ -713,7 +713,7 @@ function closeSuggestions() {
 function searchSoon(text) {
   clearTimeout(searchTimer);
   if (!text.trim()) { searchSeq++; closeSuggestions(); return; }
-  searchTimer = setTimeout(() => { runSearch(text); }, 60);
+  searchTimer = setTimeout(() => { runSearch(text); }, 30);
 }
 
 async function runSearch(text) {
