@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kinds", nargs="+", metavar="KIND", choices=[k.value for k in Kind],
                    help="draw only these node kinds")
     p.add_argument("--evidence", action="store_true", help="put numbers and reference keys on edges")
+    p.add_argument("--max-nodes", type=_positive, default=None, metavar="N",
+                   help="draw at most N nodes, the closest to the focus first (default 40)")
+    p.add_argument("--all-nodes", action="store_true", help="draw every node selected, however many")
     p.add_argument("--format", choices=FORMATS, help="override the suffix")
     p.set_defaults(func=_render)
     _add_rdf_commands(sub, kb)
@@ -166,8 +169,11 @@ def _natural(text: str) -> int:
 def _render(args) -> int:
     from .draw.diagram import render
 
+    from .draw.diagram import MAX_NODES
+
+    limit = None if args.all_nodes else (args.max_nodes or MAX_NODES)
     diagram = render(_kg(args), args.file, focus=args.focus, depth=args.depth, relations=args.relations,
-                     kinds=args.kinds, format=args.format, evidence=args.evidence)
+                     kinds=args.kinds, format=args.format, evidence=args.evidence, max_nodes=limit)
     _summary(diagram, args.file)
     return 0
 

@@ -63,7 +63,8 @@ def main(argv=None) -> int:
         if row.get("dangerous"):
             dangerous += 1
             by_id = {c.node.id: c for c in result.candidates}
-            raised = any(f.node.id in by_id and _answers(by_id[f.node.id], wanted) for f in result.red_flags)
+            raised = any((f.node.id in by_id and _answers(by_id[f.node.id], wanted)) or any(n.id in wanted for n in f.raises)
+                         for f in result.red_flags)
             flagged += bool(rank is not None and rank <= 3 and raised)
         if args.verbose or rank is None or rank > 3:
             top = "; ".join(f"{c.node.label} {c.score:.0%}" for c in result.candidates[:3])

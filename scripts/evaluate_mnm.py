@@ -63,9 +63,10 @@ def score(kg, path: Path) -> list[dict]:
                 out.append(record)
                 continue
             rank = next((i + 1 for i, c in enumerate(result.candidates) if _is_answer(c, wanted)), None)
-            # Flagged: the diagnosis (or a kind of it) is itself one of the red flags reported.
+            # Flagged: the diagnosis (or a kind of it) is a red flag reported, or named by a finding's flag.
             by_id = {c.node.id: c for c in result.candidates}
-            flagged = any(f.node.id in wanted or (f.node.id in by_id and _is_answer(by_id[f.node.id], wanted))
+            flagged = any(f.node.id in wanted or any(n.id in wanted for n in f.raises)
+                          or (f.node.id in by_id and _is_answer(by_id[f.node.id], wanted))
                           for f in result.red_flags)
             passed = (rank is not None and rank <= 3 and flagged) if dangerous else rank == 1
             record.update(rank=rank, flagged=flagged, passed=passed,

@@ -120,3 +120,54 @@ def test_explanations_show_the_compensation_mechanism(kg):
     back = next(e for e in hip.explanations if e.observation.node.id == "low-back-pain")
     assert back.how and "compensates for" in str(back.how[0])
     assert "how (shown, not counted)" in str(result)
+
+
+def test_three_ordinary_inflammatory_items_are_one_feature(kg):
+    # D3: v2 took axSpA from 0.17 % to 74 % on three IBP items; the pattern's published LR+ is 3.1.
+    result = kg.trace(["a 30-year-old", "low back pain", "onset before 40", "insidious onset", "better with exercise"],
+                      limit=40)
+    axspa = next(c for c in result.candidates if c.node.id == "axial-spondyloarthritis")
+    assert axspa.score < 0.05
+    assert result.candidates[0].node.id == "non-specific-low-back-pain"
+
+
+def test_a_marked_population_number_is_not_a_likelihood(kg):
+    # D7: a frequency on an edge marked with another population counts by its grade.
+    from painkg.trace.compile import diagnostic_table
+
+    table = diagnostic_table(kg.graph)
+    marked = [(s, t, d) for s, t, r, d in kg.graph.edges(keys=True, data=True)
+              if d.get("population") and d.get("frequency") is not None and r == Relation.PRESENTS_WITH
+              and s in table.hypotheses]
+    assert marked
+    for s, t, d in marked:
+        entry = table.row((t, "")).get(s)
+        if entry is not None:
+            assert not entry.published or entry.probability != d["frequency"], (s, t)
+
+
+def test_no_single_absent_finding_is_decisive():
+    # D9: a published sensitivity of 1.0 must not give an absent finding a ratio of 0.
+    from painkg.trace.compile import Entry
+    from painkg.trace.infer import entry_ratio
+
+    assert entry_ratio(Entry(1.0, True, 0), 0.05, False) > 0
+
+
+def test_a_pair_is_never_likelier_than_its_rarer_member(kg):
+    # D8: P(hip OA and LSS) was 0.175 against P(LSS) 0.0167.
+    result = kg.trace(["low back pain", "neurogenic claudication", "bilateral leg pain", "groin pain",
+                       "limited hip internal rotation"])
+    from painkg.trace.compile import diagnostic_table
+    from painkg.trace.infer import _Model
+
+    table = diagnostic_table(kg.graph)
+    model = _Model(kg, table, "primary-care", {}, {o.node.id for o in result.observations if o.present})
+    hyps = table.hypotheses
+    hip, lss = hyps["hip-osteoarthritis"], hyps["lumbar-spinal-stenosis"]
+    # Stenosis has only the setting's stated default: the published prevalence of hip OA caps the pair.
+    assert model.published["hip-osteoarthritis"] and not model.published["lumbar-spinal-stenosis"]
+    assert model._pair_prior(hip, lss) <= model.hypothesis_prior(hip)
+    # With both priors published (a clinic's own case mix), the rarer one caps it.
+    both = _Model(kg, table, "primary-care", {"lumbar spinal stenosis": 0.02}, set())
+    assert both._pair_prior(hip, lss) <= 0.02 * lss.share + 1e-12

@@ -361,8 +361,10 @@ def test_every_fallback_layout_is_valid_for_dot(mini, result, look, dot_program)
 
 
 def test_the_whole_bundled_kb_renders_and_suggests_a_focus(kg, tmp_path, dot_program) -> None:
-    diagram = render(kg, tmp_path / "all.svg")
+    diagram = render(kg, tmp_path / "all.svg", max_nodes=None)
     assert diagram.nodes == kg.graph.number_of_nodes() and "focus" in diagram.hint
+    capped = render(kg, tmp_path / "capped.svg")  # by default the most connected nodes, and a focus suggested
+    assert capped.nodes == 40 and "left out" in capped.hint and "focus" in capped.hint
     assert b"<svg" in (tmp_path / "all.svg").read_bytes()[:400]
 
 
@@ -388,3 +390,15 @@ def test_a_networkx_graph_or_view_can_be_drawn(mini) -> None:
     assert "is compensated by" in to_dot(crossing)
     with pytest.raises(painkg.UnknownTermError):
         select(mini.graph, focus="hip OA")  # a bare graph knows ids only
+
+
+def test_default_render_is_capped_and_says_what_it_left_out(kg, tmp_path):
+    # newcomer review: a depth-2 focus on hip OA drew 267 nodes into a 2,244 x 14,907 px PNG.
+    capped = painkg.render(kg, tmp_path / "hip.dot", focus="hip osteoarthritis", depth=2)
+    everything = painkg.render(kg, tmp_path / "all.dot", focus="hip osteoarthritis", depth=2, max_nodes=None)
+    assert capped.nodes == 40 < everything.nodes
+    assert f"{everything.nodes - 40} more nodes left out" in capped.hint
+    text = (tmp_path / "hip.dot").read_text(encoding="utf-8")
+    assert "hip osteoarthritis" in text  # the focus is always kept
+    with pytest.raises(painkg.RenderError, match="max_nodes"):
+        painkg.render(kg, tmp_path / "x.dot", focus="hip osteoarthritis", max_nodes=0)

@@ -38,6 +38,9 @@ __all__ = ["Diagram", "render", "render_trace", "to_dot", "select", "output_form
 
 #: Above this many nodes an unfocused diagram says that a focus would read better.
 FOCUS_HINT_NODES = 60
+#: Nodes a diagram draws by default: past this a picture stops being readable (a depth-2 focus on hip
+#: osteoarthritis reached 267 nodes, 2,244 × 14,907 px).  ``max_nodes=None`` draws everything.
+MAX_NODES = 40
 #: Graphviz's layout time grows much faster than the graph (the bundled KB, 400 nodes and
 #: 1,100 edges, takes half a second; 1,000 nodes and 10,000 edges take 80 s): larger
 #: diagrams are refused at once, and any layout is stopped after LAYOUT_SECONDS.
@@ -75,6 +78,7 @@ def render(
     format: str | None = None,
     evidence: bool = False,
     edge_labels: bool | None = None,
+    max_nodes: int | None = MAX_NODES,
 ) -> Diagram:
     """Draw the knowledge graph, or the neighbourhood of a focus, to *path*.
 
@@ -97,6 +101,10 @@ def render(
     edge_labels : bool, optional
         Label edges with their relation; default: yes unless the diagram has
         more than :data:`painkg.dotgraph.EDGE_LABEL_LIMIT` edges.
+    max_nodes : int or None
+        Draw at most this many nodes (default :data:`MAX_NODES`): the focus, then the
+        nodes closest to it and most strongly linked (without a focus, the most
+        connected); ``hint`` says how many were left out.  None draws all.
 
     Returns
     -------
@@ -122,10 +130,21 @@ def render(
     """
     fmt = output_format(path, format)
     graph, centers = select(kg, focus=focus, depth=depth, relations=relations, kinds=kinds)
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+        raise RenderError(f"max_nodes {max_nodes!r}: must be a whole number of at least 1, or None for all")
+    left_out, selected = 0, graph
+    if max_nodes is not None and graph.number_of_nodes() > max_nodes:
+        kept = _most_relevant(graph, centers, max_nodes)
+        left_out = graph.number_of_nodes() - len(kept)
+        graph = graph.subgraph(kept)
     size = (graph.number_of_nodes(), graph.number_of_edges())
     look = _draw(lambda **layout: kg_dot(graph, centers, evidence=evidence, edge_labels=edge_labels, **layout),
                  Path(path), fmt, size)
-    hint = _hint(graph, centers)
+    hint = _hint(selected, centers)
+    if left_out:
+        what = "closest to the focus and most strongly linked" if centers else "most connected"
+        hint = " ".join(filter(None, [f"{left_out} more nodes left out: drew the {len(graph)} {what} "
+                                      f"(max_nodes=None, or --max-nodes, draws more).", hint]))
     if not look["clusters"]:
         hint = " ".join(filter(None, [hint, "Graphviz could not lay out the region boxes; drawn without them."]))
     return Diagram(Path(path), fmt, graph.number_of_nodes(), graph.number_of_edges(), hint)
@@ -271,6 +290,25 @@ def _members(enum, values, what: str) -> frozenset | None:
     except ValueError as exc:
         allowed = ", ".join(m.value for m in enum)
         raise RenderError(f"unknown {what} in {list(_as_list(values))!r} (allowed: {allowed})") from exc
+
+
+def _most_relevant(graph: nx.MultiDiGraph, centers: tuple[str, ...], limit: int) -> list[str]:
+    """The *limit* nodes a reader needs first: the focus, then by hops from it and link strength.
+
+    Without a focus, the most connected nodes.  Ties break on the id, so a picture is stable.
+    """
+    from ..trace.scoring import edge_probability
+
+    if not centers:
+        return sorted(graph, key=lambda n: (-graph.degree(n), n))[:limit]
+    hops = nx.multi_source_dijkstra_path_length(graph.to_undirected(as_view=True), set(centers), weight=None)
+    strength: dict[str, float] = {}
+    for s, t, data in graph.edges(data=True):
+        for near, far in ((s, t), (t, s)):
+            if hops.get(near, 1 << 30) < hops.get(far, 1 << 30):
+                strength[far] = max(strength.get(far, 0.0), edge_probability(data))
+    order = sorted(graph, key=lambda n: (n not in centers, hops.get(n, 1 << 30), -strength.get(n, 0.0), n))
+    return order[:max(limit, len(centers))]
 
 
 def _hint(graph, centers) -> str:

@@ -241,7 +241,17 @@ class KnowledgeGraph:
         """
         if term in self.graph:
             return self.node(term)
-        return self.node(self.index.resolve(term).node_id)
+        try:
+            return self.node(self.index.resolve(term).node_id)
+        except UnknownTermError:
+            # One vocabulary (MODEL.md section 7): what the trace reads as one finding, the resolver
+            # names too ("pain worse with lumbar extension" is lumbar extension, as it acts).
+            if isinstance(term, str) and term.strip():
+                reading = self.read(term)
+                nodes = {s.node.id for s in reading.spans if s.node is not None}
+                if len(nodes) == 1 and not reading.unread:
+                    return self.node(nodes.pop())
+            raise
 
     def match(self, term: str) -> Match:
         """Like :meth:`resolve`, but also say how well and under which name it matched."""

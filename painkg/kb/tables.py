@@ -13,6 +13,7 @@ regular files are tables; a FIFO or a device is a problem, never a read that han
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import stat
@@ -77,6 +78,7 @@ class Table:
         return _rows(self.data, self.name, _COLUMNS[self.role], problems, optional)
 
 
+@functools.lru_cache(maxsize=1)
 def ontology_folder() -> Path:
     """Return the ``ontology`` folder of the painkg that is running.
 

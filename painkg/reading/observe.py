@@ -125,10 +125,18 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
             if seen is None or (o.present and not seen.present) or (seen.possible and o.present and not o.possible):
                 out[o.key] = o
     for o in list(out.values()):
+        other_sex = _OTHER_SEX.get(o.node.id)
+        if other_sex is not None and other_sex in kg.graph and not o.possible:  # female is not male
+            implied = Observation(o.term, kg.node(other_sex), not o.present, None, other_sex)
+            out.setdefault(implied.key, implied)
         for node_id, holds in patient.implied_ages(kg.graph, o.node.id, o.present):
             implied = Observation(o.term, kg.node(node_id), holds, None, node_id)
             out.setdefault(implied.key, implied)
     return list(out.values())
+
+
+#: A stated sex settles the other: a KB may hold either node, or both.
+_OTHER_SEX = {"female-sex": "male-sex", "male-sex": "female-sex"}
 
 
 def _readings(kg: KnowledgeGraph, terms) -> Iterable[tuple[str, Reading]]:

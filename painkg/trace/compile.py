@@ -155,6 +155,8 @@ class DiagnosticTable:
                     self._by_condition.setdefault(c, []).append(h.id)
         #: What the trace derives from this graph and keeps: priors per setting, treatments, tests.
         self.memo: dict = {}
+        #: Whether every compiled entry's mechanism paths are in ``memo`` (a table read from the cache).
+        self._mechanisms_complete = False
 
     @property
     def _causes(self) -> dict[str, list[tuple[str, Link]]]:
@@ -168,11 +170,13 @@ class DiagnosticTable:
     def state(self) -> dict:
         """Every row, compiled, as plain data (what :func:`diagnostic_table` keeps in the cache)."""
         self.compile_all()
+        plain = lambda links: tuple((x.source, x.relation.value, x.target, x.probability) for x in links)  # noqa: E731
         return {
             "hypotheses": {k: tuple(h) for k, h in self.hypotheses.items()},
-            "justifications": [tuple((x.source, x.relation.value, x.target, x.probability) for x in links)
-                               for links in self.justifications],
+            "justifications": [plain(links) for links in self.justifications],
             "rows": {key: {h: tuple(e) for h, e in row.items()} for key, row in self._rows.items()},
+            "mechanisms": {(k[1], k[2]): tuple(plain(p) for p in v) for k, v in self.memo.items()
+                           if k[0] == "mechanisms" and v},
         }
 
     def restore(self, state: Mapping) -> None:
@@ -184,6 +188,10 @@ class DiagnosticTable:
                                for links in state["justifications"]]
         self._justification_ids = {links: i for i, links in enumerate(self.justifications)}
         self._rows = {tuple(key): {h: Entry(*e) for h, e in row.items()} for key, row in state["rows"].items()}
+        for (source, target), paths in state["mechanisms"].items():
+            self.memo[("mechanisms", source, target)] = tuple(
+                tuple(Link(s, Relation(r), t, p) for s, r, t, p in links) for links in paths)
+        self._mechanisms_complete = True
 
     # -- hypotheses --------------------------------------------------------------------------
 
@@ -235,9 +243,14 @@ class DiagnosticTable:
                 yield (n, "")
 
     def compile_all(self) -> None:
-        """Compile every row now (for the cache), instead of on first use."""
+        """Compile every row now (for the cache), instead of on first use, and each entry's mechanisms."""
         for key in self.observables():
             self.row(key)
+        if not self._mechanisms_complete:
+            for (target, _), row in list(self._rows.items()):
+                for h in row:
+                    self.mechanisms(self.hypotheses[h].source, target)
+            self._mechanisms_complete = True
 
     def _compile_row(self, key: ObservableKey) -> dict[str, Entry]:
         target, how = key
@@ -360,6 +373,8 @@ class DiagnosticTable:
         found = self.memo.get(key)
         if found is not None:
             return found
+        if self._mechanisms_complete:  # restored from the cache, where every entry's paths were kept
+            return ()
         causes, nodes = self._causes, self.graph.nodes
         paths: list[tuple[Link, ...]] = []
         frontier: list[tuple[str, tuple[Link, ...]]] = [(target, ())]
@@ -460,7 +475,14 @@ def _ancestors(condition: str, parents: Mapping[str, list[str]]) -> tuple[str, .
 
 
 def _published(data: Mapping) -> float | None:
-    """The pair's own published P(observable | condition), if the edge has one."""
+    """The pair's own published P(observable | condition), if the edge has one.
+
+    A number measured in another population (the edge's ``population`` mark: a referred
+    spectrum, healthy controls, pooled tests) describes that population, not our patients
+    (MODEL.md section 8): the edge counts by its grade (kb-audit2 D7).
+    """
+    if data.get("population"):
+        return None
     for column in ("sensitivity", "frequency"):
         if data.get(column) is not None:
             return float(data[column])

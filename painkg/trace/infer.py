@@ -143,7 +143,9 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     obs = tuple(present + missing)
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
-    complaints = {o.node.id for o in obs if o.present}
+    # What defines the setting every patient of it has, said or not (the emergency back-pain series'
+    # patients all have back pain), so its prevalences apply in full.
+    complaints = {o.node.id for o in obs if o.present} | set(chosen.defines)
     model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
@@ -329,10 +331,15 @@ class _Model:
 
     def _pair_prior(self, a: Hypothesis, b: Hypothesis) -> float:
         # prior(a) · P(b | a): the published co-occurrence where the KB has one, else independence.
+        # Never more than the rarer member alone: both at once cannot be likelier than either (kb-audit2 D8).
+        # A member whose prior is only the setting's stated default does not cap a published co-occurrence:
+        # the default is a placeholder (stenosis has no primary-care prevalence), the co-occurrence a count.
+        capped = [self.hypothesis_prior(h) for h in (a, b) if self.published[h.source]]
+        cap = min(capped) if capped else min(self.hypothesis_prior(a), self.hypothesis_prior(b))
         for x, y in ((a, b), (b, a)):
             data = self.graph.succ[x.source].get(y.source, {}).get(Relation.CO_OCCURS_WITH)
             if data is not None:
-                return self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share
+                return min(self.hypothesis_prior(x) * scoring.edge_probability(data) * y.share, cap)
         return self.hypothesis_prior(a) * self.hypothesis_prior(b)
 
 
@@ -356,7 +363,8 @@ def entry_ratio(entry: Entry, leak: float, present: bool) -> float:
     if published is not None:
         return published
     likelihood = entry.probability if entry.published else scoring.noisy_or((entry.probability,), leak)
-    return scoring.likelihood_ratio(min(likelihood, 1.0), leak, present)
+    # A proportion of 1 (all of a small series) would make one absent finding decisive (kb-audit2 D9).
+    return scoring.likelihood_ratio(min(likelihood, scoring.MAX_LIKELIHOOD), leak, present)
 
 
 def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> float:
@@ -635,7 +643,7 @@ def _red_flags(kg, table: DiagnosticTable, obs: Sequence[Observation],
                                  for c, test in ((c, _confirming_test(kg, table, c)) for c in shown))
             advice = f"red flag: {o.node.label} {said} — needs urgent assessment" + (f": {excluded}" if excluded else "")
             named_ids.update(shown)
-        flags.append(RedFlag(o.node, advice, (o,)))
+        flags.append(RedFlag(o.node, advice, (o,), raises=tuple(kg.node(c) for c in causes[:3])))
     for c in candidates:
         if not c.node.red_flag:
             continue

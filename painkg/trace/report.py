@@ -43,7 +43,7 @@ def format_result(result: TraceResult) -> str:
     for x in result.combinations:  # a pair is its own row, placed by its share
         rows.append((x.score, x.score, f"{'two sources at once':<25} {x.first.node.label} + {x.second.node.label}"
                      + (f": {x.name}" if x.name else "")))
-    rows.sort(key=lambda r: -r[0])
+    rows.sort(key=lambda r: -r[1])  # by share: the rows are one distribution
     lines += [f"{i:>2}  {share:>6.1%}  {text}" for i, (_, share, text) in enumerate(rows, 1)]
     if result.unlisted_score >= 0.0005:
         lines.append(f"    {result.unlisted_score:>6.1%}  {'':<25} other candidates (beyond the limit)")

@@ -172,6 +172,8 @@ class RedFlag:
     message: str
     observations: tuple[Observation, ...] = ()
     score: float | None = None
+    #: The red-flag conditions a finding's flag names ("cauda equina syndrome cannot be excluded …").
+    raises: tuple[Node, ...] = ()
 
     def __str__(self) -> str:
         return self.message

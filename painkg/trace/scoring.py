@@ -21,7 +21,7 @@ from ..kb.vocab import Grade, Kind
 
 __all__ = [
     "GRADE_PROBABILITY", "PRIOR_BY_GRADE", "DEFAULT_PRIOR", "DEFAULT_LEAK", "DEFAULT_LEAK_BY_KIND", "DEMOGRAPHIC_LEAK",
-    "OTHER_PRIOR", "OTHER_FLOOR", "BASE_RATE_BY_GRADE", "EXCLUDED", "base_rate",
+    "OTHER_PRIOR", "OTHER_FLOOR", "MAX_LIKELIHOOD", "BASE_RATE_BY_GRADE", "EXCLUDED", "base_rate",
     "default_leak",
     "edge_probability", "noisy_or", "likelihood_ratio", "normalize",
     "entropy", "information_gain",
@@ -75,6 +75,9 @@ EXCLUDED = 0.01
 OTHER_PRIOR = 0.1
 #: ... and its least, in a setting whose published prevalences already add up to its whole case mix.
 OTHER_FLOOR = 0.01
+#: The most a likelihood may be: a published proportion of 1 (every one of a small series)
+#: would make the finding's absence rule the condition out on its own.
+MAX_LIKELIHOOD = 0.99
 #: Leaks are kept inside (MIN_LEAK, MAX_LEAK) so no single observation is decisive.
 MIN_LEAK, MAX_LEAK = 0.001, 0.95
 

@@ -1,0 +1,64 @@
+"""KB 3.0 (issue 21): each condition of the published differential, in its textbook presentation.
+
+The presentations (``tests/data/kb3/presentations-*.tsv``) were written by the curators from the
+sources' own descriptions of each condition, not from the KB's edges.  A dangerous condition must
+come in the top 3 and be flagged (a red flag of its own, or named by a finding's flag) in the
+setting where it is seen; any other condition in the top 5.  A presentation the KB cannot yet
+rank is a strict xfail that says why, so it is taken off the list the day it passes.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent / "data" / "kb3"
+ROWS = [row for path in sorted(HERE.glob("presentations-*.tsv"))
+        for row in csv.DictReader([line for line in path.read_text(encoding="utf-8").splitlines()
+                                   if not line.startswith("#")], delimiter="\t")]
+#: Presentations the bundled KB does not yet rank where they belong, and why.
+KNOWN_MISSES: dict[str, str] = {
+    "spine3-scheuermann": "a rigid thoracic kyphosis has the default base rate (0.05), so it moves Scheuermann disease "
+                          "x16 from a graded prior of 0.0008 against non-specific LBP's 0.9; no adolescent back-pain "
+                          "prevalence for it in literature.md",
+    "spine3-iliolumbar": "iliolumbar ligament pain has no published prevalence (graded 0.0008) and a trigger point "
+                         "is no more specific to it than to myofascial pain: non-specific LBP's 0.9 keeps the lead",
+    "spine3-iliohypogastric": "its lateral hip and suprapubic dysaesthesia are read only as lateral hip pain, which "
+                              "stenosis, SIJ pain and GTPS explain with published priors",
+    "spine3-mfcn": "in the sports groin clinic, adductor-related pain holds 61 % (taylor2018) and a medial thigh "
+                   "dysaesthesia alone does not overcome it",
+    "spine3-obturator-internus": "clinically indistinguishable from piriformis syndrome (the source says so); ranked "
+                                 "below it",
+    "spine3-ischial-bursitis": "its key sign, ischial tuberosity tenderness, is an edge deferred until the hip3 node "
+                               "is merged; buttock pain on sitting alone is hip OA's and non-specific LBP's",
+}
+
+
+def _param(row):
+    marks = [pytest.mark.xfail(reason=KNOWN_MISSES[row["id"]], strict=True)] if row["id"] in KNOWN_MISSES else []
+    return pytest.param(row, id=row["id"], marks=marks)
+
+
+def test_every_condition_of_the_differential_has_a_presentation():
+    assert len(ROWS) >= 20
+    assert len({r["id"] for r in ROWS}) == len(ROWS)
+
+
+@pytest.mark.parametrize("row", [_param(r) for r in ROWS])
+def test_textbook_presentation_ranks_its_condition(kg, row):
+    expected = kg.resolve(row["expected"])
+    result = kg.trace(row["presentation"], setting=row["setting"], unknown="skip", limit=10)
+
+    def answers(c) -> bool:
+        return expected.id in {c.node.id, *(b.id for b in c.broader)} | ({c.via.id} if c.via else set())
+
+    rank = next((i + 1 for i, c in enumerate(result.candidates) if answers(c)), None)
+    top = "; ".join(f"{c.node.label} {c.score:.0%}" for c in result.candidates[:5])
+    if row["dangerous"].strip().lower() == "yes":
+        assert rank is not None and rank <= 3, f"{expected.label} ranked {rank}; top: {top}"
+        flagged = any(f.node.id == expected.id or expected.id in {n.id for n in f.raises} for f in result.red_flags)
+        assert flagged, f"{expected.label} is not flagged: {[f.message for f in result.red_flags]}"
+    else:
+        assert rank is not None and rank <= 5, f"{expected.label} ranked {rank}; top: {top}"
