@@ -213,8 +213,8 @@ def test_read_a_note_into_findings(client):
         ("age-over-50", "present", None), ("age-over-70", "absent", None), ("female-sex", "present", None),
         ("groin-pain", "present", None), ("walking", "present", "aggravated-by"), ("numbness", "absent", None),
         ("cauda-equina-syndrome", "possible", None)]
-    assert {"node": "total-hip-replacement", "experiencer": "other"}.items() <= next(
-        s for s in data["spans"] if s["node"] == "total-hip-replacement").items()
+    relative = next(s for s in data["spans"] if "hip-replacement" in s["node"])  # the father's, not hers
+    assert relative["experiencer"] == "other"
     assert data["unread"][0]["text"] == "Septic arthritis of the knee" and data["unread"][0]["outside"]
     assert "[groin pain]" in data["marked"]
     assert ok(client.get("/api/read?text=no+fever"))["findings"] == [
@@ -831,7 +831,7 @@ def test_the_kind_rule_covers_the_bundled_references(kg):
     kinds = {key: evidence.kind(key, ref.get("citation", "")) for key, ref in kg.references.items()}
     assert set(kinds.values()) <= set(evidence.KINDS)
     unstated = [k for k, v in kinds.items() if v == "not-stated"]
-    assert len(unstated) <= 10, unstated  # a citation that does not say its design is the exception
+    assert len(unstated) <= len(kinds) * 0.15, unstated  # a citation that does not say its design is the exception
     for name in ("guideline", "systematic-review", "cohort", "narrative-review", "case-report", "textbook"):
         assert name in kinds.values(), name
 

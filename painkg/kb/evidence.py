@@ -9,16 +9,18 @@ new reference is classed without anyone filling in a field.  The rule, first mat
    agreement meeting, pathway, quality standard, practice parameter;
 3. **systematic review**: systematic review, meta-analysis, Cochrane, "Does this (older adult|
    patient) … have" (JAMA's Rational Clinical Examination, systematic reviews of the examination);
-4. **case report**: case study, case report;
-5. **textbook**: textbook, chapter, ch. N, Harrison's, StatPearls, Medscape, eMedicine,
-   AccessPediatrics, Best Practice, orthobullets, JAMAevidence;
+4. **case report**: case study, case report, teaching case, "case:";
+5. **textbook** (a textbook or a reference page): textbook, chapter, ch. N, Harrison's,
+   StatPearls, Medscape, eMedicine, Access…Medicine, AccessPediatrics, Best Practice,
+   orthobullets, JAMAevidence, a notebook, OpenAnesthesia, MedicalAlgorithms, "secondary
+   clinical reference", "secondary teaching page", "keyword page";
 6. **cohort or cross-sectional study**: cohort, cross-sectional, prospective, retrospective,
    population-based, prevalence, incidence, validation, derivation, prediction rule or
-   algorithm, accuracy, reliability, validity, criteria, survey, series, "N patients / athletes /
-   participants / cases / adults / women / referrals", "a review of N", predictive value,
-   predictors, study, trial;
-7. **narrative review**: review, current concepts, "what … needs to know", an overview of
-   evaluation, diagnosis or management, pathogenesis, clinical features;
+   algorithm, accuracy, reliability, validity, criteria, survey, series, "N (…) patients /
+   athletes / participants / cases / adults / women / men / children / referrals / hips",
+   "a review of N", predictive value, predictors, study, trial;
+7. **narrative review**: review, current concepts or perspectives, "what … needs to know", an
+   overview of evaluation, diagnosis or management, pathogenesis, clinical features, approach;
 8. otherwise **not stated** (the citation does not say).
 
 A small table, :data:`READ`, gives the design of bundled references whose citation does not
@@ -49,7 +51,7 @@ KINDS = {
     "cohort": "cohort or cross-sectional study",
     "narrative-review": "narrative review",
     "case-report": "case report",
-    "textbook": "textbook",
+    "textbook": "textbook or reference page",
     "anatomy": "anatomy",
     "seed": "seed article",
     "not-stated": "design not stated",
@@ -61,15 +63,16 @@ _RULES = [
     ("guideline", r"guideline|guidelines|guidance|nice (ng|cg|qs)\s?\d+|cpg|consensus|recommendations?|"
                   r"agreement meeting|pathway|quality standard|practice parameter"),
     ("systematic-review", r"systematic review|meta-?analysis|cochrane|does this (older adult|patient)\b.*\bhave"),
-    ("case-report", r"case study|case report"),
-    ("textbook", r"textbook|chapter|ch\. ?\d+|harrison's|statpearls|medscape|emedicine|accesspediatrics|"
-                 r"best practice|orthobullets|jamaevidence"),
+    ("case-report", r"case study|case report|teaching case|case(?=:)"),
+    ("textbook", r"textbook|chapter|ch\. ?\d+|harrison's|statpearls|medscape|emedicine|access\w*medicine|"
+                 r"accesspediatrics|best practice|orthobullets|jamaevidence|notebook|openanesthesia|medicalalgorithms|"
+                 r"secondary clinical reference|secondary teaching page|keyword page"),
     ("cohort", r"cohorts?|cross-sectional|prospective|retrospective|population-based|prevalence|incidence|"
                r"validation|validated|derivation|prediction (rule|algorithm)s?|accuracy|reliability|validity|"
-               r"criteria|survey|series|\d[\d,]* (consecutive )?(patients|athletes|participants|cases|adults|women|"
-               r"referrals|hips)|a review of \d+|predictive value|predictors|study|trial"),
-    ("narrative-review", r"review|current concepts|what .* needs to know|evaluation and|diagnosis and (treatment|"
-                         r"management)|pathogenesis|clinical features|an? (practical )?approach|integrating"),
+               r"criteria|survey|series|\d[\d,]* (\w+ ){0,2}(patients|athletes|participants|cases|adults|women|men|"
+               r"children|referrals|hips)|a review of \d+|predictive value|predictors|study|trial"),
+    ("narrative-review", r"review|current concepts|current perspectives|what .* needs to know|evaluation and|"
+                         r"diagnosis and (treatment|management)|pathogenesis|clinical features|approach|integrating"),
 ]
 _COMPILED = [(k, re.compile(rf"\b(?:{pattern})\b", re.I)) for k, pattern in _RULES]
 

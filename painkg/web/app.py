@@ -335,8 +335,8 @@ def search_nodes(kg: KnowledgeGraph, text: str, limit: int = 8, kind: str = "obs
     symptoms, findings, tests, activities, conditions), ``all``, or one node kind.  A row read
     as an activity's effect ("pain worse with walking") carries its ``relation``.
 
-    >>> [r["id"] for r in search_nodes(kg, "groin", limit=2)["results"]]
-    ['groin-pain', 'exercise-related-groin-pain']
+    >>> search_nodes(kg, "groi", limit=2)["results"][0]["id"]
+    'groin-pain'
     >>> [r["id"] for r in search_nodes(kg, "60-year-old")["results"]]
     ['age-over-50']
     """
