@@ -21,7 +21,7 @@ whole from its start ("M16.1"), never by a number inside it.  Filler words ("the
 "and") are ignored unless the text is nothing else.
 
 >>> [r["id"] for r in complete(kg, "thig", limit=2)]
-['thigh-pain', 'thigh-thrust-test']
+['thigh-pain', 'exertional-thigh-pain']
 >>> complete(kg, "SLR", limit=1)[0]["id"]
 'slr-test'
 """
