@@ -8,7 +8,8 @@ A phrase is **right** when its reading has a span of that node with the phrase's
 (present / absent / possible) for the patient now; **wrong** when it is read as another node, with
 the wrong polarity, or a red flag with the wrong polarity; **unread** otherwise.  Historical,
 hypothetical and family phrases are right when they are *not* read as a current finding of the
-patient.  Usage::
+patient — except a node that is a history by nature ("history of cancer", "intravenous drug use"), which
+is right when read for the patient (issue 23, G2: a dated history is that finding now).  Usage::
 
     python scripts/score_phrases.py probes/phrases.tsv [-v]
 """
@@ -20,7 +21,12 @@ import csv
 import sys
 from pathlib import Path
 
-import painkg
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # score this checkout, not an installed painkg
+    sys.path.insert(0, str(ROOT))
+
+import painkg  # noqa: E402
+from painkg.reading.read import _table  # noqa: E402
 
 
 def _node(kg: painkg.KnowledgeGraph, concept: str) -> str | None:
@@ -33,6 +39,8 @@ def score(kg: painkg.KnowledgeGraph, row: dict) -> tuple[str, str]:
     reading = kg.read(row["phrase"])
     current = [s for s in reading.spans if s.time == "current" and s.experiencer == "patient"]
     about_patient_now = row["temporality"] == "current" and row["experiencer"] == "patient"
+    if not about_patient_now and expected in _table(kg).histories and row["experiencer"] == "patient":
+        about_patient_now = True  # "breast cancer 2015": the history node is the history, now
     if not about_patient_now:
         wrong = [s for s in current if s.node.id == expected and s.polarity == "present"]
         return ("wrong", f"read as current: {wrong[0].node.id}") if wrong else ("right", "")

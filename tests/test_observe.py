@@ -183,7 +183,9 @@ def test_a_denied_red_flag_is_never_reported(kg, form):
     # A denial reaches only its own item unless the list is joined by "or": later items are read as stated.
     ("no trauma, urinary retention", {("major-trauma", False), ("urinary-retention", True)}),
     ("no leg pain. Saddle anaesthesia.", {("radiating-leg-pain", False), ("saddle-anaesthesia", True)}),
-    ("denies fever, saddle anaesthesia", {("fever", False), ("saddle-anaesthesia", True)}),
+    # "denies" reaches its whole list (issue 23, G16); a new sentence is not in it
+    ("denies fever, saddle anaesthesia", {("fever", False), ("saddle-anaesthesia", False)}),
+    ("denies fever. Saddle anaesthesia", {("fever", False), ("saddle-anaesthesia", True)}),
     ("no fever and night pain", {("fever", False), ("night-pain", True)}),
     ("no fever, no weight loss, night pain", {("fever", False), ("unexplained-weight-loss", False),
                                               ("night-pain", True)}),

@@ -77,7 +77,7 @@ def test_a_normal_test_result_is_never_the_test_denied(kg):
 # ---------------------------------------------------------------- ConText
 
 @pytest.mark.parametrize("text, node, time, who", [
-    ("father had a hip replacement", "total-hip-replacement", "current", "other"),
+    ("father had a hip replacement", "history-of-hip-replacement", "current", "other"),  # KB 3.0's history node
     ("FHx of ankylosing spondylitis", "axial-spondyloarthritis", "current", "other"),
     ("L4/5 discectomy 2009, asymptomatic since", "discectomy", "historical", "patient"),
     ("groin strain last season, settled", "adductor-related-groin-pain", "historical", "patient"),
@@ -357,7 +357,8 @@ def test_a_symptom_finding_or_test_phrasing_is_read_as_its_node(kg, phrase, expe
      {("calf-pain-on-walking-relieved-by-standing", "present")}),
     ("the bottom of my foot is numb", {("sole-numbness", "present")}),  # never the "numb bottom" of the saddle
     ("the outside of my thigh is numb", {("anterolateral-thigh-numbness", "present")}),
-    ("she's off her legs since the fall", {("inability-to-bear-weight", "present")}),
+    ("she's off her legs since the fall", {("inability-to-bear-weight", "present"),
+                                           ("female-sex", "present")}),  # "she": the patient's sex
     ("I've been running a temperature", {("fever", "present")}),  # a temperature, not the activity
     ("I can't feel when my bladder is full", {("bladder-dysfunction", "present")}),  # "full" is no normal ROM
     # how notes write it
@@ -420,7 +421,7 @@ LAY_FORMS = [
     ('in his sixties', 'age-over-50'),
     ('in my twenties', 'age-under-40'),
     ('sickle cell crisis', 'sickle-cell-disease'),
-    ('triathlete', 'endurance-training'),
+    ('triathlete', 'competitive-cycling'),  # KB 3.0 names it
     ('training for a marathon', 'recent-training-increase'),
     ('couch to 5k', 'recent-training-increase'),
     ('groin pain playing football', 'exercise-related-groin-pain'),

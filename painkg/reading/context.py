@@ -35,8 +35,13 @@ _CLAUSE_WORDS = frozenset(("and", "with", "w/", "plus", "&", "also", "because", 
                            "after", "before", "as", "then", "until", "due to"))
 _STRONG_PUNCT = frozenset((";", ".", "!", "(", ")", "[", "]"))
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+_LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+(?:ago|previously|earlier|before|prior)$|"
+                       r"(?:19|20)\d\d$")
+#: Historical triggers that say an episode or a habit is over, not only that it began in the past.
+_ENDING = frozenset(("resolved", "settled", "since resolved", "asymptomatic since", "abstinent", "quit", "gave up",
+                     "stopped", "ex", "former", "formerly", "recovered", "fully recovered", "no longer"))
 #: Historical triggers that qualify one noun ("previous surgery"), not a list ("PMH: ...").
-_ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously"))
+_ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously", "ex", "former", "formerly"))
 _NARROW = frozenset(("negated", "normal", "affirmed", "abnormal"))  # backward: the nearest span only
 #: Farthest a trigger reaches, in units (medspaCy's max_scope): a run-on text without a full stop
 #: stays linear, and no real clause is longer.
@@ -65,23 +70,75 @@ class Context:
     ended: bool = False  # a past trigger written after the span: "... resolved", "... settled"
 
 
+#: Words that say nothing between a finding and its result: "SLR on the left side negative".
+_FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
+                       "under", "both", "side", "sides", "was", "were", "is", "are", "been", "be", "found", "all",
+                       "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now"))
+_HOW_LONG = re.compile(r"^(?:history of|hx of|h/o|history)$")
+_LONG = frozenset(("long", "longstanding", "long-standing", "lengthy", "short", "brief", "recent", "several", "lifelong",
+                   "day", "week", "month", "year", "days", "weeks", "months", "years"))
+#: Answers to a question: "Is there saddle numbness? Yes", "Urinary retention? No".
+_ANSWERS = {"yes": "affirmed", "y": "affirmed", "positive": "affirmed", "+": "affirmed", "present": "affirmed",
+            "no": "negated", "n": "negated", "nil": "negated", "negative": "negated", "none": "negated",
+            "-": "negated", "absent": "negated", "denies": "negated", "denied": "negated"}
+#: Denials that reach a whole list: "denies fever, rigors, weight loss", "Absent: fever, night pain".
+_LIST_DENIALS = frozenset(("denies", "denied", "deny", "denying", "negative for", "denies any", "pt denies"))
+#: A verb denied after an activity ("stairs don't bother her", "walking does not bring on the pain"): the
+#: activity does not aggravate, and the pain it would bring on is not denied.
+_VERB_NEGATIONS = frozenset(("doesn't", "does not", "don't", "do not", "didn't", "did not", "won't", "will not",
+                             "never", "isn't", "is not", "aren't", "not", "no longer"))
+
+
+def _answered(found: list[Unit], k: int) -> str:
+    """The answer after a question mark at k ("? Yes"), as a category, or ""."""
+    j = k + 1
+    if j < len(found) and found[j].text in (":", "-"):
+        j += 1
+    if j >= len(found):
+        return ""
+    answer = _ANSWERS.get(found[j].lower, "")
+    if answer and (j + 1 >= len(found) or found[j + 1].text in (",", ".", ";", "!") or found[j + 1].role == "punct"):
+        return answer
+    return ""
+
+
 def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
     """The triggers among the units no span took (a name's own "no" is no trigger)."""
     out = []
+    answered = {k for k, u in enumerate(found) if u.text == "?" and _answered(found, k)}
+    asked: set[int] = set()  # the units of a question that was answered: its "possible" triggers are void
+    for k in answered:
+        j = k - 1
+        while j >= 0 and not (found[j].role == "punct" and found[j].text in ".;!?") and "\n" not in found[j].text:
+            asked.add(j)
+            j -= 1
     for k, u in enumerate(found):
         if k in covered:
             continue
         if u.has("pseudo"):
             continue
+        if k in answered:
+            continue  # "? Yes": the answer says it, not the question
+        if k in asked and u.has("possible"):
+            continue
+        if u.text == "?" and k + 1 < len(found) and found[k + 1].start == u.end and \
+                (k == 0 or found[k - 1].end < u.start):
+            out.append(Trigger(k, "possible", "forward", u.text))  # "?secondary to opioids", "?CES": what follows
+            continue
         if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
             out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
         alone = _clause_end(found, k) and k > 0  # "fever: no", "fever - denies": nothing ahead, it looks back
+        if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
+                found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
+            continue  # "a 4-day history of groin pain", "a long history of diabetes": how long, not when
         for e in u.entries:
             if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",
                           "affirmed", "aggravates", "relieves"):
                 out.append(Trigger(k, e.role, "backward" if alone and e.value == "forward" else e.value, u.text))
-        if u.role == "word" and _YEAR.match(u.text):  # "L4/5 discectomy 2009"
-            out.append(Trigger(k, "historical", "both", u.text))
+        if u.role == "word" and _YEAR.match(u.text) and not (k and found[k - 1].lower in ("since", "from")):
+            out.append(Trigger(k, "historical", "both", u.text))  # "L4/5 discectomy 2009"; "since 2015" is now
+        if u.role == "duration" and _LONG_AGO.search(u.lower):  # "THR 5 years ago"; "fever 3 days ago" is now
+            out.append(Trigger(k, "historical", "backward", u.text))
         if u.grade is not None:  # "EHL 4/5": weak below full power
             out.append(Trigger(k, "abnormal" if u.grade < 5 else "normal", "backward", u.text))
         if u.text == "-" and _clause_end(found, k) and k > 0 and found[k - 1].end < u.start:
@@ -94,7 +151,7 @@ def _clause_end(found: list[Unit], k: int) -> bool:
 
 
 def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int], activity: list[bool],
-           inverted: list[bool], covered: set[int]) -> list[Context]:
+           inverted: list[bool], covered: set[int], tests: list[bool] | None = None) -> list[Context]:
     """Return the context of each span (``spans[s] = (i, j)`` over *found*).
 
     ``sentence[k]`` numbers the sentence of unit k; ``activity[s]`` and ``inverted[s]`` say
@@ -102,8 +159,16 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
     """
     contexts = [Context() for _ in spans]
     starts = [i for i, _ in spans]  # in text order: spans never overlap
+    tests = tests if tests is not None else [False] * len(spans)
     for t in triggers(found, covered):
-        reach = _reach(found, t, spans, starts, sentence, inverted, activity, covered)
+        verb = _denied_verb(found, t, spans, starts, activity, sentence, covered)
+        if verb is not None:  # "Sneezing doesn't make the back pain worse": the aggravation is denied
+            c = contexts[verb]
+            c.categories.add("negated")
+            c.triggers.append(t.text)
+            c.effect, c.effect_distance = "aggravates", 0
+            continue
+        reach = _reach(found, t, spans, starts, sentence, inverted, activity, covered, tests)
         for s in reach:
             c = contexts[s]
             if t.category in ("aggravates", "relieves"):
@@ -121,7 +186,7 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
                 continue
             c.categories.add(t.category)
             c.triggers.append(t.text)
-            if t.category == "historical" and t.index > starts[s]:
+            if t.category == "historical" and t.text.lower() in _ENDING:
                 c.ended = True
     return contexts
 
@@ -131,7 +196,27 @@ def _pain_between(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
     return any(k not in covered and "pain" in found[k].optional for k in range(lo, hi + 1))
 
 
-def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, covered) -> list[int]:
+def _denied_verb(found, t: Trigger, spans, starts, activity, sentence, covered) -> int | None:
+    """The activity span whose effect a denied verb denies ("stairs don't bother her"), or None."""
+    if t.category != "negated" or t.text.lower() not in _VERB_NEGATIONS:
+        return None
+    before = [s for s in range(bisect_left(starts, 0), bisect_left(starts, t.index)) if spans[s][1] <= t.index]
+    if not before or not activity[before[-1]]:
+        return None
+    s = before[-1]
+    between = range(spans[s][1], t.index)
+    if any(found[k].role != "word" or found[k].required for k in between if k not in covered):
+        return None  # "sitting, no pain": the denial is of what follows
+    for k in range(t.index + 1, min(len(found), t.index + 8)):
+        u = found[k]
+        if sentence[k] != sentence[t.index] or (u.role == "punct" and u.text in ".;"):
+            break
+        if u.has("aggravates") or u.lower in ("hurt", "hurts", "affect", "affects", "matter"):
+            return s
+    return None
+
+
+def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, covered, tests=None) -> list[int]:
     """The spans trigger *t* reaches."""
     out: list[int] = []
     if t.direction in ("forward", "both"):
@@ -143,12 +228,19 @@ def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, cover
     if t.direction in ("backward", "both"):
         begin = _backward_begin(found, t, sentence, covered)
         behind = [s for s in range(bisect_left(starts, begin), bisect_left(starts, t.index)) if spans[s][1] <= t.index]
+        if t.category in _NARROW:  # not into an aside: "Lasègue sign (i.e., radicular leg pain ...) was negative"
+            behind = [s for s in behind if not _in_aside(found, spans[s][1], t.index, covered)]
         if t.category in _NARROW and behind:
             nearest = behind[-1]
             # further back only over normal functions: "bladder and bowels normal"
             keep = [nearest]
             for s in reversed(behind[:-1]):
+                joined = _joined(found, spans[s][1], spans[keep[-1]][0], covered)
                 if inverted[s] and inverted[keep[-1]]:
+                    keep.append(s)
+                elif joined == "/" or (joined and tests and tests[s] and tests[keep[-1]]) or (
+                        joined == "and" and activity[s] and activity[keep[-1]]):
+                    # "FABER/FADIR -ve", "SLR and slump tests negative", "can stand and walk normally"
                     keep.append(s)
                 else:
                     break
@@ -157,9 +249,36 @@ def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, cover
     return out
 
 
+def _in_aside(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
+    """Whether a span ending at a is inside brackets closed before b."""
+    depth = 0
+    for k in range(a, b):
+        if k in covered:
+            continue
+        if found[k].text == ")":
+            depth += 1
+        elif found[k].text == "(":
+            depth -= 1
+    return depth > 0
+
+
+def _joined(found: list[Unit], a: int, b: int, covered: set[int]) -> str:
+    """How two spans ``found[..a]`` and ``found[b..]`` are joined: "/" , "and" (also "," and "or"), or ""."""
+    between = [found[k] for k in range(a, b) if k not in covered]
+    if not between:
+        return ""
+    if all(u.text == "/" for u in between):
+        return "/"
+    if all(u.lower in (",", "and", "or", "&", "nor") for u in between):
+        return "and"
+    return ""
+
+
 def _is_cut(u: Unit, category: str) -> bool:
     if u.role == "terminate" or u.has("terminate"):
         return True
+    if category == "family" and u.lower in ("he", "she", "patient", "pt", "the patient"):
+        return True  # "brought in by his parents, as he has been limping": the patient again
     if u.role == "punct" and u.text in _STRONG_PUNCT:
         return True
     if category in ("historical", "hypothetical", "family"):
@@ -173,14 +292,29 @@ def _is_cut(u: Unit, category: str) -> bool:
 
 def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:
     k = t.index + 1
+    header = k < len(found) and found[k].text == ":"  # "Absent: fever, night pain", "Denies: ..."
+    listing = t.category == "negated" and (header or t.text.lower() in _LIST_DENIALS)
     if k < len(found) and found[k].text in ("-", ":"):  # "non-tender", "denies: fever"
         k += 1
+    # "not worse with bending", "no better for sitting": the denial reaches the activity after the effect
+    effect = t.category == "negated" and k < len(found) and (found[k].has("aggravates") or found[k].has("relieves")
+                                                               or ("pain" in found[k].optional and not found[k].required))
     while k < len(found) and sentence[k] == sentence[t.index] and k - t.index <= MAX_SCOPE:
         u = found[k]
         if k not in covered and _is_cut(u, t.category):
             if u.text == "," and t.category in ("negated", "possible", "normal") and \
                     _or_list_follows(found, k, sentence, covered):
                 k += 1
+                continue
+            if u.text == "/" and k - 1 in covered and (k + 1 in covered or k + 2 in covered):
+                # "no fever/weight loss/night pain", "no fever/on pred"
+                k += 1
+                continue
+            if effect and u.role == "boundary" and u.lower in ("with", "when", "on", "after", "during", "for"):
+                k += 1
+                continue
+            if listing and (u.text in (",", "/") or u.lower in ("and", "or", "nor", "&")) and not u.has("terminate"):
+                k += 1  # "denies fever, rigors, weight loss and night sweats": each item
                 continue
             return k
         k += 1
@@ -192,6 +326,8 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
     category = t.category
     if k >= 0 and found[k].text in ("-", ":", "–"):  # "fever - nil", "fever: no"
         k -= 1
+    elif k >= 0 and found[k].text == "(" and category in ("aggravates", "relieves"):  # "sitting (eases)"
+        k -= 1
     while k >= 0 and sentence[k] == sentence[t.index] and t.index - k <= MAX_SCOPE:
         u = found[k]
         if k in covered:
@@ -200,13 +336,35 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
         if category in ("historical", "family"):
             if _is_cut(u, "") and not (u.role == "boundary"):  # a comma ends a past event's reach backward
                 return k + 1
-        elif u.role == "boundary" and u.lower in ("and", "&", "or"):
+        elif (u.role == "boundary" and u.lower in ("and", "&", "or")) or (u.text == "/" and category in _NARROW):
             k -= 1  # the narrow rule decides how far back over a list
             continue
+        elif category in _NARROW and u.text == ")":  # "Lasègue sign (i.e., ...) was negative": over the aside
+            j = k - 1
+            while j >= 0 and found[j].text != "(" and k - j < MAX_SCOPE and sentence[j] == sentence[t.index]:
+                j -= 1
+            if j >= 0 and found[j].text == "(":
+                k = j - 1
+                continue
+            return k + 1
+        elif category in _NARROW and u.role == "word" and u.required and not u.site and \
+                not all(w in _FUNCTION for w in u.required):
+            if not _tests_before(found, t.index, covered):
+                return k + 1  # "pyrexial and haemodynamically stable": "stable" is said of the word before it
         elif _is_cut(u, category):
             return k + 1
         k -= 1
     return k + 1
+
+
+def _tests_before(found: list[Unit], index: int, covered: set[int]) -> bool:
+    """"SLR and sciatic stretch tests are negative": the result is said of a list of tests."""
+    for k in range(index - 1, max(-1, index - 5), -1):
+        u = found[k]
+        if k in covered or u.role == "boundary" or u.has("filler"):
+            continue
+        return u.lower in ("tests", "signs", "manoeuvres", "maneuvers")
+    return False
 
 
 def _or_list_follows(found: list[Unit], k: int, sentence: list[int], covered: set[int]) -> bool:

@@ -116,6 +116,9 @@ class Lexicon:
     def entries(self, role: str) -> list[Entry]:
         return [e for group in (*self.forms.values(), *self.cased.values()) for e in group if e.role == role]
 
+    def entries_of(self, roles) -> list[Entry]:
+        return [e for group in (*self.forms.values(), *self.cased.values()) for e in group if e.role in roles]
+
 
 def _folder() -> Path:
     return ontology_folder()
@@ -212,6 +215,18 @@ def _hpo_rows(path: Path) -> list[tuple[str, str, str]]:
         code, text, kind = line.split("\t")
         rows.append((code, text, kind))
     return rows
+
+
+@functools.lru_cache(maxsize=1)
+def entity_words() -> tuple[str, ...]:
+    """The words of ``lexicon-entities.tsv``: body parts, structures, diseases, tests and procedures
+    named in the ontologies painkg ships (HPO's anatomy, the UBERON/MONDO labels it maps to)."""
+    path = _folder() / "lexicon-entities.tsv"
+    if not path.is_file():
+        return ()
+    rows = path.read_text(encoding="utf-8").splitlines()
+    return tuple(line.split("\t")[0] for line in rows if line and not line.startswith("#") and
+                 not line.startswith("word\t"))
 
 
 @functools.lru_cache(maxsize=1)

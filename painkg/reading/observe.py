@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Observation", "observe", "suspected"]
 
+#: Words that narrow the place a span names: denied, they deny that narrower place only.
+NARROWING = frozenset(("midline", "central", "above", "below", "upper", "lateral", "medial", "anterior", "posterior",
+                       "inner", "outer", "superficial", "proximal", "distal", "paraspinal", "paravertebral"))
 #: Unread pieces per call that get the closest known terms.
 MAX_SUGGESTED = 50
 
@@ -94,9 +97,9 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
     for term, reading in _readings(kg, terms):
         found = [s for s in reading.spans if s.observed]
         problems = list(reading.unread)
-        if problems and term and "\n" not in term:
-            # One vocabulary: a term the resolver accepts whole ("pain with hip internal rotation")
-            # is that node, even where reading it word by word leaves a piece over.
+        if problems and not found and term and "\n" not in term:
+            # One vocabulary: a term the reader makes nothing of but the resolver accepts whole
+            # ("pain with hip internal rotation") is that node.
             whole = kg.index.best(term)
             if whole is not None:
                 node = kg.node(whole.node_id)
@@ -118,6 +121,8 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
             skipped.append(exc)
         for s in found:
             holds = present and s.polarity != ABSENT
+            if not holds and any(w.lower() in NARROWING for m in s.modifiers for w in m.split()):
+                continue  # "no midline back pain above L5" denies a narrower place, never all back pain
             o = Observation(term or s.text, s.node, holds, s.relation, s.matched or s.text,
                             holds and s.polarity == POSSIBLE)
             seen = out.get(o.key)

@@ -8,7 +8,7 @@ observations.
 
 >>> import painkg
 >>> sorted(n for n, holds, _ in facts(painkg.load().graph, "67m") if holds)
-['age-over-40', 'age-over-50']
+['age-over-16', 'age-over-20', 'age-over-40', 'age-over-50']
 """
 
 from __future__ import annotations
@@ -35,20 +35,32 @@ _LEAD = re.compile(r"^(?:with|who has|who|presenting with|c/o|complaining of|and
 #: >= 38.0 °C is fever, BMI >= 30 obesity, a post-void residual over 200 mL is that node.
 #: How a value is joined to its name in notes and sentences: "CRP 45", "CRP: 45", "CRP of 45",
 #: "CRP was 45", "WCC = 18".
-_IS = r"(?::|=|of|was|is|were|came back(?: at)?)?\s*"
+_IS = r"(?:(?:level|count|rate|value)\s+)?(?::|=|of|was|is|were|came back(?: at)?)?\s*(?:of\s+)?"
 _MEASURES = (
-    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*"
-                r"(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
-    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?::|of|at)?\s*(?P<v>\d{2,3}(?:\.\d+)?)\s*°?\s*f$"),
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
+                r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
+    (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
+                r"(?P<v>(?:9\d|1[01]\d)(?:\.\d+)?)(?!\d)\s*(?:°\s*f?|f|degrees(?: f)?)?$"),
      "fever", lambda v: v >= 100.4),  # Fahrenheit
-    (re.compile(r"^bmi\s*:?\s*(?:of\s*)?(?P<v>\d{2}(?:\.\d+)?)$"), "obesity", lambda v: v >= 30.0),
+    (re.compile(r"^bmi\s*(?::|=|of|was|is)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:kg/m2|kg/m²)?$"), "obesity", lambda v: v >= 30.0),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
-    (re.compile(r"^crp\s*" + _IS + r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l)?$"), "elevated-crp", lambda v: v > 5.0),
-    (re.compile(r"^esr\s*" + _IS + r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r)?)?$"), "elevated-esr", lambda v: v > 20.0),
-    (re.compile(r"^(?:wcc|wbc|white cell count|white count|white blood cell count)\s*" + _IS +
-                r"<?\s*(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?)?$"),
+    (re.compile(r"^(?:crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*" + _IS +
+                r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l|(?P<dl>mg/dl))?$"), "elevated-crp", lambda v: v > 5.0),
+    (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
+                r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r|our)?|mm)?$"), "elevated-esr", lambda v: v > 20.0),
+    (re.compile(r"^(?:wcc|wbc|twbc|twcc|white cell count|white-cell count|white count|white blood cell count|"
+                r"white blood cells|white blood count|leukocyte count|leucocyte count)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
+                r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3)?|"
+                r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
      "leukocytosis", lambda v: v > 11.0),
+    # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension.
+    (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*(?:bpm|beats?/min|/min)?$"),
+     "tachycardia", lambda v: v >= 100.0),
+    (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?hg)?$"),
+     "hypotension", lambda v: v <= 90.0),
+    # a temperature written alone, with its degree mark: "37.8°C"
+    (re.compile(r"^(?P<v>(?:3[5-9]|4[0-3])\.\d)\s*°\s*c$"), "fever", lambda v: v >= 38.0),
     # altman1991's classification tree splits at hip internal rotation of 15°.
     (re.compile(r"^(?:hip\s+)?(?:ir|internal rotation)\s*:?\s*(?:of\s*)?(?P<v>\d{1,2})\s*(?:°|deg|degs|degrees)?$"),
      "limited-hip-internal-rotation", lambda v: True if v < 15.0 else None),  # no source says where normal starts
@@ -75,7 +87,7 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
     for pattern, node_id, holds in _MEASURES:
         m = pattern.match(lowered)
         if m and node_id in graph:
-            return [(node_id, holds(float(m["v"])), m.group(0))]  # None: a measurement no source reads
+            return [(node_id, holds(_value(m)), m.group(0))]  # None: a measurement no source reads
     return []
 
 
@@ -83,7 +95,7 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
 #: without "old" is a duration ("back pain for 5 years", "THR 5 years ago"), never an age.
 _FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
                        r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
-                       r"(?P<d>\d{1,3})(?=\s*[mf]\b)|"
+                       r"(?P<d>\d{1,3})(?=\s*(?:[mf]|male|female|man|woman|boy|girl)\b)|"
                        # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
                        r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy)\b)?")
 _FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?![\w.])"), node, holds)
@@ -98,14 +110,26 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
     [(0, 3), (16, 22)]
     """
     found = []
+    # "69‐year‐old", "69–year–old": any dash is a hyphen (one character for one: offsets hold)
+    lowered = lowered.translate(_DASHES)
     for m in _FIND_AGE.finditer(lowered):
         years = int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"])
-        if years > _OLDEST:
+        if years > 120 or (m["d"] and (not _opens(lowered, m.start()) or _DISTANCE.match(lowered, m.end()))):
+            continue  # "worse walking >200 m", "walks 50 m": a distance
             continue
         sex = (m["sex"] or "").strip(" -")
         facts_ = [(_FEMALE, _SEX[sex], sex)] if sex in _SEX and _FEMALE in graph else []
         bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
         found.append((m.start(), m.end(), facts_ + sorted(bands, key=lambda b: not b[1])))
+    for pattern in (_WORD_AGE, _MONTH_AGE):  # "Eighteen year old", "19 month old": the same bands
+        for m in pattern.finditer(lowered):
+            if any(s <= m.start() < e for s, e, _ in found):
+                continue
+            n = _WORD_NUMBER[m["n"]] if m["n"] in _WORD_NUMBER else int(m["n"])
+            years = n if m["unit"].startswith("year") else 0
+            bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
+            found.append((m.start(), m.end(), sorted(bands, key=lambda b: not b[1])))
+    found.sort(key=lambda f: f[0])
     taken = [(s, e) for s, e, _ in found]  # ages, in text order
     for pattern, node_id, holds in _FIND_MEASURES:
         if node_id not in graph:
@@ -114,9 +138,49 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             k = bisect.bisect_right(taken, (m.start(), 1 << 62))
             if (k and taken[k - 1][1] > m.start()) or (k < len(taken) and taken[k][0] < m.end()):
                 continue  # inside an earlier fact
+            if _TIME_AFTER.match(lowered, m.end()):
+                continue  # "residual 3 days ago": a time, not a measurement
             bisect.insort(taken, (m.start(), m.end()))
-            found.append((m.start(), m.end(), [(node_id, holds(float(m["v"])), m.group(0))]))
+            found.append((m.start(), m.end(), [(node_id, holds(_value(m)), m.group(0))]))
     return sorted(found, key=lambda f: f[0])
+
+
+#: What may stand before "60 M" for it to be an age and a sex: the start of the note or a sentence, or
+#: "pt", "patient", "a", "an".  Elsewhere "200 m" is a distance.
+_OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
+
+
+_DISTANCE = re.compile(r"\s*(?:walk|run|ran|stair|distance|before|then|claudicat|tolerance|max)")
+
+
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+#: Ages written in words: "Eighteen year old", "a seventy-two-year-old man".
+_WORD_NUMBER = {**{w: n for n, w in enumerate(_UNITS)}, **{w: 20 + 10 * n for n, w in enumerate(_TENS)},
+                **{f"{t}{sep}{u}": 20 + 10 * n + m for n, t in enumerate(_TENS) for m, u in enumerate(_UNITS[1:10], 1)
+                   for sep in ("-", " ")}}
+_WORD_AGE = re.compile(r"(?<![\w-])(?P<n>(?:" + "|".join(sorted(_WORD_NUMBER, key=len, reverse=True)) +
+                       r"))[\s-]+(?P<unit>years?|months?|weeks?)[\s-]+old\b")
+_MONTH_AGE = re.compile(r"(?<![\w/.])(?P<n>\d{1,2})[\s-]*(?P<unit>months?|weeks?|mo)[\s-]*old\b")
+
+
+_TIME_AFTER = re.compile(r"\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|minutes?|mins?|/52|/12|/7)\b")
+
+
+def _opens(lowered: str, at: int) -> bool:
+    return bool(_OPENS.search(lowered[max(0, at - 12):at]))
+
+
+def _value(m: re.Match) -> float:
+    """The value a measurement states, in the unit its threshold is in: mg/dL is ten mg/L; 16,140 per mm³
+    is 16.1 × 10⁹/L."""
+    groups = m.groupdict()
+    if groups.get("mm3"):
+        return float(groups["mm3"].replace(",", "")) / 1000.0
+    value = float(groups["v"])
+    return value * 10.0 if groups.get("dl") else value
 
 
 def rest_of(lowered: str) -> str:

@@ -40,16 +40,24 @@ __all__ = ["Span", "Unread", "Reading", "read"]
 
 PRESENT, ABSENT, POSSIBLE = "present", "absent", "possible"
 CURRENT, HISTORICAL, HYPOTHETICAL = "current", "historical", "hypothetical"
+#: A body part named on its own ("the greater trochanter", "S1 root"): where, not what the patient has.
+MENTIONED = "mentioned"
 PATIENT, OTHER = "patient", "other"
 #: Longest text read (characters): a pasted note is far shorter; a service must stay bounded.
 LONGEST_TEXT = 1_000_000
 
 #: "x 3/12", "3/52", "for three months", "> 30 min", "since yesterday": how long, not what.
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|"
+           r"mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
 _DURATION = re.compile(
     r"(?<![\w/])(?:(?:x|for|over|past|last|since|>|<|about|approx|~)\s*)*"
     r"(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|a few|"
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
-    r"minutes?|mins?|hr|h)\b)|(?:since|for)\s+(?:yesterday|last week|last month|last night|this morning|ages))",
+    r"minutes?|mins?|hr|h|decades?)\b)(?:\s+(?:ago|previously|earlier|before|prior)\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
+    r"this morning|ages)|"
+    # a month said as a date: "since March", "in May 2019" (never "may" alone: "may be")
+    r"(?:since|in|from|until|till|last|early|late|mid|end of|beginning of)\s+" + _MONTHS + r"\b(?:\s+(?:19|20)\d\d\b)?|"
+    r"\b" + _MONTHS + r"\s+(?:19|20)\d\d\b|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b)",
     re.IGNORECASE)
 #: Where each region's words are, for a site written beside a test ("FADIR R hip +ve").
 _AREA_SITES = {Area.HIP: {"hip", "groin"}, Area.LUMBAR_SPINE: {"back", "lumbar", "spine", "spinal", "low"},
@@ -64,8 +72,9 @@ _COLOURS = {PRESENT: "32", ABSENT: "2", POSSIBLE: "33", "flag": "1;31", "unread"
 class Span:
     """A piece of the text read as a node, and how it stands.
 
-    ``polarity`` is present, absent or possible; ``time`` current, historical or
-    hypothetical; ``experiencer`` patient or other (a relative); ``relation`` how an
+    ``polarity`` is present, absent or possible; ``time`` current, historical,
+    hypothetical or mentioned (a body part named, never a finding); a test or treatment
+    named without a result is historical (done) or hypothetical (planned), never current; ``experiencer`` patient or other (a relative); ``relation`` how an
     activity acts on the pain (aggravated-by or relieved-by; None for anything else);
     ``side`` left, right or both when the text says; ``modifiers`` the severity, timing,
     course, quality and duration words that went with it; ``triggers`` the words that set
@@ -217,7 +226,7 @@ def _code_digest() -> str:
     """A hash of what decides the table beyond the KB: the lexicon files and the reading code."""
     digest = hashlib.blake2b(digest_size=16)
     here = Path(__file__).parent
-    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv")),
+    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv", "lexicon-entities.tsv")),
                  here / "spans.py", here / "lexicon.py"):
         try:
             digest.update(path.read_bytes())
@@ -273,14 +282,17 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
-    hits, unread = _check_chunks(text, tab, units, hits, sentence)
+    hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
+    hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
                           [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
-                          [h.name.inverted for h in hits], covered)
+                          [h.name.inverted for h in hits], covered,
+                          [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
+                           for h in hits])
     found: list[Span] = []
     for hit, c in zip(hits, contexts):
-        made, note = _spans_of(kg, tab, text, units, hit, c)
+        made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()), hit.i in painful)
         found += made
         if note:
             unread.append(note)
@@ -292,6 +304,11 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
+    if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
+        sex = _sex_from_words(kg, text, found)
+        found += sex
+        unread = [u for u in unread if not any(s.start <= u.start and u.end <= s.end for s in sex)]
+    unread += _unread_flags(kg, tab, units, found, unread)
     found.sort(key=lambda s: (s.start, s.end, s.node.id))
     unread.sort(key=lambda u: (u.start, u.end))
     if unread or not found:  # a KB name with marks the units cannot hold ("Revel criteria (≥4 of 7)")
@@ -299,6 +316,42 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         if whole is not None:
             return whole
     return Reading(text, tuple(found), tuple(unread))
+
+
+def _unread_flags(kg: KnowledgeGraph, tab: sp.Table, found: list[sp.Unit], spans: list[Span],
+                  unread: list[Unread]) -> list[Unread]:
+    """A word only a red flag's names hold, said but in no span and no unread piece, is shown unread:
+    a red flag is never silently dropped (issue 23, section 5)."""
+    out = []
+    for u in found:
+        node = next((tab.flag_words[w] for w in u.required if w in tab.flag_words), None)
+        if node is None or any(s.start <= u.start < s.end for s in spans) or \
+                any(p.start <= u.start < p.end for p in unread):
+            continue
+        out.append(Unread(u.start, u.end, u.text, True,
+                          f"{u.text} — may be about {kg.node(node).label} (a red flag): not read, check it"))
+    return out
+
+
+#: Words that say the patient's sex when nothing else does: the first of them in a narrative.
+_SEX_WORD = re.compile(r"\b(she|her|woman|girl|lady|female|mrs|ms|he|his|him|man|boy|gentleman|male|mr)\b",
+                       re.IGNORECASE)
+_FEMALE_WORDS = frozenset(("she", "her", "woman", "girl", "lady", "female", "mrs", "ms"))
+
+
+def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """"She presented with ...", "a 6-year-old boy": the sex a case states in its words, when no age-and-sex form
+    ("68F") or KB name did.  Only the first such word counts, and never one inside a relative's phrase."""
+    m = _SEX_WORD.search(text)
+    if m is None or any(s.start <= m.start() < s.end and s.node.id not in ("female-sex",) and not
+                        s.node.id.startswith("age-") for s in found):
+        return []
+    before = text[max(0, m.start() - 25):m.start()].lower()
+    if re.search(r"\b(?:mother|mum|father|dad|brother|sister|son|daughter|wife|husband|partner|friend|"
+                 r"grand\w*|aunt|uncle|cousin|relative)\W*$", before):
+        return []
+    holds = m[1].lower() in _FEMALE_WORDS
+    return [Span(m.start(), m.end(), m[0], kg.node("female-sex"), PRESENT if holds else ABSENT, matched=m[0])]
 
 
 def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
@@ -310,7 +363,11 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     start = text.index(stripped)
     relation = Relation.AGGRAVATED_BY if tab.kinds.get(node_id) is Kind.ACTIVITY else None
     matched = node_id if stripped.lower() == node_id else stripped
-    return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), relation=relation,
+    kind = tab.kinds.get(node_id)
+    # a test named alone is no result ("ultrasound": never a positive one); a treatment given alone as a
+    # term is the caller's own observation, which the trace reports as explained by nothing
+    time = HISTORICAL if kind is Kind.TEST else MENTIONED if kind in _PLACE_KINDS else CURRENT
+    return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
 
 
@@ -352,10 +409,16 @@ def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> lis
     """Runs of units between two boundaries (a unit a span took is no boundary), within a sentence."""
     out: list[list[int]] = []
     current: list[int] = []
+    inside = _bracketed(found)
     for k, u in enumerate(found):
         if current and sentence[k] != sentence[current[-1]]:
             out.append(current)
             current = []
+        if k in inside or _linking(found, k):
+            # "saddle (perianal) numbness": a word in brackets inside a phrase is part of it;
+            # "my leg goes numb", "the saddle area is numb": the place and what it feels are one phrase
+            current.append(k)
+            continue
         if k not in covered and _is_boundary(u):
             if current:
                 out.append(current)
@@ -367,20 +430,77 @@ def _chunks(found: list[sp.Unit], covered: set[int], sentence: list[int]) -> lis
     return out
 
 
+_LINKING = frozenset(("goes", "go", "gets", "get", "got", "went", "feels", "feel", "felt", "is", "are", "was",
+                      "were", "becomes", "became", "turns", "turned", "gone", "going"))
+
+
+def _linking(found: list[sp.Unit], k: int) -> bool:
+    """A verb between a place and how it feels ("my bum goes numb")."""
+    u = found[k]
+    if not (u.lower in _LINKING and 0 < k < len(found) - 1):
+        return False
+    place = found[k - 1].site or (k > 1 and found[k - 1].lower in ("area", "region", "areas") and found[k - 2].site)
+    after = [found[k + 1]] + ([found[k + 2]] if k + 2 < len(found) and found[k + 1].lower.endswith("ly") else [])
+    felt = (*sp.FAMILIES["numb"], *sp.FAMILIES["weak"], *sp.FAMILIES["swell"], *sp.FAMILIES["stiff"], "tender",
+            "tenderness")
+    return bool(place) and any(w in felt for a in after for w in a.required)
+
+
+def _bracketed(found: list[sp.Unit]) -> set[int]:
+    """The brackets that enclose one to three plain words inside a phrase ("saddle (perianal) numbness")."""
+    out: set[int] = set()
+    for k, u in enumerate(found):
+        if u.text != "(" or k == 0 or found[k - 1].role != "word":
+            continue
+        for m in range(k + 2, min(len(found), k + 5)):
+            if found[m].text == ")":
+                if m + 1 < len(found) and found[m + 1].role == "word" and \
+                        all(found[j].role == "word" and found[j].required for j in range(k + 1, m)):
+                    out.update((k, m))
+                break
+    return out
+
+
 def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int]):
-    """Drop spans whose chunk holds a word nothing accounts for; add a site's pain; report what is left."""
+    """Keep the spans of each chunk unless a word in it names something else; compose a symptom with the
+    site it is felt at; add a site's pain; report what is left.
+
+    Returns the kept hits, the unread pieces and, per kept hit (keyed by its first unit), the words of
+    manner, time or quality beside it that no span took ("unrelenting", "lancinating").
+    """
     covered = {k for h in hits for k in range(h.i, h.j)}
     by_start = {h.i: h for h in hits}
     kept: list[sp.Found] = []
     unread: list[Unread] = []
+    extra: dict[int, list[str]] = {}
+    painful: set[int] = set()  # place spans with a pain said at them ("pain at the sitting bone")
     chunks = _chunks(found, covered, sentence)
     for n, chunk in enumerate(chunks):
         mine = [by_start[k] for k in chunk if k in by_start]
         loose = [k for k in chunk if k not in covered and found[k].required]
-        if not mine and loose and all(found[k].site for k in loose):
-            pain = _site_pain(tab, found, chunk, loose)  # "L calf", "groin": pain felt there
+        entity = [k for k in loose if not found[k].site and _names_entity(tab, found[k])]
+        sites = [k for k in loose if found[k].site]
+        mods = [k for k in loose if k not in entity and k not in sites]
+        if _heading(found, chunk, covered, mine):  # "L hip: full ROM": the place examined, not a pain
+            continue
+        if mine and not loose and _subject(found, chunk) and all(
+                _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION for h in mine):
+            continue  # "His legs are neurologically normal": the place is what is spoken of
+        if not entity:
+            made = _compose(tab, found, mine, sites, mods)
+            if made is not None:
+                hit, used = made
+                mine = [h for h in mine if h.j <= hit.i or h.i >= hit.j] + [hit]
+                mine.sort(key=lambda h: h.i)
+                sites = [k for k in sites if k not in used]
+                mods = [k for k in mods if k not in used]
+                loose = [k for k in loose if k not in used]
+        if not mine and sites and not entity and all(_family_of(found[k]) == "pain" or _function_word(found[k])
+                                                      for k in mods) and not _subject(found, chunk):
+            pain = _site_pain(tab, found, chunk, sites)  # "L calf", "groin", "pain over the front of the hip"
             if pain is not None:
                 kept.append(pain)
+                extra[pain.i] = [found[k].text for k in mods]
                 continue
         if not mine and len(loose) == 1:
             shared = _shared_head(tab, found, chunks, n, loose[0])  # "bladder or bowel problems"
@@ -398,7 +518,24 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         # "septic arthritis of the knee" is not the hip's with a knee pain beside it: another site
         clash = [h.i for h in mine if len(mine) > 1 and _bare_site(found, h)
                  and not _site_of(tab, found[h.i], [o for o in mine if o is not h])]
-        stray = [k for k in loose if not _site_of(tab, found[k], mine)] + clash
+        stray = [k for k in sites if not _site_of(tab, found[k], mine)] + clash + entity
+        if not mine and entity and all(found[k].required == ("fracture",) for k in entity):
+            bare = _bare_fracture(tab, found, chunk, hits, sentence)  # "pelvis X-ray: no fracture"
+            if bare is not None:
+                kept.append(bare)
+                continue
+        # "patellofemoral pain on stairs": a pain named by a word no node holds is another pain, whose
+        # aggravations are not the hip's or back's
+        stray += [k - 1 for k in chunk if k not in covered and "pain" in found[k].optional and k - 1 in mods
+                  and not _function_word(found[k - 1]) and not _family_of(found[k - 1])]
+        if mine and any(set(found[k].required) & {"test", "sign", "manoeuvre", "maneuver"} for k in mods) and all(
+                tab.kinds.get(h.name.nodes[0]) in (*_PLACE_KINDS, Kind.TREATMENT) for h in mine):
+            stray += mods  # "sciatic stretch tests": a test this KB does not name, not the nerve or a stretch
+        if not mine:
+            stray += mods  # nothing read: the words are shown unread
+        elif all(_bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION for h in mine):
+            # nothing read, or only a place ("my knee gives way"): the words say what, and are not read
+            stray += [k for k in mods if not (_family_of(found[k]) == "pain" or _function_word(found[k]))]
         if stray:
             first = min(k for k in chunk if found[k].required or k in covered)
             last = max(k for k in chunk if found[k].required or k in covered)
@@ -407,8 +544,192 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             unread.append(Unread(found[first].start, found[last].end, piece, outside,
                                  f"{piece} — outside this KB" if outside else ""))
             continue
+        if any(k not in covered and ("pain" in found[k].optional or _family_of(found[k]) == "pain") for k in chunk):
+            painful.update(h.i for h in mine)
+        for k in mods:  # a word of manner, time or quality: kept on the nearest span
+            if _function_word(found[k]):
+                continue
+            nearest = min(mine, key=lambda h: min(abs(k - h.i), abs(k - (h.j - 1))))
+            extra.setdefault(nearest.i, []).append(found[k].text)
         kept += mine
-    return kept, unread
+    return kept, unread, (extra, painful)
+
+
+#: Words that place or point and say nothing of their own: "pain *over* the front of the hip".
+_FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
+                       "under", "underneath", "near", "about", "beside", "behind", "within", "toward", "towards",
+                       "anywhere", "everywhere", "somewhere", "area", "region", "part", "aspect", "just", "mainly",
+                       "mostly", "also", "very", "quite", "some", "all", "its", "she", "he", "they", "we", "you",
+                       "her", "him", "them", "patient", "pt", "there", "here", "left", "right", "both", "side"))
+
+
+def _function_word(u: sp.Unit) -> bool:
+    return all(w in _FUNCTION for w in u.required)
+
+
+#: Places outside the hip, pelvis, back and leg: a phrase about one of them is not the KB's.
+_FOREIGN = frozenset(("shoulder", "elbow", "wrist", "hand", "finger", "thumb", "arm", "forearm", "armpit", "neck",
+                      "jaw", "head", "chest", "ankle", "toe", "knee", "toenail", "fingernail"))
+#: Places the KB's own nodes are felt at.
+_HOME = frozenset(("hip", "groin", "back", "lumbar", "spine", "spinal", "lumbosacral", "sacroiliac", "sij", "sacrum",
+                   "sacral", "pelvis", "pelvic", "buttock", "thigh", "leg", "calf", "shin", "saddle", "perineum",
+                   "perianal", "coccyx", "trochanter", "trochanteric", "sole", "foot", "heel"))
+
+
+def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int],
+                   unread: list[Unread]) -> list[sp.Found]:
+    """Drop the place-less spans of a sentence that is about another part of the body.
+
+    "Shoulder ER 10°, capsular pattern", "Inversion injury L ankle, unable to WB", "my hands go numb": the
+    capsular pattern, the weight bearing and the numbness are the shoulder's, the ankle's, the hands'.  A
+    red flag, a whole-body finding (fever) and a history item are kept wherever they are said.
+    """
+    covered = {k for h in hits for k in range(h.i, h.j)}
+    foreign: dict[int, int] = {}
+    for k, u in enumerate(found):
+        if k not in covered and u.site and set(u.required) & _FOREIGN:
+            foreign.setdefault(sentence[k], k)
+    if not foreign:
+        return hits
+    home = {sentence[h.i] for h in hits if h.key & _HOME}
+    kept = []
+    for h in hits:
+        node = h.name.nodes[0]
+        where = sentence[h.i]
+        if where in foreign and where not in home and not (h.key & (_HOME | _FOREIGN)) and not _everywhere(tab, node):
+            k = foreign[where]
+            start, end = found[h.i].start, found[h.j - 1].end
+            unread.append(Unread(start, end, text[start:end], True,
+                                 f"{text[start:end]} — said of the {found[k].text.lower()}, outside this KB"))
+            continue
+        kept.append(h)
+    return kept
+
+
+def _everywhere(tab: sp.Table, node_id: str) -> bool:
+    """A finding of the whole patient, whatever part is hurt: a red flag, fever, a history item, an age."""
+    local = any(w in node_id for w in ("bear", "walk"))  # "unable to weight bear" is the ankle's after an ankle injury
+    return ((node_id in tab.flags and not local) or tab.areas.get(node_id) is Area.SYSTEMIC
+            or tab.kinds.get(node_id) is Kind.CONDITION or node_id in tab.histories)
+
+
+def _bare_fracture(tab: sp.Table, found: list[sp.Unit], chunk: list[int], hits: list[sp.Found],
+                   sentence: list[int]) -> sp.Found | None:
+    """"fracture" said alone after a study ("pelvis X-ray: no fracture", "CT: no acute fracture"): the KB's
+    fractures of the places the study or the sentence names, or of every place when none is named.
+
+    Only a denial may reach several at once; a fracture reported without its place is left unread.
+    """
+    k = next(k for k in chunk if found[k].required == ("fracture",))
+    here = sentence[k]
+    places: set[str] = set()
+    for h in hits:
+        if sentence[h.i] == here and h.i < k:
+            for node_id in h.name.nodes:
+                places |= set(tab.sites.get(node_id, ())) | _AREA_SITES.get(tab.areas.get(node_id), set())
+    places |= {w for j in range(len(found)) if sentence[j] == here and found[j].site for w in found[j].required}
+    fractures = sorted(n for n, kind in tab.kinds.items() if kind is Kind.CONDITION and "fracture" in n)
+    if places:
+        fractures = [n for n in fractures if (set(tab.sites.get(n, ())) | _AREA_SITES.get(tab.areas.get(n), set()))
+                     & places]
+    if not fractures:
+        return None
+    denied = any(found[j].has("negated") or found[j].has("normal") for j in range(max(0, chunk[0] - 3), chunk[0]))
+    if len(fractures) > 1 and not denied:
+        return None
+    key = frozenset(("fracture",))
+    return sp.Found(chunk[0] if found[chunk[0]].required else k, k + 1,
+                    sp.Name(tuple(fractures), 0.9, "composed", "fracture"), key, 1)
+
+
+def _names_entity(tab: sp.Table, u: sp.Unit) -> bool:
+    """Whether a word no span took names another thing: a place, structure, disease, test or treatment."""
+    if re.match(r"^[cCtT]\d", u.text):  # C6, T12: a spinal level outside the lumbar spine
+        return True
+    return any(tab.names_entity(w) for w in u.required)
+
+
+def _family_of(u: sp.Unit) -> str:
+    return next((f for w in u.required for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+_VERBS = frozenset(("is", "are", "was", "were", "has", "have", "had", "look", "looks", "looked", "appear", "appears",
+                    "appeared", "seem", "seems", "seemed", "remain", "remains", "remained", "showed", "shows"))
+
+
+def _subject(found: list[sp.Unit], chunk: list[int]) -> bool:
+    """A place that is the subject of a verb ("His legs are neurologically normal") is said of, not hurting."""
+    nxt = chunk[-1] + 1
+    if nxt >= len(found) or found[nxt].lower not in _VERBS:
+        return False
+    # "my back is killing me", "my hip is sore": the place said to hurt is its pain
+    after = found[nxt + 1:nxt + 4]
+    return not any(u.has("severity") or u.has("quality") or "pain" in u.optional or _family_of(u) for u in after)
+
+
+def _heading(found: list[sp.Unit], chunk: list[int], covered: set[int], mine: list[sp.Found]) -> bool:
+    """A site alone before a colon at the start of a line ("L hip: full ROM, pain-free") heads what follows."""
+    last = chunk[-1]
+    if last + 1 >= len(found) or found[last + 1].text != ":":
+        return False
+    if chunk[0] > 0 and not (found[chunk[0] - 1].role == "punct" and found[chunk[0] - 1].text in ".;"):
+        return False
+    said = [found[k] for k in chunk if found[k].required or k in covered]
+    return bool(said) and all(u.site for u in said) and all(_bare_site(found, h) for h in mine)
+
+
+def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: list[int], mods: list[int]):
+    """A symptom and the place it is felt, in one chunk, as the node stating both.
+
+    "tingling over the lateral thigh", "saddle area numb", "weakness lifting the big toe": the node whose
+    name states that symptom at that place, else the nearest one stating it at part of the place said.
+    Returns (the hit, the loose units it took) or None.
+    """
+    family, at = "", None
+    for h in mine:  # a symptom whose name says no place
+        fams = {f for w in h.key for f, members in sp.FAMILIES.items() if w in members}
+        if len(fams) == 1 and not (h.key & sp.SITE_WORDS) and tab.kinds.get(h.name.nodes[0]) in (
+                Kind.SYMPTOM, Kind.FINDING):
+            family, at = fams.pop(), h
+            break
+    if at is None:
+        for k in mods:  # "tenderness", "swelling" said without a node of their own
+            if _family_of(found[k]):
+                family, at = _family_of(found[k]), k
+                break
+    if not family:
+        return None
+    places = [h for h in mine if h is not at and (tab.kinds.get(h.name.nodes[0]) is Kind.REGION or _bare_site(found, h))]
+    said_sites = {sp.SITE_SAME.get(w, w) for k in sites for w in found[k].required}
+    said_sites |= {sp.SITE_SAME.get(w, w) for h in places for w in h.key if w in sp.SITE_WORDS}
+    if not said_sites:
+        return None
+    other = {w for k in mods for w in found[k].required} | {w for h in places for w in h.key}
+    best, rank = None, None
+    for node_id, fam, where, key in tab.composed:
+        if fam != family or not where or not where <= said_sites:
+            continue
+        unsaid = {w for w in key - where if w not in sp.FAMILIES[fam] and sp.SITE_SAME.get(w, w) not in where
+                  and w != "pain"}
+        score = (len(where), -len(unsaid - other), len(unsaid & other), -len(key), node_id)
+        if rank is None or score > rank:
+            best, rank = node_id, score
+    if best is None:
+        return None
+    # the place must keep its noun: "front" alone is no place ("numbness at the front" stays numbness)
+    if not (rank[0] and {w for w in said_sites if w not in ("lateral", "medial", "anterior", "posterior", "low",
+                                                                  "upper", "lower")} & set(
+            w for n, f, where, key in tab.composed if n == best for w in where)):
+        return None
+    start_units = [k for k in sites] + [h.i for h in places] + ([at.i] if isinstance(at, sp.Found) else [at])
+    end_units = [k + 1 for k in sites] + [h.j for h in places] + ([at.j] if isinstance(at, sp.Found) else [at + 1])
+    i, j = min(start_units), max(end_units)
+    used = {k for k in (*sites, *mods) if i <= k < j}
+    names = [nm for key, nms in tab.keys.items() for nm in nms if nm.nodes == (best,) and not nm.inverted
+             and not nm.result]
+    name = sp.best_name(names)
+    name = sp.Name(name.nodes, name.weight, "composed", name.text, name.allowed)
+    return sp.Found(i, j, name, frozenset(said_sites | {family}), len(used) + 1), used
 
 
 def _real(tab: sp.Table, u: sp.Unit) -> bool:
@@ -429,7 +750,9 @@ def _site_of(tab: sp.Table, u: sp.Unit, mine: list[sp.Found], anywhere: bool = F
     if not u.site or not mine:
         return False
     for hit in mine:
-        if anywhere and tab.kinds.get(hit.name.nodes[0]) is Kind.SYMPTOM and not (hit.key & sp.SITE_WORDS):
+        if anywhere and tab.kinds.get(hit.name.nodes[0]) is Kind.SYMPTOM and not (hit.key & sp.SITE_WORDS) and (
+                tab.areas.get(hit.name.nodes[0]) in (None, Area.OTHER, Area.SYSTEMIC)
+                or set(u.required) <= _AREA_SITES.get(tab.areas.get(hit.name.nodes[0]), set())):
             return True
         for node_id in hit.name.nodes:
             where = set(tab.sites.get(node_id, ())) | _AREA_SITES.get(tab.areas.get(node_id), set())
@@ -446,6 +769,13 @@ def _bare_site(found: list[sp.Unit], hit: sp.Found) -> bool:
 def _site_pain(tab: sp.Table, found: list[sp.Unit], chunk: list[int], loose: list[int]) -> sp.Found | None:
     required = frozenset(w for k in loose for w in found[k].required)
     key = required | {"pain"}
+    tender = [k for k in chunk if set(found[k].required) & {"tender", "tenderness"} and k not in loose]
+    if tender:  # "her abdomen is generally tender": the place's tenderness when the KB names it
+        for word in ("tenderness", "tender"):
+            names = tab.keys.get(required | {word})
+            if names:
+                name = sp.best_name(names)
+                return sp.Found(min(loose + tender), max(loose + tender) + 1, name, required | {word}, len(required))
     for k in (key, required):
         names = tab.keys.get(k)
         if names:
@@ -477,7 +807,8 @@ def _shared_head(tab: sp.Table, found, chunks, n: int, k: int) -> sp.Found | Non
 
 # ---------------------------------------------------------------------------- spans
 
-def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found, c: ctx.Context):
+def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found, c: ctx.Context, said=(),
+              painful: bool = False):
     """The spans one hit makes once its context is known (several for "reflexes normal")."""
     cats = c.categories
     name = hit.name
@@ -486,10 +817,19 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     # Widen to the triggers that took it, so the marked text shows "[no anal tone]".
     piece = text[start:end]
     # "hx of ca" IS the history node; "history of cancer resolved" is over all the same
-    past = "historical" in cats and (c.ended or not any(_is_history(kg, n) for n in nodes))
+    # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
+    # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
+    past = "historical" in cats and (c.ended or not any(n in tab.histories or _is_history(kg, n) for n in nodes))
     time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
     who = OTHER if "family" in cats else PATIENT
     kind = tab.kinds.get(nodes[0])
+    if time == HISTORICAL and who == PATIENT and kind is Kind.CONDITION and not c.ended:
+        # "prostate cancer 2012, treated": a past malignancy is the red-flag history it leaves
+        # (history of cancer), which counts now; the cancer itself is not what hurts today.
+        history = _history_left_by(kg, nodes[0])
+        if history is not None:
+            nodes, time, kind = (history,), CURRENT, Kind.SYMPTOM
+            name = name._replace(nodes=nodes) if hasattr(name, "_replace") else name
     if kind is Kind.TEST and cats & {"normal", "negated", "abnormal"}:
         # "ESR normal" denies a raised ESR, never the blood test itself
         results = [nm for nm in tab.keys.get(hit.key, ()) if nm.result]
@@ -497,7 +837,10 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             word = "abnormal" if "abnormal" in cats else "normal"
             return [], Unread(start, end, piece, True, f"{piece} {word} — a test result this KB has no finding for")
         name, nodes = results[0], results[0].nodes
-    if name.inverted and (_trouble_after(found, hit) or _listed(found, hit) or set(c.triggers) & _DENIES_REPORT
+    if name.inverted and _trouble_before(found, hit) and "negated" not in cats:
+        cats = cats | {"negated"}  # "no trouble with my bowels or bladder": the trouble is denied
+    if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit) or _listed(found, hit)
+                          or set(c.triggers) & _DENIES_REPORT
                           and not {"normal", "abnormal"} & cats):
         # "no bladder problems", "no sensation changes": the words name the trouble, not the function
         name = sp.Name(name.nodes, name.weight, "lexicon", name.text, name.allowed)
@@ -533,6 +876,26 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         polarity = ABSENT
     else:
         polarity = PRESENT
+    alone = kind is Kind.TREATMENT and text.strip() == piece  # a treatment given alone as a term (see _whole)
+    if kind in _NAMED_KINDS and time == CURRENT and not alone and (kind is Kind.TREATMENT or not (
+            cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
+        # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
+        # named without its result is what was done or is planned; its result, when written, is read
+        time = HYPOTHETICAL if _planned(found, hit) else HISTORICAL
+    if kind is Kind.ACTIVITY and "abnormal" in cats and not c.effect:
+        # "hip flexion limited", "internal rotation was decreased": the examined range, not an aggravation
+        for extra in ({"reduce"}, {"reduce", "hip"}):
+            limited = [nm for nm in tab.keys.get(hit.key | extra, ()) if not nm.inverted and not nm.result
+                       and tab.kinds.get(nm.nodes[0]) is Kind.FINDING]
+            if limited:
+                nodes, kind, polarity = sp.best_name(limited).nodes, Kind.FINDING, PRESENT
+                break
+    angle = _angle_after(found, hit) if nodes[0] in _ANGLE_NORMAL else None
+    if angle is not None and not cats & {"affirmed", "abnormal", "normal", "negated", "possible"}:
+        # "SLR 90°" is a full, negative straight leg raise; "SLR 40°" is limited by pain
+        polarity = ABSENT if angle > _ANGLE_NORMAL[nodes[0]] else PRESENT
+    if kind is Kind.ACTIVITY and not c.effect and time == CURRENT and _person(piece, name.text):
+        time = MENTIONED  # "a runner", "a keen jogger": who the patient is, not what brings the pain on
     relation = None
     if kind is Kind.ACTIVITY:
         relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
@@ -543,16 +906,79 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         if weak:  # "EHL 4/5": the muscle's power, graded
             nodes = weak[0].nodes
     side, modifiers = _modifiers(found, hit)
+    modifiers = modifiers + tuple(w for w in said if w not in modifiers)
+    if not side and re.search(r"\b(?:legs|hips|thighs|calves)\b", piece.lower()):
+        side = "both"  # "weakness in his legs", "pain in the hips": both sides
+    if side == "both" and len(nodes) == 1:  # "B/L leg pain", "both hips": the node that says both sides
+        both = [nm for nm in (*tab.keys.get(hit.key | {"bilateral"}, ()), *tab.keys.get(hit.key | {"bilateral", "pain"}, ()))
+                if not nm.inverted and not nm.result]
+        if both:
+            nodes = sp.best_name(both).nodes
+    if nodes[0] in ("female-sex", "male-sex") and polarity == ABSENT and not _adjacent_denial(found, hit):
+        polarity = PRESENT  # "female in otherwise unremarkable health": a sex or age is stated, not denied
     out = []
     for node_id in nodes:
         node = kg.node(node_id)
+        when = time
         if node.kind is Kind.REGION:  # a place, reported, is pain felt there
             pain = tab.keys.get(hit.key | {"pain"})
             if pain:
                 node = kg.node(pain[0].nodes[0])
-        out.append(Span(start, end, piece, node, polarity, time, who, relation if node.kind is Kind.ACTIVITY else None,
+        if node.kind in _PLACE_KINDS and not (painful and node.kind is not Kind.REGION):
+            when = MENTIONED  # "the greater trochanter", "the saddle area": where, not what; "pain at the
+            # sitting bone" is the pain there, which the trace places at that structure
+        out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
     return out, None
+
+
+#: Kinds a text names without stating a finding: what was done or planned, and where.
+_NAMED_KINDS = frozenset((Kind.TEST, Kind.TREATMENT))
+_PLACE_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE))
+#: Words that make a test or treatment a plan: "MRI requested", "referred for physiotherapy".
+_PLAN = frozenset(("for", "plan", "planned", "plans", "request", "requested", "arrange", "arranged", "refer", "referred",
+                   "referral", "book", "booked", "organise", "organised", "organize", "organized", "will", "would",
+                   "awaiting", "await", "pending", "consider", "considered", "recommend", "recommended", "advise",
+                   "advised", "suggest", "suggested", "offer", "offered", "order", "ordered", "needs", "need",
+                   "require", "requires", "listed", "list", "candidate", "trial", "urgent", "further"))
+
+
+#: Tests read as an angle: above it the test is negative.  A straight leg raise reproducing the leg pain
+#: between 30° and 70° is positive (Deville et al. 2000; NICE CKS sciatica); 80–90° is a full raise.
+_ANGLE_NORMAL = {"slr-test": 70, "crossed-slr-test": 70}
+
+
+def _angle_after(found: list[sp.Unit], hit: sp.Found) -> int | None:
+    """The angle written just after a test ("SLR 90°", "SLR to 40 degrees"), or None."""
+    k = hit.j
+    while k < len(found) and k < hit.j + 2 and found[k].lower in ("to", "at", "of", "limited", "only", ":"):
+        k += 1
+    if k >= len(found) or not re.fullmatch(r"\d{1,3}", found[k].text):
+        return None
+    after = found[k + 1].lower if k + 1 < len(found) else ""
+    if after in ("°", "º", "deg", "degs", "degree", "degrees", "o"):
+        return int(found[k].text)
+    return None
+
+
+def _person(piece: str, name: str) -> bool:
+    """Whether an activity was read from a noun for a person who does it ("runner" read as running)."""
+    last = re.findall(r"[a-z]+", piece.lower())
+    named = re.findall(r"[a-z]+", name.lower())
+    return bool(last) and re.search(r"(?:er|ers|ist|ists)$", last[-1]) is not None and \
+        (last[-1] not in named or len(named) == 1)  # "runner" (a lay name of running), not "... at a computer"
+
+
+def _planned(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """Whether the clause around a named test or treatment makes it a plan."""
+    near = list(range(max(0, hit.i - 4), hit.i)) + list(range(hit.j, min(len(found), hit.j + 3)))
+    for k in near:
+        u = found[k]
+        if u.role == "punct" and u.text in ".;":
+            continue
+        if u.lower in _PLAN or any(w in _PLAN for w in u.required):
+            return True
+    return False
 
 
 _TROUBLE = frozenset(("problem", "problems", "issue", "issues", "symptom", "symptoms", "trouble", "troubles",
@@ -574,8 +1000,39 @@ def _listed(found: list[sp.Unit], hit: sp.Found) -> bool:
     return any(u.required for u in found[hit.j + 1:hit.j + 4])
 
 
+def _adjacent_denial(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """"not female", "female: no": a denial right beside the span."""
+    near = [found[k] for k in (hit.i - 1, hit.j, hit.j + 1) if 0 <= k < len(found)]
+    return any(u.has("negated") for u in near)
+
+
+def _trouble_before(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """"no objective changes in leg strength, sensation, or reflexes": the trouble is named before the functions."""
+    for k in range(hit.i - 1, max(-1, hit.i - 14), -1):
+        u = found[k]
+        if u.role == "punct" and u.text in ".;":
+            return False
+        if u.lower in _TROUBLE:
+            return any(found[j].has("negated") for j in range(max(0, k - 3), k))
+    return False
+
+
 def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
     return hit.j < len(found) and found[hit.j].lower in _TROUBLE
+
+
+def _history_left_by(kg: KnowledgeGraph, condition: str) -> str | None:
+    """The red-flag history node a past condition leaves, if the KB says so: a cancer that leads to a
+    spinal malignancy, which presents with a history of cancer."""
+    graph = kg.graph
+    for _, cause_of, r in graph.out_edges(condition, keys=True):
+        if r != Relation.LEADS_TO:
+            continue
+        for _, history, r2 in graph.out_edges(cause_of, keys=True):
+            if (r2 == Relation.PRESENTS_WITH and history.startswith("history-of-")
+                    and graph.nodes[history].get("red_flag")):
+                return history
+    return None
 
 
 def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
@@ -585,7 +1042,7 @@ def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
-    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.i - 1))
+    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.j + 2, hit.i - 1))
 
 
 def _modifiers(found: list[sp.Unit], hit: sp.Found) -> tuple[str, tuple[str, ...]]:

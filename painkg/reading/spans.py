@@ -31,7 +31,7 @@ import networkx as nx
 
 from . import lexicon as lx
 from ..kb.resolve import words
-from ..kb.vocab import Kind
+from ..kb.vocab import Area, Kind
 
 __all__ = ["Unit", "Name", "Table", "Found", "units", "table", "match", "LONGEST"]
 
@@ -52,7 +52,55 @@ SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sac
                          "ankle", "foot", "toe", "heel", "neck", "shoulder", "abdomen", "chest", "cervical",
                          "thoracic", "arm", "elbow", "wrist", "hand", "finger", "head", "jaw", "lower", "low",
                          "upper", "lateral", "medial", "anterior", "posterior", "inner", "outer", "front", "side",
-                         "perineum", "perianal", "saddle", "sole", "coccyx", "tailbone", "trochanter", "trochanteric"))
+                         "perineum", "perianal", "perineal", "saddle", "sole", "coccyx", "tailbone", "trochanter",
+                         "trochanteric", "anus", "genital", "genitals", "forearm", "armpit", "finger", "thumb", "elbow",
+                         "toenail", "fingernail"))
+#: Kinds whose names name *another thing* than what a patient has: a place, a structure, a disease,
+#: a test, a treatment.  A word of theirs that no span accounts for stops the phrase it stands in.
+ENTITY_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE, Kind.CONDITION, Kind.TEST,
+                          Kind.TREATMENT, Kind.MECHANISM))
+#: A word that names a disease, a procedure or a study by its ending ("-itis", "-ectomy", "-graphy").
+DISEASE_WORD = re.compile(r"(?:itis|osis|oma|pathy|algia|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|aemia|emia|"
+                          r"iasis|plegia|paresis|trophy|desis|ectasis)$")
+#: Words of those names that name nothing by themselves: how, where, how much, whose.
+_NOT_ENTITY = frozenset(("pain", "abnormal", "abnormality", "active", "activity", "adult", "alone", "alter", "area",
+                         "around", "below", "above", "bend", "bent", "bottom", "burn", "change", "clinical", "close",
+                         "deep", "excessive", "exercise", "external", "internal", "front", "full", "good", "high",
+                         "history", "increase", "inner", "outer", "intermittent", "keep", "lateral", "medial",
+                         "anterior", "posterior", "superior", "inferior", "lean", "less", "lift", "load", "lose",
+                         "low", "major", "minor", "mechanical", "middle", "movement", "new", "non", "normal", "other",
+                         "out", "outside", "inside", "over", "patient", "point", "post", "pressure", "problem",
+                         "prolong", "put", "rate", "refer", "regular", "relat", "relative", "rest", "self", "side",
+                         "sit", "stand", "stretch", "support", "tight", "top", "trigger", "type", "up", "use", "walk",
+                         "wear", "weight", "white", "weak", "weakness", "tightness", "instability", "gait", "acute",
+                         "chronic", "primary", "secondary", "simple", "severe", "early", "late", "advanced",
+                         "left", "right", "bilateral", "unilateral", "one", "both", "first", "second", "third",
+                         "due", "related", "associated", "common", "general", "specific", "total", "partial",
+                         "complete", "recurrent", "persistent", "progressive", "known", "suspected", "possible",
+                         "probable", "recent", "previous", "old", "young", "older", "younger", "long", "short",
+                         "term", "day", "week", "month", "year", "time", "night", "morning", "onset", "response",
+                         "result", "finding", "sign", "test", "positive", "negative", "symptom", "feel", "feeling",
+                         "sensation", "sense", "reduce", "reduced", "increased", "loss", "great", "big", "little",
+                         "small", "large", "grade", "level", "compress", "compression", "impinge", "impingement", "degree", "region", "zone", "part", "portion",
+                         "mild", "moderate", "unable", "able", "difficulty", "numb", "numbness", "tingl", "tender",
+                         "tenderness", "swell", "swollen", "stiff", "stiffness", "ache", "sore"))
+#: Adjectives that name a disease by themselves ("septic arthritis", "rheumatoid", "malignant").
+_DISEASE_ADJECTIVES = frozenset(("septic", "malignant", "metastatic", "infective", "infect", "neoplastic",
+                                 "rheumatoid", "psoriatic", "ankylose", "gouty", "tuberculous", "pyogenic",
+                                 # a route that makes another treatment: inhaled steroids are no long-term oral ones
+                                 "inhal", "inhaler", "topical", "cream", "gel", "drop", "nasal", "intranasal",
+                                 # an ache of another place, in one word
+                                 "headache", "toothache", "earache", "stomachache", "bellyache"))
+#: Symptom families: a symptom word and the words a node's name may state it with.
+FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
+            "numb": ("numb", "numbness", "tingl", "paresthesia", "anesthesia", "hypoesthesia", "hypoaesthesia",
+                     "sensation", "sensory", "dead", "prickl"),
+            "weak": ("weak", "weakness"),
+            "swell": ("swell", "swollen", "swelling", "lump", "bulge"),
+            "stiff": ("stiff", "stiffness", "tightness")}
+#: Site words that say the same side of a place: "outer thigh" is the lateral thigh.
+SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner": "medial", "inside": "medial",
+             "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle"}
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
 _GRADE = re.compile(r"^([0-5])/5$")
 _NUMBER = re.compile(r"^[<>≤≥~]?\d+(?:\.\d+)?(?:/\d+)?$")
@@ -117,6 +165,17 @@ class Table:
     exact: dict[str, str] = field(default_factory=dict)  # a KB name, lower case -> the one node it names
     corrections: dict[str, str] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
+    flags: frozenset[str] = frozenset()  # red-flag nodes
+    #: words only red-flag names hold ("saddle", "retention", "cauda"): said but not read, they are reported
+    flag_words: dict[str, str] = field(default_factory=dict)
+    histories: frozenset[str] = frozenset()  # nodes that are a history by nature ("history of cancer", "IVDU")
+    entities: frozenset[str] = frozenset()  # normalized words that name another thing (ENTITY_KINDS, ontologies)
+    #: (node, family, site words, key) for every symptom and finding name stating a symptom at a site
+    composed: list[tuple[str, str, frozenset[str], frozenset[str]]] = field(default_factory=list)
+
+    def names_entity(self, word: str) -> bool:
+        """Whether a normalized word names a place, structure, disease, test or treatment."""
+        return word in self.entities or (len(word) > 5 and DISEASE_WORD.search(word) is not None)
 
     @property
     def state(self) -> dict:
@@ -126,7 +185,9 @@ class Table:
                 "sites": {n: tuple(sorted(s)) for n, s in self.sites.items()},
                 "kinds": {n: k.value for n, k in self.kinds.items()},
                 "areas": {n: a.value if a is not None else None for n, a in self.areas.items()},
-                "exact": self.exact}
+                "exact": self.exact, "entities": sorted(self.entities), "flags": sorted(self.flags), "flag_words": self.flag_words,
+                "histories": sorted(self.histories),
+                "composed": [(n, f, sorted(s), sorted(k)) for n, f, s, k in self.composed]}
 
     @classmethod
     def from_state(cls, state: dict) -> Table:
@@ -141,7 +202,9 @@ class Table:
         return cls(keys, by_word, {n: frozenset(s) for n, s in state["sites"].items()},
                    {n: Kind(k) for n, k in state["kinds"].items()},
                    {n: Area(a) if a is not None else None for n, a in state["areas"].items()},
-                   dict(state["exact"]), {}, sorted(by_word))
+                   dict(state["exact"]), {}, sorted(by_word), frozenset(state["flags"]), dict(state["flag_words"]),
+                   frozenset(state["histories"]), frozenset(state["entities"]),
+                   [(n, f, frozenset(s), frozenset(k)) for n, f, s, k in state["composed"]])
 
     def correct(self, lower: str) -> str:
         """The KB word a misspelt *lower* stands for, or "" (a real word is never corrected)."""
@@ -198,6 +261,8 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
             f += 1
             continue
         found = lexicon.match(tokens, i)
+        if found is not None and f < len(taken) and tokens[i + found[0] - 1].end > taken[f][0]:
+            found = None  # "in the past 6h": a form may not reach into a measurement or a duration
         if found is not None:
             n, entries = found
             entries = tuple(e for e in entries if e.role not in ("names", "normal-of", "result-of", "not-hpo"))
@@ -208,13 +273,17 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
             if means is not None and expand:
                 # "afebrile" is "no fever": the words it stands for, each standing where the form stands
                 for sub in units(means.value, lexicon, table, expand=False):
-                    out.append(Unit(tok.start, last.end, piece, sub.role, sub.required, sub.optional, sub.entries,
-                                    i, sub.grade, sub.site))
+                    # a mark in the meaning ("atraumatic": "no trauma ,") keeps its own text: it cuts a reach
+                    out.append(Unit(tok.start, last.end, sub.text if sub.role == "punct" else piece, sub.role,
+                                    sub.required, sub.optional, sub.entries, i, sub.grade, sub.site))
             elif means is not None:
                 out.append(Unit(tok.start, last.end, piece, "word", required=words(means.value), first=i))
             else:
                 role = _primary(entries)
-                out.append(Unit(tok.start, last.end, piece, role, optional=words(piece), entries=entries, first=i))
+                optional = words(piece)
+                if any(e.role == "side" and e.value == "both" for e in entries):
+                    optional = (*optional, "bilateral")  # "B/L leg pain" is bilateral leg pain
+                out.append(Unit(tok.start, last.end, piece, role, optional=optional, entries=entries, first=i))
             i += n
             continue
         if tok.text == "." and i > 0 and tokens[i - 1].end == tok.start and len(tokens[i - 1].text) == 1 \
@@ -327,7 +396,109 @@ def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
             exact.setdefault(" ".join(text.lower().split()), set()).update(name.nodes)
     unique = {t: next(iter(n)) for t, n in exact.items() if len(n) == 1}
     return Table(keys, by_word, {n: frozenset(s) for n, s in sites.items()}, kinds, areas, unique, {},
-                 sorted(by_word))
+                 sorted(by_word), frozenset(n for n, d in graph.nodes(data=True) if d.get("red_flag")),
+                 _flag_words(graph, keys),
+                 frozenset(n for n, d in graph.nodes(data=True) if is_history(n, d)),
+                 _entities(graph, lexicon), _composed(keys, kinds))
+
+
+#: How a name says that a node is a history by nature: "history of cancer", "long-term steroid use".
+_HISTORY_NAME = re.compile(r"^(?:history of|hx of|h/o|previous|prior|past|known|recent|long-term|chronic .* use)\b|"
+                           r"\b(?:use|user|abuse|misuse|survivor|transplant)$", re.IGNORECASE)
+
+
+def is_history(node_id: str, data: dict) -> bool:
+    """Whether a node is a history by nature: any of its names says so, or it is a risk factor of the past.
+
+    A dated mention of one ("breast cancer 2015", "prednisolone since 2015") is that finding now.
+    """
+    if data["kind"] not in (Kind.SYMPTOM, Kind.FINDING):
+        return False
+    if re.match(r"^(?:history of|recent|previous|long-term|known)\b", data["label"], re.IGNORECASE):
+        return True
+    if data.get("region") not in (None, Area.OTHER):
+        return False
+    names = (data["label"], *data.get("synonyms", ()))
+    return sum(bool(_HISTORY_NAME.search(n)) for n in names) >= 1 and not any(
+        w in data["label"].lower() for w in ("pain", "ache", "stiffness", "weakness", "numbness"))
+
+
+def _flag_words(graph: nx.MultiDiGraph, keys: dict[frozenset[str], list[Name]]) -> dict[str, str]:
+    """The words that only the names of one red-flag symptom or finding hold, and that node."""
+    owners: dict[str, set[str]] = {}
+    kb_words: set[str] = set()
+    for key, names in keys.items():
+        for w in key:
+            for name in names:
+                owners.setdefault(w, set()).update(name.nodes)
+                if name.source in ("label", "synonym"):
+                    kb_words.add(w)
+    clinical = lx.clinical_words()
+    out = {}
+    for w, nodes in owners.items():
+        # a clinical word of the KB's own names (not a lay phrase's "call" or "comfy"), held by one red flag only
+        if len(nodes) == 1 and len(w) >= 5 and w in kb_words and w not in _NOT_ENTITY and w not in SITE_WORDS and \
+                any(c.startswith(w) for c in (w, w + "e", w + "s", w + "ing", w + "ion") if c in clinical):
+            node = next(iter(nodes))
+            data = graph.nodes[node]
+            if data.get("red_flag") and data["kind"] in (Kind.SYMPTOM, Kind.FINDING) and w not in _FLAG_COMMON:
+                out[w] = node
+    # the places of the cauda equina red flags, which are site words: "saddle area numb" must never pass unseen
+    for w, node in (("saddle", "saddle-anaesthesia"), ("perianal", "saddle-anaesthesia"),
+                    ("perineal", "saddle-anaesthesia"), ("sphincter", "reduced-anal-tone"),
+                    ("cauda", "cauda-equina-syndrome"), ("equina", "cauda-equina-syndrome")):
+        if node in graph:
+            out.setdefault(w, node)
+    return out
+
+
+#: Words of red-flag names too common to say that a red flag was meant.
+_FLAG_COMMON = frozenset(("classic", "energy", "episode", "incomplete", "multiple", "paper", "passage", "stream",
+                          "trouble", "disturb", "painless", "knock", "breast", "sexual", "temperature", "ladder",
+                          "crash", "traffic", "vehicle", "collision", "bruise", "abrasion", "privat", "triad"))
+
+
+def _entities(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> frozenset[str]:
+    """The words that name another thing: the KB's places, structures, conditions, tests and treatments,
+    and the ontology words of ``lexicon-entities.tsv``, less the words the reader reads as findings."""
+    named: set[str] = set()
+    read_words: set[str] = set()
+    for _, data in graph.nodes(data=True):
+        found = {w for text in (data["label"], *data.get("synonyms", ())) for w in words(text)}
+        (named if data["kind"] in ENTITY_KINDS else read_words).update(found)
+    shipped = {w for text in lx.entity_words() for w in words(text)}
+    modifiers = {w for e in lexicon.entries_of((*lx.MODIFIERS, *lx.TRIGGERS, "filler", "boundary", "pseudo",
+                                                "terminate", "radiates")) for w in words(e.form)}
+    # a word the KB both reads and names elsewhere names a thing when the ontologies say so
+    # ("arthritis", "fracture") or its ending does; "deep", "lateral", "walk" name nothing
+    both = {w for w in named & read_words if w in shipped or DISEASE_WORD.search(w)}
+    return frozenset((((named - read_words) | both | (shipped - read_words)) - _NOT_ENTITY - modifiers - SITE_WORDS)
+                     | _DISEASE_ADJECTIVES)
+
+
+def _family(word: str) -> str:
+    for family, members in FAMILIES.items():
+        if word in members:
+            return family
+    return ""
+
+
+def _composed(keys: dict[frozenset[str], list[Name]], kinds: dict) -> list[tuple[str, str, frozenset[str],
+                                                                                 frozenset[str]]]:
+    """Every symptom or finding name that states a symptom at a site: "numbness of the lateral thigh"."""
+    out = []
+    for key, names in keys.items():
+        sites = frozenset(SITE_SAME.get(w, w) for w in key if w in SITE_WORDS)
+        families = {_family(w) for w in key} - {""}
+        if not sites or len(families) != 1:
+            continue
+        family = families.pop()
+        for name in names:
+            if name.inverted or name.result or len(name.nodes) != 1:
+                continue
+            if kinds.get(name.nodes[0]) in (Kind.SYMPTOM, Kind.FINDING):
+                out.append((name.nodes[0], family, sites, key))
+    return sorted(set(out), key=lambda r: (r[0], r[1], sorted(r[2]), sorted(r[3])))
 
 
 def name_key(text: str, lexicon: lx.Lexicon) -> tuple[frozenset[str], frozenset[str]]:
