@@ -178,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
                    help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_natural, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--public", action="store_true",
+                   help="allow --host 0.0.0.0 or :: (every network interface: anyone who can reach this machine)")
     p.set_defaults(func=_serve)
     return parser
 
@@ -582,47 +584,22 @@ def _push(args) -> int:
 
 
 def _serve(args) -> int:
-    """Serve the explorer until Ctrl-C; the socket is bound here, so a busy port is one line, exit 1."""
-    import socket
-
+    """Serve the explorer until Ctrl-C (painkg.web.serve); a busy port is one line, exit 1."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (the web extra)
 
-        from .web.app import create_app, warm
+        from .web.serve import Refused, plan, serve
     except ImportError as exc:
         raise _usage(f"serve: the explorer needs the web extra ({exc.name} is missing: "
                      f"pip install 'painkg[web]', or '.[web]' in a clone)") from exc
     if args.port > 65535:
         raise _usage(f"--port {args.port}: ports run from 0 to 65535")
-    kg = _kg(args)
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((args.host, args.port))
-    except (socket.gaierror, UnicodeError, TypeError) as exc:  # gaierror is an OSError: first; TypeError: "\udcff"
-        sock.close()
-        raise _usage(f"--host {args.host!r}: not a name or address ({exc})") from None
-    except OSError as exc:
-        sock.close()
-        raise OSError(exc.errno, f"cannot listen here ({exc.strerror})", f"{args.host}:{args.port}") from None
-    host, port = sock.getsockname()[:2]
-    loopback = host in ("127.0.0.1", "::1") or host.startswith("127.")
-    # Bound to this machine only: refuse other Host names, so no web page can reach it by DNS rebinding.
-    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
-    app = create_app(warm(kg), allowed_hosts=hosts)  # warm before the address is printed: the first click is fast
-    sock.listen(128)  # a browser opened now waits in the queue instead of being refused
-    shown = f"[{host}]" if ":" in host else host
-    print(f"painkg explorer: http://{shown}:{port}/  (Ctrl-C stops it; not a diagnosis)", flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
-        pass
-    finally:
-        sock.close()
-    print("painkg explorer: stopped", file=sys.stderr)
-    return 0
+        plan(args.host, public=args.public)  # refused before the KB is loaded
+        kg = _kg(args)
+        return serve(kg, args.host, args.port, public=args.public)
+    except Refused as exc:
+        raise _usage(str(exc)) from None
 
 
 # -- what reaches the terminal ---------------------------------------------------------------------
