@@ -112,7 +112,7 @@ RED_FLAG_CASE = ["low back pain", "saddle anaesthesia", "urinary retention"]
 def test_g4_a_spreadsheets_true_keeps_every_red_flag(kgx, kg):
     edit(kgx / "nodes.tsv", "\ttrue\t", "\tTRUE\t")
     back = from_kgx(kgx)
-    assert back.stats()["red_flags"] == kg.stats()["red_flags"] == 41
+    assert back.stats()["red_flags"] == kg.stats()["red_flags"] > 40  # the review's 41, and those added since
     assert "cauda-equina-syndrome" in {f.node.id for f in back.trace(RED_FLAG_CASE).red_flags}
 
 
@@ -941,6 +941,7 @@ def test_g22_the_library_subgraph_with_a_huge_depth_is_the_whole_component():
 
 WRITER = """
 import os, sys
+from painkg.kb import cache
 big = {"blob": os.urandom(1 << 20) * 48}  # 48 MB: the kill lands while it is written
 print("ready", flush=True)
 while True:
