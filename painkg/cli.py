@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import errno
 import io
 import os
 import re
@@ -36,25 +37,48 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return 130
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    out, err = _Terminal(sys.stdout), _Terminal(sys.stderr)
+    # A stream the shell closed (`painkg stats >&-`) is None in Python: say so on first use.
+    out = _Terminal(sys.stdout) if sys.stdout is not None else _Closed("standard output")
+    err = _Terminal(sys.stderr) if sys.stderr is not None else _Closed("standard error")
     try:
         # Both streams: the status lines on stderr (`wrote … to PATH`) are escaped like the output.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             return args.func(args) or 0
     except PainKGError as exc:
         # A KB problem list is many lines by design: one per problem.
-        print(f"painkg: {exc}", file=err)
+        _say(f"painkg: {exc}", err)
         return _exit_status(exc)
     except BrokenPipeError:  # `painkg stats | head`: the reader left; not an error (a subclass of OSError)
         return 0
     except OSError as exc:  # the file system or the network failed: not the user's arguments
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"painkg: {where}{exc.strerror or exc}", file=err)
+        _say(f"painkg: {where}{exc.strerror or exc}", err)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the shell's convention, 128 + SIGINT
+        _say("painkg: interrupted", err)
+        return 130
+    except Exception as exc:  # noqa: BLE001  never a traceback for a user; one line that says it is ours
+        if os.environ.get("PAINKG_TRACEBACK"):
+            raise
+        _say(f"painkg: internal error ({type(exc).__name__}: {_one_line(exc)}); this is a bug in painkg, please "
+             f"report it (PAINKG_TRACEBACK=1 shows where)", err)
+        return 1
+
+
+def _say(line: str, err) -> None:
+    with contextlib.suppress(Exception):  # stderr itself may be closed or full
+        print(line, file=err)
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:300]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,13 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
                    help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_natural, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--public", action="store_true",
+                   help="allow --host 0.0.0.0 or :: (every network interface: anyone who can reach this machine)")
     p.set_defaults(func=_serve)
     return parser
 
 
 def _natural(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    # ASCII digits only: int() and str.isdigit() also take "５", "٣" and "²".
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more (allowed: ASCII digits 0-9)")
     return int(text)
 
 
@@ -177,12 +204,9 @@ def _render(args) -> int:
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
+    value = int(text) if text.isascii() and text.isdigit() else 0  # ASCII only: int() also reads "５" and " 5_0"
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number (allowed: ASCII digits 0-9)")
     return value
 
 
@@ -213,6 +237,8 @@ def _usage(message: str) -> _UsageError:
 def _trace(args) -> int:
     from .trace.infer import trace
 
+    if args.diagram is not None and not args.diagram.strip():
+        raise _usage("--diagram needs a file name (allowed: a .png, .svg, .pdf or .dot file)")
     kg = _kg(args)
     result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
     # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
@@ -389,6 +415,8 @@ def _add_rdf_commands(sub, kb) -> None:
     p.add_argument("--json", action="store_true", help="same as --format json (SPARQL 1.1 JSON results)")
     p.add_argument("--allow-service", action="store_true",
                    help="let SERVICE clauses query other servers (refused by default)")
+    p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS",
+                   help="stop the query when it runs longer (default 30); Ctrl-C stops it too")
     p.set_defaults(func=_sparql)
     p = sub.add_parser("push", parents=[kb], help="replace a named graph of a SPARQL 1.1 store with the export",
                        epilog="example: painkg push http://localhost:7878/store --graph https://example.org/painkg")
@@ -400,12 +428,13 @@ def _add_rdf_commands(sub, kb) -> None:
     p.set_defaults(func=_push)
 
 
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", re.ASCII)
+
+
 def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < 1e6:  # also refuses nan and inf
+    # A plain ASCII decimal: float() would also take "５", "1_0", "1e3", "nan" and "inf".
+    value = float(text) if _DECIMAL.fullmatch(text) else 0.0
+    if not 0 < value < 1e6:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
     return value
 
@@ -455,10 +484,12 @@ def _export(args) -> int:
 
 
 def _read_query(text: str) -> str:
-    from .rdf.store import read_query
+    from .rdf.store import decode_query, read_query
 
     if text == "-":
-        return sys.stdin.read()
+        if sys.stdin is None:
+            raise _usage("-: standard input is closed (allowed: a query on standard input, a file, or the text)")
+        return decode_query(sys.stdin.buffer.read(), "<stdin>")
     return read_query(text)
 
 
@@ -471,29 +502,45 @@ def _summary(done, path: str) -> None:
 
 
 def _sparql(args) -> int:
-    from .errors import RDFError
-    from .rdf.store import query, result_format, write_results
+    from .errors import QueryError, RDFError
+    from .rdf.store import open_store, query, result_format, run_bounded, write_results
 
     fmt = "json" if args.json else args.format
     if args.json and args.format not in (None, "json"):
         raise _usage(f"--json and --format {args.format} disagree (pick one)")
     text = _read_query(args.query)
-    kg = _kg(args)
-    try:
-        result = query(kg, text, allow_service=args.allow_service)
+    store = open_store(_kg(args))
+
+    def evaluate() -> bytes:
+        """Parse, check, evaluate and print: in a child process stopped at --timeout (or by Ctrl-C)."""
+        result = query(store, text, allow_service=args.allow_service)
         graph = type(result).__name__ == "QueryTriples"
-        if fmt is None:
-            fmt = "ttl" if graph else "table"
-        if fmt != "table" or graph:
-            fmt = result_format(fmt, result)
-    except RDFError as exc:  # the query text or the format asked for: bad usage
+        chosen = fmt or ("ttl" if graph else "table")
+        if chosen != "table" or graph:
+            try:
+                chosen = result_format(chosen, result)
+            except RDFError as exc:  # the format asked for does not fit the query: bad usage
+                raise QueryError(str(exc)) from exc
+        if chosen == "table":
+            _print_table(result)
+        else:
+            out = _TerminalBytes(sys.stdout) if _isatty(sys.stdout) else sys.stdout.buffer
+            write_results(result, out, chosen)
+            out.flush()
+        return b""
+
+    try:
+        run_bounded(evaluate, timeout=args.timeout)
+    except QueryError as exc:  # the query text or the format asked for: bad usage
         raise _usage(str(exc)) from exc
-    if fmt == "table":
-        _print_table(result)
-    else:
-        write_results(result, sys.stdout.buffer, fmt)
-        sys.stdout.buffer.flush()
     return 0
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _print_table(result) -> None:
@@ -537,47 +584,22 @@ def _push(args) -> int:
 
 
 def _serve(args) -> int:
-    """Serve the explorer until Ctrl-C; the socket is bound here, so a busy port is one line, exit 1."""
-    import socket
-
+    """Serve the explorer until Ctrl-C (painkg.web.serve); a busy port is one line, exit 1."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (the web extra)
 
-        from .web.app import create_app, warm
+        from .web.serve import Refused, plan, serve
     except ImportError as exc:
         raise _usage(f"serve: the explorer needs the web extra ({exc.name} is missing: "
                      f"pip install 'painkg[web]', or '.[web]' in a clone)") from exc
     if args.port > 65535:
         raise _usage(f"--port {args.port}: ports run from 0 to 65535")
-    kg = _kg(args)
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((args.host, args.port))
-    except (socket.gaierror, UnicodeError) as exc:  # gaierror is an OSError: first
-        sock.close()
-        raise _usage(f"--host {args.host!r}: not a name or address ({exc})") from None
-    except OSError as exc:
-        sock.close()
-        raise OSError(exc.errno, f"cannot listen here ({exc.strerror})", f"{args.host}:{args.port}") from None
-    host, port = sock.getsockname()[:2]
-    loopback = host in ("127.0.0.1", "::1") or host.startswith("127.")
-    # Bound to this machine only: refuse other Host names, so no web page can reach it by DNS rebinding.
-    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
-    app = create_app(warm(kg), allowed_hosts=hosts)  # warm before the address is printed: the first click is fast
-    sock.listen(128)  # a browser opened now waits in the queue instead of being refused
-    shown = f"[{host}]" if ":" in host else host
-    print(f"painkg explorer: http://{shown}:{port}/  (Ctrl-C stops it; not a diagnosis)", flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:  # a second Ctrl-C during shutdown
-        pass
-    finally:
-        sock.close()
-    print("painkg explorer: stopped", file=sys.stderr)
-    return 0
+        plan(args.host, public=args.public)  # refused before the KB is loaded
+        kg = _kg(args)
+        return serve(kg, args.host, args.port, public=args.public)
+    except Refused as exc:
+        raise _usage(str(exc)) from None
 
 
 # -- what reaches the terminal ---------------------------------------------------------------------
@@ -633,6 +655,45 @@ class _Terminal:
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
+
+
+class _TerminalBytes:
+    """Wrap a terminal's binary stream (SPARQL CSV, TSV, XML, Turtle…): escape control characters, as _Terminal does.
+
+    Only for a terminal: in a pipe or a file the results are data and pass unchanged.  A CRLF
+    line end (SPARQL CSV) shows as a line end; a lone CR, ESC, BEL or a C1 control is escaped.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def write(self, data: bytes) -> int:
+        text = self._decoder.decode(bytes(data))
+        self._stream.write(_CONTROL.sub(_escape, text.replace("\r\n", "\n")))
+        return len(data)
+
+    def flush(self) -> None:
+        rest = self._decoder.decode(b"", final=True)
+        if rest:
+            self._stream.write(_CONTROL.sub(_escape, rest))
+        self._stream.flush()
+
+
+class _Closed:
+    """Stands for a standard stream the shell closed (``>&-``): any use is one clear OSError."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def __getattr__(self, attribute: str):
+        raise OSError(errno.EBADF, f"{self._name} is closed (allowed: an open stream, e.g. >/dev/null)")
 
 
 def _escape(match: re.Match) -> str:

@@ -7,6 +7,7 @@
     ├── UnknownTermError   (also LookupError)  a term or id matches no node
     ├── TraceError         (also ValueError)   bad arguments to a trace
     ├── RDFError           (also ValueError)   RDF that painkg cannot read or write
+    │   └── QueryError                          a SPARQL query refused or unreadable (its text, not the data)
     └── RenderError        (also RuntimeError) a diagram could not be drawn
 
 Each also subclasses the matching built-in, so callers may catch either.  Messages
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["PainKGError", "KBError", "UnknownTermError", "TraceError", "RDFError", "RenderError"]
+__all__ = ["PainKGError", "KBError", "UnknownTermError", "TraceError", "RDFError", "QueryError", "RenderError"]
 
 
 class PainKGError(Exception):
@@ -56,6 +57,10 @@ class TraceError(PainKGError, ValueError):
 
 class RDFError(PainKGError, ValueError):
     """RDF input or output that painkg cannot handle."""
+
+
+class QueryError(RDFError):
+    """A SPARQL query painkg refuses to run (SERVICE, an update) or cannot parse: the query's fault."""
 
 
 class RenderError(PainKGError, RuntimeError):

@@ -35,13 +35,13 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
 from .errors import PainKGError
 
-__all__ = ["write_bytes", "writing"]
+__all__ = ["write_bytes", "write_together", "writing"]
 
 _FLAGS = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -92,6 +92,70 @@ def writing(path: str | os.PathLike, *, text: bool = False, error: type[Exceptio
                 out.detach()
             raise
         out.detach()  # flushes the text layer into *raw*, which the opener then finishes
+
+
+def write_together(files: Mapping[str | os.PathLike, bytes], *, error: type[Exception] = WriteError) -> None:
+    """Write several files as one output (a KGX folder): all of them, or none.
+
+    Each file is protected as :func:`writing` protects one (a read-only, hard-linked or
+    foreign-owned file is refused; a symlink is followed; a replaced file keeps its mode
+    and owner), and each is first written in full beside its target and flushed to disk.
+    Only when every one is written are they renamed into place, so a full disk, ``ulimit -f``
+    or an error half-way leaves the previous files as they were, never a mixture.  A file
+    of such a set is data on disk, never a stream: a FIFO or a device is refused.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_together({folder / "a.tsv": b"a", folder / "b.tsv": b"b"})
+    >>> sorted(p.name for p in folder.iterdir())
+    ['a.tsv', 'b.tsv']
+
+    Raises
+    ------
+    error
+        ``"<path>: cannot write (<reason>; …)"`` naming the file that failed.
+    """
+    plans = []
+    for path, data in files.items():
+        path = Path(path)
+        target, info = _target(path, error)
+        if info is not None:
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a character device"
+                raise error(f"{path}: cannot write ({kind}; allowed: a regular file or a new name, since "
+                            f"the files are written together)")
+            _check_replaceable(path, info, error)
+        plans.append((path, target, info, data))
+    written: list[Path] = []
+    moved = 0
+    current = Path()  # the file being written or renamed, for the message
+    try:
+        for plan in plans:
+            current, target, info, data = plan
+            temporary = target.with_name(f".{target.name}.{os.urandom(4).hex()}.partial")
+            fd = os.open(temporary, _FLAGS | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            written.append(temporary)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                if info is not None:
+                    _keep_identity(f.fileno(), temporary, info)
+                os.fsync(f.fileno())
+        # Every file is complete on disk: only renames are left, and they need no space.
+        for plan, temporary in zip(plans, written):
+            current, target = plan[0], plan[1]
+            os.replace(temporary, target)
+            moved += 1
+        written.clear()
+        for folder in dict.fromkeys(target.parent for _, target, _, _ in plans):
+            _sync_folder(folder)
+    except OSError as exc:
+        kept = "the previous files are unchanged" if not moved else f"{moved} of {len(plans)} files were replaced"
+        raise error(f"{current}: cannot write ({exc.strerror or exc}; {kept})") from exc
+    finally:
+        for temporary in written[moved:]:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
 
 
 def _is_stream(path: Path) -> bool:

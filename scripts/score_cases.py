@@ -21,6 +21,9 @@ A test or treatment *named* (kinds ``test-mention`` and ``treatment-mention``) i
 not made an observation of the patient, wrong when it is.  Usage::
 
     python scripts/score_cases.py [tests/data/published/cases.jsonl] [-v]
+
+The case texts are excerpts of copyrighted articles and books: they are kept locally (the default
+path is git-ignored) and not distributed; SOURCES.md lists where each was read.
 """
 
 from __future__ import annotations

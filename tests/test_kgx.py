@@ -23,8 +23,8 @@ import painkg
 from painkg.kb.graph import from_graph
 from painkg.kb.vocab import Grade, Kind, Qualifier, Relation
 from painkg.rdf.kgx import (
-    GRADE_FREQUENCIES, INFORES, KIND_CATEGORIES, PREDICATES, RELATED_TO, edge_predicate, from_kgx, node_category,
-    to_kgx,
+    EDGE_COLUMNS, GRADE_FREQUENCIES, INFORES, KIND_CATEGORIES, NODE_COLUMNS, PREDICATES, RELATED_TO, edge_predicate,
+    from_kgx, node_category, to_kgx,
 )
 from painkg.rdf.mappings import load_mappings
 from test_rdf import MODEL_TABLES, hostile_kbs  # the RDF tests' model tables and generated KBs
@@ -119,10 +119,11 @@ def test_tsv_unsafe_text_is_refused(mini, tmp_path):
 
 def test_third_party_rows_are_refused_with_every_problem(mini, tmp_path):
     to_kgx(mini, tmp_path)
+    # Rows of a well-formed TSV (a cell for every column of the header) that leave the painkg columns empty.
     with (tmp_path / "nodes.tsv").open("a", encoding="utf-8") as out:
-        out.write("MONDO:0005178\tbiolink:Disease\tosteoarthritis\n")
+        out.write("MONDO:0005178\tbiolink:Disease\tosteoarthritis" + "\t" * (len(NODE_COLUMNS) - 3) + "\n")
     with (tmp_path / "edges.tsv").open("a", encoding="utf-8") as out:
-        out.write("x\tMONDO:0005178\tbiolink:related_to\tpainkg:groin\n")
+        out.write("x\tMONDO:0005178\tbiolink:related_to\tpainkg:groin" + "\t" * (len(EDGE_COLUMNS) - 4) + "\n")
     with pytest.raises(painkg.RDFError, match="2 problems") as caught:
         from_kgx(tmp_path)
     assert "not written by painkg" in str(caught.value)

@@ -171,3 +171,31 @@ def test_a_pair_is_never_likelier_than_its_rarer_member(kg):
     # With both priors published (a clinic's own case mix), the rarer one caps it.
     both = _Model(kg, table, "primary-care", {"lumbar spinal stenosis": 0.02}, set())
     assert both._pair_prior(hip, lss) <= 0.02 * lss.share + 1e-12
+
+
+@pytest.mark.parametrize("terms", [["a 7-year-old", "limp", "fever", "hip pain"], ["a 6-year-old", "limp", "hip pain"]])
+def test_a_child_never_gets_hip_osteoarthritis(kg, terms):
+    # D2/D6: v2 gave a 7-year-old with a limp and fever hip OA 63 %, a 6-year-old 75 %.
+    result = kg.trace(terms, limit=40)
+    hip_oa = next((c for c in result.candidates if c.node.id == "hip-osteoarthritis"), None)
+    assert hip_oa is None or (hip_oa.score < 0.05 and hip_oa.excluded_by)  # excluded: ε = 0.01 on its prior
+
+
+@pytest.mark.parametrize(("terms", "setting", "danger"), [
+    (["a 74-year-old", "low back pain", "pulsatile abdominal mass"], "primary-care", "abdominal-aortic-aneurysm"),
+    (["a 78-year-old", "fall", "unable to bear weight", "hip pain"], "primary-care", "hip-fragility-fracture"),
+    (["an 84-year-old woman", "fall", "hip pain", "unable to bear weight"], "ed-suspected-hip-fracture",
+     "hip-fragility-fracture"),
+    (["low back pain", "saddle anaesthesia", "urinary retention"], "primary-care", "cauda-equina-syndrome"),
+])
+def test_a_dangerous_cause_that_fits_is_top_3_and_flagged(kg, terms, setting, danger):
+    result = kg.trace(terms, setting=setting)
+    assert danger in [c.node.id for c in result.candidates[:3]]
+    assert danger in {f.node.id for f in result.red_flags} | {n.id for f in result.red_flags for n in f.raises}
+
+
+def test_the_emergency_hip_fracture_setting_is_not_certain(kg):
+    # D10: the suspected-hip-fracture ED setting gave 96-99 %; its source reports 39 % fractured.
+    result = kg.trace(["an 84-year-old woman", "fall", "hip pain", "unable to bear weight"],
+                      setting="ed-suspected-hip-fracture")
+    assert score(result, "hip-fragility-fracture") < 0.9

@@ -711,14 +711,19 @@ def test_cli_export_to_a_pipe_writes_into_it(tmp_path):
     """A non-regular target (here a FIFO) is written, not replaced by a regular file."""
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
+    # The reader's output is drained while the export writes: waiting for the export first would
+    # deadlock once the export outgrows the two pipe buffers (the reader's stdout and the FIFO).
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    writer = subprocess.Popen([sys.executable, "-m", "painkg", "export", str(fifo), "--format", "nt",
+                               "--kb", "tests/data/mini"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     try:
-        done = run_cli("export", str(fifo), "--format", "nt", "--kb", "tests/data/mini")
-        data = reader.communicate(timeout=60)[0]
+        data = reader.communicate(timeout=120)[0]
+        _, stderr = writer.communicate(timeout=120)
     finally:
-        reader.kill()
-        reader.wait()
-    assert done.returncode == 0, done.stderr
+        for process in (reader, writer):
+            process.kill()
+            process.wait()
+    assert writer.returncode == 0, stderr
     assert fifo.is_fifo() and len(Graph().parse(data=data, format="nt")) > 0
 
 

@@ -727,14 +727,19 @@ def test_f26_rendering_a_huge_kb_is_refused_at_once(tmp_path):
     folder = tmp_path / "synth"
     synth.write(2_000, folder)
     out = tmp_path / "all.svg"
-    run = python(f"import painkg\ntry:\n painkg.render(painkg.load({str(folder)!r}), {str(out)!r})\n"
+    run = python(f"import painkg\ntry:\n painkg.render(painkg.load({str(folder)!r}), {str(out)!r}, max_nodes=None)\n"
                  f"except painkg.RenderError as e:\n print(e)", timeout=120, env={**os.environ, "PAINKG_CACHE": "off"})
     assert "too many for Graphviz to lay out" in run.stdout, run.stderr[-500:]
     assert not out.exists()
     # .dot has no layout step: it is written at any size.
-    dot = python(f"import painkg; print(painkg.render(painkg.load({str(folder)!r}), {str(tmp_path / 'all.dot')!r}))",
+    dot = python(f"import painkg; print(painkg.render(painkg.load({str(folder)!r}), {str(tmp_path / 'all.dot')!r}, "
+                 f"max_nodes=None))",
                  timeout=120, env={**os.environ, "PAINKG_CACHE": "off"})
     assert dot.returncode == 0 and (tmp_path / "all.dot").stat().st_size > 0
+    # By default a diagram is capped, so a huge KB draws its most connected nodes and says so.
+    capped = python(f"import painkg; print(painkg.render(painkg.load({str(folder)!r}), {str(out)!r}).hint)",
+                    timeout=120, env={**os.environ, "PAINKG_CACHE": "off"})
+    assert capped.returncode == 0 and "left out" in capped.stdout, capped.stderr[-500:]
 
 
 def test_nothing_is_left_behind_when_a_write_fails_half_way(tmp_path):

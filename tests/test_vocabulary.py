@@ -32,6 +32,11 @@ def test_every_name_of_23d25a5_still_resolves_and_traces(kg):
                 kg.trace([term])
             except painkg.UnknownTermError:
                 untraced.append(term)
+            except painkg.TraceError:
+                # A test named without its result ("CT", "CRP") is understood as a mention, not a finding
+                # (issue 20): the trace says it has no observation instead of calling the term unknown.
+                if node.kind.value != "test":
+                    untraced.append(term)
     assert not lost, f"{len(lost)} names no longer resolve: {lost[:20]}"
     assert not untraced, f"{len(untraced)} names resolve but do not trace: {untraced[:20]}"
 

@@ -264,6 +264,8 @@ def _outward(graph: nx.MultiDiGraph, centers: tuple[str, ...], depth: int) -> nx
     dist = dict.fromkeys(centers, 0)
     frontier = list(centers)
     for hop in range(1, depth + 1):
+        if not frontier:  # everything reachable is drawn: more hops add nothing (--depth may be 10**25)
+            break
         frontier = [m for n in frontier for m in (*graph.successors(n), *graph.predecessors(n)) if m not in dist]
         dist.update((m, hop) for m in frontier)
     return nx.subgraph_view(graph.subgraph(dist), filter_edge=lambda s, t, r: abs(dist[s] - dist[t]) == 1

@@ -26,11 +26,14 @@ else ``$XDG_CACHE_HOME/painkg`` when that is an absolute path (the XDG rule), el
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
+import re
 import stat
 import sys
+import time
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
@@ -189,12 +192,34 @@ def _private(info: os.stat_result, *, regular: bool) -> bool:
     return kind_ok and info.st_uid == _UID and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+#: Seconds after which a temporary file no writer is still writing counts as left behind (a writer
+#: killed half-way); a live writer touches its file far more often than this.
+STALE = 60
+
+
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.kb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    entries = sorted(folder.glob("*.kb"), key=_mtime, reverse=True)
     for old in entries[KEEP:]:
         # every part kept beside a KB: its term index, the reader's phrase table, the compiled diagnosis
-        for path in (old, *(old.with_suffix(f".{part}") for part in ("index", "reading", "diagnosis"))):
+        for path in (old, *(old.with_suffix(f".{part}") for part in _PARTS)):
             path.unlink(missing_ok=True)
+    # Temporary files of writers killed before their rename (`.<key>.<part>.<pid>.<random>`).
+    now = time.time()
+    for temporary in folder.glob(".*.*.*.*"):
+        if _TEMPORARY.fullmatch(temporary.name) and now - _mtime(temporary) > STALE:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:  # removed meanwhile by another process's pruning
+        return 0.0
+
+
+_PARTS = ("index", "reading", "diagnosis", "ntriples")
+_TEMPORARY = re.compile(r"\.[0-9a-f]{40}\.[a-z]+\.[0-9]+\.[0-9a-f]{8}")
 
 
 # Validated records travel as plain values: enums by value, the relation inside the edge key.

@@ -21,7 +21,7 @@ from .memory import collector_paused, settle
 from .model import Node
 from .tables import REFERENCE_COLUMNS, Table, bundled_folder, bundled_references, read_folder, read_references, read_table
 from .validate import Checked, Problems, check
-from .vocab import EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
+from .vocab import DEMOGRAPHIC, EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
 
 if TYPE_CHECKING:
     from ..reading.read import Reading
@@ -249,6 +249,8 @@ class KnowledgeGraph:
             if isinstance(term, str) and term.strip():
                 reading = self.read(term)
                 nodes = {s.node.id for s in reading.spans if s.node is not None}
+                told = {n for n in nodes if not DEMOGRAPHIC.match(n)}  # "he fell down …" names the fall
+                nodes = told or nodes
                 if len(nodes) == 1 and not reading.unread:
                     return self.node(nodes.pop())
             raise
@@ -351,6 +353,8 @@ def neighbourhood(graph: nx.MultiDiGraph, centers: list[str], depth: int) -> nx.
     seen = set(centers)
     frontier = set(centers)
     for _ in range(depth):
+        if not frontier:  # everything reachable is in: more hops add nothing (depth may be 10**25)
+            break
         nxt = set()
         for n in frontier:
             nxt.update(graph.successors(n))

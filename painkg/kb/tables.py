@@ -17,6 +17,7 @@ import functools
 import io
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -25,8 +26,8 @@ from typing import NamedTuple
 
 from .vocab import CLUSTER_COLUMNS, EDGE_COLUMNS, EVIDENCE_KEYWORDS, NODE_COLUMNS, PRIOR_COLUMNS, SETTING_COLUMNS
 
-__all__ = ["MAX_CELL", "Row", "Table", "bundled_folder", "bundled_references", "read_folder", "read_references",
-           "read_table"]
+__all__ = ["MAX_CELL", "MAX_FILE", "Row", "Table", "bundled_folder", "bundled_references", "read_file", "read_folder",
+           "read_references", "read_rows", "read_table"]
 
 REFERENCE_COLUMNS = ("key", "citation", "pmid", "doi", "status")
 #: An optional last column of ``references.tsv``: the address of the page a curator read the source on.
@@ -41,6 +42,9 @@ _COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, "references": REFERENC
 #: The longest cell, in characters (the bundled KB's longest is under 1,000).  A bound keeps
 #: every reader linear, and the same bound holds for RDF literals (:mod:`painkg.rdf.read`).
 MAX_CELL = 16_384
+#: The largest file read as a table, a KGX file, an RDF file or a query, in bytes.  A million-edge
+#: table is about 200 MB; a bound turns a runaway file into one problem instead of a MemoryError.
+MAX_FILE = 1 << 30
 _BOM = "\ufeff"
 _KIND_OF_FILE = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
                  stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
@@ -104,7 +108,8 @@ def bundled_references() -> Path:
     return ontology_folder() / "references.tsv"
 
 
-def read_table(path: Path, role: str, problems: list[str], *, theme: str = "", name: str | None = None) -> Table:
+def read_table(path: Path, role: str, problems: list[str], *, theme: str = "", name: str | None = None,
+               folder: Path | None = None) -> Table:
     """Read one table file into a :class:`Table`; a file that cannot be read is a problem.
 
     Only a regular file (or a symlink to one) is read: a FIFO would block forever and
@@ -116,27 +121,56 @@ def read_table(path: Path, role: str, problems: list[str], *, theme: str = "", n
     """
     path = Path(path)
     name = name or f"{path.parent.name}/{path.name}"
-    return Table(path, name, role, theme, _read_regular(path, name, problems))
+    return Table(path, name, role, theme, read_file(path, name, problems, folder=folder))
 
 
-def _read_regular(path: Path, name: str, problems: list[str]) -> bytes | None:
+def read_file(path: Path, name: str, problems: list[str], *, folder: Path | None = None,
+              limit: int = MAX_FILE) -> bytes | None:
+    """Return the bytes of a regular file, or None with the reason appended to *problems* as ``name: …``.
+
+    The one door every data file of painkg comes in by (tables, KGX, RDF, queries).  Refused:
+    what is not a regular file (a FIFO would block forever, ``/dev/zero`` never ends; the file
+    is opened without blocking, then checked), a file larger than *limit* bytes, and, when
+    *folder* is given, a symlink to a file outside that folder (its content is never shown).
+
+    >>> problems = []
+    >>> read_file(Path("/dev/null"), "null", problems), problems
+    (None, ['null: not a regular file (a character device)'])
+    """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         problems.append(f"{name}: cannot read ({exc.strerror or exc})")
         return None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            problems.append(f"{name}: not a regular file ({_KIND_OF_FILE.get(stat.S_IFMT(mode), 'a special file')})")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(f"{name}: not a regular file ({_KIND_OF_FILE.get(stat.S_IFMT(info.st_mode), 'a special file')})")
+            return None
+        if folder is not None and not _inside(path, folder):
+            problems.append(f"{name}: a link to a file outside {Path(folder).name or folder}/, not read "
+                            f"(allowed: files inside the folder; copy the file in)")
+            return None
+        if info.st_size > limit:
+            problems.append(f"{name}: a file of {info.st_size:,} bytes (allowed: up to {limit:,})")
             return None
         with os.fdopen(os.dup(fd), "rb") as f:
-            return f.read()
+            data = f.read(limit + 1)  # a file that grows while it is read (or lies about its size) stops here
+        if len(data) > limit:
+            problems.append(f"{name}: a file of more than {limit:,} bytes (allowed: up to {limit:,})")
+            return None
+        return data
     except OSError as exc:
         problems.append(f"{name}: cannot read ({exc.strerror or exc})")
         return None
     finally:
         os.close(fd)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when *path*, its symlinks followed, is a file inside *folder* (itself resolved)."""
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([real, root]) == root
 
 
 def read_folder(folder: Path, problems: list[str]) -> list[Table]:
@@ -162,7 +196,7 @@ def read_folder(folder: Path, problems: list[str]) -> list[Table]:
         if role == "references" and _same_file(path, bundled_references()):
             continue  # the bundled references are read once, by the loader
         theme = path.stem.partition("-")[2] if role in ("nodes", "edges") else ""
-        tables.append(read_table(path, role, problems, theme=theme, name=name))
+        tables.append(read_table(path, role, problems, theme=theme, name=name, folder=folder))
     if not any(t.role in ("nodes", "edges") for t in tables):
         problems.append(f"{folder}: no nodes-*.tsv or edges-*.tsv tables found")
     return tables
@@ -211,7 +245,23 @@ def read_references(source: Path | Table, problems: list[str]) -> dict[str, dict
     return refs
 
 
-def _rows(data: bytes, name: str, columns: tuple[str, ...], problems: list[str],
+def read_rows(data: bytes, name: str, problems: list[str]) -> Iterator[Row]:
+    """Yield the rows of TSV *data* whose first line names its columns, in any order (KGX files).
+
+    The same line rules as a table (``\\n`` line ends, a byte-order mark, UTF-8 checked line by
+    line, cells of at most :data:`MAX_CELL` characters, as many cells as the header names);
+    cells are kept as written, unstripped.
+
+    >>> problems = []
+    >>> [r.cells for r in read_rows(b"id\\tname\\nx\\t y \\nz\\n", "f.tsv", problems)]
+    [{'id': 'x', 'name': ' y '}]
+    >>> problems
+    ['f.tsv:3: 1 cells, expected 2 (one per column of the header: a truncated or hand-edited line?)']
+    """
+    return _rows(data, name, None, problems)
+
+
+def _rows(data: bytes, name: str, columns: tuple[str, ...] | None, problems: list[str],
           optional: str | None = None) -> Iterator[Row]:
     # Lines end at "\n" (an optional "\r" before it is part of the line end), as editors,
     # grep -n and git count them; a cell may hold \x1c or \u2028.  A file with no "\n"
@@ -240,10 +290,11 @@ def _not_utf8(data: bytes, name: str) -> Iterator[tuple[int, str]]:
                          f"allowed: UTF-8 text)")
 
 
-def _parse(lines, name: str, columns: tuple[str, ...], problems: list[str], bad: frozenset[int],
+def _parse(lines, name: str, columns: tuple[str, ...] | None, problems: list[str], bad: frozenset[int],
            optional: str | None) -> Iterator[Row]:
     header = None
-    width = len(columns)
+    width = len(columns or ())
+    strip = columns is not None  # a table's cells are stripped; a KGX file's are kept as written
     for line, text in enumerate(lines, start=1):
         if bad and line in bad:  # reported, with its column, by _not_utf8
             continue
@@ -264,6 +315,14 @@ def _parse(lines, name: str, columns: tuple[str, ...], problems: list[str], bad:
             continue
         if header is None:
             header = tuple(c.strip() for c in cells)
+            if columns is None:  # the header names the columns (KGX): each once, none empty
+                counts = Counter(header)
+                repeated = sorted(c for c, n in counts.items() if n > 1 or not c)
+                if repeated:
+                    problems.append(f"{name}:{line}: header names {', '.join(map(repr, repeated))} more than once "
+                                    f"or not at all (allowed: one name per column)")
+                    return
+                columns = header
             if optional is not None and header == (*columns, optional):
                 columns = header
             if header != columns:
@@ -272,8 +331,10 @@ def _parse(lines, name: str, columns: tuple[str, ...], problems: list[str], bad:
             width = len(columns)
             continue
         if len(cells) != width:
-            problems.append(f"{name}:{line}: {len(cells)} cells, expected {width} ({', '.join(columns)})")
+            named = ", ".join(columns) if strip else "one per column of the header: a truncated or hand-edited line?"
+            problems.append(f"{name}:{line}: {len(cells)} cells, expected {width} ({named})")
             continue
-        yield Row(name, line, dict(zip(columns, map(str.strip, cells))))
+        yield Row(name, line, dict(zip(columns, map(str.strip, cells) if strip else cells)))
     if header is None:
-        problems.append(f"{name}: empty table (expected the header {' | '.join(columns)})")
+        expected = f"the header {' | '.join(columns)}" if columns else "a header line naming the columns"
+        problems.append(f"{name}: empty table (expected {expected})")

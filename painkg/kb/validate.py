@@ -45,6 +45,9 @@ _TREATMENT_RELATIONS = frozenset({Relation.TREATED_BY, Relation.PREVENTED_BY})
 _RELATION_BY_VALUE = {r.value: r for r in Relation}
 _GRADE_BY_VALUE = {g.value: g for g in Grade}
 _ENDS = {r: (r.domain, r.range) for r in Relation}
+#: A boolean cell (a red flag), in any case: a table's yes/no, KGX's and xsd:boolean's true/false and 1/0.
+#: Anything else is a problem, never silently false.
+_FLAGS = {"": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
 # Plain ASCII decimals only: float() would also take "0.7_1", Arabic-Indic digits, "inf" and "nan".
 _DECIMAL = re.compile(r"\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
@@ -358,10 +361,11 @@ def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, 
             problems.append(f"{where}: unknown region {c['region']!r} (allowed: {_AREAS})")
     elif kind is Kind.CONDITION:
         problems.append(f"{where}: empty region; a condition needs one (allowed: {_AREAS})")
-    red_flag = c["red_flag"].lower()
-    if red_flag not in ("", "yes", "no"):
-        problems.append(f"{where}: red_flag must be 'yes' or empty, not {c['red_flag']!r}")
-    elif red_flag == "yes" and kind not in _RED_FLAG_KINDS:
+    red_flag = _FLAGS.get(c["red_flag"].strip().lower())
+    if red_flag is None:
+        problems.append(f"{where}: red_flag {c['red_flag']!r} (allowed: yes or no, true or false, 1 or 0, in any case; "
+                        f"empty is no)")
+    elif red_flag and kind not in _RED_FLAG_KINDS:
         problems.append(f"{where}: a {kind.value} cannot be a red flag (allowed: condition, symptom, finding)")
     role = None
     if c["role"]:
@@ -382,7 +386,7 @@ def _check_node(row: Row, kind: Kind, refs: Mapping[str, object], out: Checked, 
             "codes": codes,
             "region": region,
             "definition": c["definition"],
-            "red_flag": red_flag == "yes",
+            "red_flag": red_flag,
             "prior": prior,
             "references": node_refs,
         }

@@ -35,8 +35,10 @@ True
 
 from __future__ import annotations
 
-import csv
+import bisect
 import json
+import json.decoder
+import json.scanner
 import os
 import re
 from dataclasses import dataclass
@@ -46,8 +48,12 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import RDFError
+from ..files import write_together
 from ..kb.graph import KnowledgeGraph, from_graph
-from ..kb.vocab import DEMOGRAPHIC, NUMBER_COLUMNS, Grade, Area, Kind, Population, Qualifier, Relation, Role
+from ..kb.tables import Row, read_file, read_rows
+from ..kb.validate import Problems, check_records
+from ..kb.vocab import (CLUSTER_COLUMNS, DEMOGRAPHIC, EVIDENCE_KEYWORDS, LIKELIHOOD_COLUMNS, NUMBER_COLUMNS, Area, Grade,
+                        Kind, Qualifier, Relation)
 from .mappings import MappingTable, load_mappings
 from .ntriples import reference_links
 
@@ -183,10 +189,16 @@ def to_kgx(kg: KnowledgeGraph, folder: str | os.PathLike, *, mappings: MappingTa
     mappings : MappingTable, optional
         Standard identifiers (default: the bundled ``ontology/mappings.sssom.tsv``).
 
+    The three files are written together, with the protections of the ``.ttl`` export
+    (:func:`painkg.files.write_together`): a read-only, hard-linked, FIFO or device target is
+    refused, and the files are renamed into place only once all three are written, so a full
+    disk leaves the previous export as it was.
+
     Raises
     ------
     RDFError
-        A value holds a tab or line break, or a list item a ``|``: KGX TSV has no escape for them.
+        A value holds a tab or line break, or a list item a ``|``: KGX TSV has no escape for them;
+        or a file cannot be written (the message names it).
     """
     folder = Path(folder)
     table = mappings if mappings is not None else load_mappings()
@@ -194,11 +206,16 @@ def to_kgx(kg: KnowledgeGraph, folder: str | os.PathLike, *, mappings: MappingTa
     node_rows = [_node_row(n, d, ids[n], categories[n], xrefs[n]) for n, d in kg.graph.nodes(data=True)]
     edge_rows = [_edge_row(kg, s, t, Relation(r), d, ids, categories) for s, t, r, d in
                  kg.graph.edges(keys=True, data=True)]
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_tsv(folder / "nodes.tsv", NODE_COLUMNS, node_rows)
-    _write_tsv(folder / "edges.tsv", EDGE_COLUMNS, edge_rows)
     sidecar = {"references": kg.references, **_tables_json(kg.graph.graph)}
-    (folder / _SIDECAR).write_text(json.dumps(sidecar, ensure_ascii=False, indent=1), encoding="utf-8")
+    files = {folder / "nodes.tsv": _tsv(NODE_COLUMNS, node_rows), folder / "edges.tsv": _tsv(EDGE_COLUMNS, edge_rows),
+             folder / _SIDECAR: json.dumps(sidecar, ensure_ascii=False, indent=1).encode("utf-8")}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RDFError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from exc
+    # The three files are written together, as the .ttl writer writes one (painkg.files): a read-only,
+    # hard-linked or special file is refused, and a full disk leaves the previous export whole.
+    write_together(files, error=RDFError)
     return Written(folder, len(node_rows), len(edge_rows))
 
 
@@ -281,7 +298,7 @@ def _join(items) -> str:
     return "|".join(items)
 
 
-def _write_tsv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+def _tsv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     lines = ["\t".join(columns)]
     for row in rows:
         for column, value in row.items():
@@ -289,7 +306,7 @@ def _write_tsv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
                 raise RDFError(f"KGX: {row['id']} {column}: {value!r} holds a tab or line break, which KGX TSV "
                                f"cannot carry (allowed: one-line text; .ttl/.nt/.jsonld carry any text)")
         lines.append("\t".join(row[c] for c in columns))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _tables_json(tables: dict) -> dict:
@@ -300,127 +317,386 @@ def _tables_json(tables: dict) -> dict:
 
 # -- reading ------------------------------------------------------------------------------------------
 
+#: Deepest nesting read in ``painkg.json`` (painkg writes 4 levels).
+MAX_DEPTH = 100
+#: Keys of ``painkg.json``, each with the JSON type of its value.
+_SIDECAR_KEYS = {"references": dict, "settings": dict, "priors": list, "clusters": dict}
+
+
 def from_kgx(folder: str | os.PathLike) -> KnowledgeGraph:
     """Read back a folder written by :func:`to_kgx` (``nodes.tsv``, ``edges.tsv``, ``painkg.json``).
 
-    Rows without ``painkg_*`` columns (a third-party KGX file) are refused with one problem
-    each: painkg needs a node's kind and an edge's evidence, which plain KGX does not carry.
+    Every row passes the checks a knowledge-base table passes (:func:`painkg.kb.validate.check_records`):
+    kinds, regions, grades and booleans spelt as painkg writes them (booleans in any case: a
+    spreadsheet's ``TRUE`` is true), finite numbers in range, no duplicate node, KGX id or edge,
+    known reference keys.  The files are read as a table folder's are: regular files inside
+    *folder* only, UTF-8, cells and files of bounded size.  Rows without ``painkg_*`` columns
+    (a third-party KGX file) are refused with one problem each: painkg needs a node's kind and
+    an edge's evidence, which plain KGX does not carry.
 
     Raises
     ------
     RDFError
-        Listing every problem found.
+        Listing every problem found, each as ``file:line: what is wrong``; nothing is loaded.
     """
     folder = Path(folder)
-    problems: list[str] = []
-    nodes_rows = _read_tsv(folder / "nodes.tsv", problems)
-    edges_rows = _read_tsv(folder / "edges.tsv", problems)
-    try:
-        sidecar = json.loads((folder / _SIDECAR).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RDFError(f"{folder / _SIDECAR}: cannot read ({exc})") from exc
-    graph = nx.MultiDiGraph(**_tables_back(sidecar))
-    slugs: dict[str, str] = {}
-    for where, row in nodes_rows:
-        node = _node_back(where, row, problems)
-        if node is not None:
-            slugs[row["id"]] = row["painkg_id"]
-            graph.add_node(row["painkg_id"], **node)
-    for where, row in edges_rows:
-        edge = _edge_back(where, row, slugs, problems)
-        if edge is not None:
-            graph.add_edge(edge[0], edge[1], key=edge[2], **edge[3])
+    problems = Problems()
+    shown = folder.name or str(folder)
+    if not folder.is_dir():
+        raise RDFError(f"{folder}: not a folder (expected nodes.tsv, edges.tsv and painkg.json written by painkg)")
+    texts = {name: read_file(folder / name, f"{shown}/{name}", problems, folder=folder)
+             for name in ("nodes.tsv", "edges.tsv", _SIDECAR)}
+    sidecar = _read_sidecar(texts[_SIDECAR], f"{shown}/{_SIDECAR}", problems)
+    references = _sidecar_references(sidecar, problems)
+    node_rows, slugs = _node_rows(texts["nodes.tsv"], f"{shown}/nodes.tsv", problems)
+    edge_rows = _edge_rows(texts["edges.tsv"], f"{shown}/edges.tsv", slugs, problems)
+    checked = check_records(node_rows, edge_rows, references, problems, **_model_rows(sidecar, problems))
     if problems:
-        raise RDFError(f"{len(problems)} problems reading KGX:\n" + "\n".join(problems))
-    return from_graph(graph, sidecar.get("references", {}))
+        noun = "problem" if len(problems) == 1 else "problems"
+        rest = f"\n… and {problems.more} more" if problems.more else ""
+        raise RDFError(f"{len(problems)} {noun} reading KGX:\n" + "\n".join(problems) + rest)
+    graph = nx.MultiDiGraph(settings=checked.settings, priors=checked.priors, clusters=checked.clusters)
+    graph.add_nodes_from(checked.nodes.items())
+    graph.add_edges_from((s, t, r, d) for (s, t, r), d in checked.edges.items())
+    return from_graph(graph, references)
 
 
-def _read_tsv(path: Path, problems: list[str]) -> list[tuple[str, dict]]:
+def _rows(data: bytes | None, name: str, problems: list[str]):
+    return () if data is None else read_rows(data, name, problems)
+
+
+def _split(where: str, column: str, cell: str, problems: list[str]) -> tuple[str, ...]:
+    items = tuple(cell.split("|")) if cell else ()
+    if "" in items:
+        problems.append(f"{where}: {column} {cell!r} has an empty item (allowed: items separated by one '|')")
+    return tuple(i for i in items if i)
+
+
+def _node_rows(data: bytes | None, name: str, problems: list[str]) -> tuple[list, dict[str, str]]:
+    """Node rows for the checks, and each KGX id's painkg id (the ends of edges.tsv)."""
+    rows, slugs, first = [], {}, {}
+    for row in _rows(data, name, problems):
+        c, where = row.cells, row.where
+        if not c.get("painkg_id") or not c.get("painkg_kind"):
+            problems.append(f"{where}: node {c.get('id')!r} has no painkg_id and painkg_kind (not written by painkg)")
+            continue
+        kind = next((k for k in Kind if k.value == c["painkg_kind"]), None)
+        if kind is None:
+            problems.append(f"{where}: painkg_kind {c['painkg_kind']!r} (allowed: {', '.join(k.value for k in Kind)})")
+            continue
+        kgx_id = c.get("id", "")
+        if not kgx_id:
+            problems.append(f"{where}: empty id (edges.tsv names a node by it)")
+        elif kgx_id in first:
+            problems.append(f"{where}: duplicate id {kgx_id!r} (first defined at {first[kgx_id]})")
+        else:
+            first[kgx_id] = where
+            slugs[kgx_id] = c["painkg_id"]
+        flag = c.get("painkg_red_flag", "")
+        if not flag.strip():
+            problems.append(f"{where}: empty painkg_red_flag (allowed: true or false)")
+        cells = {"id": c["painkg_id"], "label": c.get("name", ""),
+                 "synonyms": _split(where, "synonym", c.get("synonym", ""), problems),
+                 "codes": _split(where, "painkg_codes", c.get("painkg_codes", ""), problems),
+                 "region": c.get("painkg_region", ""), "definition": c.get("description", ""),
+                 "red_flag": flag.strip() or "false", "role": c.get("painkg_role", ""),
+                 "prior": c.get("painkg_prior", ""),
+                 "references": _split(where, "painkg_references", c.get("painkg_references", ""), problems)}
+        rows.append((Row(row.name, row.line, cells), kind))
+    return rows, slugs
+
+
+def _edge_rows(data: bytes | None, name: str, slugs: dict[str, str], problems: list[str]) -> list[Row]:
+    rows = []
+    for row in _rows(data, name, problems):
+        c, where = row.cells, row.where
+        original = c.get("original_predicate", "")
+        relation = next((r for r in Relation if original == f"{PREFIX}:{r.rdf_name}"), None)
+        if relation is None or not c.get("painkg_strength"):
+            problems.append(f"{where}: edge {c.get('id')!r} has no painkg original_predicate and painkg_strength "
+                            f"(not written by painkg)")
+            continue
+        subject, obj = slugs.get(c.get("subject", "")), slugs.get(c.get("object", ""))
+        if subject is None or obj is None:
+            missing = c.get("subject", "") if subject is None else c.get("object", "")
+            problems.append(f"{where}: an end of edge {c.get('id')!r}, {missing!r}, is not a node of nodes.tsv")
+            continue
+        spec = PREDICATES.get(relation)
+        if spec is not None and spec.inverted and c.get("predicate") == spec.predicate:
+            subject, obj = obj, subject
+        cells = {"source": subject, "relation": relation.value, "target": obj, "strength": c["painkg_strength"],
+                 "qualifier": c.get("painkg_qualifier", ""), "population": c.get("painkg_population", ""),
+                 "references": _split(where, "painkg_references", c.get("painkg_references", ""), problems),
+                 "note": c.get("painkg_note", "")}
+        for column in NUMBER_COLUMNS:
+            cells[column] = c.get(f"painkg_{column}", "")
+        rows.append(Row(row.name, row.line, cells))
+    return rows
+
+
+# -- painkg.json: the references and the model tables --------------------------------------------------
+
+class _Located(dict):
+    """A JSON object that knows the line it starts on (``line``) and the line of each member's value (``lines``)."""
+
+    line = 0
+    lines: dict = {}
+
+
+class _LocatedList(list):
+    """A JSON array that knows the line it starts on (``line``) and the line of each item (``lines``)."""
+
+    line = 0
+    lines: list = []
+
+
+class _JSONProblem(Exception):
+    pass
+
+
+def _read_sidecar(data: bytes | None, name: str, problems: list[str]) -> dict:
+    """Parse ``painkg.json`` into its known keys; problems come as ``name:line: …``."""
+    if data is None:
+        return {}
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RDFError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    # Lines end at \n only: str.splitlines() would also split at \x1c, \x85, \u2028 inside a value.
-    reader = csv.DictReader(text.removesuffix("\n").split("\n"), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return [(f"{path.name}:{i}", {k: v or "" for k, v in row.items()}) for i, row in enumerate(reader, start=2)]
-
-
-def _split(cell: str) -> tuple[str, ...]:
-    return tuple(cell.split("|")) if cell else ()
-
-
-def _enum(where, enum, cell, problems, column):
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}; allowed: UTF-8 text)")
+        return {}
     try:
-        return enum(cell)
-    except ValueError:
-        problems.append(f"{where}: {column} {cell!r} (allowed: {', '.join(v.value for v in enum)})")
-        return None
+        document = _parse_json(text, name)
+    except _JSONProblem as exc:
+        problems.append(str(exc))
+        return {}
+    if not isinstance(document, dict):
+        problems.append(f"{name}:1: a JSON {_type(document)} (allowed: an object with {', '.join(_SIDECAR_KEYS)})")
+        return {}
+    sidecar = {}
+    for key, value in document.items():
+        wanted = _SIDECAR_KEYS.get(key)
+        if wanted is None:
+            problems.append(f"{name}:{document.line}: unknown key {key!r} (allowed: {', '.join(_SIDECAR_KEYS)})")
+        elif not isinstance(value, wanted):
+            problems.append(f"{_member({'name': name}, document, key)}: {key} is a JSON {_type(value)} "
+                            f"(allowed: {'an array' if wanted is list else 'an object'})")
+        else:
+            sidecar[key] = value
+    return {"name": name, **sidecar}
 
 
-def _number(where, cell, problems, column) -> float | None:
+_JSON_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}\n]')
+
+
+def _parse_json(text: str, name: str):
+    """``json.loads``, with each object and array tagged with its line, and repeated keys and deep nesting refused.
+
+    A linear scan first refuses nesting deeper than :data:`MAX_DEPTH` at its line (``json``
+    would raise RecursionError); then Python's own JSON decoder reads the text, with hooks
+    that note where each object and array starts.
+
+    >>> _parse_json('{"a": [1, {"b": 2}]}', "x.json")["a"][1].line
+    1
+    >>> _parse_json('{"a": 1,\\n "a": 2}', "x.json")
+    Traceback (most recent call last):
+    painkg.rdf.kgx._JSONProblem: x.json:1: key 'a' given twice in one object (the second would replace the first)
+    """
+    depth, line = 0, 1
+    for m in _JSON_BRACKET.finditer(text):
+        token = m.group()
+        if token == "\n":
+            line += 1
+        elif token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _JSONProblem(f"{name}:{line}: JSON nested more than {MAX_DEPTH} levels deep "
+                                   f"(allowed: up to {MAX_DEPTH})")
+        elif token in "]}":
+            depth -= 1
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(index: int) -> int:
+        return bisect.bisect_right(starts, index)
+
+    def pairs(items: list) -> _Located:
+        located = _Located(items)
+        located.order = [k for k, _ in items]
+        if len(located) != len(items):
+            seen: set = set()
+            located.repeated = next(k for k, _ in items if k in seen or seen.add(k))
+        return located
+
+    def noting(scan_once, starts: list):
+        def scan(string, index):  # called once per member, at the first character of its value
+            starts.append(index)
+            return scan_once(string, index)
+        return scan
+
+    def parse_object(s_and_end, strict, scan_once, *rest):
+        starts: list[int] = []
+        value, end = json.decoder.JSONObject(s_and_end, strict, noting(scan_once, starts), *rest)
+        value.line = line_of(s_and_end[1] - 1)
+        repeated = getattr(value, "repeated", None)
+        if repeated is not None:
+            raise _JSONProblem(f"{name}:{value.line}: key {repeated!r} given twice in one object "
+                               f"(the second would replace the first)")
+        value.lines = {key: line_of(start) for key, start in zip(value.order, starts)}
+        return value, end
+
+    def parse_array(s_and_end, scan_once):
+        starts: list[int] = []
+        value, end = json.decoder.JSONArray(s_and_end, noting(scan_once, starts))
+        located = _LocatedList(value)
+        located.line = line_of(s_and_end[1] - 1)
+        located.lines = [line_of(start) for start in starts]
+        return located, end
+
+    decoder = json.JSONDecoder(object_pairs_hook=pairs)
+    decoder.parse_object, decoder.parse_array = parse_object, parse_array
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the Python scanner calls the hooks above
     try:
-        return float(cell)
-    except ValueError:
-        problems.append(f"{where}: {column} {cell!r} is not a number")
-        return None
+        return decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        raise _JSONProblem(f"{name}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+    except RecursionError:  # the depth scan stops this first; kept so that no RecursionError escapes
+        raise _JSONProblem(f"{name}: JSON nested too deeply (allowed: up to {MAX_DEPTH} levels)") from None
 
 
-def _node_back(where: str, row: dict, problems: list[str]) -> dict | None:
-    if not row.get("painkg_id") or not row.get("painkg_kind"):
-        problems.append(f"{where}: node {row.get('id')!r} has no painkg_id and painkg_kind (not written by painkg)")
-        return None
-    data = {"kind": _enum(where, Kind, row["painkg_kind"], problems, "painkg_kind"), "label": row.get("name", ""),
-            "synonyms": _split(row.get("synonym", "")), "codes": _split(row.get("painkg_codes", "")),
-            "region": _enum(where, Area, row.get("painkg_region") or "other", problems, "painkg_region"),
-            "definition": row.get("description", ""), "red_flag": row.get("painkg_red_flag") == "true",
-            "prior": None, "references": _split(row.get("painkg_references", ""))}
-    prior = row.get("painkg_prior", "")
-    if prior:
-        data["prior"] = Grade(prior) if prior in Grade._value2member_map_ else _number(where, prior, problems,
-                                                                                        "painkg_prior")
-    if row.get("painkg_role"):
-        data["role"] = _enum(where, Role, row["painkg_role"], problems, "painkg_role")
-    return data
+def _type(value) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value) if not isinstance(value, (dict, list)) else (dict if isinstance(value, dict) else list),
+        "number")
 
 
-def _edge_back(where: str, row: dict, slugs: dict, problems: list[str]) -> tuple | None:
-    original = row.get("original_predicate", "")
-    relation = next((r for r in Relation if original == f"{PREFIX}:{r.rdf_name}"), None)
-    if relation is None or not row.get("painkg_strength"):
-        problems.append(f"{where}: edge {row.get('id')!r} has no painkg original_predicate and painkg_strength "
-                        f"(not written by painkg)")
-        return None
-    subject, obj = slugs.get(row.get("subject", "")), slugs.get(row.get("object", ""))
-    if subject is None or obj is None:
-        problems.append(f"{where}: an end of edge {row.get('id')!r} is not a node of nodes.tsv")
-        return None
-    predicate = row.get("predicate")
-    spec = PREDICATES.get(relation)
-    if spec is not None and spec.inverted and predicate == spec.predicate:
-        subject, obj = obj, subject
-    data = {"strength": _enum(where, Grade, row["painkg_strength"], problems, "painkg_strength"),
-            "references": _split(row.get("painkg_references", ""))}
-    for column in NUMBER_COLUMNS:
-        if row.get(f"painkg_{column}"):
-            data[column] = _number(where, row[f"painkg_{column}"], problems, f"painkg_{column}")
-    if row.get("painkg_qualifier"):
-        data["qualifier"] = _enum(where, Qualifier, row["painkg_qualifier"], problems, "painkg_qualifier")
-    if row.get("painkg_population"):
-        data["population"] = _enum(where, Population, row["painkg_population"], problems, "painkg_population")
-    if row.get("painkg_note"):
-        data["note"] = row["painkg_note"]
-    return subject, obj, relation, data
+def _where(sidecar: dict, value, *parents) -> str:
+    """``name:line`` of a JSON value: its own line, or the line of the nearest object or array holding it."""
+    for item in (value, *parents):
+        line = getattr(item, "line", 0)
+        if line:
+            return f"{sidecar['name']}:{line}"
+    return sidecar["name"]
 
 
-def _tables_back(sidecar: dict) -> dict:
-    """The model tables as the loader builds them: tuples for lists, (setting, condition) keys."""
-    def tupled(row: dict) -> dict:
-        return {k: tuple(v) if isinstance(v, list) and k in ("references", "members", "among", "defines") else v for k, v in row.items()}
+def _member(sidecar: dict, holder, key) -> str:
+    """``name:line`` of the member *key* of an object (or item *key* of an array)."""
+    lines = getattr(holder, "lines", None)
+    try:
+        return f"{sidecar['name']}:{lines[key]}"
+    except (KeyError, IndexError, TypeError):
+        return _where(sidecar, holder)
 
-    settings = {k: tupled(v) for k, v in sidecar.get("settings", {}).items()}
-    priors = {(p["setting"], p["condition"]): tupled({k: v for k, v in p.items() if k not in ("setting", "condition")})
-              for p in sidecar.get("priors", [])}
-    clusters = {k: {**tupled(v), "rules": [tupled(r) for r in v.get("rules", [])]}
-                for k, v in sidecar.get("clusters", {}).items()}
+
+def _cell(sidecar, problems, holder: dict, key: str, kind: str, *, required: bool = False):
+    """One field of a sidecar object as a table cell: text, a number's lexical form, or a tuple for a list."""
+    where = _member(sidecar, holder, key) if key in holder else _where(sidecar, holder)
+    if key not in holder:
+        if required:
+            problems.append(f"{where}: no {key!r} (allowed: an object with it)")
+        return () if kind == "list" else ""
+    value = holder[key]
+    if kind == "text" and (isinstance(value, str) or (value is None and key == "condition")):
+        return value or ""
+    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if kind == "list" and isinstance(value, list):
+        bad = [item for item in value if not isinstance(item, str) or not item]
+        if not bad:
+            return tuple(value)
+        problems.append(f"{where}: {key} holds {json.dumps(bad[0])} (allowed: a list of non-empty texts)")
+        return ()
+    allowed = {"text": "text", "number": "a number", "integer": "a whole number", "list": "a list of texts"}[kind]
+    problems.append(f"{where}: {key} is a JSON {_type(value)}, {_shown(value)} (allowed: {allowed})")
+    return () if kind == "list" else ""
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _objects(sidecar, problems, key: str):
+    """Yield (id or None, object) for each entry of a sidecar table; an entry that is no object is a problem."""
+    table = sidecar.get(key)
+    if table is None:
+        return
+    entries = table.items() if isinstance(table, dict) else enumerate(table)
+    for ident, entry in entries:
+        if not isinstance(entry, dict):
+            shown = f"{key}[{ident!r}]" if isinstance(table, dict) else f"an entry of {key}"
+            problems.append(f"{_member(sidecar, table, ident)}: {shown} is a JSON {_type(entry)} (allowed: an object)")
+            continue
+        yield (ident if isinstance(table, dict) else None), entry
+
+
+_REFERENCE_FIELDS = ("key", "citation", "pmid", "doi", "status", "seen")
+
+
+def _sidecar_references(sidecar: dict, problems: list[str]) -> dict[str, dict[str, str]]:
+    references = {}
+    for key, entry in _objects(sidecar, problems, "references"):
+        where = _where(sidecar, entry)
+        row = {field: _cell(sidecar, problems, entry, field, "text") for field in _REFERENCE_FIELDS if field in entry}
+        unknown = sorted(set(entry) - set(_REFERENCE_FIELDS))
+        if unknown:
+            problems.append(f"{where}: reference {key!r} has unknown fields {', '.join(map(repr, unknown))} "
+                            f"(allowed: {', '.join(_REFERENCE_FIELDS)})")
+        if row.get("key") != key:
+            problems.append(f"{where}: reference {key!r} names the key {row.get('key')!r} (allowed: the same key)")
+        elif key in EVIDENCE_KEYWORDS or not key:
+            problems.append(f"{where}: reference key {key!r} is reserved or empty "
+                            f"(allowed: any other key; {', '.join(EVIDENCE_KEYWORDS)} are built in)")
+        else:
+            references[key] = {"key": key, **{f: row.get(f, "") for f in _REFERENCE_FIELDS[1:5]},
+                               **({"seen": row["seen"]} if "seen" in row else {})}
+    return references
+
+
+def _model_rows(sidecar: dict, problems: list[str]) -> dict[str, list[Row]]:
+    """The settings, priors and cluster rules of ``painkg.json`` as rows of their tables."""
+    def row(entry, cells: dict) -> Row:
+        name, _, line = _where(sidecar, entry).rpartition(":")
+        return Row(name, int(line), cells) if line.isdigit() else Row(sidecar.get("name", _SIDECAR), 0, cells)
+
+    settings = []
+    for ident, entry in _objects(sidecar, problems, "settings"):
+        cells = {"id": ident, "label": _cell(sidecar, problems, entry, "label", "text"),
+                 "description": _cell(sidecar, problems, entry, "description", "text"),
+                 "default_prior": _cell(sidecar, problems, entry, "default_prior", "number", required=True),
+                 "references": _cell(sidecar, problems, entry, "references", "list"),
+                 "note": _cell(sidecar, problems, entry, "note", "text"),
+                 "defines": _cell(sidecar, problems, entry, "defines", "list")}
+        settings.append(row(entry, cells))
+    priors = []
+    for _, entry in _objects(sidecar, problems, "priors"):
+        cells = {"setting": _cell(sidecar, problems, entry, "setting", "text", required=True),
+                 "condition": _cell(sidecar, problems, entry, "condition", "text", required=True),
+                 "prevalence": _cell(sidecar, problems, entry, "prevalence", "number", required=True),
+                 "among": _cell(sidecar, problems, entry, "among", "list"),
+                 "references": _cell(sidecar, problems, entry, "references", "list"),
+                 "note": _cell(sidecar, problems, entry, "note", "text")}
+        priors.append(row(entry, cells))
+    clusters = []
+    for ident, entry in _objects(sidecar, problems, "clusters"):
+        family = dict.fromkeys(CLUSTER_COLUMNS, "")
+        family.update(cluster=ident, label=_cell(sidecar, problems, entry, "label", "text"),
+                      condition=_cell(sidecar, problems, entry, "condition", "text"),
+                      members=_cell(sidecar, problems, entry, "members", "list"), references=())
+        rules = entry.get("rules", [])
+        if not isinstance(rules, list):
+            problems.append(f"{_member(sidecar, entry, 'rules')}: rules is a JSON {_type(rules)} (allowed: an array)")
+            continue
+        if not rules:
+            clusters.append(row(entry, family))
+        for number, rule in enumerate(rules):
+            if not isinstance(rule, dict):
+                problems.append(f"{_member(sidecar, rules, number)}: a rule of cluster {ident!r} is a JSON "
+                                f"{_type(rule)} (allowed: an object)")
+                continue
+            numbers = {c: _cell(sidecar, problems, rule, c, "number") for c in LIKELIHOOD_COLUMNS}
+            clusters.append(row(rule, {**family, **numbers,
+                                       "at_least": _cell(sidecar, problems, rule, "at_least", "integer", required=True),
+                                       "references": _cell(sidecar, problems, rule, "references", "list"),
+                                       "note": _cell(sidecar, problems, rule, "note", "text")}))
     return {"settings": settings, "priors": priors, "clusters": clusters}
-

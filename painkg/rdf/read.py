@@ -23,20 +23,23 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import threading
 import warnings
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
+import rdflib
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import RDFError
 from ..kb.graph import KnowledgeGraph, from_graph
-from ..kb.tables import MAX_CELL, Row
+from ..kb.tables import MAX_CELL, Row, read_file
 from ..kb.validate import Problems, check_records
 from ..kb.vocab import (
     CLUSTER_COLUMNS,
@@ -89,12 +92,15 @@ def parse(source: str | os.PathLike, *, format: str | None = None) -> Graph:
     """
     path = Path(source)
     fmt = _format(path, format)
+    problems: list[str] = []
+    data = read_file(path, str(path), problems)  # a regular file of bounded size: never a FIFO or a device
+    if data is None:
+        raise RDFError(problems[0])
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise RDFError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RDFError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RDFError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}; allowed: UTF-8 text)") from exc
     if fmt == "json-ld":
         _check_jsonld(path, text)
     elif fmt == "xml":
@@ -103,13 +109,36 @@ def parse(source: str | os.PathLike, *, format: str | None = None) -> Graph:
         _check_tokens(path, text)
     graph = new_graph()
     try:
-        with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph
+        with warnings.catch_warnings(), _as_written():  # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph
             warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+            # A boolean rdflib finds odd (" true") is judged by from_rdf, which names its subject.
+            warnings.filterwarnings("ignore", "Parsing weird boolean", UserWarning)
             graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many types; every one means "bad input" here
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise RDFError(f"{path}: not valid {fmt} ({first})") from exc
     return graph
+
+
+_NORMALIZING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _as_written():
+    """Keep every literal's lexical form as written while parsing.
+
+    rdflib normalizes typed literals by default, and it normalizes a boolean it cannot read
+    (``" true"``, ``"maybe"``) to ``"false"``: a red flag would be lost without a word.  Read as
+    written, :func:`from_rdf` judges the form itself.  The switch is rdflib's global; painkg's
+    own parses take turns with it.
+    """
+    with _NORMALIZING:
+        before = rdflib.NORMALIZE_LITERALS
+        rdflib.NORMALIZE_LITERALS = False
+        try:
+            yield
+        finally:
+            rdflib.NORMALIZE_LITERALS = before
 
 
 def _check_xml(path: Path, text: str) -> None:
@@ -383,11 +412,15 @@ class _Reader:
         return cells
 
     def _red_flag(self, subject) -> str:
-        value = self._one(subject, PAINKG.redFlag)
+        # Required: painkg writes it on every node, so a node without one was edited, and reading it
+        # as "no" would drop a red flag without a word.
+        value = self._one(subject, PAINKG.redFlag, required=True)
         if value is None:
             return ""
-        if isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) in ("true", "false", "1", "0"):
-            return "yes" if str(value) in ("true", "1") else "no"
+        # xsd:boolean collapses white space (" true" is true); its lexical forms in any case.
+        lexical = " ".join(str(value).split()).lower() if isinstance(value, Literal) else ""
+        if isinstance(value, Literal) and value.datatype == XSD.boolean and lexical in ("true", "false", "1", "0"):
+            return "yes" if lexical in ("true", "1") else "no"
         self._problem(subject, f"painkg:redFlag {self._name(value) if isinstance(value, URIRef) else repr(str(value))} "
                                f"(allowed: true or false, as xsd:boolean)")
         return ""

@@ -20,21 +20,28 @@ import contextlib
 import http.client
 import io
 import json
+import os
 import re
+import select as _select
+import signal
 import socket
+import sys
 import threading
+import time
 import urllib.parse
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RDFError
+from ..errors import PainKGError, QueryError, RDFError
 from ..kb.tables import ontology_folder
 from ..kb.graph import KnowledgeGraph
 from .ntriples import GRAPH, PREFIXES, write_ntriples
 
 __all__ = [
     "ShaclReport", "PushResult", "validate_shacl", "shapes", "sparql", "query", "open_store", "write_results",
-    "result_format", "uses_service", "check_url", "push", "from_store", "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
+    "result_format", "uses_service", "check_query", "run_bounded", "decode_query", "check_url", "push", "from_store",
+    "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
 ]
 
 
@@ -127,26 +134,129 @@ GRAPH_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdf":
 _FORMAT_ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdfxml": "rdf",
                    "rdf/xml": "rdf", "srj": "json", "srx": "xml"}
 
-# Strings, IRIs and comments hide keywords: strip them before looking for SERVICE.
-_SPARQL_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'" r'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-)
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.IGNORECASE)
+#: The longest query text painkg checks and runs, in characters.
+MAX_QUERY = 1 << 20
+#: Seconds a query may run by default (``painkg sparql --timeout``, ``sparql(timeout=)``).
+TIMEOUT = 30.0
+# SPARQL 1.1, section 19.2: \\uXXXX and \\UXXXXXXXX stand for a character anywhere in a query.
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
+def check_query(text: str, *, allow_service: bool = False) -> str:
+    """Return the query text to run, once its parse shows nothing a local query must not do.
+
+    The query is parsed with rdflib's SPARQL 1.1 parser, and the parse, not the text, decides:
+    a ``SERVICE`` clause anywhere (federation: a request to another server) is refused unless
+    *allow_service*; an update (``LOAD``, ``INSERT``, ``CLEAR`` …) is always refused; a query
+    the parser cannot read is refused, since it cannot be shown to be free of ``SERVICE``.
+    Codepoint escapes (``\\u0053``) are expanded first, as SPARQL defines, and Oxigraph runs the
+    expanded text: both parsers read the very same characters.
+
+    >>> check_query('SELECT ?service WHERE { ?service rdfs:label "SERVICE" }  # SERVICE')[:15]
+    'SELECT ?service'
+    >>> check_query("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    painkg.errors.QueryError: SPARQL: SERVICE (a query sent to another server) is refused (allowed: local queries; ...)
+
+    Raises
+    ------
+    QueryError
+        The query is too long, cannot be parsed, is an update, or holds SERVICE.
+    """
+    if len(text) > MAX_QUERY:
+        raise QueryError(f"SPARQL: a query of {len(text):,} characters (allowed: up to {MAX_QUERY:,})")
+    if allow_service:
+        return text  # federation asked for: Oxigraph reads the query as written
+    from rdflib.plugins.sparql import parser  # the parser is needed only here, and only without --allow-service
+
+    try:
+        expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    except (ValueError, OverflowError):
+        raise QueryError("SPARQL: a \\U escape names no character (allowed: code points up to \\U0010FFFF)") from None
+    try:
+        unchanged = parser.expandUnicodeEscapes(expanded) == expanded
+    except ValueError:
+        unchanged = False
+    if not unchanged:  # an escape spelling another escape: rdflib and Oxigraph would read different text
+        raise QueryError("SPARQL: a \\u escape that spells another \\u escape (allowed: one level of escapes)")
+    parsed, problem = _parse(parser.parseQuery, expanded)
+    if problem is not None:
+        if _parse(parser.parseUpdate, expanded)[1] is None:
+            raise QueryError("SPARQL: an update (LOAD, INSERT, DELETE, CLEAR, DROP …) is refused: painkg runs queries "
+                             "on a read-only copy (allowed: SELECT, ASK, CONSTRUCT, DESCRIBE)")
+        raise QueryError(f"SPARQL: {problem} (painkg reads each query with rdflib's SPARQL 1.1 parser, to refuse "
+                         f"SERVICE, before Oxigraph runs it; --allow-service skips that)")
+    if _holds(parsed, "ServiceGraphPattern"):
+        raise QueryError("SPARQL: SERVICE (a query sent to another server) is refused (allowed: local queries; "
+                         "allow_service=True, or --allow-service on the command line, federates)")
+    return expanded
+
+
 def uses_service(query: str) -> bool:
-    """Return True when *query* contains a SPARQL ``SERVICE`` clause (federation: a request to another server).
+    """Return True when *query* holds a SPARQL ``SERVICE`` clause, by its parse (see :func:`check_query`).
+
+    A query that cannot be parsed counts as holding one: nothing shows that it does not.
 
     >>> uses_service("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
     True
     >>> uses_service('SELECT ?service WHERE { ?service rdfs:label "SERVICE" }  # SERVICE')
     False
     """
-    # SPARQL lets \uXXXX stand for any character of the query, keywords included (section 19.2).
-    text = _ESCAPE.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), query)
-    return any(_SERVICE.search(_SPARQL_NOISE.sub(" ", t)) for t in {query, text})
+    try:
+        check_query(query)
+    except QueryError as exc:
+        return "an update" not in str(exc) and "characters (allowed" not in str(exc)
+    return False
+
+
+def _parse(parse, text: str):
+    """Return (parse result, None) or (None, a one-line reason); the parser runs on a fresh thread's stack.
+
+    rdflib's parser recurses about twenty frames per nested bracket: on a thread of its own,
+    the depth a query may nest does not depend on how deep the caller already is.
+    """
+    outcome: list = [None, "the parser did not finish"]
+
+    def run() -> None:
+        try:
+            outcome[:] = [parse(text), None]
+        except RecursionError:
+            outcome[:] = [None, "the query nests brackets too deeply to be checked (allowed: about 25 levels)"]
+        except Exception as exc:  # pyparsing's ParseException, or a ValueError from an escape
+            line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+            where = f"line {line}, column {column}: " if line is not None else ""
+            message = getattr(exc, "msg", None) or _first_line(exc)
+            outcome[:] = [None, f"not a SPARQL 1.1 query ({where}{message})"]
+
+    worker = threading.Thread(target=run, name="painkg-sparql-parse", daemon=True)
+    worker.start()
+    worker.join()
+    return outcome[0], outcome[1]
+
+
+def _holds(parsed, name: str) -> bool:
+    """True when the parse tree holds a part named *name* (rdflib's CompValue), at any depth."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack, seen = [parsed], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, CompValue):
+            if item.name == name:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, ParseResults):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
 
 
 def open_store(data):
@@ -158,14 +268,46 @@ def open_store(data):
     """
     ox = _pyoxigraph()
     if hasattr(data, "graph") and hasattr(data, "references"):
-        buffer = io.StringIO()
-        write_ntriples(data, buffer)
-        text, lenient = buffer.getvalue().encode("utf-8"), True  # our own writer's output: skip re-validation
+        text, lenient = _ntriples(data), True  # our own writer's output: skip re-validation
     else:
         text, lenient = data.serialize(format="nt", encoding="utf-8"), False
     store = ox.Store()
     store.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH), lenient=lenient)
     return store
+
+
+def _ntriples(kg: KnowledgeGraph) -> bytes:
+    """The N-Triples of *kg*, kept in painkg's cache beside an unchanged KB: a query does not rewrite them.
+
+    The entry is the KB's own cache key (its tables' bytes and the loader's code) plus a hash
+    of the writer's code, so an edited table or a new writer never gets old triples.
+    """
+    from ..kb import cache
+
+    key = getattr(kg, "_cache_key", None)  # set only when the graph is exactly a cached load
+    digest = _writer_digest() if key else ""
+    entry = cache.read(key, "ntriples") if key else None
+    if isinstance(entry, dict) and entry.get("digest") == digest and isinstance(entry.get("data"), bytes):
+        return entry["data"]
+    buffer = io.StringIO()
+    write_ntriples(kg, buffer)
+    data = buffer.getvalue().encode("utf-8")
+    if key:
+        cache.write(key, "ntriples", {"digest": digest, "data": data})
+    return data
+
+
+def _writer_digest() -> str:
+    import hashlib
+
+    here = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=16)
+    for name in ("ntriples.py", "store.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(b"\0missing\0")
+    return digest.hexdigest()
 
 
 def _pyoxigraph():
@@ -205,14 +347,14 @@ def query(data, text: str, *, allow_service: bool = False):
     >>> bool(query(kg, "ASK { node:hip-osteoarthritis a painkg:Condition }"))
     True
     """
-    if not allow_service and uses_service(text):
-        raise RDFError("SPARQL: SERVICE (a query sent to another server) is refused (allowed: local queries; "
-                       "allow_service=True, or --allow-service on the command line, federates)")
+    text = check_query(text, allow_service=allow_service)
     ox = _pyoxigraph()
     store = data if isinstance(data, ox.Store) else open_store(data)
     try:
         return store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL: {_first_line(exc)}") from exc
+    except (OSError, ValueError, RuntimeError) as exc:
         raise RDFError(f"SPARQL: {_first_line(exc)}") from exc
 
 
@@ -257,15 +399,17 @@ def write_results(result, out, format: str | None = None) -> None:
         raise RDFError(f"SPARQL: {_first_line(exc)}") from exc
 
 
-def sparql(data, text: str, *, allow_service: bool = False) -> list[dict[str, object]]:
+def sparql(data, text: str, *, allow_service: bool = False, timeout: float | None = TIMEOUT) -> list[dict[str, object]]:
     """Run a SPARQL SELECT or ASK; return rows as ``{variable: rdflib term}`` (see :func:`query`).
 
-    An ASK query returns ``[{"ask": True|False}]``.
+    An ASK query returns ``[{"ask": True|False}]``.  The query runs in a child process that is
+    stopped after *timeout* seconds (see :func:`run_bounded`; ``None``: in this process, no limit).
 
     Raises
     ------
     RDFError
-        The query is malformed, or is not a SELECT or ASK (use :func:`query` for CONSTRUCT).
+        The query is malformed, is not a SELECT or ASK (use :func:`query` for CONSTRUCT), or did
+        not finish within *timeout* seconds.
 
     Examples
     --------
@@ -273,31 +417,162 @@ def sparql(data, text: str, *, allow_service: bool = False) -> list[dict[str, ob
     >>> int(rows[0]["n"]) == kg.graph.number_of_edges()
     True
     """
-    result = query(data, text, allow_service=allow_service)
-    kind = type(result).__name__
-    if kind == "QueryBoolean":
-        return [{"ask": bool(result)}]
-    if kind != "QuerySolutions":
-        raise RDFError("SPARQL: only SELECT and ASK give rows (allowed here: SELECT, ASK; "
-                       "painkg.rdf.store.query runs CONSTRUCT)")
-    names = [v.value for v in result.variables]
+    import marshal
+
+    store = data if isinstance(data, _pyoxigraph().Store) else open_store(data)
+
+    def rows() -> bytes:
+        result = query(store, text, allow_service=allow_service)
+        kind = type(result).__name__
+        if kind == "QueryBoolean":
+            return marshal.dumps(bool(result))
+        if kind != "QuerySolutions":
+            raise QueryError("SPARQL: only SELECT and ASK give rows (allowed here: SELECT, ASK; "
+                             "painkg.rdf.store.query runs CONSTRUCT)")
+        names = [v.value for v in result.variables]
+        try:
+            return marshal.dumps([{n: _plain_term(row[n]) for n in names if row[n] is not None} for row in result])
+        except (OSError, RuntimeError, ValueError) as exc:  # evaluation is lazy: errors surface while iterating
+            raise RDFError(f"SPARQL: {_first_line(exc)}") from exc
+
+    found = marshal.loads(run_bounded(rows, timeout=timeout))
+    if isinstance(found, bool):
+        return [{"ask": found}]
+    return [{n: _rdflib_term(term) for n, term in row.items()} for row in found]
+
+
+#: Bytes a bounded query may send back to the process that asked (rows, or an error).
+MAX_ANSWER = 512 << 20
+
+
+def run_bounded(work, *, timeout: float | None = TIMEOUT) -> bytes:
+    """Run ``work()`` in a child process, stopped after *timeout* seconds; return the bytes it returned.
+
+    Oxigraph evaluates a query in Rust without returning to Python, so neither a thread nor
+    Ctrl-C can stop it there.  A forked child can be: at the deadline it is killed, and the
+    call raises :class:`RDFError`; on Ctrl-C (SIGINT, which a terminal sends to the whole
+    process group) the child dies at once and this process raises KeyboardInterrupt after
+    killing it, whichever got the signal.  Whatever the child writes to standard output goes
+    straight to this process's standard output.  A :class:`PainKGError` raised in the child is
+    raised here again, with its message and class (``QueryError`` or ``RDFError``).
+
+    Where there is no ``fork`` (Windows), or *timeout* is None, ``work()`` runs here, unbounded.
+    """
+    if timeout is None or not hasattr(os, "fork"):
+        return work()
+    from rdflib.plugins.sparql import parser  # noqa: F401  imported once, here, not in every child
+
+    for stream in (sys.stdout, sys.stderr):  # what is buffered now would otherwise be written twice
+        with contextlib.suppress(Exception):
+            stream.flush()
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns about fork with threads; the child runs no other thread
+        warnings.filterwarnings("ignore", ".*fork.*", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _child(work, write_end)
+    os.close(write_end)
     try:
-        return [{n: _rdflib_term(row[n]) for n in names if row[n] is not None} for row in result]
-    except (OSError, RuntimeError, ValueError) as exc:  # evaluation is lazy: errors surface while iterating
-        raise RDFError(f"SPARQL: {_first_line(exc)}") from exc
+        answer = _collect(read_end, pid, timeout)
+    except BaseException:
+        _stop(pid)
+        raise
+    finally:
+        os.close(read_end)
+    status, message = answer[:1], answer[1:]
+    if status == b"+":
+        return message
+    text = message.decode("utf-8", "replace")
+    raise (QueryError(text) if status == b"?" else RDFError(text))
 
 
-def _rdflib_term(term):
+def _child(work, write_end: int) -> None:
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C kills the child even inside Oxigraph's loop
+        try:
+            answer = b"+" + work()
+        except BrokenPipeError:  # `painkg sparql … | head`: the reader left; not an error
+            answer = b"+"
+        except QueryError as exc:
+            answer = b"?" + str(exc).encode("utf-8", "replace")
+        except PainKGError as exc:
+            answer = b"!" + str(exc).encode("utf-8", "replace")
+        except MemoryError:
+            answer = b"!SPARQL: the query ran out of memory"
+        except (OSError, RuntimeError, ValueError) as exc:  # Oxigraph's evaluation errors (a failed SERVICE call)
+            answer = b"!" + f"SPARQL: {_first_line(exc)}".encode("utf-8", "replace")
+        except Exception as exc:  # noqa: BLE001  one line in the parent, never a traceback from a child
+            answer = b"!" + f"SPARQL: {type(exc).__name__}: {_first_line(exc)}".encode("utf-8", "replace")
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        view = memoryview(answer)
+        while view:
+            view = view[os.write(write_end, view[:1 << 20]):]
+    except BaseException:  # noqa: BLE001  a child must never run on into the parent's code
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _collect(read_end: int, pid: int, timeout: float) -> bytes:
+    """Read the child's answer until it ends; kill the child at the deadline."""
+    deadline = time.monotonic() + timeout
+    chunks, size = [], 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise RDFError(f"SPARQL: no result within {timeout:g} s, so the query was stopped "
+                           f"(allowed: --timeout SECONDS or timeout=, or a narrower query)")
+        ready, _, _ = _select.select([read_end], [], [], min(left, 1.0))
+        if not ready:
+            continue
+        chunk = os.read(read_end, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_ANSWER + 1:
+            raise RDFError(f"SPARQL: more than {MAX_ANSWER >> 20} MB of results (allowed: fewer rows, e.g. LIMIT)")
+    _, status = os.waitpid(pid, 0)
+    answer = b"".join(chunks)
+    if not answer and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+        raise KeyboardInterrupt  # Ctrl-C reached the child first: the same as reaching this process
+    if not answer:
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {os.waitstatus_to_exitcode(status)}"
+        raise RDFError(f"SPARQL: the query process stopped without an answer ({how})")
+    return answer
+
+
+def _stop(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def _plain_term(term) -> tuple:
+    """An Oxigraph term as plain values that cross a process boundary: (kind, value, datatype, language)."""
+    kind = type(term).__name__
+    if kind in ("NamedNode", "BlankNode"):
+        return (kind, term.value, "", "")
+    if kind == "Literal":
+        return (kind, term.value, term.datatype.value if not term.language else "", term.language or "")
+    return ("Literal", str(term), "", "")  # an RDF-star triple: its text
+
+
+def _rdflib_term(term: tuple):
     from rdflib import BNode, Literal, URIRef
 
-    kind = type(term).__name__
+    kind, value, datatype, language = term
     if kind == "NamedNode":
-        return URIRef(term.value)
+        return URIRef(value)
     if kind == "BlankNode":
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return BNode(value)
+    if language:
+        return Literal(value, lang=language)
+    return Literal(value, datatype=URIRef(datatype) if datatype else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,9 +773,13 @@ def from_store(endpoint: str, *, graph: str = GRAPH, timeout: float = 120) -> Kn
                             {"Accept": "application/n-triples",
                              "Content-Type": "application/x-www-form-urlencoded"}, timeout)
     _check_status(target, status, body)
+    from .read import _as_written
+
     data = Graph(bind_namespaces="none")
     try:
-        data.parse(data=body.decode("utf-8"), format="nt")
+        with warnings.catch_warnings(), _as_written():  # literals as written: from_rdf judges " true" itself
+            warnings.filterwarnings("ignore", "Parsing weird boolean", UserWarning)
+            data.parse(data=body.decode("utf-8"), format="nt")
     except Exception as exc:  # rdflib raises many types; each means the reply was not N-Triples
         raise RDFError(f"{target.shown}: the reply is not N-Triples ({_first_line(exc)})") from exc
     if not len(data):
@@ -509,11 +788,43 @@ def from_store(endpoint: str, *, graph: str = GRAPH, timeout: float = 120) -> Kn
 
 
 def read_query(text_or_path: str) -> str:
-    """Return the query text: the file's content if *text_or_path* names a file, else the text itself."""
+    """Return the query text: the file's content if *text_or_path* names a file, else the text itself.
+
+    A file is read as UTF-8 (a byte that is not is placed as ``file:line``), up to
+    :data:`MAX_QUERY` characters; a pipe (``<(…)``) is read like a file.
+
+    Raises
+    ------
+    RDFError
+        The file cannot be read, is a folder, is too long, or is not UTF-8 text.
+    """
     looks_like_path = "\n" not in text_or_path and len(text_or_path) < 1024
     try:
         if looks_like_path and (text_or_path.endswith(".rq") or Path(text_or_path).is_file()):
-            return Path(text_or_path).read_text(encoding="utf-8")
+            with open(text_or_path, "rb") as f:
+                return decode_query(f.read(4 * MAX_QUERY + 1), text_or_path)
+    except IsADirectoryError as exc:
+        raise RDFError(f"{text_or_path}: cannot read (it is a folder; allowed: a query file or the query text)") from exc
     except OSError as exc:
         raise RDFError(f"{text_or_path}: cannot read ({exc.strerror or exc})") from exc
     return text_or_path
+
+
+def decode_query(data: bytes, name: str) -> str:
+    """Return a query file's text, refusing what is not UTF-8 text at its ``name:line``.
+
+    >>> decode_query(b"ASK {\\n  ?s ?p 'caf\\xe9' }", "q.rq")
+    Traceback (most recent call last):
+    painkg.errors.RDFError: q.rq:2: not UTF-8 (byte 0xe9; allowed: UTF-8 text)
+    """
+    if len(data) > 4 * MAX_QUERY:
+        raise RDFError(f"{name}: more than {4 * MAX_QUERY:,} bytes (allowed: a query of up to {MAX_QUERY:,} characters)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RDFError(f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}; allowed: UTF-8 text)") from None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise RDFError(f"{name}:{line}: a NUL character: a binary file, not a query (allowed: SPARQL text)")
+    return text

@@ -97,9 +97,9 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
     for term, reading in _readings(kg, terms):
         found = [s for s in reading.spans if s.observed]
         problems = list(reading.unread)
-        if problems and term and "\n" not in term:
-            # One vocabulary: a term the resolver accepts whole ("pain with hip internal rotation")
-            # is that node, even where reading it word by word leaves a piece over.
+        if problems and not found and term and "\n" not in term:
+            # One vocabulary: a term the reader makes nothing of but the resolver accepts whole
+            # ("pain with hip internal rotation") is that node.
             whole = kg.index.best(term)
             if whole is not None:
                 node = kg.node(whole.node_id)

@@ -834,6 +834,13 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
     who = OTHER if "family" in cats else PATIENT
     kind = tab.kinds.get(nodes[0])
+    if time == HISTORICAL and who == PATIENT and kind is Kind.CONDITION and not c.ended:
+        # "prostate cancer 2012, treated": a past malignancy is the red-flag history it leaves
+        # (history of cancer), which counts now; the cancer itself is not what hurts today.
+        history = _history_left_by(kg, nodes[0])
+        if history is not None:
+            nodes, time, kind = (history,), CURRENT, Kind.SYMPTOM
+            name = name._replace(nodes=nodes) if hasattr(name, "_replace") else name
     if kind is Kind.TEST and cats & {"normal", "negated", "abnormal"}:
         # "ESR normal" denies a raised ESR, never the blood test itself
         results = [nm for nm in tab.keys.get(hit.key, ()) if nm.result]
@@ -1025,6 +1032,20 @@ def _trouble_before(found: list[sp.Unit], hit: sp.Found) -> bool:
 
 def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
     return hit.j < len(found) and found[hit.j].lower in _TROUBLE
+
+
+def _history_left_by(kg: KnowledgeGraph, condition: str) -> str | None:
+    """The red-flag history node a past condition leaves, if the KB says so: a cancer that leads to a
+    spinal malignancy, which presents with a history of cancer."""
+    graph = kg.graph
+    for _, cause_of, r in graph.out_edges(condition, keys=True):
+        if r != Relation.LEADS_TO:
+            continue
+        for _, history, r2 in graph.out_edges(cause_of, keys=True):
+            if (r2 == Relation.PRESENTS_WITH and history.startswith("history-of-")
+                    and graph.nodes[history].get("red_flag")):
+                return history
+    return None
 
 
 def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:

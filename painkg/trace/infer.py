@@ -180,6 +180,8 @@ class _Model:
             self.priors[source] = overrides.get(source, value)
             self.published[source] = source in overrides or prior.published
         self.prior_total = math.fsum(self.hypothesis_prior(h) for h in table.hypotheses.values())
+        #: The conditions whose prevalence the setting publishes: a rule measured in it counts against them.
+        self.counted = frozenset(s for s, p in known.items() if p.published)
         # "Something else": causes the KB does not hold.  A setting whose published prevalences describe
         # its whole case mix (the irritable hips of kocher2004: septic arthritis 33 %, transient
         # synovitis 67 %) leaves them only what its counts leave, with a floor.
@@ -268,7 +270,7 @@ class _Model:
             effective = [r.get(h, 1.0) for r in ratios]
             for cluster, idx in clustered:
                 ratio, carrier = cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx],
-                                               [ratios[i] for i in idx])
+                                               [ratios[i] for i in idx], self.counted)
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
             # Excluded by a present finding: the first such finding carries the stated ε, the others
@@ -384,7 +386,7 @@ def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> fl
 
 
 def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: Sequence[Observation],
-                  ratios: Sequence[Mapping[str, float]]) -> tuple[float, int]:
+                  ratios: Sequence[Mapping[str, float]], counted: frozenset[str] = frozenset()) -> tuple[float, int]:
     """One ratio for a cluster of dependent findings, and which member carries it (MODEL.md section 5).
 
     For the cluster's own condition (or a kind of it) a published rule by number of
@@ -397,10 +399,12 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     if decided is not None:
         if h.source == target or target in table.ancestors.get(h.source, ()):
             return decided, 0
-        # The rule's ratio is its condition's odds against the rest of the population it was
-        # measured in: once it decides, its items carry nothing more for the other hypotheses
-        # (Kocher's fever and non-weight-bearing do not raise transient synovitis as well).
-        return 1.0, 0
+        # The rule's ratio is its condition's odds against the rest of the population it was measured
+        # in (Kocher: septic arthritis against transient synovitis): once it decides, its items carry
+        # nothing more for the conditions the setting counts beside it.  Any other hypothesis keeps its
+        # own single best member (fever still argues for osteomyelitis).
+        if h.source in counted:
+            return 1.0, 0
     best = max(range(len(mine)), key=lambda i: (abs(math.log(mine[i])) if mine[i] > 0 else math.inf, mine[i], -i))
     return mine[best], best
 

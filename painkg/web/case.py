@@ -162,7 +162,12 @@ def _checked(findings: list[Finding], setting: str) -> Case:
 
 
 def resolve(kg: KnowledgeGraph, case: Case) -> Case:
-    """Name each finding by its node's id and label; the last state given for a node wins.
+    """Name each finding by its node's id and label; said twice, the stronger state wins.
+
+    Present wins over suspected, suspected over absent, absent over not known, as the library
+    and the CLI read a case: a link or a merged case that both states and denies a finding
+    cannot hide it (a red flag above all).  The case keeps the order of each finding's first
+    mention.  The page changes a finding by replacing it, so it never sends two states.
 
     Raises
     ------
@@ -185,9 +190,14 @@ def resolve(kg: KnowledgeGraph, case: Case) -> Case:
             raise CaseError(f"case: {node.id!r} is a {node.kind.value}; only an activity takes an effect "
                             f"(.{f.relation})")
         found = Finding(node.id, f.state, f.relation, node.label, node.kind.value, node.red_flag)
-        out.pop(found.key, None)  # re-added at the end: the case keeps the order of the last word
-        out[found.key] = found
+        seen = out.get(found.key)
+        if seen is None or STRENGTH[found.state] > STRENGTH[seen.state]:
+            out[found.key] = found
     return Case(tuple(out.values()), case.setting)
+
+
+#: Which state wins when a case gives a finding twice.
+STRENGTH = {"unknown": 0, "absent": 1, "possible": 2, "present": 3}
 
 
 def _named(kg: KnowledgeGraph, f: Finding) -> list[tuple[Node, Finding]]:

@@ -5,6 +5,9 @@
 
 const STATES = ["present", "absent", "possible", "unknown"];
 const STATE_WORDS = {present: "present", absent: "absent", possible: "suspected", unknown: "not known"};
+// Said twice (a chip and a note), the stronger state wins, as in the API: present over suspected
+// over absent over not known.
+const STRENGTH = {unknown: 0, absent: 1, possible: 2, present: 3};
 const EFFECT_WORDS = {"aggravated-by": "worse with", "relieved-by": "eased by"};
 const REGION_WORDS = {
   "hip": "hip", "lumbar-spine": "lumbar spine", "sacroiliac-pelvis": "sacroiliac joint & pelvis", "nerve": "nerve",
@@ -12,14 +15,18 @@ const REGION_WORDS = {
   "systemic": "systemic (rheumatological, cancer)", "other": "other",
 };
 const GRADE_WORDS = {"recommended": "recommended", "conditional": "consider", "not-recommended": "advised against"};
+const VIEW_WORDS = {front: "front view", back: "back view", side: "side view"};
 
-const state = {setting: "primary-care", findings: [], open: null, addAs: "present", settings: []};
+const state = {setting: "primary-care", findings: [], open: null, addAs: "present", settings: [], chart: {}};
 let last = null;          // the last /api/trace answer
 let traceSeq = 0;         // answers to older requests are dropped
-let searchAbort = null;
+let searchSeq = 0;
+let searchTimer = null;
 let suggestions = [];
+let suggestionsFor = null; // the text the shown suggestions answer
 let active = -1;
 let downloadUrl = null;
+let diagramText = null;   // the whole SVG of the open candidate's diagram, for the full-size view
 const nodeCache = new Map();
 const $ = (id) => document.getElementById(id);
 
@@ -49,7 +56,6 @@ function fill(parent, ...children) {
 
 function pct(x) {
   if (x === null || x === undefined) return "–";
-  if (x >= 0.1) return (x * 100).toFixed(0) + " %";
   if (x >= 0.001) return (x * 100).toFixed(1) + " %";
   return "< 0.1 %";
 }
@@ -61,14 +67,21 @@ function findingName(f) {
   return f.relation ? `${EFFECT_WORDS[f.relation]} ${label}` : label;
 }
 
-function label(id) { return (last && last.labels && last.labels[id]) || id; }
+function label(id) { return (last && last.labels && last.labels[id]) || state.chart[id] || id; }
 
 async function api(path, options) {
+  // Resolves with the answer's JSON, or rejects with an Error carrying the server's one line.
   const response = await fetch(path, options);
-  let data = null;
-  try { data = await response.json(); } catch (e) { data = {error: `${path}: the server answered ${response.status}`}; }
+  let data;
+  try {
+    data = await response.json();
+  } catch (e) {
+    const err = new Error(`${path.split("?")[0]}: the server answered ${response.status} without JSON`);
+    err.status = response.status;
+    throw err;
+  }
   if (!response.ok) {
-    const err = new Error(data.error || `error ${response.status}`);
+    const err = new Error((data && data.error) || `error ${response.status}`);
     err.data = data;
     err.status = response.status;
     throw err;
@@ -76,13 +89,7 @@ async function api(path, options) {
   return data;
 }
 
-function errorText(err) {
-  if (err.name === "AbortError") return "";
-  if (err.data && err.data.suggestions && err.data.suggestions.length) {
-    return `${err.message}`;
-  }
-  return err.message || String(err);
-}
+function errorText(err) { return (err && err.message) || String(err); }
 
 function showError(text) {
   const box = $("error");
@@ -99,6 +106,8 @@ function bump(name) {
   d[name] = String(Number(d[name] || 0) + 1);
   if (performance.mark) performance.mark("painkg-" + name);
 }
+
+function capital(s) { return s ? s.charAt(0).toUpperCase() + s.slice(1) : s; }
 
 // ------------------------------------------------------------------ the case and the URL
 
@@ -128,16 +137,17 @@ function caseJson() {
 
 function readUrl() {
   const params = new URLSearchParams(location.search);
-  const api = new URLSearchParams();
+  const query = new URLSearchParams();
   for (const [k, v] of params) {
     if (k === "open") state.open = v;
     else if (k === "setting") state.setting = v;
-    if (k !== "open") api.append(k, v);
+    if (k !== "open") query.append(k, v);
   }
-  return api.toString();
+  return query.toString();
 }
 
 function addFinding(f, announce) {
+  // A user's own change (a search pick, an answer, the chart): it replaces the finding.
   const k = key(f);
   const at = state.findings.findIndex((x) => key(x) === k);
   if (at >= 0) state.findings.splice(at, 1);
@@ -156,6 +166,7 @@ async function update(opts) {
   opts = opts || {};
   writeUrl();
   renderChips(opts.focusKey);
+  renderChart();
   const seq = ++traceSeq;
   if (!state.findings.length) {
     last = null;
@@ -168,6 +179,7 @@ async function update(opts) {
     last = data;
     setFindings(data.case.findings);
     renderChips(opts.focusKey);
+    renderChart();
     showError("");
     renderResults(data);
   } catch (err) {
@@ -181,9 +193,10 @@ async function update(opts) {
 
 function renderChips(focusKey) {
   const list = $("chips");
-  const had = focusKey || (document.activeElement && document.activeElement.dataset.key &&
+  const had = focusKey || (document.activeElement && document.activeElement.dataset && document.activeElement.dataset.key &&
                            list.contains(document.activeElement) ? document.activeElement.dataset.key : null);
-  const hadRemove = document.activeElement && document.activeElement.classList.contains("remove");
+  const hadRemove = document.activeElement && document.activeElement.classList &&
+                    document.activeElement.classList.contains("remove");
   list.replaceChildren();
   for (const f of state.findings) {
     const name = findingName(f);
@@ -212,6 +225,7 @@ function renderChips(focusKey) {
 
 function removeFinding(f) {
   const at = state.findings.indexOf(f);
+  if (at < 0) return;
   state.findings.splice(at, 1);
   caseStatus(`${findingName(f)} removed.`);
   const next = state.findings[Math.min(at, state.findings.length - 1)];
@@ -219,45 +233,120 @@ function removeFinding(f) {
   update({focusKey: next ? key(next) : null});
 }
 
+// ------------------------------------------------------------------ the body chart
+
+function sites() { return [...document.querySelectorAll("#chart .site:not([hidden])")]; }
+
+function setupChart() {
+  const all = [...document.querySelectorAll("#chart .site")];
+  for (const s of all) {
+    if (!(s.dataset.site in state.chart)) { s.setAttribute("hidden", ""); continue; }
+    s.setAttribute("role", "button");
+    s.setAttribute("tabindex", "-1");
+    s.addEventListener("click", () => { s.focus({preventScroll: true}); cycleSite(s.dataset.site); });
+    s.addEventListener("keydown", chartKeys);
+    s.addEventListener("focus", () => { for (const o of sites()) o.setAttribute("tabindex", o === s ? "0" : "-1"); });
+  }
+  const first = sites()[0];
+  if (first) first.setAttribute("tabindex", "0");
+  renderChart();
+}
+
+function chartKeys(ev) {
+  const list = sites();
+  const at = list.indexOf(ev.currentTarget);
+  let to = null;
+  if (ev.key === "ArrowRight" || ev.key === "ArrowDown") to = (at + 1) % list.length;
+  else if (ev.key === "ArrowLeft" || ev.key === "ArrowUp") to = (at - 1 + list.length) % list.length;
+  else if (ev.key === "Home") to = 0;
+  else if (ev.key === "End") to = list.length - 1;
+  else if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); cycleSite(ev.currentTarget.dataset.site); return; }
+  if (to !== null) { ev.preventDefault(); list[to].focus(); }
+}
+
+function cycleSite(id) {
+  // Not in the case → present → absent → removed; suspected or not known → present.
+  const f = state.findings.find((x) => x.id === id && !x.relation);
+  const name = state.chart[id] || id;
+  if (!f) {
+    addFinding({id, state: "present", relation: null, label: name, kind: "symptom", red_flag: false}, false);
+    caseStatus(`${name} added as present.`);
+  } else if (f.state === "present") {
+    f.state = "absent";
+    caseStatus(`${name}: now absent.`);
+  } else if (f.state === "absent") {
+    state.findings.splice(state.findings.indexOf(f), 1);
+    caseStatus(`${name} removed.`);
+  } else {
+    f.state = "present";
+    caseStatus(`${name}: now present.`);
+  }
+  update();
+}
+
+function renderChart() {
+  const states = new Map(state.findings.filter((f) => !f.relation).map((f) => [f.id, f.state]));
+  for (const s of document.querySelectorAll("#chart .site")) {
+    const st = states.get(s.dataset.site) || "";
+    s.setAttribute("class", "site" + (st ? " " + st : ""));
+    const name = state.chart[s.dataset.site] || s.dataset.site;
+    const now = st ? STATE_WORDS[st] : "not in the case";
+    const next = !st ? "add it as present" : st === "present" ? "mark it absent" : st === "absent" ? "remove it" : "mark it present";
+    s.setAttribute("aria-label", `${name}, ${VIEW_WORDS[s.dataset.view]}: ${now}; activate to ${next}`);
+    s.setAttribute("aria-pressed", String(st === "present"));
+    let title = s.querySelector("title");
+    if (!title) { title = document.createElementNS($("chart").namespaceURI, "title"); s.append(title); }
+    title.textContent = `${name}: ${now}`;
+  }
+}
+
 // ------------------------------------------------------------------ rendering the results
 
-function regionStyle(region) { return `--region: var(--${region in REGION_WORDS ? region : "other"})`; }
+function regionOf(id) {
+  const c = last && last.candidates.find((x) => x.id === id);
+  return c && c.region in REGION_WORDS ? c.region : "other";
+}
 
 function renderResults(data) {
   const flags = data ? data.red_flags : [];
-  $("flag-list").replaceChildren(...flags.map((f) => el("li", {text: f.message.replace(/^red flag: /, "")})));
-  $("flags").hidden = !flags.length;
+  const urgent = flags.filter((f) => f.level === "urgent");
+  const checks = flags.filter((f) => f.level === "check");
+  const said = (f) => capital(f.message.replace(/^red flag: /, ""));
+  $("flag-list").replaceChildren(...urgent.map((f) => el("li", {"data-id": f.id, text: said(f)})));
+  $("flags").hidden = !urgent.length;
+  $("check-list").replaceChildren(...checks.map((f) => el("li", {"data-id": f.id, text: said(f)})));
+  $("checks").hidden = !checks.length;
 
-  const cands = data ? data.candidates : [];
+  const rows = data ? data.rows || [] : [];
   const list = $("candidates");
   const focused = document.activeElement && list.contains(document.activeElement)
     ? document.activeElement.dataset.id : null;
-  list.replaceChildren(...cands.map((c, i) => candidateItem(c, i + 1)));
+  list.replaceChildren(...rows.map(rowItem));
   if (focused) {
-    const again = list.querySelector(`[data-id="${CSS.escape(focused)}"]`);
+    const again = list.querySelector(`button.cand[data-id="${CSS.escape(focused)}"]`);
     if (again) again.focus();
   }
+  const cands = data ? data.candidates : [];
+  const first = rows.find((r) => r.kind === "candidate" || r.kind === "pair");
   if (!data) {
     $("summary").textContent = "Add a finding to rank the sources.";
-  } else if (!cands.length) {
+  } else if (!first) {
     $("summary").textContent = data.message ? capital(data.message) + "." : "No candidate explains these findings.";
   } else {
-    const top = cands[0];
-    const flagged = flags.length ? ` Red flag${flags.length > 1 ? "s" : ""}: see the banner above.` : "";
-    $("summary").textContent = `${top.label} ranks first at ${pct(top.score)}.${flagged}`;
+    const name = first.kind === "pair" ? first.members.map(label).join(" + ") : label(first.id);
+    const flagged = urgent.length ? ` Red flag${urgent.length > 1 ? "s" : ""}: see the banner above.` : "";
+    $("summary").textContent = `${name} ranks first at ${first.percent}.${flagged}`;
   }
-  $("other").textContent = data && data.other_score !== null && cands.length
-    ? `Something else, not in the knowledge base: ${pct(data.other_score)}.` : "";
+  $("meaning").hidden = !rows.length;
+  const bar = $("to-results");
+  bar.textContent = first
+    ? `First: ${first.kind === "pair" ? first.members.map(label).join(" + ") : label(first.id)} ${first.percent} · the ranking ↓` : "";
+  bar.dataset.has = first ? "1" : "";
+  placeBar();
   const unexplained = data ? data.unexplained || [] : [];
   $("unexplained").hidden = !unexplained.length;
   $("unexplained").textContent = unexplained.length
     ? "Explained by no candidate: " + unexplained.map(label).join(", ") + "." : "";
-
-  const pairs = data ? data.combinations : [];
-  $("pairs").replaceChildren(...pairs.map((x) => el("li", {class: "pair"},
-    el("span", {}, el("b", {text: x.members.map(label).join(" + ")}), x.name ? `: ${x.name}` : "", ` — ${pct(x.score)}`),
-    el("span", {class: "bar", "aria-hidden": "true"}, barFill(x.score, "hip")))));
-  $("pairs-box").hidden = !pairs.length;
 
   const groups = data ? data.groups : [];
   $("groups").replaceChildren(...groups.slice(0, 5).map((g) => el("li", {},
@@ -274,40 +363,63 @@ function renderResults(data) {
   bump("renders");
 }
 
-function capital(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
-
-function barFill(score, region) {
+function barFill(tenths, region) {
   const fill = el("span", {class: "fill"});
-  fill.style.width = Math.max(0, Math.min(100, score * 100)).toFixed(1) + "%";
+  fill.style.width = Math.max(0, Math.min(100, tenths / 10)).toFixed(1) + "%";
   fill.style.setProperty("--region", `var(--${region})`);
   return fill;
 }
 
-function candidateItem(c, rank) {
+function rowItem(r) {
+  if (r.kind === "candidate") return el("li", {}, candidateButton(r));
+  if (r.kind === "pair") {
+    const names = r.members.map(label).join(" + ");
+    const box = el("div", {class: "cand pair", "data-pair": r.members.join("+")},
+      el("span", {class: "rank", text: r.rank + "."}),
+      el("span", {class: "name"}, el("b", {text: names}), r.name ? `: ${r.name}` : "", el("br"),
+         el("span", {class: "region", text: "two sources at once"})),
+      el("span", {class: "pct", text: r.percent}),
+      el("span", {class: "bar", "aria-hidden": "true"}, barFill(r.tenths, regionOf(r.members[0]))));
+    box.style.setProperty("--region", `var(--${regionOf(r.members[0])})`);
+    return el("li", {}, box);
+  }
+  const words = r.kind === "other" ? "Something else, not in the knowledge base"
+    : `Other candidates${r.count ? ` (${r.count} under 0.1 % each, and those beyond the list)` : " (beyond the list)"}`;
+  return el("li", {}, el("div", {class: "cand rest", "data-rest": r.kind},
+    el("span", {class: "rank", text: ""}),
+    el("span", {class: "name", text: words}),
+    el("span", {class: "pct", text: r.percent}),
+    el("span", {class: "bar", "aria-hidden": "true"}, barFill(r.tenths, "other"))));
+}
+
+function candidateButton(r) {
+  const c = last.candidates.find((x) => x.id === r.id) || {id: r.id, label: label(r.id), region: "other"};
   const region = c.region in REGION_WORDS ? c.region : "other";
   const button = el("button", {
     type: "button", class: "cand", "data-id": c.id, "aria-expanded": String(state.open === c.id),
     "aria-controls": "panel",
     onclick: () => (state.open === c.id ? closePanel(true) : openPanel(c.id)),
   },
-  el("span", {class: "rank", text: rank + "."}),
+  el("span", {class: "rank", text: r.rank + "."}),
   el("span", {class: "name"},
      el("b", {text: c.label}),
      c.via ? ` (via ${label(c.via)})` : "",
      c.red_flag ? el("span", {class: "badge flag", text: "red flag"}) : null,
+     r.paired ? el("span", {class: "badge paired", text: "also in a pair"}) : null,
      el("br"),
      el("span", {class: "region", text: REGION_WORDS[region]})),
-  el("span", {class: "pct", text: pct(c.score)}),
-  el("span", {class: "bar", "aria-hidden": "true"}, barFill(c.score, region)));
+  el("span", {class: "pct", text: r.percent}),
+  el("span", {class: "bar", "aria-hidden": "true"}, barFill(r.tenths, region)));
   button.style.setProperty("--region", `var(--${region})`);
-  return el("li", {}, button);
+  return button;
 }
 
 function questionText(q) {
   const name = q.label;
   if (q.kind === "symptom") return `Does the patient have ${name}?`;
   if (q.kind === "condition") return `Is ${name} known or suspected?`;
-  if (/\b(test|sign|manoeuvre|maneuver)$/i.test(name) || q.kind === "test") return `Is the ${name} positive?`;
+  if (q.kind === "test") return `Is the ${name} positive?`;
+  if (/\b(test|sign|manoeuvre|maneuver)$/i.test(name)) return `Is the ${name} positive?`;
   return `Is there ${name}?`;
 }
 
@@ -339,13 +451,23 @@ function renderQuestions(data) {
   }
 }
 
+let resultsSeen = false;
+function placeBar() {
+  // Shown on a narrow screen while the ranking is out of view and there is one.
+  const bar = $("to-results");
+  bar.hidden = !bar.dataset.has || resultsSeen;
+  document.body.classList.toggle("has-bar", !bar.hidden);
+}
+
 // ------------------------------------------------------------------ the candidate panel
+
+function wide() { return window.matchMedia("(min-width: 64rem)").matches; }
 
 function openPanel(id) {
   state.open = id;
   writeUrl();
   renderPanel(id, true);
-  for (const b of document.querySelectorAll(".cand")) b.setAttribute("aria-expanded", String(b.dataset.id === id));
+  for (const b of document.querySelectorAll("button.cand")) b.setAttribute("aria-expanded", String(b.dataset.id === id));
 }
 
 function closePanel(returnFocus) {
@@ -353,22 +475,37 @@ function closePanel(returnFocus) {
   state.open = null;
   $("panel").hidden = true;
   $("panel").replaceChildren();
+  $("layout").classList.remove("with-panel");
+  diagramText = null;
   writeUrl();
-  for (const b of document.querySelectorAll(".cand")) b.setAttribute("aria-expanded", "false");
+  for (const b of document.querySelectorAll("button.cand")) b.setAttribute("aria-expanded", "false");
   if (returnFocus && id) {
-    const b = document.querySelector(`.cand[data-id="${CSS.escape(id)}"]`);
+    const b = document.querySelector(`button.cand[data-id="${CSS.escape(id)}"]`);
     if (b) b.focus();
   }
 }
 
+function refItem(k, refs) {
+  const r = refs[k];
+  if (!r) return el("li", {}, el("span", {class: "refkey", text: k}));
+  const ids = [r.pmid ? `PMID ${r.pmid}` : "", r.doi ? `DOI ${r.doi}` : ""].filter(Boolean).join(" · ");
+  const kind = r.kind_label
+    ? el("span", {class: `kind${r.weak ? " weak" : ""}${r.kind === "not-stated" ? " unstated" : ""}`,
+                  text: r.weak ? `${r.kind_label}: weaker than a cohort study` : r.kind_label})
+    : null;
+  return el("li", {"data-ref": k, "data-kind": r.kind || ""}, el("span", {class: "refkey", text: k}), " ", kind,
+            `: ${r.citation}`, ids ? ` (${ids})` : "");
+}
+
 function refList(keys, refs) {
-  const items = [...new Set(keys)].map((k) => {
-    const r = refs[k];
-    if (!r) return el("li", {}, el("span", {class: "refkey", text: k}));
-    const ids = [r.pmid ? `PMID ${r.pmid}` : "", r.doi ? `DOI ${r.doi}` : ""].filter(Boolean).join(" · ");
-    return el("li", {}, el("span", {class: "refkey", text: k}), `: ${r.citation}`, ids ? ` (${ids})` : "");
-  });
+  const items = [...new Set(keys)].map((k) => refItem(k, refs));
   return items.length ? el("ul", {class: "refs"}, items) : null;
+}
+
+function weakOnly(keys, refs) {
+  // Whether every reference behind a claim is weaker than a cohort study (or there is none).
+  const known = [...new Set(keys)].filter((k) => refs[k]);
+  return known.length > 0 && known.every((k) => refs[k].weak);
 }
 
 function renderPanel(id, focus) {
@@ -376,20 +513,27 @@ function renderPanel(id, focus) {
   const panel = $("panel");
   if (!c) { closePanel(false); return; }
   const refs = last.references || {};
-  const rank = last.candidates.indexOf(c) + 1;
+  const row = (last.rows || []).find((r) => r.kind === "candidate" && r.id === id);
+  const rank = row ? row.rank : last.candidates.indexOf(c) + 1;
   const region = c.region in REGION_WORDS ? c.region : "other";
   const prior = c.prior_published ? "a published prevalence in this setting" : "a stated default (no prevalence published)";
 
-  const explains = c.explanations.map((e) => el("li", {"data-observation": e.observation},
-    el("h4", {text: `${label(e.observation)} — likelihood ${pct(e.likelihood)}`}),
-    e.paths.map((p) => [
-      el("p", {class: "path", text: p.text}),
-      refList(p.steps.flatMap((s) => s.references), refs),
-    ])));
+  const explains = c.explanations.map((e) => {
+    const keys = e.paths.flatMap((p) => p.steps.flatMap((s) => s.references));
+    return el("li", {"data-observation": e.observation},
+      el("h4", {}, `${label(e.observation)} — likelihood ${pct(e.likelihood)}`,
+         weakOnly(keys, refs) ? el("span", {class: "badge weak", text: "weaker evidence than a cohort study"}) : null),
+      e.paths.map((p) => [
+        el("p", {class: "path", text: p.text}),
+        refList(p.steps.flatMap((s) => s.references), refs),
+      ]),
+      (e.how || []).map((h) => el("p", {class: "hint", text: `How (shown, not counted): ${h}`})));
+  });
 
   const against = c.contributions.filter((x) => x.likelihood_ratio !== null && x.likelihood_ratio < 1)
     .map((x) => el("li", {}, `${x.present ? "" : "no "}${label(x.observation)}: `,
                    el("b", {text: `× ${x.likelihood_ratio.toFixed(2)}`}), " on the odds"));
+  const excluded = (c.excluded_by || []).map((o) => el("li", {}, `excluded by ${label(o)}`));
   const unexplained = c.unexplained.map((o) => el("li", {}, `does not explain ${label(o)}`));
   const supports = c.contributions.filter((x) => x.likelihood_ratio !== null && x.likelihood_ratio > 1)
     .map((x) => el("li", {}, `${x.present ? "" : "no "}${label(x.observation)}: `,
@@ -411,32 +555,48 @@ function renderPanel(id, focus) {
     ...c.explanations.flatMap((e) => e.paths.flatMap((p) => p.steps.flatMap((s) => s.references))),
     ...c.treatments.flatMap((t) => t.references),
   ];
+  const share = row ? `${row.percent} alone${row.paired ? " (also in a pair)" : ""}` : `${pct(c.score)} alone`;
 
   fill(panel,
     el("button", {type: "button", class: "close", onclick: () => closePanel(true)}, "Close"),
     el("h2", {id: "panel-title", text: `${rank}. ${c.label}`}),
-    el("p", {class: "facts"}, `${pct(c.score)} · region: ${REGION_WORDS[region]} · prior ${c.prior.toPrecision(2)}, ${prior}`,
+    el("p", {class: "facts"}, `${share} · ${REGION_WORDS[region]} · prior ${c.prior.toPrecision(2)}, ${prior}`,
        c.red_flag ? el("span", {class: "badge flag", text: "red flag"}) : null),
     c.via ? el("p", {}, `Explains the findings through ${label(c.via)}.`) : null,
     c.broader.length ? el("p", {}, `A kind of ${c.broader.map(label).join(", ")}.`) : null,
-    el("p", {id: "panel-definition", class: "hint"}),
-    el("h3", {text: "Why: each observation it explains"}),
+    el("h3", {id: "panel-why", text: "Why: each observation it explains"}),
     c.explanations.length ? el("ul", {class: "explains"}, explains) : el("p", {text: "It explains no observation by a path (it was named in the case)."}),
     el("h3", {text: "What argues against it"}),
-    against.length || unexplained.length
-      ? el("ul", {class: "against"}, against, unexplained) : el("p", {text: "Nothing in the case argues against it."}),
+    against.length || excluded.length || unexplained.length
+      ? el("ul", {class: "against"}, excluded, against, unexplained) : el("p", {text: "Nothing in the case argues against it."}),
     supports.length ? [el("h3", {text: "What argues for it"}), el("ul", {class: "against"}, supports)] : null,
+    el("h3", {text: "What it is"}),
+    el("p", {id: "panel-definition", class: "hint"}),
     el("h3", {text: "Treatments"}),
     treatments.some(Boolean) ? treatments : el("p", {text: "No treatment in the knowledge base."}),
     el("h3", {text: "The explanation diagram"}),
-    el("div", {id: "diagram", class: "svgbox", tabindex: "0", role: "group",
-               "aria-label": "Explanation diagram (scrolls); the text above says the same"},
+    el("div", {class: "diagram-tools"},
+       el("button", {type: "button", id: "open-diagram", disabled: true, onclick: openFullDiagram}, "Open the diagram full size"),
+       el("span", {class: "hint", text: "Its title and legend are in the full-size view."})),
+    el("div", {id: "diagram", class: "svgbox", role: "group",
+               "aria-label": "Explanation diagram; the text above says the same"},
        el("p", {class: "hint", text: "Drawing…"})),
     el("h3", {text: "References cited here"}),
     refList(panelRefs, refs) || el("p", {text: "None."}),
   );
+  const shown = panel.hidden;
   panel.hidden = false;
-  if (focus) panel.focus();
+  $("layout").classList.add("with-panel");
+  if (focus) {
+    panel.focus({preventScroll: true});
+    panel.scrollTop = 0;
+    // Beside the list (from 1,024 px) the panel stays in view; below it, bring its top to the top.
+    if (!wide() || panel.getBoundingClientRect().top < 0 || panel.getBoundingClientRect().top > window.innerHeight * 0.5) {
+      panel.scrollIntoView({block: "start"});
+    }
+  } else if (shown) {
+    panel.scrollTop = 0;
+  }
   bump("panels");
   loadDefinition(id);
   loadDiagram(id);
@@ -451,7 +611,8 @@ async function loadDefinition(id) {
     }
     const p = $("panel-definition");
     if (p && state.open === id) {
-      p.textContent = [node.definition, node.codes.length ? `Codes: ${node.codes.join(", ")}.` : ""].filter(Boolean).join(" ");
+      p.textContent = [node.definition, node.codes.length ? `Codes: ${node.codes.join(", ")}.` : ""].filter(Boolean).join(" ")
+        || "No definition in the knowledge base.";
     }
   } catch (err) { /* the definition is a nicety; the panel stands without it */ }
 }
@@ -464,26 +625,84 @@ async function loadDiagram(id) {
     const box = $("diagram");
     if (seq !== diagramSeq || !box || state.open !== id) return;
     if (!data.svg) {
+      diagramText = null;
       box.replaceChildren(el("p", {class: "hint", text: data.svg_error || "No diagram."}));
     } else {
       // SVG drawn by Graphviz on this server from the KB's labels (escaped by Graphviz).
-      const doc = new DOMParser().parseFromString(data.svg, "image/svg+xml");
-      const svg = doc.documentElement;
-      svg.setAttribute("role", "img");
+      diagramText = data.svg;
+      const svg = parseSvg(data.svg);
       svg.setAttribute("aria-label", `Diagram: the top candidates, ${label(id)} among them, and the paths to the observations`);
-      box.replaceChildren(document.importNode(svg, true));
+      box.replaceChildren(svg);
+      fitDiagram(svg);
+      $("open-diagram").disabled = false;
     }
     bump("diagrams");
   } catch (err) {
     const box = $("diagram");
-    if (box) box.replaceChildren(el("p", {class: "hint", text: errorText(err)}));
+    if (box && seq === diagramSeq) box.replaceChildren(el("p", {class: "hint", text: errorText(err)}));
   }
+}
+
+function parseSvg(text) {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const svg = document.importNode(doc.documentElement, true);
+  svg.setAttribute("role", "img");
+  return svg;
+}
+
+function fitDiagram(svg) {
+  // In the panel: the graph alone, scaled to the panel's width. Graphviz puts the title lines and
+  // the legend above the graph; they are hidden here (the panel says the same in text) and the
+  // picture is cropped to the graph, so it reads at the panel's size and on a phone.
+  const graph = svg.querySelector("g.graph");
+  if (!graph) return;
+  const legend = [...graph.querySelectorAll("g.cluster")]
+    .find((g) => (g.querySelector("title") || {}).textContent === "cluster_legend");
+  const screen = svg.getScreenCTM();
+  if (!screen) return;
+  const toSvg = screen.inverse();
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    const a = new DOMPoint(r.left, r.top).matrixTransform(toSvg);
+    const b = new DOMPoint(r.right, r.bottom).matrixTransform(toSvg);
+    return {x1: a.x, y1: a.y, x2: b.x, y2: b.y};
+  };
+  const inside = (b, l) => b.x1 >= l.x1 - 1 && b.x2 <= l.x2 + 1 && b.y1 >= l.y1 - 1 && b.y2 <= l.y2 + 1;
+  const legendBox = legend ? box(legend) : null;
+  for (const t of graph.querySelectorAll(":scope > text")) t.style.display = "none";
+  if (legend) legend.style.display = "none";
+  let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+  for (const e of graph.querySelectorAll(":scope > g.node, :scope > g.edge, :scope > g.cluster")) {
+    if (e === legend) continue;
+    const b = box(e);
+    if (legendBox && inside(b, legendBox)) { e.style.display = "none"; continue; }
+    if (!(b.x2 > b.x1)) continue;
+    x1 = Math.min(x1, b.x1); y1 = Math.min(y1, b.y1); x2 = Math.max(x2, b.x2); y2 = Math.max(y2, b.y2);
+  }
+  if (x2 > x1 && y2 > y1) {
+    const m = 6;
+    svg.setAttribute("viewBox", `${x1 - m} ${y1 - m} ${x2 - x1 + 2 * m} ${y2 - y1 + 2 * m}`);
+  }
+  svg.removeAttribute("width");
+  svg.removeAttribute("height");
+  svg.setAttribute("preserveAspectRatio", "xMidYMin meet");
+}
+
+function openFullDiagram() {
+  if (!diagramText) return;
+  const svg = parseSvg(diagramText);
+  svg.setAttribute("aria-label", "The whole explanation diagram, with its title and legend");
+  $("full-diagram-box").replaceChildren(svg);
+  $("full-diagram").showModal();
+  $("full-diagram-box").focus();
+  bump("fulls");
 }
 
 // ------------------------------------------------------------------ the search box (an ARIA combobox)
 
 function closeSuggestions() {
   suggestions = [];
+  suggestionsFor = null;
   active = -1;
   $("suggestions").hidden = true;
   $("suggestions").replaceChildren();
@@ -491,40 +710,54 @@ function closeSuggestions() {
   $("search").removeAttribute("aria-activedescendant");
 }
 
-async function search(text) {
-  if (searchAbort) searchAbort.abort();
-  if (!text.trim()) { closeSuggestions(); return; }
-  searchAbort = new AbortController();
+function searchSoon(text) {
+  clearTimeout(searchTimer);
+  if (!text.trim()) { searchSeq++; closeSuggestions(); return; }
+  searchTimer = setTimeout(() => { runSearch(text); }, 30);
+}
+
+async function runSearch(text) {
+  // Each search answers only the text typed last: an older answer is dropped, never aborted.
+  clearTimeout(searchTimer);
+  const seq = ++searchSeq;
+  if (!text.trim()) { closeSuggestions(); return false; }
   let data;
   try {
-    data = await api("/api/search?limit=8&q=" + encodeURIComponent(text), {signal: searchAbort.signal});
+    data = await api("/api/search?limit=8&q=" + encodeURIComponent(text));
   } catch (err) {
-    if (err.name !== "AbortError") showError(errorText(err));
-    return;
+    if (seq === searchSeq) showError(errorText(err));
+    return false;
   }
+  if (seq !== searchSeq) return false;
   suggestions = [];
-  for (const r of data.results) {
+  for (const r of data.results || []) {
     if (r.kind === "activity") {
-      for (const rel of ["aggravated-by", "relieved-by"]) suggestions.push(Object.assign({}, r, {relation: rel}));
+      const first = r.relation || "aggravated-by";
+      for (const rel of [first, first === "aggravated-by" ? "relieved-by" : "aggravated-by"]) {
+        suggestions.push(Object.assign({}, r, {relation: rel}));
+      }
     } else {
       suggestions.push(Object.assign({}, r, {relation: null}));
     }
   }
-  active = suggestions.length ? 0 : -1;
+  suggestionsFor = text;
+  active = -1;  // nothing chosen: Down chooses the first, Enter adds the first
   renderSuggestions();
+  return true;
 }
 
 function renderSuggestions() {
   const list = $("suggestions");
   list.replaceChildren(...suggestions.map((s, i) => el("li", {
     id: `opt-${i}`, role: "option", "aria-selected": String(i === active), "data-id": s.id,
+    "data-relation": s.relation || "",
     onmousedown: (ev) => { ev.preventDefault(); pick(i); },
   }, findingName(s), " ",
      s.matched && s.matched.toLowerCase() !== s.label.toLowerCase() && s.matched !== s.id
        ? el("span", {class: "matched", text: `“${s.matched}” `}) : null,
      el("span", {class: "kind", text: `${s.kind}${s.red_flag ? ", red flag" : ""}`}))));
   if (!suggestions.length) list.append(el("li", {class: "none", role: "option", "aria-disabled": "true", "aria-selected": "false",
-                                               text: "Nothing matches; try another word or an abbreviation."}));
+                                               text: "Nothing matches; try the start of another word or an abbreviation."}));
   list.hidden = false;
   $("search").setAttribute("aria-expanded", "true");
   if (active >= 0) {
@@ -542,24 +775,31 @@ function pick(i) {
   if (!s) return;
   addFinding({id: s.id, state: state.addAs, relation: s.relation, label: s.label, kind: s.kind, red_flag: s.red_flag}, true);
   $("search").value = "";
+  searchSeq++;
   closeSuggestions();
   $("search").focus();
   update();
 }
 
-function searchKeys(ev) {
+async function searchKeys(ev) {
+  const box = $("search");
   const open = !$("suggestions").hidden;
   if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
-    if (!open) { search($("search").value); ev.preventDefault(); return; }
+    ev.preventDefault();
+    if (!open || suggestionsFor !== box.value) { await runSearch(box.value); if (ev.key === "ArrowUp") return; }
     if (!suggestions.length) return;
     const step = ev.key === "ArrowDown" ? 1 : -1;
-    active = (active + step + suggestions.length) % suggestions.length;
+    active = active < 0 ? (step > 0 ? 0 : suggestions.length - 1) : (active + step + suggestions.length) % suggestions.length;
     renderSuggestions();
-    ev.preventDefault();
   } else if (ev.key === "Enter") {
-    if (open && active >= 0) { pick(active); ev.preventDefault(); }
+    if (!box.value.trim()) return;
+    ev.preventDefault();
+    if (active >= 0 && open) { pick(active); return; }
+    // Nothing chosen: the first suggestion for what is typed now (waiting for it if need be).
+    if (suggestionsFor !== box.value && !(await runSearch(box.value))) return;
+    if (suggestions.length) pick(0);
   } else if (ev.key === "Escape") {
-    if (open) closeSuggestions(); else $("search").value = "";
+    if (open) closeSuggestions(); else box.value = "";
     ev.preventDefault();
   } else if (ev.key === "Tab") {
     closeSuggestions();
@@ -578,11 +818,18 @@ async function readNote() {
                                     body: JSON.stringify({text})});
   } catch (err) {
     out.replaceChildren(el("p", {class: "error", text: errorText(err)}));
+    bump("notes");
     return;
   }
-  for (const f of data.findings) addFinding(f, false);
+  const kept = [];
+  for (const f of data.findings) {
+    const had = state.findings.find((x) => key(x) === key(f));
+    if (had && STRENGTH[had.state] > STRENGTH[f.state]) { kept.push(findingName(had)); continue; }
+    addFinding(f, false);
+  }
   out.replaceChildren(...readingView(data));
-  caseStatus(`Read ${data.findings.length} finding${data.findings.length === 1 ? "" : "s"} from the note into the case.`);
+  caseStatus(`Read ${data.findings.length} finding${data.findings.length === 1 ? "" : "s"} from the note into the case.` +
+             (kept.length ? ` Kept as the case had them (present wins over absent): ${kept.join(", ")}.` : ""));
   await update();
   bump("notes");
 }
@@ -653,6 +900,7 @@ async function loadSettings() {
   try {
     const data = await api("/api/settings");
     state.settings = data.settings;
+    state.chart = data.chart || {};
     const select = $("setting");
     select.replaceChildren(...data.settings.map((s) => el("option", {value: s.id, text: s.label})));
     if (!data.settings.some((s) => s.id === state.setting)) state.setting = data.default;
@@ -676,6 +924,7 @@ async function start() {
   const linked = query.replace(/(^|&)setting=[^&]*/, "")
     ? api("/api/trace?" + query + "&limit=10").catch((err) => err) : Promise.resolve(null);
   await loadSettings();
+  setupChart();
   const data = await linked;
   if (data instanceof Error) {
     showError(`The link's case could not be read: ${errorText(data)}`);
@@ -686,9 +935,9 @@ async function start() {
     $("setting").value = state.setting;
     settingNote();
   }
-  $("search").addEventListener("input", (ev) => search(ev.target.value));
+  $("search").addEventListener("input", (ev) => searchSoon(ev.target.value));
   $("search").addEventListener("keydown", searchKeys);
-  $("search").addEventListener("blur", () => setTimeout(closeSuggestions, 150));
+  $("search").addEventListener("blur", () => setTimeout(() => { if (document.activeElement !== $("search")) closeSuggestions(); }, 150));
   $("setting").addEventListener("change", (ev) => { state.setting = ev.target.value; settingNote(); update(); });
   for (const r of document.querySelectorAll("input[name=addas]")) {
     r.addEventListener("change", (ev) => { state.addAs = ev.target.value; });
@@ -706,11 +955,22 @@ async function start() {
     }
   });
   $("panel").addEventListener("keydown", (ev) => { if (ev.key === "Escape") closePanel(true); });
+  $("full-diagram-close").addEventListener("click", () => $("full-diagram").close());
+  $("full-diagram").addEventListener("close", () => {
+    $("full-diagram-box").replaceChildren();
+    const b = $("open-diagram");
+    if (b) b.focus();
+  });
+  if (window.IntersectionObserver) {
+    new IntersectionObserver((entries) => { resultsSeen = entries.some((e) => e.isIntersecting); placeBar(); })
+      .observe($("results"));
+  }
   $("load").addEventListener("change", (ev) => { if (ev.target.files[0]) loadFile(ev.target.files[0]); ev.target.value = ""; });
   if (data && !(data instanceof Error)) {
     last = data;
     writeUrl();
     renderChips();
+    renderChart();
     renderResults(data);
   } else {
     await update();
