@@ -44,7 +44,7 @@ def test_published_cases_keep_their_score_where_a_local_copy_exists(kg):
     cases = [json.loads(line) for line in score_cases.CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
     result = score_cases.score(kg, cases, score_cases.concepts(), out=io.StringIO())
     found = result["findings"]
-    assert found["right"] >= 438, found
+    assert found["right"] >= 439, found
     assert found["wrong"] <= 20, found
-    assert found["unread"] <= 98, found
+    assert found["unread"] <= 97, found
     assert result["named"]["wrong"] == 0  # no test or treatment named is ever made an observation

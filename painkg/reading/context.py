@@ -38,7 +38,7 @@ _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 _LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+(?:ago|previously|earlier|before|prior)$|"
                        r"(?:19|20)\d\d$")
 #: Historical triggers that say an episode or a habit is over, not only that it began in the past.
-_ENDING = frozenset(("resolved", "settled", "since resolved", "asymptomatic since", "abstinent", "quit", "gave up",
+_ENDING = frozenset(("resolved", "settled", "since resolved", "now resolved", "nothing since", "asymptomatic since", "abstinent", "quit", "gave up",
                      "stopped", "ex", "former", "formerly", "recovered", "fully recovered", "no longer"))
 #: Historical triggers that qualify one noun ("previous surgery"), not a list ("PMH: ...").
 _ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously", "ex", "former", "formerly"))
@@ -121,6 +121,8 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue  # "? Yes": the answer says it, not the question
         if k in asked and u.has("possible"):
             continue
+        if u.lower in ("vs", "versus", "vs.") and k + 1 < len(found) and re.match(r"^\d", found[k + 1].text):
+            continue  # "IR 10° vs 35°": a comparison of values, not a differential
         if u.text == "?" and k + 1 < len(found) and found[k + 1].start == u.end and \
                 (k == 0 or found[k - 1].end < u.start):
             out.append(Trigger(k, "possible", "forward", u.text))  # "?secondary to opioids", "?CES": what follows
@@ -172,6 +174,10 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
         for s in reach:
             c = contexts[s]
             if t.category in ("aggravates", "relieves"):
+                if t.category == "relieves" and tests[s] and t.text.lower() in ("pain-free", "pain free", "painless"):
+                    c.categories.add("normal")  # "single leg stance 30 s pain-free": a negative test
+                    c.triggers.append(t.text)
+                    continue
                 if not activity[s]:
                     continue
                 distance = abs(starts[s] - t.index)

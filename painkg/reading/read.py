@@ -665,7 +665,8 @@ def _family_of(u: sp.Unit) -> str:
 
 
 _VERBS = frozenset(("is", "are", "was", "were", "has", "have", "had", "look", "looks", "looked", "appear", "appears",
-                    "appeared", "seem", "seems", "seemed", "remain", "remains", "remained", "showed", "shows"))
+                    "appeared", "seem", "seems", "seemed", "remain", "remains", "remained", "showed", "shows",
+                    "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "feel", "feels", "felt"))
 
 
 def _subject(found: list[sp.Unit], chunk: list[int]) -> bool:
@@ -675,7 +676,8 @@ def _subject(found: list[sp.Unit], chunk: list[int]) -> bool:
         return False
     # "my back is killing me", "my hip is sore": the place said to hurt is its pain
     after = found[nxt + 1:nxt + 4]
-    return not any(u.has("severity") or u.has("quality") or "pain" in u.optional or _family_of(u) for u in after)
+    return not any(u.has("severity") or u.has("quality") or "pain" in u.optional or _family_of(u) == "pain"
+                   for u in after)
 
 
 def _heading(found: list[sp.Unit], chunk: list[int], covered: set[int], mine: list[sp.Found]) -> bool:
@@ -1025,6 +1027,8 @@ def _trouble_before(found: list[sp.Unit], hit: sp.Found) -> bool:
         u = found[k]
         if u.role == "punct" and u.text in ".;":
             return False
+        if u.lower in ("no change", "no changes"):  # "no change in bladder or bowel habit"
+            return True
         if u.lower in _TROUBLE:
             return any(found[j].has("negated") for j in range(max(0, k - 3), k))
     return False

@@ -83,7 +83,17 @@ _NOT_ENTITY = frozenset(("pain", "abnormal", "abnormality", "active", "activity"
                          "sensation", "sense", "reduce", "reduced", "increased", "loss", "great", "big", "little",
                          "small", "large", "grade", "level", "compress", "compression", "impinge", "impingement", "degree", "region", "zone", "part", "portion",
                          "mild", "moderate", "unable", "able", "difficulty", "numb", "numbness", "tingl", "tender",
-                         "tenderness", "swell", "swollen", "stiff", "stiffness", "ache", "sore"))
+                         "tenderness", "swell", "swollen", "stiff", "stiffness", "ache", "sore",
+                         # words of context, not of things: how a case is framed, not what it names
+                         "associat", "associate", "diagnose", "diagnosis", "diagnos", "emergency", "idiopathic",
+                         "agent", "alignment", "dynamic", "flexible", "incipient", "management", "manual",
+                         "measurement", "mechanic", "native", "nonspecific", "operative", "physical", "regularly",
+                         "replacement", "structural", "supportive", "symptomatic", "transient", "transitional",
+                         "treatment", "urgent", "ring", "wing", "med", "sed", "compressive", "decompressive",
+                         "exertional", "insertional", "ergonomic", "kinetic", "therapeutic", "prophylactic",
+                         "electrical", "magnetic", "induce", "induced", "clinic", "hospital", "department", "unit",
+                         "visit", "referral", "review", "follow", "presentation", "present", "feature", "features",
+                         "case", "cause", "caused", "condition", "disorder", "episode", "attack", "event"))
 #: Adjectives that name a disease by themselves ("septic arthritis", "rheumatoid", "malignant").
 _DISEASE_ADJECTIVES = frozenset(("septic", "malignant", "metastatic", "infective", "infect", "neoplastic",
                                  "rheumatoid", "psoriatic", "ankylose", "gouty", "tuberculous", "pyogenic",
