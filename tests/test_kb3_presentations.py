@@ -31,13 +31,11 @@ KNOWN_MISSES: dict[str, str] = {
                    "dysaesthesia alone does not overcome it",
     "spine3-obturator-internus": "clinically indistinguishable from piriformis syndrome (the source says so); ranked "
                                  "below it",
-    "hip3-apophyseal-avulsion": "a sudden pain at a sprint start is read as hip pain only (the sprint is not an "
-                                "activity node), and anterior inferior iliac spine tenderness has the default base "
-                                "rate, so a 0.0008 graded prior stays below the adult defaults in primary care",
     "tumour3-11": "a raised alkaline phosphatase has the default base rate (0.05), so Paget disease's graded prior "
                   "(0.0008) rises x16 and stays below non-specific LBP and hip OA in the older-adult cohort",
-    "spine3-ischial-bursitis": "its key sign, ischial tuberosity tenderness, is an edge deferred until the hip3 node "
-                               "is merged; buttock pain on sitting alone is hip OA's and non-specific LBP's",
+    "spine3-ischial-bursitis": "its presentation (buttock pain on sitting, worse on movement) names no ischial "
+                               "tenderness, and buttock pain on sitting is hip OA's and non-specific LBP's, "
+                               "whose priors are published",
 }
 
 

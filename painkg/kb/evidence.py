@@ -5,22 +5,27 @@ new reference is classed without anyone filling in a field.  The rule, first mat
 (words are matched case-insensitively, whole words):
 
 1. the keys ``seed`` (the article painkg started from) and ``anatomy`` (textbook anatomy);
-2. **guideline**: guideline, guidance, NICE NG/CG/QS, CPG, consensus, recommendations,
-   agreement meeting, pathway, quality standard, practice parameter;
-3. **systematic review**: systematic review, meta-analysis, Cochrane, "Does this (older adult|
-   patient) … have" (JAMA's Rational Clinical Examination, systematic reviews of the examination);
+2. **guideline**: guideline, guidance, NICE NG/CG/QS/TA, CPG, consensus, recommendations,
+   agreement meeting, pathway, quality standard, practice parameter, technology appraisal;
+3. **systematic review**: systematic review, meta-analysis, Cochrane, "Does this … have"
+   (JAMA's Rational Clinical Examination, systematic reviews of the examination);
 4. **case report**: case study, case report, teaching case, "case:";
 5. **textbook** (a textbook or a reference page): textbook, chapter, ch. N, Harrison's,
-   StatPearls, Medscape, eMedicine, Access…Medicine, AccessPediatrics, Best Practice,
-   orthobullets, JAMAevidence, a notebook, OpenAnesthesia, MedicalAlgorithms, "secondary
-   clinical reference", "secondary teaching page", "keyword page";
+   StatPearls, Medscape, eMedicine, Access… Medicine, AccessPediatrics, AccessSurgery,
+   McGraw-Hill, Best Practice, orthobullets, JAMAevidence, a notebook, a manual (MSD, Merck),
+   UpToDate, Radiopaedia, VisualDx, OpenAnesthesia, Medical Algorithms, KnowledgeNow,
+   OrthoVellum, OrthoNet, a case book, an educational poster, patient information, a teaching,
+   topic or keyword page, "secondary clinical reference";
 6. **cohort or cross-sectional study**: cohort, cross-sectional, prospective, retrospective,
    population-based, prevalence, incidence, validation, derivation, prediction rule or
    algorithm, accuracy, reliability, validity, criteria, survey, series, "N (…) patients /
    athletes / participants / cases / adults / women / men / children / referrals / hips",
-   "a review of N", predictive value, predictors, study, trial;
-7. **narrative review**: review, current concepts or perspectives, "what … needs to know", an
-   overview of evaluation, diagnosis or management, pathogenesis, clinical features, approach;
+   "a review of N", predictive value, predictors, diagnostic performance, "analysis of",
+   "usefulness of", "characteristics of", risk factors, study, trial;
+7. **narrative review**: review (or Rev), current concepts or perspectives, "what … needs to
+   know", an overview of evaluation, diagnosis or management, a differential or missed
+   diagnosis, pathogenesis, clinical features, approach, "how to treat", Am Fam Physician (its
+   clinical reviews);
 8. otherwise **not stated** (the citation does not say).
 
 A small table, :data:`READ`, gives the design of bundled references whose citation does not
@@ -60,19 +65,24 @@ _STRONG = frozenset({"guideline", "systematic-review", "cohort"})
 _WEAK = frozenset({"narrative-review", "case-report", "textbook", "anatomy", "seed"})
 
 _RULES = [
-    ("guideline", r"guideline|guidelines|guidance|nice (ng|cg|qs)\s?\d+|cpg|consensus|recommendations?|"
-                  r"agreement meeting|pathway|quality standard|practice parameter"),
-    ("systematic-review", r"systematic review|meta-?analysis|cochrane|does this (older adult|patient)\b.*\bhave"),
+    ("guideline", r"guideline|guidelines|guidance|nice (ng|cg|qs|ta)\s?\d+|cpg|consensus|recommendations?|"
+                  r"agreement meeting|pathway|quality standard|practice parameter|technology appraisal"),
+    ("systematic-review", r"systematic review|meta-?analysis|cochrane|does this .{1,30}have"),
     ("case-report", r"case study|case report|teaching case|case(?=:)"),
-    ("textbook", r"textbook|chapter|ch\. ?\d+|harrison's|statpearls|medscape|emedicine|access\w*medicine|"
-                 r"accesspediatrics|best practice|orthobullets|jamaevidence|notebook|openanesthesia|medicalalgorithms|"
-                 r"secondary clinical reference|secondary teaching page|keyword page"),
+    ("textbook", r"textbook|chapter|ch\. ?\d+|harrison's|statpearls|medscape|emedicine|access\w*( \w+)? ?medicine|"
+                 r"accesspediatrics|accesssurgery|mcgraw-hill|best practice|orthobullets|jamaevidence|notebook|"
+                 r"openanesthesia|medicalalgorithms|medical algorithms|secondary clinical reference|"
+                 r"teaching (page|site|cases)|keyword page|topic page|manual|uptodate|radiopaedia|visualdx|"
+                 r"knowledgenow|orthovellum|orthonet|patient information|educational poster|case book|"
+                 r"orthopaedic knowledge online"),
     ("cohort", r"cohorts?|cross-sectional|prospective|retrospective|population-based|prevalence|incidence|"
                r"validation|validated|derivation|prediction (rule|algorithm)s?|accuracy|reliability|validity|"
                r"criteria|survey|series|\d[\d,]* (\w+ ){0,2}(patients|athletes|participants|cases|adults|women|men|"
-               r"children|referrals|hips)|a review of \d+|predictive value|predictors|study|trial"),
-    ("narrative-review", r"review|current concepts|current perspectives|what .* needs to know|evaluation and|"
-                         r"diagnosis and (treatment|management)|pathogenesis|clinical features|approach|integrating"),
+               r"children|referrals|hips)|a review of \d+|predictive value|predictors|diagnostic performance|"
+               r"analysis of|usefulness of|characteristics of|risk factors|study|trial"),
+    ("narrative-review", r"review|rev|current concepts|current perspectives|what .* needs to know|evaluation and|"
+                         r"diagnosis and (treatment|management)|differential diagnosis|missed diagnosis|pathogenesis|"
+                         r"clinical features|approach|integrating|how to treat|am fam physician"),
 ]
 _COMPILED = [(k, re.compile(rf"\b(?:{pattern})\b", re.I)) for k, pattern in _RULES]
 

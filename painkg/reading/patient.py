@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from collections.abc import Iterator
 
 import networkx as nx
@@ -215,10 +216,15 @@ def implied_ages(graph: nx.MultiDiGraph, node_id: str, present: bool) -> list[tu
 
 
 def _bands(graph: nx.MultiDiGraph) -> Iterator[tuple[str, re.Match]]:
-    for node_id in graph:
-        band = _BAND.match(node_id)
-        if band:
-            yield node_id, band
+    # Found once per graph (and again if nodes are added): every age read and trace asks for them.
+    known = _BANDS.get(graph)
+    if known is None or known[0] != graph.number_of_nodes():
+        found = tuple((n, band) for n in graph if (band := _BAND.match(n)))
+        known = _BANDS[graph] = (graph.number_of_nodes(), found)
+    return iter(known[1])
+
+
+_BANDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _holds(band: re.Match, years: int) -> bool:

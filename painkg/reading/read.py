@@ -364,9 +364,9 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     relation = Relation.AGGRAVATED_BY if tab.kinds.get(node_id) is Kind.ACTIVITY else None
     matched = node_id if stripped.lower() == node_id else stripped
     kind = tab.kinds.get(node_id)
-    # a test named alone is no result ("ultrasound": never a positive one); a treatment given alone as a
-    # term is the caller's own observation, which the trace reports as explained by nothing
-    time = HISTORICAL if kind is Kind.TEST else MENTIONED if kind in _PLACE_KINDS else CURRENT
+    # a test or treatment given alone as a whole term ("lumbar spine MRI", answering the trace's "next best
+    # findings") is the caller's own observation; named inside any longer text it is only a mention
+    time = MENTIONED if kind in _PLACE_KINDS else CURRENT
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
 
@@ -549,6 +549,9 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         for k in mods:  # a word of manner, time or quality: kept on the nearest span
             if _function_word(found[k]):
                 continue
+            if _gibberish(found[k]):  # "fadirr tst blah": the span is read, the word shown not understood
+                unread.append(Unread(found[k].start, found[k].end, found[k].text))
+                continue
             nearest = min(mine, key=lambda h: min(abs(k - h.i), abs(k - (h.j - 1))))
             extra.setdefault(nearest.i, []).append(found[k].text)
         kept += mine
@@ -640,6 +643,14 @@ def _bare_fracture(tab: sp.Table, found: list[sp.Unit], chunk: list[int], hits: 
     key = frozenset(("fracture",))
     return sp.Found(chunk[0] if found[chunk[0]].required else k, k + 1,
                     sp.Name(tuple(fractures), 0.9, "composed", "fracture"), key, 1)
+
+
+def _gibberish(u: sp.Unit) -> bool:
+    """A word no vocabulary knows and too short or too odd to be a modifier: "tst", "blah", "wrfl"."""
+    lower = u.lower
+    if u.corrected or not lower.isalpha() or lx.is_word(lower):
+        return False
+    return len(lower) <= 4 or not re.search(r"[aeiouy]", lower)
 
 
 def _names_entity(tab: sp.Table, u: sp.Unit) -> bool:
@@ -876,7 +887,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         polarity = ABSENT
     else:
         polarity = PRESENT
-    alone = kind is Kind.TREATMENT and text.strip() == piece  # a treatment given alone as a term (see _whole)
+    # a test or treatment given alone as a whole term (see _whole): nothing else in the text but a side or a mark
+    alone = text.strip() == piece or all(not u.required and u.role in ("side", "punct", "filler")
+                                         for k, u in enumerate(found) if not hit.i <= k < hit.j)
     if kind in _NAMED_KINDS and time == CURRENT and not alone and (kind is Kind.TREATMENT or not (
             cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
@@ -1002,7 +1015,7 @@ def _listed(found: list[sp.Unit], hit: sp.Found) -> bool:
 
 def _adjacent_denial(found: list[sp.Unit], hit: sp.Found) -> bool:
     """"not female", "female: no": a denial right beside the span."""
-    near = [found[k] for k in (hit.i - 1, hit.j, hit.j + 1) if 0 <= k < len(found)]
+    near = [found[k] for k in (hit.i - 3, hit.i - 2, hit.i - 1, hit.j, hit.j + 1) if 0 <= k < len(found)]
     return any(u.has("negated") for u in near)
 
 
