@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .errors import KBError, PainKGError, RDFError, RenderError, TraceError, UnknownTermError
+from .errors import KBError, PainKGError, QueryError, RDFError, RenderError, TraceError, UnknownTermError
 from .kb.graph import Edge, KnowledgeGraph, load
 from .kb.model import Node
 from .kb.vocab import Area, Grade, Kind, Qualifier, Relation
@@ -23,7 +23,7 @@ from .kb.vocab import Area, Grade, Kind, Qualifier, Relation
 __version__ = "0.1.0"
 
 __all__ = [
-    "Area", "Edge", "Grade", "KBError", "Kind", "KnowledgeGraph", "Node", "PainKGError", "Qualifier",
+    "Area", "Edge", "Grade", "KBError", "Kind", "KnowledgeGraph", "Node", "PainKGError", "Qualifier", "QueryError",
     "RDFError", "Relation", "RenderError", "TraceError", "UnknownTermError", "load",
     "trace", "TraceResult", "Candidate",
     "to_rdf", "from_rdf", "export", "render", "render_trace", "to_dot", "to_kgx", "from_kgx", "from_store",

@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import painkg
+from painkg.kb import cache
 from painkg.kb.tables import MAX_FILE
 from painkg.rdf.kgx import EDGE_COLUMNS, from_kgx, to_kgx
 
@@ -1047,3 +1048,48 @@ def test_g14_variant_a_store_that_answers_a_spaced_boolean(mini_nt):
         server.server_close()
         thread.join(timeout=5)
     assert back.node("cauda-equina").red_flag is True
+
+
+# -- a query checked once is not parsed again -----------------------------------------------------------
+
+CHECK_TWICE = """
+import sys
+from painkg.rdf.store import check_query
+check_query(open(sys.argv[1], encoding="utf-8").read())
+print("rdflib.plugins.sparql" in sys.modules)
+"""
+
+
+def test_a_checked_query_is_not_parsed_again(cache_folder, tmp_path):
+    query = tmp_path / "q.rq"
+    query.write_text((ROOT / "ontology" / "queries" / "groin-referral.rq").read_text(encoding="utf-8"), encoding="utf-8")
+    env = {"PAINKG_CACHE": str(cache_folder)}
+    runs = [subprocess.run([sys.executable, "-c", CHECK_TWICE, str(query)], cwd=ROOT, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), **env}, timeout=60) for _ in range(2)]
+    assert [r.stdout.strip() for r in runs] == ["True", "False"], [r.stderr for r in runs]
+    assert len(list(cache_folder.glob("*.query"))) == 1
+
+
+def test_a_planted_check_in_a_shared_folder_is_not_believed(cache_folder, listener):
+    from painkg.rdf import store
+
+    text = f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?x ?y ?z }} }}"
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    key = store._checked_key(text)
+    cache.write(key, "query", True)  # someone who could write the folder says "checked"
+    cache_folder.chmod(0o777)
+    try:
+        with pytest.raises(painkg.QueryError, match="SERVICE"):
+            store.check_query(text)
+    finally:
+        cache_folder.chmod(0o700)
+
+
+def test_checked_queries_are_pruned(cache_folder, monkeypatch):
+    from painkg.rdf.store import check_query
+
+    monkeypatch.setattr(cache, "QUERIES", 3)
+    for n in range(6):
+        check_query(f"SELECT ?x WHERE {{ ?x ?p {n} }}")
+        time.sleep(0.01)
+    assert len(list(cache_folder.glob("*.query"))) <= 4  # the newest 3, and the one written after the prune

@@ -50,6 +50,8 @@ __all__ = ["cache_dir", "content_key", "pack", "read", "unpack", "write"]
 FORMAT = 3
 #: Entries kept per cache folder; older ones are removed when a new one is written.
 KEEP = 32
+#: Checked SPARQL queries kept (a few dozen bytes each).
+QUERIES = 256
 #: The modules whose code decides what an entry holds; their source is part of the key.
 _CODE = ("cache.py", "graph.py", "model.py", "resolve.py", "tables.py", "validate.py", "vocab.py")
 _MAGIC = b"painkg-cache %d\n" % FORMAT
@@ -203,6 +205,9 @@ def _prune(folder: Path) -> None:
         # every part kept beside a KB: its term index, the reader's phrase table, the compiled diagnosis
         for path in (old, *(old.with_suffix(f".{part}") for part in _PARTS)):
             path.unlink(missing_ok=True)
+    # Small entries kept on their own (a SPARQL query's check): the newest QUERIES stay.
+    for old in sorted(folder.glob("*.query"), key=_mtime, reverse=True)[QUERIES:]:
+        old.unlink(missing_ok=True)
     # Temporary files of writers killed before their rename (`.<key>.<part>.<pid>.<random>`).
     now = time.time()
     for temporary in folder.glob(".*.*.*.*"):

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PainKGError, QueryError, RDFError
+from ..kb import cache as _checked
 from ..kb.tables import ontology_folder
 from ..kb.graph import KnowledgeGraph
 from .ntriples import GRAPH, PREFIXES, write_ntriples
@@ -167,12 +168,15 @@ def check_query(text: str, *, allow_service: bool = False) -> str:
         raise QueryError(f"SPARQL: a query of {len(text):,} characters (allowed: up to {MAX_QUERY:,})")
     if allow_service:
         return text  # federation asked for: Oxigraph reads the query as written
-    from rdflib.plugins.sparql import parser  # the parser is needed only here, and only without --allow-service
-
     try:
         expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
     except (ValueError, OverflowError):
         raise QueryError("SPARQL: a \\U escape names no character (allowed: code points up to \\U0010FFFF)") from None
+    key = _checked_key(expanded)
+    if key is not None and _checked.read(key, "query") is True:
+        return expanded  # this very text passed the check before (and rdflib need not even be imported)
+    from rdflib.plugins.sparql import parser  # the parser is needed only here, and only without --allow-service
+
     try:
         unchanged = parser.expandUnicodeEscapes(expanded) == expanded
     except ValueError:
@@ -189,7 +193,36 @@ def check_query(text: str, *, allow_service: bool = False) -> str:
     if _holds(parsed, "ServiceGraphPattern"):
         raise QueryError("SPARQL: SERVICE (a query sent to another server) is refused (allowed: local queries; "
                          "allow_service=True, or --allow-service on the command line, federates)")
+    if key is not None:
+        _checked.write(key, "query", True)
     return expanded
+
+
+def _checked_key(text: str) -> str | None:
+    """The cache key of "this text passed :func:`check_query`": the text, the checking code and rdflib's version.
+
+    Importing rdflib's SPARQL parser costs about 0.3 s, most of a ``painkg sparql`` call; a query
+    run again (a saved ``.rq`` file) is checked once.  The entry lives in painkg's private cache
+    (see :mod:`painkg.kb.cache`: an entry is read only from a folder only this user can write,
+    and only when its hash matches), so it can say no more than this process would conclude.
+    """
+    import hashlib
+    from importlib import metadata
+
+    if _checked.cache_dir() is None:
+        return None
+    try:
+        version = metadata.version("rdflib")
+    except metadata.PackageNotFoundError:
+        return None
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(b"painkg sparql check 1\0" + version.encode() + b"\0")
+    try:
+        digest.update(Path(__file__).read_bytes())  # this module holds the check
+    except OSError:
+        return None
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def uses_service(query: str) -> bool:
@@ -435,6 +468,8 @@ def sparql(data, text: str, *, allow_service: bool = False, timeout: float | Non
         except (OSError, RuntimeError, ValueError) as exc:  # evaluation is lazy: errors surface while iterating
             raise RDFError(f"SPARQL: {_first_line(exc)}") from exc
 
+    if not allow_service:  # a process that asks many queries imports the parser once, not in every child
+        from rdflib.plugins.sparql import parser  # noqa: F401
     found = marshal.loads(run_bounded(rows, timeout=timeout))
     if isinstance(found, bool):
         return [{"ask": found}]
@@ -460,8 +495,6 @@ def run_bounded(work, *, timeout: float | None = TIMEOUT) -> bytes:
     """
     if timeout is None or not hasattr(os, "fork"):
         return work()
-    from rdflib.plugins.sparql import parser  # noqa: F401  imported once, here, not in every child
-
     for stream in (sys.stdout, sys.stderr):  # what is buffered now would otherwise be written twice
         with contextlib.suppress(Exception):
             stream.flush()
