@@ -410,3 +410,10 @@ def test_a_red_flag_word_said_but_not_read_is_shown_unread(kg, text, word):
     reading = read(kg, text)
     if not any(s.node.red_flag for s in reading.spans):
         assert any(word in u.text.lower() for u in reading.unread), reading
+
+
+def test_a_serum_calcium_is_never_a_cancer(kg):
+    # blind phrase P326 "Ca 2.38": a laboratory calcium, not "ca" (cancer), which would raise a red flag
+    assert _spans(kg, "Ca 2.38") == {("hypercalcaemia", "absent")}
+    assert ("hypercalcaemia", "present") in _spans(kg, "adjusted calcium 2.9 mmol/L")
+    assert ("history-of-cancer", "present") in _spans(kg, "hx of ca lung")

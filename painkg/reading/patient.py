@@ -60,6 +60,9 @@ _MEASURES = (
      "tachycardia", lambda v: v >= 100.0),
     (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?hg)?$"),
      "hypotension", lambda v: v <= 90.0),
+    # Serum calcium (adjusted): above 2.6 mmol/L is hypercalcaemia; "Ca 2.38" is never a cancer.
+    (re.compile(r"^(?:ca|ca2\+|calcium|adjusted calcium|corrected calcium|adj ca|corr ca)\s*" + _IS +
+                r"(?P<v>[1-4]\.\d{1,2})\s*(?:mmol/l)?$"), "hypercalcaemia", lambda v: v > 2.6),
     # a temperature written alone, with its degree mark: "37.8°C"
     (re.compile(r"^(?P<v>(?:3[5-9]|4[0-3])\.\d)\s*°\s*c$"), "fever", lambda v: v >= 38.0),
     # altman1991's classification tree splits at hip internal rotation of 15°.
