@@ -854,3 +854,13 @@ def test_the_body_chart_names_only_sites_the_kb_holds(client, kg):
     assert chart == {site: kg.node(site).label for site in CHART_SITES}
     assert {"groin-pain", "buttock-pain", "lateral-hip-pain", "low-back-pain", "anterior-thigh-pain"} <= set(chart)
     assert not re.search(r"<script[^>]+src=\"https?:|<link[^>]+href=\"https?:", html)  # drawn here, no CDN
+
+
+def test_a_note_too_costly_to_read_in_time_is_413_not_a_server_fault(kg, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("painkg.web.app"), "WORK_SECONDS", 0.3)
+    with TestClient(create_app(kg)) as c:
+        slow = c.post("/api/read", json={"text": _slow_note(400, int(time.time()) + 1)})
+        assert slow.status_code == 413 and "shorter note" in slow.json()["error"], slow.text
+        assert c.get("/api/settings").status_code == 200

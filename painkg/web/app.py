@@ -12,7 +12,8 @@ Routes (``docs/WEB.md`` documents each with examples):
 Errors are JSON ``{"error": "one line"}``: an unknown term is 422 with ``suggestions``; any
 other bad input 400 (404 for an unknown route); a body over :data:`LARGEST_BODY` 413 (refused
 on its Content-Length, or as soon as a stream passes it); a request from another web site 403;
-too many waiting 429; work past :data:`WORK_SECONDS` 503; never a 500 for anything a client sends.
+too many waiting 429; a note not read within :data:`WORK_SECONDS` 413 (too costly: shorten it), any
+other work past it 503; never a 500 for anything a client sends.
 
 The reader, the trace, the search and the diagram run in bounded thread pools, off the event
 loop, so a slow request never holds up another (``/api/settings`` answers on the loop itself).
@@ -127,7 +128,7 @@ class Pool:
         self.busy = 0
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
 
-    async def run(self, what: str, fn: Callable, *args, seconds: float | None = None):
+    async def run(self, what: str, fn: Callable, *args, seconds: float | None = None, late: int = 503):
         if self.busy >= self.most:
             raise Refusal(429, f"{what}: the server is busy ({self.busy} requests of this kind in hand); "
                                "try again in a moment", {"Retry-After": "1"})
@@ -147,7 +148,10 @@ class Pool:
             return await asyncio.wait_for(asyncio.wrap_future(job), limit)
         except asyncio.TimeoutError:
             job.cancel()
-            raise Refusal(503, f"{what}: stopped after {limit:g} s (too much to do for one request)",
+            if late == 413:  # the input costs too much to process: the client's to shorten, not a fault
+                raise Refusal(413, f"{what}: not done in {limit:g} s (too much text the reader does not know); "
+                                   "paste a shorter note") from None
+            raise Refusal(late, f"{what}: stopped after {limit:g} s (too much to do for one request)",
                           {"Retry-After": "5"}) from None
 
     def _finished(self) -> None:
@@ -266,7 +270,7 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
         else:
             text = request.query_params.get("text")
         pool = pools["long" if isinstance(text, str) and len(text) > LONG_NOTE else "read"]
-        return _ok(await pool.run("read", _as_json, read_note, graph(), text))
+        return _ok(await pool.run("read", _as_json, read_note, graph(), text, late=413))
 
     async def node(request: Request) -> Response:
         return _ok(await pools["quick"].run("node", _as_json, node_data, graph(), request.path_params["node_id"]))
