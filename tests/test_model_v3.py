@@ -199,3 +199,10 @@ def test_the_emergency_hip_fracture_setting_is_not_certain(kg):
     result = kg.trace(["an 84-year-old woman", "fall", "hip pain", "unable to bear weight"],
                       setting="ed-suspected-hip-fracture")
     assert score(result, "hip-fragility-fracture") < 0.9
+
+
+def test_a_red_flag_condition_named_as_a_finding_is_flagged_once(kg):
+    # reliability2 G26: "low back pain" + "CES" listed cauda equina syndrome twice under RED FLAGS.
+    result = kg.trace(["low back pain", "CES"])
+    ids = [f.node.id for f in result.red_flags]
+    assert ids.count("cauda-equina-syndrome") == 1
