@@ -23,24 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import painkg  # noqa: E402
-from painkg.errors import PainKGError  # noqa: E402
-
-
-def _wanted(kg, names):
-    found = set()
-    for name in names:
-        try:
-            node = kg.resolve(name)
-        except PainKGError:
-            continue
-        if node.kind.value == "condition":
-            found.add(node.id)
-    return found
-
-
-def _answers(c, wanted) -> bool:
-    ids = {c.node.id, *(b.id for b in c.broader)} | ({c.via.id} if c.via else set())
-    return bool(ids & wanted)
+from evaluate_mnm import _answers as _wanted, _is_answer  # noqa: E402  (one rule for what answers a case)
 
 
 def main(argv=None) -> int:
@@ -56,14 +39,14 @@ def main(argv=None) -> int:
         wanted = _wanted(kg, [row["diagnosis"], *row.get("acceptable", [])])
         setting = row["setting"] if row["setting"] in settings else "primary-care"
         result = kg.trace(row["text"], setting=setting, unknown="skip", limit=10)
-        rank = next((i + 1 for i, c in enumerate(result.candidates) if _answers(c, wanted)), None)
+        rank = next((i + 1 for i, c in enumerate(result.candidates) if _is_answer(c, wanted)), None)
         top1 += rank == 1
         top3 += rank is not None and rank <= 3
         missing += not wanted
         if row.get("dangerous"):
             dangerous += 1
             by_id = {c.node.id: c for c in result.candidates}
-            raised = any((f.node.id in by_id and _answers(by_id[f.node.id], wanted)) or any(n.id in wanted for n in f.raises)
+            raised = any((f.node.id in by_id and _is_answer(by_id[f.node.id], wanted)) or any(n.id in wanted for n in f.raises)
                          for f in result.red_flags)
             flagged += bool(rank is not None and rank <= 3 and raised)
         if args.verbose or rank is None or rank > 3:
