@@ -44,7 +44,7 @@ from .results import (
     TraceResult,
     Treatment,
 )
-from .settings import DEFAULT_SETTING, prior_of
+from .settings import DEFAULT_SETTING, priors_of
 from .settings import setting as find_setting
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class _Model:
         known = table.memo.get(("priors", setting_id))
         if known is None:
             sources = sorted({h.source for h in table.hypotheses.values()})
-            known = table.memo[("priors", setting_id)] = {s: prior_of(self.graph, setting_id, s) for s in sources}
+            known = table.memo[("priors", setting_id)] = priors_of(self.graph, setting_id, sources, table.ancestors)
         for source, prior in known.items():
             value = prior.value
             # A condition the patient is known to have is of its own population, complaint or not.
