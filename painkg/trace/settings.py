@@ -28,7 +28,7 @@ from ..errors import TraceError
 from ..kb.vocab import Grade
 from . import scoring
 
-__all__ = ["Setting", "Prior", "settings", "setting", "prior_of", "priors_of", "DEFAULT_SETTING"]
+__all__ = ["Setting", "Prior", "settings", "setting", "prior_of", "priors_of", "default_prior", "DEFAULT_SETTING"]
 
 #: The setting a trace assumes unless told otherwise.
 DEFAULT_SETTING = "primary-care"
@@ -94,6 +94,11 @@ def prior_of(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
     if found is not None:
         return Prior(found["prevalence"], True, tuple(found["references"]), found.get("note", ""),
                      tuple(found.get("among", ())))
+    return default_prior(graph, setting_id, condition)
+
+
+def default_prior(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
+    """Return the prior of *condition* in a setting when no prevalence applies (see :func:`prior_of`)."""
     base = setting(graph, setting_id).default_prior
     data = graph.nodes[condition]
     prior = data.get("prior")
@@ -106,7 +111,7 @@ def prior_of(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
 
 
 def priors_of(graph: nx.MultiDiGraph, setting_id: str, sources: Iterable[str],
-              ancestors: Mapping[str, tuple[str, ...]]) -> dict[str, Prior]:
+              ancestors: Mapping[str, tuple[str, ...]], outside: bool = False) -> dict[str, Prior]:
     """Return the prior of each source in a setting, a group's published prevalence shared out.
 
     A prevalence published for a broader condition only (the emergency series counts
@@ -116,6 +121,10 @@ def priors_of(graph: nx.MultiDiGraph, setting_id: str, sources: Iterable[str],
     published.  Without this, the group's figure would be lost and its kinds would fall to
     the setting's default.
     """
+    if outside:
+        # The patient is not of the population the prevalences were measured in (a child in a
+        # setting of adults): none of them applies, every condition has the stated default.
+        return {s: default_prior(graph, setting_id, s) for s in sources}
     known = {s: prior_of(graph, setting_id, s) for s in sources}
     published = graph.graph.get("priors", {})
     groups: dict[str, list[str]] = {}
