@@ -222,3 +222,12 @@ def test_a_red_flag_condition_named_as_a_finding_is_flagged_once(kg):
     result = kg.trace(["low back pain", "CES"])
     ids = [f.node.id for f in result.red_flags]
     assert ids.count("cauda-equina-syndrome") == 1
+
+
+def test_a_named_syndrome_is_the_complaint_it_typically_is(kg):
+    # "Sciatica" is leg pain: cauda equina syndrome's primary-care prevalence, measured among back
+    # and leg pain, applies in full (before: scaled by 0.05 as if no such complaint were reported).
+    result = kg.trace(["a 38-year-old man", "sciatica", "saddle anaesthesia", "dermatomal sensory loss"])
+    ces = next(c for c in result.candidates if c.node.id == "cauda-equina-syndrome")
+    assert ces.prior == pytest.approx(0.00085)
+    assert "cauda-equina-syndrome" in [c.node.id for c in result.candidates[:3]]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import TraceError, UnknownTermError
 from ..kb.memory import collector_paused
-from ..kb.vocab import DEMOGRAPHIC, Area, Kind, Qualifier, Relation
+from ..kb.vocab import DEMOGRAPHIC, Area, Grade, Kind, Qualifier, Relation
 from ..reading.observe import Observation, observe, suspected
 from ..reading.read import Reading
 from . import scoring
@@ -149,7 +149,7 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     defines = () if outside else chosen.defines
     # What defines the setting every patient of it has, said or not (the emergency back-pain series'
     # patients all have back pain), so its prevalences apply in full.
-    complaints = {o.node.id for o in obs if o.present} | set(defines)
+    complaints = _complaints(graph, table, obs) | set(defines)
     model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, defines, outside)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
@@ -160,6 +160,23 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
         model.hypothesis_prior(table.hypotheses[h]) for h in weights)
     total = math.fsum(weights.values()) + math.fsum(w for _, _, w in pairs) + other
     return _result(kg, model, obs, present, ratios, weights, pairs, other, total, limit, skipped)
+
+
+def _complaints(graph, table: DiagnosticTable, obs: Sequence[Observation]) -> set[str]:
+    """What the patient reports: the present observations, and what a named syndrome typically is.
+
+    "Sciatica" is leg pain: a patient who reports it is among the leg-pain presenters whose
+    prevalences apply (cauda equina syndrome's among back and leg pain), not outside them.
+    """
+    found = {o.node.id for o in obs if o.present}
+    for o in obs:
+        if o.present and o.node.kind is Kind.CONDITION:
+            for c in (o.node.id, *table.ancestors.get(o.node.id, ())):
+                for target, keys in graph.succ[c].items():
+                    data = keys.get(Relation.PRESENTS_WITH)
+                    if data is not None and data.get("strength") is Grade.TYPICAL:
+                        found.add(target)
+    return found
 
 
 class _Model:
