@@ -78,6 +78,8 @@ OBJECT_PROPERTIES = {  # name: (range, label, definition)
     "amongList": (RDF.List, "among list", "The complaints (painkg:among) in their curated order."),
     "defines": (PAINKG.Node, "defines", "What every patient of a setting has: its priors assume it, so a trace does not count it again."),
     "definesList": (RDF.List, "defines list", "The defining findings (painkg:defines) in their curated order."),
+    "appliesIn": (PAINKG.Setting, "applies in",
+                  "A setting whose case mix a cluster rule's ratios were measured against: the rule decides only there."),
     "definesAbsent": (PAINKG.Node, "defines absent",
                       "What no patient of a setting has been found to have (the occult-fracture series: no fracture "
                       "on the radiograph): a trace does not count its denial again."),

@@ -247,3 +247,16 @@ def test_a_negative_radiograph_is_not_counted_again_in_the_occult_fracture_serie
     # A fracture seen on the radiograph puts the patient outside the series.
     assert [o.node.id for o in kg.trace(terms + ["hip fragility fracture"],
                                         setting="ed-suspected-hip-fracture").outside_setting] == ["hip-fragility-fracture"]
+
+
+def test_kochers_rule_decides_only_in_the_case_mix_it_was_measured_in(kg):
+    # Kocher's ratios are odds of septic arthritis against transient synovitis in children's irritable
+    # hips; in a 67-year-old with a hot hip they said "two predictors: x1.09" and buried it.
+    hot_hip = ["a 67-year-old man", "groin pain", "fever", "inability to bear weight", "elevated CRP"]
+    result = kg.trace(hot_hip, setting="older-adults-primary-care")
+    assert result.candidates[0].node.id == "septic-arthritis-of-the-hip"
+    septic = result.candidates[0]
+    assert max(k.likelihood_ratio for k in septic.contributions if k.cluster.startswith("Kocher")) > 5
+    # In the children's irritable-hip series the rule still decides: two predictors, 30-45 %.
+    child = kg.trace(["a 6-year-old", "fever", "inability to bear weight"], setting="paediatric-irritable-hip")
+    assert 0.30 <= score(child, "septic-arthritis-of-the-hip") <= 0.45

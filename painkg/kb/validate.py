@@ -187,7 +187,9 @@ def _check_setting(row: Row, refs, out: Checked, problems: list[str]) -> None:
         out.settings[c["id"]] = {"label": c["label"], "description": c["description"], "default_prior": default,
                                  "references": keys, "note": c["note"]}
         if defines:  # most settings define nothing beyond their complaint: no key, like an absent qualifier
-            out.settings[c["id"]]["defines"] = defines
+            # What none has been found to have is a set (RDF keeps no order for it): after the rest, sorted.
+            out.settings[c["id"]]["defines"] = tuple(d for d in defines if not d.startswith(DENIED)) + tuple(
+                sorted(d for d in defines if d.startswith(DENIED)))
 
 
 def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
@@ -242,6 +244,13 @@ def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:
         problems.append(f"{where}: numbers need a threshold in at_least (a family without one has none)")
     keys = split_list(c["references"])
     _check_references(where, keys, refs, problems)
+    applies = split_list(c.get("settings", ""))
+    for setting in applies:
+        if setting not in out.settings:
+            problems.append(f"{where}: settings: {setting!r} is not a setting of the knowledge base "
+                            f"(allowed: {', '.join(out.settings) or 'none declared'})")
+    if applies and at_least is None:
+        problems.append(f"{where}: settings need a threshold in at_least (they say where a rule's ratios hold)")
     if numbers and not _has_literature(keys):
         problems.append(f"{where}: a cluster's accuracy needs a literature reference")
     known = out.clusters.get(cluster)
@@ -251,7 +260,10 @@ def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:
         entry = out.clusters.setdefault(cluster, {"label": c["label"] or cluster, "condition": condition,
                                                   "members": members, "rules": []})
         if at_least is not None:
-            entry["rules"].append({"at_least": at_least, **numbers, "references": keys, "note": c["note"]})
+            rule = {"at_least": at_least, **numbers, "references": keys, "note": c["note"]}
+            if applies:  # most rules hold wherever their condition is a candidate: no key
+                rule["settings"] = tuple(sorted(applies))  # a set: RDF keeps no order
+            entry["rules"].append(rule)
             entry["rules"].sort(key=lambda r: -r["at_least"])
 
 

@@ -249,6 +249,8 @@ def _add_cluster(graph: Graph, t: dict, cluster: str, row: dict) -> None:
     for rule_subject, rule in zip(rules, row["rules"]):
         graph.add((rule_subject, RDF.type, PAINKG.ClusterRule))
         graph.add((rule_subject, PAINKG.atLeast, Literal(int(rule["at_least"]))))
+        for setting in rule.get("settings", ()):
+            graph.add((rule_subject, PAINKG.appliesIn, URIRef(setting_iri(setting))))
         for column, predicate in t["number"].items():
             if rule.get(column) is not None:
                 graph.add((rule_subject, predicate, Literal(float(rule[column]))))

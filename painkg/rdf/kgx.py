@@ -698,5 +698,6 @@ def _model_rows(sidecar: dict, problems: list[str]) -> dict[str, list[Row]]:
             clusters.append(row(rule, {**family, **numbers,
                                        "at_least": _cell(sidecar, problems, rule, "at_least", "integer", required=True),
                                        "references": _cell(sidecar, problems, rule, "references", "list"),
+                                       "settings": _cell(sidecar, problems, rule, "settings", "list"),
                                        "note": _cell(sidecar, problems, rule, "note", "text")}))
     return {"settings": settings, "priors": priors, "clusters": clusters}

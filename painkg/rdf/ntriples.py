@@ -115,7 +115,7 @@ NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
 TERMS = (
     "Node", "Reference", "Grade", "Area", "Qualifier", "Role", "Population", "Setting", "Prior", "Cluster",
     "ClusterRule", "region", "redFlag", "role", "priorGrade", "priorProbability", "code", "strength", "qualifier",
-    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "defines", "definesList", "definesAbsent", "setting",
+    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "defines", "definesList", "definesAbsent", "appliesIn", "setting",
     "condition", "prevalence", "member", "memberList", "rule", "ruleList", "atLeast", "among", "amongList", *NUMBER_NAMES.values(),
 )
 
@@ -389,6 +389,7 @@ def _cluster_subjects(t: _Terms, cluster: str, row: dict) -> Iterator[tuple[str,
     yield t.iri(cluster_iri(cluster)), pairs, lists
     for subject, rule in zip(rules, row["rules"]):
         rule_pairs = [(t.type, t.s["ClusterRule"]), (t.s["atLeast"], t.integer(rule["at_least"]))]
+        rule_pairs += [(t.s["appliesIn"], t.iri(setting_iri(s))) for s in rule.get("settings", ())]
         for column, name in NUMBER_NAMES.items():
             if rule.get(column) is not None:
                 rule_pairs.append((t.s[name], t.double(rule[column])))

@@ -542,6 +542,8 @@ class _Reader:
                 rows.append(Row(self._name(subject), 0, cells))
             for rule in rules:
                 numbers = {column: self._lexical(rule, self.numbers[column]) for column in LIKELIHOOD_COLUMNS}
-                rows.append(Row(self._name(rule), 0, {**cells, **numbers, **self._evidence(rule),
+                applies = tuple(self._slug(s, SETTING) or self._name(s)
+                                for s in sorted(self.facts[rule].get(PAINKG.appliesIn, [])))
+                rows.append(Row(self._name(rule), 0, {**cells, **numbers, **self._evidence(rule), "settings": applies,
                                                       "at_least": self._lexical(rule, PAINKG.atLeast, required=True)}))
         return rows

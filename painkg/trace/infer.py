@@ -305,7 +305,7 @@ class _Model:
             effective = [r.get(h, 1.0) for r in ratios]
             for cluster, idx in clustered:
                 ratio, carrier = cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx],
-                                               [ratios[i] for i in idx], self.counted)
+                                               [ratios[i] for i in idx], self.counted, self.setting)
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
             # Excluded by a present finding: the first such finding carries the stated ε, the others
@@ -421,7 +421,8 @@ def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> fl
 
 
 def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: Sequence[Observation],
-                  ratios: Sequence[Mapping[str, float]], counted: frozenset[str] = frozenset()) -> tuple[float, int]:
+                  ratios: Sequence[Mapping[str, float]], counted: frozenset[str] = frozenset(),
+                  setting: str | None = None) -> tuple[float, int]:
     """One ratio for a cluster of dependent findings, and which member carries it (MODEL.md section 5).
 
     For the cluster's own condition (or a kind of it) a published rule by number of
@@ -430,7 +431,7 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     """
     mine = [r.get(h.id, 1.0) for r in ratios]
     target = cluster["condition"]
-    decided = _rule_decision(cluster, obs) if target is not None else None
+    decided = _rule_decision(cluster, obs, setting) if target is not None else None
     if decided is not None:
         if h.source == target or target in table.ancestors.get(h.source, ()):
             return decided, 0
@@ -444,9 +445,14 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     return mine[best], best
 
 
-def _rule_decision(cluster: Mapping, obs: Sequence[Observation]) -> float | None:
-    """The published rule's ratio for these observed members, or None when no rule decides."""
-    rules = cluster["rules"]
+def _rule_decision(cluster: Mapping, obs: Sequence[Observation], setting: str | None = None) -> float | None:
+    """The published rule's ratio for these observed members, or None when no rule decides.
+
+    A rule whose ratios were measured against one setting's case mix (its ``settings``) decides
+    only there: Kocher's odds of septic arthritis against transient synovitis say nothing about a
+    67-year-old's hot hip, whose findings then count as a family (the best one).
+    """
+    rules = [r for r in cluster["rules"] if setting is None or setting in r.get("settings", (setting,))]
     if not rules:
         return None
     positive = sum(o.present for o in obs)
