@@ -59,7 +59,7 @@ from .ntriples import reference_links
 
 __all__ = ["KIND_CATEGORIES", "PREDICATES", "GRADE_FREQUENCIES", "INFORES", "ASSOCIATIONS", "FREQUENCY_SLOTS",
            "ATTRIBUTE_TYPES", "Written", "to_kgx", "from_kgx", "node_category", "edge_predicate", "edge_category",
-           "attribute_type", "NODE_COLUMNS", "EDGE_COLUMNS"]
+           "attribute_type", "NODE_COLUMNS", "EDGE_COLUMNS", "LIST_COLUMNS"]
 
 #: The knowledge source every painkg edge names (Translator's Information Resource Registry style).
 INFORES = "infores:painkg"
@@ -167,7 +167,7 @@ EDGE_COLUMNS = ("id", "category", "subject", "predicate", "object", "original_pr
                 "painkg_note")
 #: Biolink's multivalued slots among the columns: a list in JSONL, ``|``-joined in TSV.  kgx reads them as sets
 #: (sorted, duplicates dropped), so painkg keeps the order of its synonyms in ``painkg_synonym_order``.
-LIST_COLUMNS = frozenset({"category", "synonym", "xref", "publications"})
+LIST_COLUMNS = frozenset({"category", "synonym", "xref", "provided_by", "publications"})
 #: painkg's own lists of keys and codes, written as one text with the items separated by a space: kgx keeps a
 #: text as it is (a list it would sort, and a column that is a text on some rows and a list on others is one
 #: Parquet cannot store), and a key or code holds no space.
@@ -188,7 +188,7 @@ class Written:
     edges: int
 
     def __str__(self) -> str:
-        return f"wrote {self.nodes} nodes and {self.edges} edges as KGX TSV to {self.folder}"
+        return f"wrote {self.nodes} nodes and {self.edges} edges as KGX TSV and JSONL to {self.folder}"
 
 
 def node_category(node_id: str, data: dict, exact: tuple[str, ...] = ()) -> str:
@@ -316,7 +316,7 @@ def _node_row(node_id: str, data: dict, kgx_id: str, category: str, xrefs: list[
     synonyms = _items(kgx_id, "synonym", data.get("synonyms", ()))
     return {
         "id": kgx_id, "category": [category], "name": data["label"], "description": data.get("definition", ""),
-        "synonym": synonyms, "xref": _items(kgx_id, "xref", xrefs), "provided_by": INFORES,
+        "synonym": synonyms, "xref": _items(kgx_id, "xref", xrefs), "provided_by": [INFORES],
         "has_attribute_type": attribute_type(node_id) if category == DEMOGRAPHIC_CATEGORY else "",
         "painkg_id": node_id, "painkg_kind": data["kind"].value, "painkg_region": data.get("region", Area.OTHER).value,
         "painkg_red_flag": "true" if data.get("red_flag") else "false",
