@@ -22,13 +22,15 @@ from datetime import date
 
 from .ntriples import NAMESPACE, NODE, SCHEMA
 
-__all__ = ["CODE_LICENSE", "DATA_LICENSE", "DataFile", "release_iri", "dataset_turtle"]
+__all__ = ["CODE_LICENSE", "DATA_LICENSE", "DCAT_VERSION", "DataFile", "release_iri", "dataset_turtle"]
 
 #: The code's licence (LICENSE, first part).
 CODE_LICENSE = "https://opensource.org/licenses/MIT"
 #: The data's licence (LICENSE, second part): the ontology/ tables and every graph painkg exports.
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 BIOLINK = "https://w3id.org/biolink/vocab/"
+#: DCAT 3's dcat:version (rdflib's DCAT namespace is DCAT 2, which has no version).
+DCAT_VERSION = "http://www.w3.org/ns/dcat#version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ def dataset_turtle(*, version: str, created: date, commit: str, files: Iterable[
     g.add((release, DCTERMS.description, Literal(
         "A clinical knowledge graph of the hip-spine syndrome: where hip, buttock, groin, leg and low-back pain "
         f"comes from, with its evidence. Built by scripts/release.py from git commit {commit}.", lang="en")))
-    g.add((release, DCAT.version, Literal(version)))
+    g.add((release, URIRef(DCAT_VERSION), Literal(version)))
     g.add((release, OWL.versionInfo, Literal(version)))
     g.add((release, DCTERMS.created, Literal(created.isoformat(), datatype=XSD.date)))
     g.add((release, DCTERMS.license, URIRef(DATA_LICENSE)))
