@@ -85,7 +85,7 @@ The data is licensed under CC BY 4.0 and the code that builds it under MIT (`LIC
 
 | file | what |
 |---|---|
-| `kgx/nodes.tsv`, `kgx/edges.tsv` | KGX TSV: {nodes} nodes and {edges} edges, Biolink categories, predicates and association classes |
+| `kgx/nodes.tsv`, `kgx/edges.tsv` | KGX TSV: {nodes} nodes and {edges} edges, Biolink-valid |
 | `kgx/nodes.jsonl`, `kgx/edges.jsonl` | the same rows as KGX JSON Lines |
 | `kgx/painkg.json` | references and model tables: `painkg.from_kgx("kgx/")` reads the folder back |
 | `painkg.ttl` | the knowledge base as RDF (Turtle, {triples} triples) under https://w3id.org/painkg/ |

@@ -517,8 +517,8 @@ def _json_rows(data: bytes | None, name: str, problems: list[str]):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        problems.append(f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}; allowed: UTF-8 text)")
+        at = data.count(b"\n", 0, exc.start) + 1
+        problems.append(f"{name}:{at}: not UTF-8 (byte 0x{data[exc.start]:02x}; allowed: UTF-8 text)")
         return
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -588,7 +588,9 @@ def _ordered(where: str, items: tuple[str, ...], order, problems: list[str]) -> 
 
 def _node_rows(rows, problems: list[str]) -> tuple[list, dict[str, str]]:
     """Node rows for the checks, and each KGX id's painkg id (the ends of the edges)."""
-    found, slugs, first = [], {}, {}
+    found: list = []
+    slugs: dict[str, str] = {}
+    first: dict[str, str] = {}
     for row in rows:
         c, where = {k: v if k in _LIST_CELLS else _text(v) for k, v in row.cells.items()}, row.where
         if not c.get("painkg_id") or not c.get("painkg_kind"):
