@@ -497,7 +497,8 @@ def test_g6_a_fifo_or_a_device_is_refused_at_once(old_export, special):
     kind = "a FIFO" if special == "fifo" else "a character device"
     assert one_line(run) == (f"painkg: {target}: cannot write ({kind}; allowed: a regular file or a new name, "
                              f"since the files are written together)")
-    assert sorted(p.name for p in old_export.iterdir()) == ["edges.tsv", "nodes.tsv", "painkg.json"]
+    assert sorted(p.name for p in old_export.iterdir()) == ["edges.jsonl", "edges.tsv", "nodes.jsonl", "nodes.tsv",
+                                                           "painkg.json"]  # the export's files, no temporary
 
 
 def _file_size_limit(limit: int):
