@@ -2,7 +2,7 @@
 
 The mapping (documented in ``docs/RDF.md``)::
 
-    node:<id>  a painkg:<Kind> ; skos:prefLabel ; skos:altLabel ; skos:definition ;
+    node:<id>  a painkg:<Kind> ; skos:prefLabel ; rdfs:label ; skos:altLabel ; skos:definition ;
                painkg:code <HPO or ICD-10-CM IRI> ; painkg:region ; painkg:redFlag ;
                painkg:priorGrade | painkg:priorProbability ; prov:wasDerivedFrom ref:<key>
     node:<s> painkg:<relation> node:<t> .                        the edge, directly
@@ -167,6 +167,7 @@ def _add_list(graph: Graph, subject, plain, ordered, items: list) -> None:
 def _add_node(graph: Graph, t: dict, subject: URIRef, data: dict) -> None:
     graph.add((subject, RDF.type, t["kind"][data["kind"]]))
     graph.add((subject, SKOS.prefLabel, _en(data["label"])))
+    graph.add((subject, RDFS.label, _en(data["label"])))  # what OBO tools, Protégé and Ubergraph queries read
     _add_list(graph, subject, SKOS.altLabel, PAINKG.synonymList, [_en(s) for s in data.get("synonyms", ())])
     _add_list(graph, subject, PAINKG.code, PAINKG.codeList, [URIRef(code_iri(c)) for c in data.get("codes", ())])
     _add_list(graph, subject, PROV.wasDerivedFrom, PAINKG.referenceList,

@@ -302,7 +302,8 @@ def standard_matches(node_id: str, data: dict) -> list[tuple[str, str]]:
 
 
 def _node_pairs(t: _Terms, node_id: str, data: dict) -> tuple[Pairs, Lists]:
-    pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, english(data["label"]))]
+    label = english(data["label"])
+    pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, label), (t.label, label)]
     lists: Lists = []
     for name, predicate, items in (
         ("synonymList", t.alt, [english(s) for s in data.get("synonyms", ())]),
