@@ -36,6 +36,7 @@ from ..errors import RDFError
 from ..kb.vocab import (
     CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role,
 )
+from .prefixes import EDGE, FORMER_IRIS, NAMESPACE, NODE, SCHEMA, STANDARD
 
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
@@ -47,11 +48,6 @@ __all__ = [
     "reference_links", "literal", "write_ntriples", "write_turtle", "standard_matches",
 ]
 
-#: The one namespace every painkg IRI lives under (a w3id.org permanent-URL prefix).
-NAMESPACE = "https://w3id.org/painkg/"
-SCHEMA = NAMESPACE + "schema#"  # classes and properties of ontology/painkg.ttl
-NODE = NAMESPACE + "node/"
-EDGE = NAMESPACE + "edge/"
 REFERENCE = NAMESPACE + "reference/"
 SETTING = NAMESPACE + "setting/"
 PRIOR = NAMESPACE + "prior/"
@@ -59,12 +55,9 @@ CLUSTER = NAMESPACE + "cluster/"
 #: Named graph that ``painkg push`` replaces unless told otherwise.
 GRAPH = NAMESPACE + "kb"
 
-#: Where a code's IRI starts, per CURIE prefix: OBO PURLs for HPO, BioPortal's
-#: IRIs for ICD-10-CM (the ones the NCBO ontology and UMLS-derived KGs use).
-CODE_IRIS = {
-    "HP": "http://purl.obolibrary.org/obo/HP_",
-    "ICD10CM": "http://purl.bioontology.org/ontology/ICD10CM/",
-}
+#: Where a code's IRI starts, per CURIE prefix: the IRIs of :data:`painkg.rdf.prefixes.STANDARD`
+#: (OBO PURLs for HPO; Bioregistry's for ICD-10-CM, which Biolink's context lacks).
+CODE_IRIS = {prefix: STANDARD[prefix] for prefix in ("HP", "ICD10CM")}
 if set(CODE_IRIS) != set(CODE_PATTERNS):  # a new code system needs an IRI pattern here
     raise ImportError(f"painkg.ntriples: CODE_IRIS covers {sorted(CODE_IRIS)}, vocab has {sorted(CODE_PATTERNS)}")
 
@@ -172,7 +165,7 @@ def code_iri(curie: str) -> str:
 
 def code_curie(iri: str) -> str | None:
     """Return the CURIE of a code IRI, or None when no code system owns it."""
-    for prefix, base in CODE_IRIS.items():
+    for prefix, base in [*CODE_IRIS.items(), *((p, b) for p, b in FORMER_IRIS.items() if p in CODE_IRIS)]:
         if iri.startswith(base) and CODE_PATTERNS[prefix].match(iri[len(base):]):
             return f"{prefix}:{iri[len(base):]}"
     return None
