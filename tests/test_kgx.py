@@ -214,7 +214,7 @@ def test_kgx_transform_keeps_every_node_and_edge(exported, kg, tmp_path):
 
 
 THIRD_PARTY_NODES = """id\tcategory\tname\tprovided_by
-HP:0030838\tbiolink:PhenotypicFeature\tGroin pain\tinfores:example
+HP:0030838\tbiolink:PhenotypicFeature\tHip pain\tinfores:example
 MONDO:0000001\tbiolink:Disease\tdisease\tinfores:example
 NCBIGene:1\tbiolink:Gene\tA1BG\tinfores:example
 """

@@ -206,3 +206,12 @@ def test_standard_iris_are_biolinks_and_bioregistrys_where_biolink_is_silent():
         assert iri == biolink.get(prefix, bioregistry.get(prefix)), prefix
     assert "ICD10CM" not in biolink  # the one place Bioregistry decides
     assert set(FORMER_IRIS) <= set(STANDARD)
+
+
+def test_the_rdf_relates_a_node_to_each_standard_term_once(kg):
+    """A code the table also maps is written with the table's predicate only, never closeMatch and broadMatch."""
+    from painkg.rdf.ntriples import standard_matches
+
+    for node_id, data in kg.graph.nodes(data=True):
+        objects = [obj for _, obj in standard_matches(node_id, data)]
+        assert len(objects) == len(set(objects)), node_id

@@ -283,13 +283,15 @@ Lists = list[tuple[str, list[str]]]
 def standard_matches(node_id: str, data: dict) -> list[tuple[str, str]]:
     """Return a node's SKOS links to standard vocabularies as (predicate IRI, object IRI) pairs.
 
-    Its codes as ``skos:closeMatch`` (what ``painkg:code`` implies, stated so that plain SKOS
-    queries see it), then the mappings of ``ontology/mappings.sssom.tsv``; no pair twice.
+    The mappings of ``ontology/mappings.sssom.tsv``, then its codes as ``skos:closeMatch`` (what
+    ``painkg:code`` implies, stated so that plain SKOS queries see it) unless a mapping already
+    says how the node relates to that code: one SKOS predicate per object, never close and broad.
     """
     from .mappings import load_mappings  # the table is read once, on the first node that asks
 
-    pairs = [(SKOS + "closeMatch", code_iri(c)) for c in data.get("codes", ())]
-    pairs += load_mappings().matches(node_id, data["label"])
+    pairs = load_mappings().matches(node_id, data["label"])
+    mapped = {obj for _, obj in pairs}
+    pairs += [(SKOS + "closeMatch", iri) for iri in map(code_iri, data.get("codes", ())) if iri not in mapped]
     return list(dict.fromkeys(pairs))
 
 
