@@ -31,7 +31,10 @@ OBO_SOURCES = (
     ("monarch-initiative/mondo", "fad2512b4845f483fc1268cdf0bf7a8ef43697cb", "imports/chebi_import.obo"),
 )
 #: UBERON's report of every class with its label (no definitions): the labels of terms the OBO files above lack.
-LABEL_REPORTS = (("obophenotype/uberon", "52817eeaa3b960e923df7a275fa533bdc3bdefe1", "reports/stages-human-report.tsv"),)
+LABEL_REPORTS = (("obophenotype/uberon", "52817eeaa3b960e923df7a275fa533bdc3bdefe1", "reports/stages-human-report.tsv"),
+                 # NCIt's OBO edition maps its anatomy to UBERON, with both labels
+                 ("NCI-Thesaurus/thesaurus-obo-edition", "bc362457a2b34342e8911f37b91b2ec6fb4c2473",
+                  "src/mappings/uberon.tsv"))
 #: MONDO's own mapping tables: the subject columns give each MONDO id its label (mondo-edit.obo is
 #: too large for the mirror).
 MONDO_TABLES = ("monarch-initiative/mondo", "fad2512b4845f483fc1268cdf0bf7a8ef43697cb",
@@ -124,14 +127,17 @@ def load_terms() -> dict[str, Term]:
             terms.setdefault(curie, term)
     terms.update({c: t for c, t in _mondo_terms().items() if c not in terms})
     for repo, commit, path in LABEL_REPORTS:
-        for line in git_show(repo, commit, path).decode("utf-8", "replace").splitlines()[1:]:
-            curie, _, rest = line.partition("\t")
+        url = source_url(repo, commit, path)
+        for curie, label in labels_in(url).items():
             if curie.startswith("UBERON:") and curie not in terms:
-                terms[curie] = Term(curie, rest.partition("\t")[0], source=source_url(repo, commit, path))
+                terms[curie] = Term(curie, label, source=url)
     return terms
 
 
 _URL = re.compile(r"https://github\.com/([\w.-]+/[\w.-]+)/blob/([0-9a-f]{40})/(\S+?)[;,]?(?:\s|$)")
+
+
+_CURIE = re.compile(r"^[A-Za-z][\w.]*:\w+$")
 
 
 @lru_cache(maxsize=None)
@@ -144,8 +150,13 @@ def labels_in(url: str) -> dict[str, str]:
     text = git_show(m.group(1), m.group(2), m.group(3)).decode("utf-8", "replace")
     if m.group(3).endswith(".obo"):
         return {c: t.label for c, t in parse_obo(text, url).items()}
-    return {cells[0]: cells[1] for cells in (line.split("\t") for line in text.splitlines()
-                                             if not line.startswith("#")) if len(cells) > 1}
+    labels: dict[str, str] = {}  # a table: each CURIE cell followed by a label cell (id/label column pairs)
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("\t")] if not line.startswith("#") else []
+        for curie, label in zip(cells, cells[1:]):
+            if _CURIE.match(curie) and label and not _CURIE.match(label):
+                labels.setdefault(curie, label)
+    return labels
 
 
 def cited_file(comment: str) -> str | None:
