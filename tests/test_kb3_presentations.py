@@ -20,9 +20,6 @@ ROWS = [row for path in sorted(HERE.glob("presentations-*.tsv"))
                                    if not line.startswith("#")], delimiter="\t")]
 #: Presentations the bundled KB does not yet rank where they belong, and why.
 KNOWN_MISSES: dict[str, str] = {
-    "spine3-scheuermann": "a rigid thoracic kyphosis has the default base rate (0.05), so it moves Scheuermann disease "
-                          "x16 from a graded prior of 0.0008 against non-specific LBP's 0.9; no adolescent back-pain "
-                          "prevalence for it in literature.md",
     "spine3-iliolumbar": "iliolumbar ligament pain has no published prevalence (graded 0.0008) and a trigger point "
                          "is no more specific to it than to myofascial pain: non-specific LBP's 0.9 keeps the lead",
     "spine3-iliohypogastric": "its lateral hip and suprapubic dysaesthesia are read only as lateral hip pain, which "
