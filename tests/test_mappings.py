@@ -142,6 +142,42 @@ def test_no_exact_match_restricts_the_concept_to_another_population_age_or_cause
     assert checked >= 150
 
 
+#: A definition's cause or mechanism phrase ("caused by …", "fractures of …"); the words after it must be the
+#: painkg node's too, unless the row was read and the cause is the concept's own (listed with the reason).
+_CAUSE = re.compile(r"\b(?:caused by|due to|resulting from|results from|secondary to|arising from|fractures? of"
+                    r"|induced by)\s+((?:[\w-]+\s+){0,4}[\w-]+)", re.IGNORECASE)
+_STOP = set("a an the of in on to and or by from with as is are be that which its their this these those any".split())
+#: Rows whose definition names a cause the painkg text does not, read and kept: the cause is universal.
+CAUSES_READ = {
+    ("appendicitis", "MONDO:0005649"): "every appendicitis follows blockage of the lumen",
+    ("cerebral-palsy", "MONDO:0006497"): "damage to the developing brain is what cerebral palsy is",
+    ("hip-flexion-contracture", "HP:0003273"): "a contracture is a soft-tissue (non-bony) restriction by definition",
+    ("jaundice", "HP:0000952"): "all jaundice is bilirubin",
+    ("neurogenic-claudication", "HP:0031952"): "the mechanism of every neurogenic claudication",
+    ("skin-hypersensitivity", "HP:0012533"): "'due to a stimulus that does not normally provoke pain' defines allodynia",
+    ("spinal-epidural-abscess", "HP:0033181"): "an abscess is a suppurative infection",
+    ("syncope", "HP:0001279"): "the mechanism of every syncope",
+    ("transversus-abdominis", "UBERON:0001221"): "an anatomical remark, not a restriction",
+    ("spondylolysis", "HP:0003304"): "the stress fracture is the pars defect the node is",
+}
+
+
+def test_no_exact_match_adds_a_cause_the_node_lacks(kg, terms):
+    """E1 for causes: HP once defined spondylolisthesis by pars fractures alone, and the node takes in degenerative slips."""
+    found = []
+    for m in load_mappings().mappings:
+        term = terms.get(m.object)
+        if m.predicate != "skos:exactMatch" or term is None or (m.subject, m.object) in CAUSES_READ:
+            continue
+        data = kg.graph.nodes[m.subject]
+        ours = ontology_terms.normal(" ".join([data["label"], data.get("definition", ""), *data.get("synonyms", ())]))
+        for cause in _CAUSE.finditer(term.definition):
+            words = [w for w in ontology_terms.normal(cause.group(1)).split() if w not in _STOP and len(w) > 3]
+            if words and not any(w[:5] in ours for w in words) and "after" not in cause.group(0).lower():
+                found.append(f"{m}: the term says {cause.group(0)!r}; the painkg node does not")
+    assert not found, "\n".join(found)
+
+
 def test_every_ontology_id_exists_with_its_label_and_is_not_obsolete(terms):
     if not ontology_terms.available():
         pytest.skip("the ontology mirror is not on this machine (HP ids are checked in test_kgx)")
