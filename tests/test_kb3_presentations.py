@@ -26,8 +26,6 @@ KNOWN_MISSES: dict[str, str] = {
                               "stenosis, SIJ pain and GTPS explain with published priors",
     "spine3-mfcn": "in the sports groin clinic, adductor-related pain holds 61 % (taylor2018) and a medial thigh "
                    "dysaesthesia alone does not overcome it",
-    "spine3-obturator-internus": "clinically indistinguishable from piriformis syndrome (the source says so); ranked "
-                                 "below it",
     "tumour3-11": "a raised alkaline phosphatase has the default base rate (0.05), so Paget disease's graded prior "
                   "(0.0008) rises x16 and stays below non-specific LBP and hip OA in the older-adult cohort",
     "spine3-ischial-bursitis": "its presentation (buttock pain on sitting, worse on movement) names no ischial "

@@ -231,3 +231,19 @@ def test_a_named_syndrome_is_the_complaint_it_typically_is(kg):
     ces = next(c for c in result.candidates if c.node.id == "cauda-equina-syndrome")
     assert ces.prior == pytest.approx(0.00085)
     assert "cauda-equina-syndrome" in [c.node.id for c in result.candidates[:3]]
+
+
+def test_a_negative_radiograph_is_not_counted_again_in_the_occult_fracture_series(kg):
+    # ed-suspected-hip-fracture is defined by a radiograph that shows no fracture (not:hip-fragility-fracture):
+    # "X-ray: no fracture seen" there is the setting's definition, not evidence against its 39 %.
+    terms = ["an 84-year-old woman", "fall", "groin pain", "pain on axial loading"]
+    said = kg.trace(terms + ["X-ray: no fracture seen"], setting="ed-suspected-hip-fracture")
+    unsaid = kg.trace(terms, setting="ed-suspected-hip-fracture")
+    assert score(said, "hip-fragility-fracture") == pytest.approx(score(unsaid, "hip-fragility-fracture"), rel=0.05)
+    assert not said.outside_setting
+    # In primary care the same words are evidence against the fracture.
+    assert score(kg.trace(terms + ["X-ray: no fracture seen"]), "hip-fragility-fracture") < score(
+        kg.trace(terms), "hip-fragility-fracture")
+    # A fracture seen on the radiograph puts the patient outside the series.
+    assert [o.node.id for o in kg.trace(terms + ["hip fragility fracture"],
+                                        setting="ed-suspected-hip-fracture").outside_setting] == ["hip-fragility-fracture"]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import TraceError, UnknownTermError
 from ..kb.memory import collector_paused
+from ..kb.tables import DENIED
 from ..kb.vocab import DEMOGRAPHIC, Area, Grade, Kind, Qualifier, Relation
 from ..reading.observe import Observation, observe, suspected
 from ..reading.read import Reading
@@ -145,7 +146,8 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
     # A patient the setting's definition denies (a child in a setting of adults) is not of the
     # population its prevalences were measured in: they do not apply, and the report says so.
-    outside = tuple(o for o in obs if not o.present and not o.possible and o.node.id in chosen.defines)
+    outside = tuple(o for o in obs if not o.possible and (
+        (not o.present and o.node.id in chosen.defines) or (o.present and DENIED + o.node.id in chosen.defines)))
     defines = () if outside else chosen.defines
     # What defines the setting every patient of it has, said or not (the emergency back-pain series'
     # patients all have back pain), so its prevalences apply in full.
@@ -275,6 +277,8 @@ class _Model:
         if o.node.id in self.defines:
             # Every patient of the setting has it: it makes its sources candidates, and moves none.
             return dict.fromkeys(row, 1.0) if o.present else {}
+        if not o.present and DENIED + o.node.id in self.defines:
+            return {}  # none of its patients was found to have it ("X-ray: no fracture" in the occult series)
         leak = self.leak(o.key)
         if DEMOGRAPHIC.match(o.node.id) and (self.of_an_age or scoring.base_rate(self.graph.nodes[o.node.id]) is None):
             # An age band or sex moves a hypothesis only by a published figure (P(band | condition),
