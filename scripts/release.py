@@ -41,7 +41,8 @@ MERGE_YAML = """\
 # Merge painkg {version} with another KGX graph: kgx merge --merge-config merge.yaml
 # Paths are relative to this file.  Put the other graph's KGX files in other/ (or change the
 # filenames below); the merged graph is written to merged/ as TSV in a tar.gz and as JSON Lines.
-# painkg's own node ids use the painkg prefix, declared here so that kgx expands them.
+# painkg's own node and edge ids use the painkg.node and painkg.edge prefixes (painkg: is the
+# schema, in original_predicate), declared here so that kgx expands them.
 # Nodes join where both graphs use the same id (MONDO, HP, UBERON, ...); edges are keyed by
 # subject, predicate and object.  kgx 2.6 rewrites every node's provided_by to the graph name
 # (biolink/kgx#463); edge primary_knowledge_source survives.
@@ -49,7 +50,9 @@ configuration:
   output_directory: merged
   checkpoint: false
   prefix_map:
-    painkg: https://w3id.org/painkg/node/
+    painkg: https://w3id.org/painkg/schema#
+    painkg.node: https://w3id.org/painkg/node/
+    painkg.edge: https://w3id.org/painkg/edge/
 merged_graph:
   name: painkg {version} merged
   source:

@@ -22,16 +22,17 @@ from hypothesis import strategies as st
 import painkg
 from painkg.kb.graph import from_graph
 from painkg.kb.vocab import Grade, Kind, Qualifier, Relation
+from painkg.rdf.prefixes import PREFIX_MAP
 from painkg.rdf.kgx import (
-    ASSOCIATIONS, ATTRIBUTE_TYPES, EDGE_COLUMNS, FREQUENCY_SLOTS, GRADE_FREQUENCIES, INFORES, KIND_CATEGORIES,
-    LIST_COLUMNS, NODE_COLUMNS, PREDICATES, RELATED_TO, edge_predicate, from_kgx, node_category, to_kgx,
+    ASSOCIATIONS, ATTRIBUTE_TYPES, EDGE_COLUMNS, FREQUENCY_SLOTS, GRADE_FREQUENCIES, ID_PREFIXES, INFORES,
+    KIND_CATEGORIES, LIST_COLUMNS, NODE_COLUMNS, PREDICATES, RELATED_TO, edge_predicate, from_kgx, node_category, to_kgx,
 )
 from painkg.rdf.mappings import load_mappings
 from test_rdf import MODEL_TABLES, hostile_kbs  # the RDF tests' model tables and generated KBs
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFLINE = ROOT / "tests" / "kgx_offline.py"
-PAINKG_PREFIX = json.dumps({"painkg": "https://w3id.org/painkg/node/"})
+PAINKG_PREFIX = json.dumps({p: PREFIX_MAP[p] for p in ("painkg", "painkg.node", "painkg.edge")})
 
 
 def same(back: painkg.KnowledgeGraph, kg: painkg.KnowledgeGraph) -> None:
@@ -99,10 +100,13 @@ def test_exact_mappings_become_ids(kg, tmp_path):
     for row in nodes:
         exact = [m.object for m in table.by_node().get(row["painkg_id"], ())
                  if m.predicate == "skos:exactMatch" and m.subject_label == row["name"]]
-        assert row["id"] == (exact[0] if exact else f"painkg:{row['painkg_id']}")
-        assert set(exact[1:]) <= set(row["xref"].split("|"))
+        own = f"painkg.node:{row['painkg_id']}"
+        preferred = [c for p in ID_PREFIXES.get(row["category"], ()) for c in exact if c.startswith(p + ":")]
+        assert row["id"] == ((preferred or exact)[0] if exact else own)
+        assert set(exact) - {row["id"]} <= set(row["xref"].split("|"))
+        assert row["id"] == own or own in row["xref"].split("|")  # the painkg id travels as an xref
     assert len({r["id"] for r in nodes}) == len(nodes)
-    standard = [r for r in nodes if not r["id"].startswith("painkg:")]
+    standard = [r for r in nodes if not r["id"].startswith("painkg.node:")]
     assert len(standard) >= 100 and all(r["id"].split(":")[0] in ("MONDO", "UBERON", "HP", "MAXO", "NCIT")
                                         for r in standard)
 
@@ -124,7 +128,7 @@ def test_third_party_rows_are_refused_with_every_problem(mini, tmp_path):
     with (tmp_path / "nodes.tsv").open("a", encoding="utf-8") as out:
         out.write("MONDO:0005178\tbiolink:Disease\tosteoarthritis" + "\t" * (len(NODE_COLUMNS) - 3) + "\n")
     with (tmp_path / "edges.tsv").open("a", encoding="utf-8") as out:
-        out.write("x\tMONDO:0005178\tbiolink:related_to\tpainkg:groin" + "\t" * (len(EDGE_COLUMNS) - 4) + "\n")
+        out.write("x\tMONDO:0005178\tbiolink:related_to\tpainkg.node:groin" + "\t" * (len(EDGE_COLUMNS) - 4) + "\n")
     with pytest.raises(painkg.RDFError, match="2 problems") as caught:
         from_kgx(tmp_path)
     assert "not written by painkg" in str(caught.value)
@@ -185,12 +189,12 @@ def test_kgx_validate_finds_no_error(exported, fmt):
 
 @pytest.mark.slow
 def test_kgx_validate_without_the_painkg_prefix_flags_only_painkg_ids(exported, kg):
-    """Against Biolink's context alone, the only errors are the painkg: ids of nodes without a standard one."""
+    """Against Biolink's context alone, the only errors are the painkg.node: ids of nodes without a standard one."""
     done = kgx("validate", "-i", "tsv", "nodes.tsv", "edges.tsv", cwd=exported, prefixes=None)
     messages = [m for types in report(done.stderr).get("ERROR", {}).values() for m in types]
-    assert messages and all("CURIE prefix 'painkg'" in m for m in messages)
+    assert messages and all("CURIE prefix 'painkg.node'" in m for m in messages)
     flagged = {m.split("'")[3] for m in messages if m.startswith("Node property 'id'")}
-    painkg_ids = {r["id"] for r in rows(exported / "nodes.tsv") if r["id"].startswith("painkg:")}
+    painkg_ids = {r["id"] for r in rows(exported / "nodes.tsv") if r["id"].startswith("painkg.node:")}
     assert flagged == painkg_ids
 
 
@@ -397,7 +401,7 @@ def test_exact_ids_use_prefixes_biolink_allows_for_the_category(toolkit, kg, tmp
     for row in rows(tmp_path / "nodes.tsv"):
         prefix = row["id"].split(":")[0]
         allowed = toolkit.get_element(row["category"]).id_prefixes
-        if prefix != "painkg" and allowed:  # Treatment and DiagnosticAid list none: MAXO is free there
+        if prefix != "painkg.node" and allowed:  # Treatment and DiagnosticAid list none: MAXO is free there
             checked += 1
             assert prefix in allowed, (row["id"], row["category"], allowed)
     assert checked >= 100
@@ -477,14 +481,12 @@ def test_sssom_table_is_valid_sssom():
     assert all(not report.results for report in reports.values()), reports
 
 
-def test_curie_map_is_bioregistrys():
-    from prefixmaps import load_context
-
-    upper, lower = load_context("bioregistry.upper").as_dict(), load_context("bioregistry").as_dict()
-    for prefix, iri in load_mappings().curie_map.items():
-        if prefix != "painkg":
-            assert iri == (upper.get(prefix) or lower.get(prefix)), prefix
-    assert load_mappings().curie_map["painkg"] == "https://w3id.org/painkg/node/"
+def test_curie_map_is_painkgs_one_prefix_map():
+    """The table's curie_map is PREFIX_MAP's: Biolink's IRIs, Bioregistry's where Biolink has no prefix (E5)."""
+    curie_map = load_mappings().curie_map
+    assert {p: i for p, i in curie_map.items() if p not in ("semapv", "skos")} == {
+        p: PREFIX_MAP[p] for p in curie_map if p not in ("semapv", "skos")}
+    assert curie_map["painkg.node"] == "https://w3id.org/painkg/node/" and "painkg" not in curie_map
 
 
 # Where a term read in an ontology's files may come from: the ontology's own repository, or the repository of

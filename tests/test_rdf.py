@@ -110,7 +110,7 @@ def test_node_triples(mini):
     assert (hip, RDF.type, PAINKG.Condition) in g
     assert (hip, SKOS.prefLabel, Literal("hip osteoarthritis", lang="en")) in g
     assert set(g.objects(hip, SKOS.altLabel)) == {Literal("coxarthrosis", lang="en"), Literal("hip OA", lang="en")}
-    assert (hip, PAINKG.code, URIRef("http://purl.bioontology.org/ontology/ICD10CM/M16.9")) in g
+    assert (hip, PAINKG.code, URIRef("https://icd.codes/icd10cm/M16.9")) in g
     assert (URIRef(NODE + "groin-pain"), PAINKG.code, URIRef("http://purl.obolibrary.org/obo/HP_0030838")) in g
     assert (hip, PAINKG.priorGrade, PAINKG["grade-common"]) in g
     assert (URIRef(NODE + "cauda-equina"), PAINKG.redFlag, Literal(True)) in g

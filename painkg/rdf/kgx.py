@@ -10,8 +10,9 @@ back without loss, and ``kgx validate`` accepts it.  The mapping, derived from
   ``biolink:Disease``, a finding a ``biolink:PhenotypicFeature`` …; an age band or sex is a
   ``biolink:Attribute``, and a symptom node that maps exactly to MONDO is a disease;
 * its ``id`` is its exact standard identifier from ``ontology/mappings.sssom.tsv`` when
-  it has one (``MONDO:…``, ``UBERON:…``, ``HP:…``), else ``painkg:<id>``; the other
-  identifiers go in ``xref``;
+  it has one, the prefix Biolink prefers for its category first (``MONDO:…`` for a disease,
+  ``HP:…`` for a phenotype, ``UBERON:…`` for anatomy), else ``painkg.node:<id>``; the other
+  identifiers, and ``painkg.node:<id>`` itself, go in ``xref``;
 * an edge's ``predicate`` is the relation's Biolink predicate (:data:`PREDICATES`), written
   in Biolink's direction (``treated-by`` becomes ``treatment biolink:treats condition``),
   or ``biolink:related_to`` where Biolink has no term or the ends do not fit its domain
@@ -56,16 +57,26 @@ from ..kb.vocab import (CLUSTER_COLUMNS, DEMOGRAPHIC, EVIDENCE_KEYWORDS, LIKELIH
                         Kind, Qualifier, Relation)
 from .mappings import MappingTable, load_mappings
 from .ntriples import reference_links
+from .prefixes import EDGE_PREFIX, NODE_PREFIX, SCHEMA_PREFIX
 
-__all__ = ["KIND_CATEGORIES", "PREDICATES", "GRADE_FREQUENCIES", "INFORES", "ASSOCIATIONS", "FREQUENCY_SLOTS",
-           "ATTRIBUTE_TYPES", "Written", "to_kgx", "from_kgx", "node_category", "edge_predicate", "edge_category",
-           "attribute_type", "NODE_COLUMNS", "EDGE_COLUMNS", "LIST_COLUMNS"]
+__all__ = ["KIND_CATEGORIES", "ID_PREFIXES", "PREDICATES", "GRADE_FREQUENCIES", "INFORES", "ASSOCIATIONS",
+           "FREQUENCY_SLOTS", "ATTRIBUTE_TYPES", "Written", "to_kgx", "from_kgx", "node_category", "edge_predicate",
+           "edge_category", "attribute_type", "NODE_COLUMNS", "EDGE_COLUMNS", "LIST_COLUMNS"]
 
 #: The knowledge source every painkg edge names (Translator's Information Resource Registry style).
 INFORES = "infores:painkg"
-#: CURIE prefix of painkg's own node ids, expanded as :data:`painkg.rdf.ntriples.NODE`.
-PREFIX = "painkg"
+#: CURIE prefix of the painkg schema (``original_predicate``); nodes and edges have their own
+#: (:mod:`painkg.rdf.prefixes`), so that one prefix never names two namespaces.
+PREFIX = SCHEMA_PREFIX
 
+#: Each category's id prefixes in Biolink's order of preference, as far as painkg's vocabularies go
+#: (``project/prefixmap/preferred_prefixes_per_class.json`` of biolink/biolink-model at ebaa35d; Treatment,
+#: DiagnosticAid, BehavioralExposure and PathologicalProcess have no list there).
+ID_PREFIXES = {
+    "biolink:Disease": ("MONDO", "UMLS", "NCIT", "SNOMEDCT", "HP"),
+    "biolink:PhenotypicFeature": ("HP", "NCIT", "UMLS", "SNOMEDCT"),
+    "biolink:GrossAnatomicalStructure": ("UBERON", "UMLS", "NCIT"),
+}
 #: Biolink category of each kind.
 KIND_CATEGORIES = {
     Kind.CONDITION: "biolink:Disease",
@@ -302,12 +313,20 @@ def _identifiers(kg: KnowledgeGraph, table: MappingTable) -> tuple[dict, dict, d
             claims[curie] = claims.get(curie, 0) + 1
     ids, categories, xrefs = {}, {}, {}
     for node_id, data in kg.graph.nodes(data=True):
-        mine = [c for c in exact[node_id] if claims[c] == 1]
-        ids[node_id] = mine[0] if mine else f"{PREFIX}:{node_id}"
         categories[node_id] = node_category(node_id, data, exact[node_id])
+        mine = sorted((c for c in exact[node_id] if claims[c] == 1), key=_preference(categories[node_id]))
+        ids[node_id] = mine[0] if mine else f"{NODE_PREFIX}:{node_id}"
+        own = [] if ids[node_id].startswith(NODE_PREFIX + ":") else [f"{NODE_PREFIX}:{node_id}"]
         others = [m.object for m in by_node[node_id] if m.object != ids[node_id]]
-        xrefs[node_id] = list(dict.fromkeys([*others, *data.get("codes", ())]))
+        xrefs[node_id] = list(dict.fromkeys([*own, *others, *data.get("codes", ())]))
     return ids, categories, xrefs
+
+
+def _preference(category: str):
+    """Sort key for a node's exact matches: Biolink's preferred id prefixes for its category first (MONDO for a
+    disease, HP for a phenotype, UBERON for anatomy), then the others in the table's order."""
+    order = ID_PREFIXES.get(category, ())
+    return lambda curie: order.index(curie.partition(":")[0]) if curie.partition(":")[0] in order else len(order)
 
 
 def _node_row(node_id: str, data: dict, kgx_id: str, category: str, xrefs: list[str]) -> dict:
@@ -335,7 +354,7 @@ def _edge_row(kg, source, target, relation: Relation, data: dict, ids: dict, cat
     allowed = FREQUENCY_SLOTS.get(category, frozenset())
     frequency = data.get("frequency")
     qualifier = GRADE_FREQUENCIES[data["strength"]] if relation in _FREQUENCY_RELATIONS else ""
-    edge_id = f"{PREFIX}:{source}.{relation.rdf_name}.{target}"
+    edge_id = f"{EDGE_PREFIX}:{source}.{relation.rdf_name}.{target}"
     row = {
         "id": edge_id, "category": [category], "subject": ids[subject], "predicate": predicate,
         "object": ids[obj], "original_predicate": f"{PREFIX}:{relation.rdf_name}",

@@ -37,6 +37,7 @@ from ..kb.tables import DENIED
 from ..kb.vocab import (
     CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role,
 )
+from .prefixes import EDGE, FORMER_IRIS, NAMESPACE, NODE, SCHEMA, STANDARD
 
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
@@ -48,11 +49,6 @@ __all__ = [
     "reference_links", "literal", "write_ntriples", "write_turtle", "standard_matches",
 ]
 
-#: The one namespace every painkg IRI lives under (a w3id.org permanent-URL prefix).
-NAMESPACE = "https://w3id.org/painkg/"
-SCHEMA = NAMESPACE + "schema#"  # classes and properties of ontology/painkg.ttl
-NODE = NAMESPACE + "node/"
-EDGE = NAMESPACE + "edge/"
 REFERENCE = NAMESPACE + "reference/"
 SETTING = NAMESPACE + "setting/"
 PRIOR = NAMESPACE + "prior/"
@@ -60,12 +56,9 @@ CLUSTER = NAMESPACE + "cluster/"
 #: Named graph that ``painkg push`` replaces unless told otherwise.
 GRAPH = NAMESPACE + "kb"
 
-#: Where a code's IRI starts, per CURIE prefix: OBO PURLs for HPO, BioPortal's
-#: IRIs for ICD-10-CM (the ones the NCBO ontology and UMLS-derived KGs use).
-CODE_IRIS = {
-    "HP": "http://purl.obolibrary.org/obo/HP_",
-    "ICD10CM": "http://purl.bioontology.org/ontology/ICD10CM/",
-}
+#: Where a code's IRI starts, per CURIE prefix: the IRIs of :data:`painkg.rdf.prefixes.STANDARD`
+#: (OBO PURLs for HPO; Bioregistry's for ICD-10-CM, which Biolink's context lacks).
+CODE_IRIS = {prefix: STANDARD[prefix] for prefix in ("HP", "ICD10CM")}
 if set(CODE_IRIS) != set(CODE_PATTERNS):  # a new code system needs an IRI pattern here
     raise ImportError(f"painkg.ntriples: CODE_IRIS covers {sorted(CODE_IRIS)}, vocab has {sorted(CODE_PATTERNS)}")
 
@@ -173,7 +166,7 @@ def code_iri(curie: str) -> str:
 
 def code_curie(iri: str) -> str | None:
     """Return the CURIE of a code IRI, or None when no code system owns it."""
-    for prefix, base in CODE_IRIS.items():
+    for prefix, base in [*CODE_IRIS.items(), *((p, b) for p, b in FORMER_IRIS.items() if p in CODE_IRIS)]:
         if iri.startswith(base) and CODE_PATTERNS[prefix].match(iri[len(base):]):
             return f"{prefix}:{iri[len(base):]}"
     return None
@@ -291,13 +284,15 @@ Lists = list[tuple[str, list[str]]]
 def standard_matches(node_id: str, data: dict) -> list[tuple[str, str]]:
     """Return a node's SKOS links to standard vocabularies as (predicate IRI, object IRI) pairs.
 
-    Its codes as ``skos:closeMatch`` (what ``painkg:code`` implies, stated so that plain SKOS
-    queries see it), then the mappings of ``ontology/mappings.sssom.tsv``; no pair twice.
+    The mappings of ``ontology/mappings.sssom.tsv``, then its codes as ``skos:closeMatch`` (what
+    ``painkg:code`` implies, stated so that plain SKOS queries see it) unless a mapping already
+    says how the node relates to that code: one SKOS predicate per object, never close and broad.
     """
     from .mappings import load_mappings  # the table is read once, on the first node that asks
 
-    pairs = [(SKOS + "closeMatch", code_iri(c)) for c in data.get("codes", ())]
-    pairs += load_mappings().matches(node_id, data["label"])
+    pairs = load_mappings().matches(node_id, data["label"])
+    mapped = {obj for _, obj in pairs}
+    pairs += [(SKOS + "closeMatch", iri) for iri in map(code_iri, data.get("codes", ())) if iri not in mapped]
     return list(dict.fromkeys(pairs))
 
 
