@@ -23,19 +23,12 @@ KNOWN_MISSES: dict[str, str] = {
     "spine3-scheuermann": "a rigid thoracic kyphosis has the default base rate (0.05), so it moves Scheuermann disease "
                           "x16 from a graded prior of 0.0008 against non-specific LBP's 0.9; no adolescent back-pain "
                           "prevalence for it in literature.md",
-    "spine3-iliolumbar": "iliolumbar ligament pain has no published prevalence (graded 0.0008) and a trigger point "
-                         "is no more specific to it than to myofascial pain: non-specific LBP's 0.9 keeps the lead",
-    "spine3-iliohypogastric": "its lateral hip and suprapubic dysaesthesia are read only as lateral hip pain, which "
-                              "stenosis, SIJ pain and GTPS explain with published priors",
+    "spine3-iliohypogastric": "its groin dysaesthesia (default base rate 0.05) and groin pain move it x10 each from a graded "
+                              "prior of 0.0008; the 'burning' is read as a separate burning pain that the radiculopathies (and meralgia, zoster) "
+                              "explain (no source read gives burning for this nerve), and the superolateral buttock is read as "
+                              "buttock pain, which SIJ pain and hip OA explain with published priors",
     "spine3-mfcn": "in the sports groin clinic, adductor-related pain holds 61 % (taylor2018) and a medial thigh "
                    "dysaesthesia alone does not overcome it",
-    "spine3-obturator-internus": "clinically indistinguishable from piriformis syndrome (the source says so); ranked "
-                                 "below it",
-    "tumour3-11": "a raised alkaline phosphatase has the default base rate (0.05), so Paget disease's graded prior "
-                  "(0.0008) rises x16 and stays below non-specific LBP and hip OA in the older-adult cohort",
-    "spine3-ischial-bursitis": "its presentation (buttock pain on sitting, worse on movement) names no ischial "
-                               "tenderness, and buttock pain on sitting is hip OA's and non-specific LBP's, "
-                               "whose priors are published",
 }
 
 
