@@ -23,10 +23,6 @@ KNOWN_MISSES: dict[str, str] = {
     "spine3-scheuermann": "a rigid thoracic kyphosis has the default base rate (0.05), so it moves Scheuermann disease "
                           "x16 from a graded prior of 0.0008 against non-specific LBP's 0.9; no adolescent back-pain "
                           "prevalence for it in literature.md",
-    "spine3-iliohypogastric": "its groin dysaesthesia (default base rate 0.05) and groin pain move it x10 each from a graded "
-                              "prior of 0.0008; the 'burning' is read as a separate burning pain that the radiculopathies (and meralgia, zoster) "
-                              "explain (no source read gives burning for this nerve), and the superolateral buttock is read as "
-                              "buttock pain, which SIJ pain and hip OA explain with published priors",
     "spine3-mfcn": "in the sports groin clinic, adductor-related pain holds 61 % (taylor2018) and a medial thigh "
                    "dysaesthesia alone does not overcome it",
 }
