@@ -78,6 +78,9 @@ OBJECT_PROPERTIES = {  # name: (range, label, definition)
     "amongList": (RDF.List, "among list", "The complaints (painkg:among) in their curated order."),
     "defines": (PAINKG.Node, "defines", "What every patient of a setting has: its priors assume it, so a trace does not count it again."),
     "definesList": (RDF.List, "defines list", "The defining findings (painkg:defines) in their curated order."),
+    "definesAbsent": (PAINKG.Node, "defines absent",
+                      "What no patient of a setting has been found to have (the occult-fracture series: no fracture "
+                      "on the radiograph): a trace does not count its denial again."),
     "ruleList": (RDF.List, "rule list", "The rules (painkg:rule) in the loader's order, highest threshold first."),
     "code": (None, "code", "An external code: an HPO term or an ICD-10-CM code."),
     "synonymList": (RDF.List, "synonym list", "The synonyms (skos:altLabel) in their curated order."),

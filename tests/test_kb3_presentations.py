@@ -20,10 +20,6 @@ ROWS = [row for path in sorted(HERE.glob("presentations-*.tsv"))
                                    if not line.startswith("#")], delimiter="\t")]
 #: Presentations the bundled KB does not yet rank where they belong, and why.
 KNOWN_MISSES: dict[str, str] = {
-    "spine3-scheuermann": "a rigid thoracic kyphosis has the default base rate (0.05), so it moves Scheuermann disease "
-                          "x16 from a graded prior of 0.0008 against non-specific LBP's 0.9 (rank 8, 0.7 %); no adolescent "
-                          "back-pain prevalence or age distribution for it was found, the stoop is read as stenosis's flexed "
-                          "posture, 'relieved by rest' as a treatment and 'end of the day' not at all",
     "spine3-mfcn": "in the sports groin clinic, adductor-related pain holds 61 % (taylor2018); a medial thigh "
                    "dysaesthesia (default base rate 0.05) moves the nerve entrapment x10 from a graded prior of 0.0008, "
                    "about x16 short of the top 5 (rank 19, 0.25 %); no sports-clinic prevalence for it was found",

@@ -35,6 +35,8 @@ REFERENCE_SEEN = "seen"
 #: An optional last column of ``settings.tsv``: the findings every patient of the setting has (its
 #: inclusion criteria), which its priors already assume and a trace must not count again.
 SETTING_DEFINES = "defines"
+#: How a setting's ``defines`` names what none of its patients has been found to have.
+DENIED = "not:"
 #: Tables beside the node and edge tables, by file stem, with their columns.
 MODEL_TABLES = {"settings": SETTING_COLUMNS, "priors": PRIOR_COLUMNS, "clusters": CLUSTER_COLUMNS}
 _OPTIONAL = {"references": REFERENCE_SEEN, "settings": SETTING_DEFINES}

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .tables import Row, Table
+from .tables import DENIED, Row, Table
 from .vocab import (
     CODE_PATTERNS,
     EVIDENCE_KEYWORDS,
@@ -175,9 +175,14 @@ def _check_setting(row: Row, refs, out: Checked, problems: list[str]) -> None:
     _check_references(where, keys, refs, problems)
     defines = split_list(c.get("defines", ""))
     for finding in defines:
-        if out.nodes.get(finding, {}).get("kind") not in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST):
-            problems.append(f"{where}: defines: {finding!r} is not a symptom, finding or test of the knowledge base "
-                            f"(allowed: what every patient of the setting has, e.g. low-back-pain)")
+        # "not:X": what no patient of the setting has been found to have (the occult-fracture series:
+        # no fracture on the radiograph), so a note saying so moves nothing.
+        denied = finding.startswith(DENIED)
+        kinds = (Kind.SYMPTOM, Kind.FINDING, Kind.TEST) + ((Kind.CONDITION,) if denied else ())
+        if out.nodes.get(finding.removeprefix(DENIED), {}).get("kind") not in kinds:
+            problems.append(f"{where}: defines: {finding!r} is not a symptom, finding or test of the knowledge base, "
+                            f"or 'not:' and a condition (allowed: what every patient of the setting has, e.g. "
+                            f"low-back-pain, or what none has been found to have, e.g. not:hip-fragility-fracture)")
     if len(problems) == bad:
         out.settings[c["id"]] = {"label": c["label"], "description": c["description"], "default_prior": default,
                                  "references": keys, "note": c["note"]}

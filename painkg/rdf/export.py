@@ -42,6 +42,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, DefinedNamespace, N
 from ..errors import RDFError
 from ..files import writing
 from ..kb.graph import KnowledgeGraph
+from ..kb.tables import DENIED
 from .ntriples import (
     ENUMS,
     KEYWORD_LABELS,
@@ -217,7 +218,12 @@ def _add_model_tables(graph: Graph, t: dict, tables: dict) -> None:
             graph.add((subject, DCTERMS.description, _en(row["description"])))
         if row.get("default_prior") is not None:
             graph.add((subject, PAINKG.defaultPrior, Literal(float(row["default_prior"]))))
-        _add_list(graph, subject, PAINKG.defines, PAINKG.definesList, [URIRef(node_iri(n)) for n in row.get("defines", ())])
+        defines = row.get("defines", ())
+        _add_list(graph, subject, PAINKG.defines, PAINKG.definesList,
+                  [URIRef(node_iri(n)) for n in defines if not n.startswith(DENIED)])
+        for n in defines:
+            if n.startswith(DENIED):
+                graph.add((subject, PAINKG.definesAbsent, URIRef(node_iri(n.removeprefix(DENIED)))))
         _add_note_and_evidence(graph, subject, row)
     for (setting, condition), row in tables.get("priors", {}).items():
         subject = URIRef(prior_iri(setting, condition))

@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from ..errors import RDFError
+from ..kb.tables import DENIED
 from ..kb.vocab import (
     CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role,
 )
@@ -114,7 +115,7 @@ NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
 TERMS = (
     "Node", "Reference", "Grade", "Area", "Qualifier", "Role", "Population", "Setting", "Prior", "Cluster",
     "ClusterRule", "region", "redFlag", "role", "priorGrade", "priorProbability", "code", "strength", "qualifier",
-    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "defines", "definesList", "setting",
+    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "defines", "definesList", "definesAbsent", "setting",
     "condition", "prevalence", "member", "memberList", "rule", "ruleList", "atLeast", "among", "amongList", *NUMBER_NAMES.values(),
 )
 
@@ -356,8 +357,10 @@ def _model_subjects(t: _Terms, tables: dict) -> Iterator[tuple[str, Pairs, Lists
             pairs.append((t.description, english(row["description"])))
         if row.get("default_prior") is not None:
             pairs.append((t.s["defaultPrior"], t.double(row["default_prior"])))
-        defines = [t.iri(node_iri(n)) for n in row.get("defines", ())]
+        defines = [t.iri(node_iri(n)) for n in row.get("defines", ()) if not n.startswith(DENIED)]
         pairs += [(t.s["defines"], n) for n in dict.fromkeys(defines)]
+        pairs += [(t.s["definesAbsent"], t.iri(node_iri(n.removeprefix(DENIED))))
+                  for n in row.get("defines", ()) if n.startswith(DENIED)]
         if row.get("note"):
             pairs.append((t.comment, literal(row["note"])))
         pairs, lists = _evidence(t, pairs, row["references"])
