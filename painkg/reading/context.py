@@ -129,6 +129,8 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue
         if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
             out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
+        if u.has("family") and _informant(found, k):
+            continue  # "the parents report there was no trauma": they tell the history, it is not theirs
         alone = _clause_end(found, k) and k > 0  # "fever: no", "fever - denies": nothing ahead, it looks back
         if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
                 found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
@@ -139,13 +141,42 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
                 out.append(Trigger(k, e.role, "backward" if alone and e.value == "forward" else e.value, u.text))
         if u.role == "word" and _YEAR.match(u.text) and not (k and found[k - 1].lower in ("since", "from")):
             out.append(Trigger(k, "historical", "both", u.text))  # "L4/5 discectomy 2009"; "since 2015" is now
-        if u.role == "duration" and _LONG_AGO.search(u.lower):  # "THR 5 years ago"; "fever 3 days ago" is now
+        if u.role == "duration" and _LONG_AGO.search(u.lower) and not _onset_before(found, k):
+            # "THR 5 years ago"; "fever 3 days ago" and "the pain began a month prior" are now
             out.append(Trigger(k, "historical", "backward", u.text))
         if u.grade is not None:  # "EHL 4/5": weak below full power
             out.append(Trigger(k, "abnormal" if u.grade < 5 else "normal", "backward", u.text))
         if u.text == "-" and _clause_end(found, k) and k > 0 and found[k - 1].end < u.start:
             out.append(Trigger(k, "negated", "backward", u.text))  # "fever -": crossed out
     return out
+
+
+#: Verbs of telling: a relative who is their subject is the informant, not the experiencer.
+_TELLING = re.compile(r"^(?:reports?|reported|says?|said|states?|stated|notes?|noted|describes?|described|denies|"
+                      r"deny|denied|confirms?|confirmed|tells?|told|recalls?|recalled|explains?|explained|"
+                      r"noticed|mentioned|brought)$")
+
+
+def _informant(found: list[Unit], k: int) -> bool:
+    """Whether the relative at *k* is the subject of a verb of telling ("her family reported", "mum says")."""
+    j = k + 1
+    while j < len(found) and found[j].lower in ("also", "both", "have", "has", "had"):
+        j += 1
+    return j < len(found) and bool(_TELLING.match(found[j].lower))
+
+
+_ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "developed", "onset", "commenced",
+                    "came", "noticed", "first"))
+
+
+def _onset_before(found: list[Unit], k: int) -> bool:
+    """Whether a verb of onset stands just before the duration at *k*: when a complaint began, not a past one."""
+    for j in range(k - 1, max(-1, k - 5), -1):
+        if found[j].role == "punct" or found[j].has("boundary") and found[j].lower not in ("and", "had", "has"):
+            return False
+        if found[j].lower in _ONSET:
+            return True
+    return False
 
 
 def _clause_end(found: list[Unit], k: int) -> bool:

@@ -55,6 +55,9 @@ _DURATION = re.compile(
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
     r"minutes?|mins?|hr|h|decades?)\b)(?:\s+(?:ago|previously|earlier|before|prior)\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
     r"this morning|ages)|"
+    # "over the last year", "in the past few weeks": up to now, not the past
+    r"(?:over|in|during|for|within)\s+the\s+(?:last|past|previous|preceding)\s+(?:(?:\d+|few|several|couple of|two|three|"
+    r"four|five|six|nine|twelve)\s+)?(?:days?|weeks?|months?|years?|decades?)\b|"
     # a month said as a date: "since March", "in May 2019" (never "may" alone: "may be")
     r"(?:since|in|from|until|till|last|early|late|mid|end of|beginning of)\s+" + _MONTHS + r"\b(?:\s+(?:19|20)\d\d\b)?|"
     r"\b" + _MONTHS + r"\s+(?:19|20)\d\d\b|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b)",
