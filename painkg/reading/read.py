@@ -20,17 +20,19 @@ from __future__ import annotations
 import hashlib
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import context as ctx
+from . import exam
 from . import lexicon as lx
 from . import patient
 from . import spans as sp
 from ..errors import TraceError
 from ..kb import cache
 from ..kb.model import Node
+from ..kb.resolve import words
 from ..kb.vocab import Area, Kind, Relation
 
 if TYPE_CHECKING:
@@ -287,6 +289,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
+    hits, examined = exam.compose(tab, units, hits, sentence)
+    unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
                           [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
@@ -299,6 +303,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         found += made
         if note:
             unread.append(note)
+    found = [_doubted(text, s) for s in found]
     for start, end, facts in measured:
         for node_id, holds, matched in facts:
             if holds is None:
@@ -319,6 +324,19 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         if whole is not None:
             return whole
     return Reading(text, tuple(found), tuple(unread))
+
+
+_QUOTES = ("‘", "’", "“", "”", '"', "'")
+
+
+def _doubted(text: str, span: Span) -> Span:
+    """A diagnosis in quotation marks is one the writer doubts: "previously diagnosed with ‘hip bursitis’"."""
+    if span.node.kind is not Kind.CONDITION or span.polarity != PRESENT:
+        return span
+    before, after = text[max(0, span.start - 2):span.start].strip(), text[span.end:span.end + 2].strip()
+    if before[-1:] in _QUOTES and after[:1] in _QUOTES:
+        return replace(span, polarity=POSSIBLE, triggers=(*span.triggers, before[-1:] + after[:1]))
+    return span
 
 
 def _unread_flags(kg: KnowledgeGraph, tab: sp.Table, found: list[sp.Unit], spans: list[Span],
@@ -498,8 +516,27 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 sites = [k for k in sites if k not in used]
                 mods = [k for k in mods if k not in used]
                 loose = [k for k in loose if k not in used]
-        if not mine and sites and not entity and all(_family_of(found[k]) == "pain" or _function_word(found[k])
-                                                      for k in mods) and not _subject(found, chunk):
+        # a symptom word beside or inside the chunk; "weak" and "numb" may be triggers, which end a chunk
+        beside = [k for k in (_beside(found, chunk[0], -1), _beside(found, chunk[-1], 1))
+                  if 0 <= k < len(found) and sentence[k] == sentence[chunk[0]]]
+        other = [k for k in (*chunk, *beside) if _family_said(found[k]) not in ("", "pain")]
+        if any(k in covered for k in other):
+            # "numb (L) foot": the numbness is read; the place is where, not a pain of its own
+            mine = [h for h in mine if not _bare_site(found, h)]
+            if not mine and not [k for k in loose if k not in sites]:
+                continue
+        other = [k for k in other if k not in covered]
+        bare = [h for h in mine if _bare_site(found, h)]
+        if other and not entity and len(bare) == len(mine) and (sites or bare):
+            # "weak (R) foot", "foot strength poor": another symptom at the place, never the place's pain
+            made = _compose(tab, found, mine, sites, [*mods, *other]) or _limb_weakness(
+                tab, found, sites + [k for h in bare for k in range(h.i, h.j) if found[k].site], other)
+            if made is not None:
+                kept.append(made[0])
+                continue
+            mine = []  # the place alone is not what the words say: shown unread below
+        if not mine and sites and not entity and not other and all(
+                _family_of(found[k]) == "pain" or _function_word(found[k]) for k in mods) and not _subject(found, chunk):
             pain = _site_pain(tab, found, chunk, sites)  # "L calf", "groin", "pain over the front of the hip"
             if pain is not None:
                 kept.append(pain)
@@ -665,6 +702,42 @@ def _names_entity(tab: sp.Table, u: sp.Unit) -> bool:
 
 def _family_of(u: sp.Unit) -> str:
     return next((f for w in u.required for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+#: Words that state a loss of strength at a place without the family's own words: "poor foot strength".
+_STRENGTH = frozenset(("strength", "power"))
+#: Places of the lower limb: a weakness there is the leg's when no node names the place's own.
+_LIMB = frozenset(("leg", "foot", "toe", "calf", "ankle", "thigh", "knee", "shin", "heel", "sole"))
+
+
+def _family_said(u: sp.Unit) -> str:
+    """The symptom family a unit states, a trigger included ("weak" is a trigger of an abnormal result)."""
+    said = (*u.required, *u.optional, *(words(u.text) if u.role != "word" else ()))
+    if _STRENGTH & set(said) and u.role == "word":
+        return "weak"
+    return next((f for w in said for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+def _beside(found: list[sp.Unit], k: int, step: int) -> int:
+    """The first unit from *k* in direction *step* that is not a bracket or a side: "weak (R) foot"."""
+    k += step
+    while 0 <= k < len(found) and (found[k].text in ("(", ")") or found[k].role == "side"):
+        k += step
+    return k
+
+
+def _limb_weakness(tab: sp.Table, found: list[sp.Unit], sites: list[int], other: list[int]):
+    """"weak (R) foot": a weakness at a place of the lower limb with no node of its own is the leg's."""
+    if not all(_family_said(found[k]) == "weak" for k in other) or "leg-weakness" not in tab.kinds:
+        return None
+    if not all(set(found[k].required) <= _LIMB for k in sites):
+        return None
+    names = [nm for nm in tab.keys.get(frozenset(("weak", "leg")), ()) if nm.nodes == ("leg-weakness",)]
+    if not names:
+        return None
+    i, j = min(*sites, *other), max(*sites, *other) + 1
+    name = sp.Name(("leg-weakness",), 0.97, "composed", names[0].text)
+    return sp.Found(i, j, name, frozenset(("weak", "leg")), len(sites) + 1), set(sites)
 
 
 _VERBS = frozenset(("is", "are", "was", "were", "has", "have", "had", "look", "looks", "looked", "appear", "appears",
