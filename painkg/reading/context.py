@@ -162,7 +162,7 @@ def _informant(found: list[Unit], k: int) -> bool:
     j = k + 1
     while j < len(found) and found[j].lower in ("also", "both", "have", "has", "had"):
         j += 1
-    return j < len(found) and bool(_TELLING.match(found[j].lower))
+    return j < len(found) and bool(_TELLING.match(found[j].lower.split(" ")[0]))
 
 
 _ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "developed", "onset", "commenced",

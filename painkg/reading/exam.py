@@ -28,8 +28,8 @@ _MOVEMENT_FINDINGS = frozenset(("limited-hip-internal-rotation", "limited-hip-ra
                                 "pain-on-hip-internal-rotation", "active-hip-extension-pain", "fadir-test", "faber-test",
                                 "resisted-hip-abduction-pain", "resisted-adduction-pain", "resisted-hip-flexion-pain"))
 _LIMIT_WORDS = frozenset(("limitation", "restriction", "limit", "restrict"))
-_LIMIT_FORMS = frozenset(("limited", "decreased", "reduced", "restricted", "restriction of", "diminished",
-                          "loss of", "reduction in", "reduction of", "restricted and painful"))
+_LIMIT_FORMS = frozenset(("limited", "decreased", "reduced", "restricted", "restriction of", "restriction in",
+                          "restricted in", "diminished", "loss of", "reduction in", "reduction of"))
 
 
 def compose(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found],
@@ -97,8 +97,12 @@ def _clause(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found], a: in
     faber = {"flexion", "abduction", "external rotation"} <= set(moves)
     if "hip" not in said and not (fadir or faber):
         return None
-    pain = any(found[k].lower in _PAIN or "pain" in found[k].optional or "pain" in found[k].required
-               for k in range(a, b))
+    # a pain word of another finding ("no groin pain or restriction in hip IR") is no result of the movement
+    other = {k for h in hits if not (h.name.inverted or all(tab.kinds.get(n) in (Kind.ACTIVITY, Kind.STRUCTURE,
+                                                                                 Kind.REGION) or n in _MOVEMENT_FINDINGS
+                                                                for n in h.name.nodes)) for k in range(h.i, h.j)}
+    pain = any(k not in other and (found[k].lower in _PAIN or "pain" in found[k].optional or
+                                   "pain" in found[k].required) for k in range(a, b))
     limited = any(found[k].lower in _LIMIT_FORMS or set(found[k].required) & _LIMIT_WORDS for k in range(a, b))
     resisted = "resist" in said
     nodes: list[str] = []

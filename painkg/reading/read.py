@@ -535,9 +535,18 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 kept.append(made[0])
                 continue
             mine = []  # the place alone is not what the words say: shown unread below
-        if not mine and sites and not entity and not other and all(
-                _family_of(found[k]) == "pain" or _function_word(found[k]) for k in mods) and not _subject(found, chunk):
-            pain = _site_pain(tab, found, chunk, sites)  # "L calf", "groin", "pain over the front of the hip"
+        # "located on the lateral aspect of the right hip": a region named where the pain is said to be
+        placed = [h for h in mine if tab.kinds.get(h.name.nodes[0]) is Kind.REGION or _bare_site(found, h)]
+        located = any(set(found[k].required) & _LOCATED for k in mods)
+        # "gradually worsening pain over the outer aspect of her right hip": the pain is said here, so the
+        # other words are how it is (modifiers), not what
+        pain_here = any(k not in covered and "pain" in found[k].optional for k in chunk)
+        if (not mine or (located or pain_here) and len(placed) == len(mine)) and (sites or mine) and not entity \
+                and not other and (pain_here or all(_family_of(found[k]) == "pain" or _function_word(found[k]) or
+                                                    set(found[k].required) <= _LOCATED for k in mods)) and not _subject(
+                found, chunk) and (not located or _pain_said(found, chunk, covered, sentence)):
+            # "L calf", "groin", "pain over the front of the hip", "the pain is located in the left lumbar area"
+            pain = _site_pain(tab, found, chunk, sites + [k for h in placed for k in range(h.i, h.j) if found[k].site])
             if pain is not None:
                 kept.append(pain)
                 extra[pain.i] = [found[k].text for k in mods]
@@ -603,7 +612,9 @@ _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into"
                        "under", "underneath", "near", "about", "beside", "behind", "within", "toward", "towards",
                        "anywhere", "everywhere", "somewhere", "area", "region", "part", "aspect", "just", "mainly",
                        "mostly", "also", "very", "quite", "some", "all", "its", "she", "he", "they", "we", "you",
-                       "her", "him", "them", "patient", "pt", "there", "here", "left", "right", "both", "side"))
+                       "her", "him", "them", "patient", "pt", "there", "here", "left", "right", "both", "side",
+                       # where a pain is said to be: "the pain is located in the left lumbar area"
+                       "surface", "it"))
 
 
 def _function_word(u: sp.Unit) -> bool:
@@ -716,6 +727,17 @@ def _family_said(u: sp.Unit) -> str:
     if _STRENGTH & set(said) and u.role == "word":
         return "weak"
     return next((f for w in said for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+#: Verbs that say where a pain is: its place follows ("the pain is located in the left lumbar area").
+_LOCATED = frozenset(("locat", "localiz", "localis", "localize", "localise", "situat", "centr", "originat"))
+
+
+def _pain_said(found: list[sp.Unit], chunk: list[int], covered: set[int], sentence: list[int]) -> bool:
+    """Whether a pain no span took is said earlier in the chunk's sentence ("The pain ... is located in")."""
+    return any(sentence[k] == sentence[chunk[0]] and k not in covered and "pain" in (*found[k].optional,
+                                                                                      *found[k].required)
+               for k in range(0, chunk[0]))
 
 
 def _beside(found: list[sp.Unit], k: int, step: int) -> int:
@@ -865,7 +887,8 @@ def _site_pain(tab: sp.Table, found: list[sp.Unit], chunk: list[int], loose: lis
             if names:
                 name = sp.best_name(names)
                 return sp.Found(min(loose + tender), max(loose + tender) + 1, name, required | {word}, len(required))
-    for k in (key, required):
+    same = frozenset(sp.SITE_SAME.get(w, w) for w in required)  # "outer aspect of the hip" is the lateral hip
+    for k in dict.fromkeys((key, required, same | {"pain"})):
         names = tab.keys.get(k)
         if names:
             name = sp.best_name(names)
