@@ -316,6 +316,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         sex = _sex_from_words(kg, text, found)
         found += sex
         unread = [u for u in unread if not any(s.start <= u.start and u.end <= s.end for s in sex)]
+    if "female-sex" in kg.graph:
+        found += _pronouns(kg, text, found)
     unread += _unread_flags(kg, tab, units, found, unread)
     found.sort(key=lambda s: (s.start, s.end, s.node.id))
     unread.sort(key=lambda u: (u.start, u.end))
@@ -373,6 +375,27 @@ def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
         return []
     holds = m[1].lower() in _FEMALE_WORDS
     return [Span(m.start(), m.end(), m[0], kg.node("female-sex"), PRESENT if holds else ABSENT, matched=m[0])]
+
+
+_PRONOUN = re.compile(r"\b(she|he|her|his|him|hers|himself|herself)\b", re.IGNORECASE)
+
+
+def _pronouns(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """Every "she" or "he" of a case that speaks of one person only: each states the patient's sex.
+
+    Only when every third-person pronoun in the text is of the one sex the reading already gives (a case
+    with "his wife ... she" speaks of two people, and stays with its first word)."""
+    sexes = [s for s in found if s.node.id == "female-sex" and s.observed]
+    if not sexes or len({s.polarity for s in sexes}) != 1:
+        return []
+    female = sexes[0].polarity == PRESENT
+    said = list(_PRONOUN.finditer(text))
+    if any((m[1].lower() in ("she", "her", "hers", "herself")) != female for m in said):
+        return []
+    taken = {(s.start, s.end) for s in sexes}
+    return [Span(m.start(), m.end(), m[0], kg.node("female-sex"), PRESENT if female else ABSENT, matched=m[0])
+            for m in said if m[1].lower() in ("she", "he") and (m.start(), m.end()) not in taken
+            and not any(s.start <= m.start() < s.end for s in found)]
 
 
 def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
@@ -560,6 +583,14 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             shared = _shared_head(tab, found, chunks, n, mine[0].i)
             if shared is not None:
                 kept.append(shared)
+                continue
+        if located and mine and sites and not entity:
+            # "abdominal pain originating in the left loin": the pain read, and the place it starts at its own
+            verb = min(k for k in mods if set(found[k].required) <= _LOCATED)
+            after = [k for k in sites if k > verb]
+            there = _site_pain(tab, found, chunk, after) if after and all(h.j <= verb for h in mine) else None
+            if there is not None:
+                kept += mine + [there]
                 continue
         if len(mine) > 1:  # "FADIR R hip +ve": the hip is where the test was done, not a hip pain
             mine = [h for h in mine if not (_bare_site(found, h) and _site_of(tab, found[h.i], [o for o in mine

@@ -54,7 +54,7 @@ SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sac
                          "upper", "lateral", "medial", "anterior", "posterior", "inner", "outer", "front", "side",
                          "perineum", "perianal", "perineal", "saddle", "sole", "coccyx", "tailbone", "trochanter",
                          "trochanteric", "anus", "genital", "genitals", "forearm", "armpit", "finger", "thumb", "elbow",
-                         "toenail", "fingernail", "loin", "flank", "scrotal", "scrotum"))
+                         "toenail", "fingernail", "loin", "flank", "scrotal", "scrotum", "abdominal"))
 #: Kinds whose names name *another thing* than what a patient has: a place, a structure, a disease,
 #: a test, a treatment.  A word of theirs that no span accounts for stops the phrase it stands in.
 ENTITY_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE, Kind.CONDITION, Kind.TEST,
