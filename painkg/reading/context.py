@@ -343,7 +343,7 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
                     _or_list_follows(found, k, sentence, covered):
                 k += 1
                 continue
-            if u.text == "/" and k - 1 in covered and (k + 1 in covered or k + 2 in covered):
+            if u.text == "/" and k - 1 in covered and _slash_item(found, k, covered):
                 # "no fever/weight loss/night pain", "no fever/on pred"
                 k += 1
                 continue
@@ -356,6 +356,17 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
             return k
         k += 1
     return k
+
+
+def _slash_item(found: list[Unit], k: int, covered: set[int]) -> bool:
+    """Whether a span follows the slash at *k* as the next item of a list: "no fever/weight loss",
+    "no fever/pain on passive hip extension with abdominal pain" (the span starts after "pain on")."""
+    j = k + 1
+    while j < len(found) and j not in covered and j - k <= 4 and (
+            found[j].lower in ("on", "of", "in", "the", "with", "at") or
+            ("pain" in found[j].optional and not found[j].required)):
+        j += 1
+    return j in covered or k + 2 in covered
 
 
 def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:
