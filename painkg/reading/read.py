@@ -408,9 +408,11 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     relation = Relation.AGGRAVATED_BY if tab.kinds.get(node_id) is Kind.ACTIVITY else None
     matched = node_id if stripped.lower() == node_id else stripped
     kind = tab.kinds.get(node_id)
-    # a test or treatment given alone as a whole term ("lumbar spine MRI", answering the trace's "next best
-    # findings") is the caller's own observation; named inside any longer text it is only a mention
-    time = MENTIONED if kind in _PLACE_KINDS else CURRENT
+    # a test or treatment named, alone as much as inside a note ("ultrasound", "blood cultures"), is what was
+    # done, never an observation of the patient (issue 20); only its id ("lumbar-mri") is the caller's own
+    time = MENTIONED if kind in _PLACE_KINDS else HISTORICAL if kind in _NAMED_KINDS and (
+        stripped != node_id or tab.exact.get(stripped.lower()) == node_id) \
+        else CURRENT
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
 
@@ -1019,10 +1021,7 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         polarity = ABSENT
     else:
         polarity = PRESENT
-    # a test or treatment given alone as a whole term (see _whole): nothing else in the text but a side or a mark
-    alone = text.strip() == piece or all(not u.required and u.role in ("side", "punct", "filler")
-                                         for k, u in enumerate(found) if not hit.i <= k < hit.j)
-    if kind in _NAMED_KINDS and time == CURRENT and not alone and (kind is Kind.TREATMENT or not (
+    if kind in _NAMED_KINDS and time == CURRENT and (kind is Kind.TREATMENT or not (
             cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
         # named without its result is what was done or is planned; its result, when written, is read
