@@ -303,7 +303,9 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         found += made
         if note:
             unread.append(note)
-    found = [_doubted(text, s) for s in found]
+    unread += [Unread(s.start, s.end, s.text, True, f"{s.text} — one side; the KB names only {s.node.label}")
+               for s in found if _one_sided(s)]
+    found = [_doubted(text, s) for s in found if not _one_sided(s)]
     for start, end, facts in measured:
         for node_id, holds, matched in facts:
             if holds is None:
@@ -326,6 +328,16 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         if whole is not None:
             return whole
     return Reading(text, tuple(found), tuple(unread))
+
+
+_BOTH = re.compile(r"\b(?:both|bilateral|bilat|b/l|bil|either|all)\b|[a-z]s\b", re.IGNORECASE)
+
+
+def _one_sided(span: Span) -> bool:
+    """A node of both sides ("bilateral shoulder aching") read from words that say one ("R shoulder pain",
+    "shoulder pain wakes me"): the words say less than the node, so it is not read."""
+    return span.node.id.startswith("bilateral-") and (span.side in ("left", "right") or
+                                                      not _BOTH.search(span.text))
 
 
 _QUOTES = ("‘", "’", "“", "”", '"', "'")
