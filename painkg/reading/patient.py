@@ -125,6 +125,8 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
     lowered = lowered.translate(_DASHES)
     for m in _FIND_AGE.finditer(lowered):
         years = int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"])
+        if _BOUND_BEFORE.search(lowered, 0, m.start()):
+            continue  # "onset before age 20", "since age 12": an age an event had, not the patient's now
         if years > 120 or (m["d"] and (not _opens(lowered, m.start()) or _DISTANCE.match(lowered, m.end()))):
             continue  # "worse walking >200 m", "walks 50 m": a distance
             continue
@@ -159,6 +161,10 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
 #: What may stand before "60 M" for it to be an age and a sex: the start of the note or a sentence, or
 #: "pt", "patient", "a", "an".  Elsewhere "200 m" is a distance.
 _OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
+
+
+#: Words before an age that make it a bound of an event's time, not the patient's age.
+_BOUND_BEFORE = re.compile(r"\b(?:before|after|since|until|till|under|below|by|from|prior to)\s+(?:the\s+)?$")
 
 
 _DISTANCE = re.compile(r"\s*(?:walk|run|ran|stair|distance|before|then|claudicat|tolerance|max)")
