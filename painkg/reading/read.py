@@ -581,7 +581,7 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         if (not mine or (located or pain_here) and len(placed) == len(mine)) and (sites or mine) and not entity \
                 and not other and (pain_here or all(_family_of(found[k]) == "pain" or _function_word(found[k]) or
                                                     set(found[k].required) <= _LOCATED for k in mods)) and not _subject(
-                found, chunk) and (not located or _pain_said(found, chunk, covered, sentence)):
+                found, chunk) and (not located or pain_here or _pain_said(found, chunk, covered, sentence)):
             # "L calf", "groin", "pain over the front of the hip", "the pain is located in the left lumbar area"
             pain = _site_pain(tab, found, chunk, sites + [k for h in placed for k in range(h.i, h.j) if found[k].site])
             if pain is not None:
