@@ -75,7 +75,7 @@ _MEASURES = (
     # altman1991's classification tree splits at hip internal rotation of 15°.
     (re.compile(r"^(?:hip\s+)?(?:ir|internal rotation)\s*:?\s*(?:of\s*)?(?P<v>\d{1,2})\s*(?:°|deg|degs|degrees)?$"),
      "limited-hip-internal-rotation", lambda v: True if v < 15.0 else None),  # no source says where normal starts
-    (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})"
+    (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*" + _IS + r"(?P<v>\d{1,4})"
                 r"\s*(?:ml|cc)?$"), "post-void-residual-over-200ml", lambda v: v > 200.0),
 )
 _BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC

@@ -1040,7 +1040,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         time = HYPOTHETICAL if _planned(found, hit) else HISTORICAL
     if kind is Kind.ACTIVITY and "abnormal" in cats and not c.effect:
         # "hip flexion limited", "internal rotation was decreased": the examined range, not an aggravation
-        for extra in ({"reduce"}, {"reduce", "hip"}):
+        # "hip flexion 4/5": an MRC grade is the strength of the movement, not its range
+        graded = any(re.match(r"^[0-4]/5$", t) for t in c.triggers)
+        for extra in (({"weak"}, {"weak", "hip"}) if graded else ()) + ({"reduce"}, {"reduce", "hip"}):
             limited = [nm for nm in tab.keys.get(hit.key | extra, ()) if not nm.inverted and not nm.result
                        and tab.kinds.get(nm.nodes[0]) is Kind.FINDING]
             if limited:
