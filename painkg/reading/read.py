@@ -683,6 +683,16 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
     capsular pattern, the weight bearing and the numbness are the shoulder's, the ankle's, the hands'.  A
     red flag, a whole-body finding (fever) and a history item are kept wherever they are said.
     """
+    # "shoulder pain wakes me at night": the KB's only shoulder node is of both shoulders, which one
+    # shoulder is not (see _one_sided); the shoulder stays a place outside the KB
+    one = [h for h in hits if all(n.startswith("bilateral-") for n in h.name.nodes)
+           and not _BOTH.search(text[found[h.i].start:found[h.j - 1].end])]
+    if one:
+        for h in one:
+            start, end = found[h.i].start, found[h.j - 1].end
+            unread.append(Unread(start, end, text[start:end], True,
+                                 f"{text[start:end]} — one side; the KB names only both"))
+        hits = [h for h in hits if h not in one]
     covered = {k for h in hits for k in range(h.i, h.j)}
     foreign: dict[int, int] = {}
     for k, u in enumerate(found):
