@@ -143,6 +143,18 @@ def test_a_numbness_beside_a_place_is_not_its_pain(kg):
     assert ("foot-pain", "present") not in _spans(kg, "numb (L) foot")
 
 
+@pytest.mark.parametrize("text, node", [("my legs are weak", "bilateral-leg-weakness"),
+                                        ("both my legs are going weak", "bilateral-leg-weakness"),
+                                        ("his left leg is weak", "leg-weakness")])
+def test_a_place_that_is_weak_is_its_weakness(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["legs are not weak", "her foot is not numb", "legs not weak"])
+def test_a_symptom_denied_at_a_place_is_never_the_places_pain(kg, text):
+    assert not any(p == "present" and n.endswith("pain") for n, p in _spans(kg, text)), read(kg, text)
+
+
 @pytest.mark.parametrize("text, node", [
     ("The pain is aching in nature, located in the left lumbar area.", "low-back-pain"),
     ("The pain was located on the lateral aspect of the right hip.", "lateral-hip-pain"),

@@ -541,7 +541,24 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         mods = [k for k in loose if k not in entity and k not in sites]
         if _heading(found, chunk, covered, mine):  # "L hip: full ROM": the place examined, not a pain
             continue
-        if mine and not loose and _subject(found, chunk) and all(
+        # a symptom word beside or inside the chunk; "weak" and "numb" may be triggers, which end a chunk
+        beside = [k for k in (_beside(found, chunk[0], -1), _beside(found, chunk[-1], 1))
+                  if 0 <= k < len(found) and sentence[k] == sentence[chunk[0]]]
+        other = [k for k in (*chunk, *beside) if _family_said(found[k]) not in ("", "pain")]
+        other = [k for k in other if not (k in covered and k in chunk)]  # composed below with its place
+        if any(k in covered for k in other) or any(_denied_between(found, chunk, k) for k in other):
+            # "numb (L) foot": the numbness is read; "legs are not weak": the weakness is denied, not composed
+            # "numb (L) foot": the numbness is read; the place is where, not a pain of its own
+            mine = [h for h in mine if not _bare_site(found, h)]
+            if not mine and not [k for k in loose if k not in sites]:
+                if not any(k in covered for k in other):  # "legs are not weak": shown, not read
+                    a, b = min(*chunk, *other), max(*chunk, *other)
+                    piece = text[found[a].start:found[b].end]
+                    unread.append(Unread(found[a].start, found[b].end, piece, True,
+                                         f"{piece} — a symptom denied at a place: not composed"))
+                continue
+        other = [k for k in other if k not in covered and not _denied_between(found, chunk, k)]
+        if mine and not loose and not other and _subject(found, chunk) and all(
                 _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION for h in mine):
             continue  # "His legs are neurologically normal": the place is what is spoken of
         if not entity:
@@ -553,21 +570,11 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 sites = [k for k in sites if k not in used]
                 mods = [k for k in mods if k not in used]
                 loose = [k for k in loose if k not in used]
-        # a symptom word beside or inside the chunk; "weak" and "numb" may be triggers, which end a chunk
-        beside = [k for k in (_beside(found, chunk[0], -1), _beside(found, chunk[-1], 1))
-                  if 0 <= k < len(found) and sentence[k] == sentence[chunk[0]]]
-        other = [k for k in (*chunk, *beside) if _family_said(found[k]) not in ("", "pain")]
-        if any(k in covered for k in other):
-            # "numb (L) foot": the numbness is read; the place is where, not a pain of its own
-            mine = [h for h in mine if not _bare_site(found, h)]
-            if not mine and not [k for k in loose if k not in sites]:
-                continue
-        other = [k for k in other if k not in covered]
-        bare = [h for h in mine if _bare_site(found, h)]
+        bare = [h for h in mine if _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION]
         if other and not entity and len(bare) == len(mine) and (sites or bare):
             # "weak (R) foot", "foot strength poor": another symptom at the place, never the place's pain
             made = _compose(tab, found, mine, sites, [*mods, *other]) or _limb_weakness(
-                tab, found, sites + [k for h in bare for k in range(h.i, h.j) if found[k].site], other)
+                tab, found, sites + [k for h in bare for k in range(h.i, h.j) if found[k].site], other, mine)
             if made is not None:
                 kept.append(made[0])
                 continue
@@ -798,22 +805,38 @@ def _pain_said(found: list[sp.Unit], chunk: list[int], covered: set[int], senten
 def _beside(found: list[sp.Unit], k: int, step: int) -> int:
     """The first unit from *k* in direction *step* that is not a bracket or a side: "weak (R) foot"."""
     k += step
-    while 0 <= k < len(found) and (found[k].text in ("(", ")") or found[k].role == "side"):
+    while 0 <= k < len(found) and (found[k].text in ("(", ")") or found[k].role in ("side", "filler") or
+                                   found[k].lower in _LINKING or found[k].lower in ("going", "getting", "very") or
+                                   found[k].lower in _NOT):
         k += step
     return k
 
 
-def _limb_weakness(tab: sp.Table, found: list[sp.Unit], sites: list[int], other: list[int]):
+_NOT = frozenset(("not", "no", "never", "isn't", "aren't", "wasn't", "weren't", "is not", "are not", "was not",
+                  "were not", "doesn't", "don't", "does not", "do not"))
+
+
+def _denied_between(found: list[sp.Unit], chunk: list[int], k: int) -> bool:
+    """Whether a denial stands between the chunk and the symptom word at *k* ("legs are not weak")."""
+    a, b = (chunk[-1] + 1, k) if k > chunk[-1] else (k + 1, chunk[0])
+    return any(found[j].lower in _NOT for j in range(a, b))
+
+
+def _limb_weakness(tab: sp.Table, found: list[sp.Unit], sites: list[int], other: list[int], mine=()):
     """"weak (R) foot": a weakness at a place of the lower limb with no node of its own is the leg's."""
     if not all(_family_said(found[k]) == "weak" for k in other) or "leg-weakness" not in tab.kinds:
         return None
     if not all(set(found[k].required) <= _LIMB for k in sites):
         return None
+    both = "bilateral-leg-weakness" in tab.kinds and any(
+        found[k].lower.endswith(("legs", "feet")) or found[k].lower in ("both", "bilateral") for k in
+        range(max(0, min(*sites, *other) - 3), max(*sites, *other) + 1))
+    node = "bilateral-leg-weakness" if both else "leg-weakness"
     names = [nm for nm in tab.keys.get(frozenset(("weak", "leg")), ()) if nm.nodes == ("leg-weakness",)]
     if not names:
         return None
     i, j = min(*sites, *other), max(*sites, *other) + 1
-    name = sp.Name(("leg-weakness",), 0.97, "composed", names[0].text)
+    name = sp.Name((node,), 0.97, "composed", names[0].text)
     return sp.Found(i, j, name, frozenset(("weak", "leg")), len(sites) + 1), set(sites)
 
 
