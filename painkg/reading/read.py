@@ -570,11 +570,11 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 sites = [k for k in sites if k not in used]
                 mods = [k for k in mods if k not in used]
                 loose = [k for k in loose if k not in used]
-        bare = [h for h in mine if _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION]
-        if other and not entity and len(bare) == len(mine) and (sites or bare):
+        at_place = [h for h in mine if _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION]
+        if other and not entity and len(at_place) == len(mine) and (sites or at_place):
             # "weak (R) foot", "foot strength poor": another symptom at the place, never the place's pain
             made = _compose(tab, found, mine, sites, [*mods, *other]) or _limb_weakness(
-                tab, found, sites + [k for h in bare for k in range(h.i, h.j) if found[k].site], other, mine)
+                tab, found, sites + [k for h in at_place for k in range(h.i, h.j) if found[k].site], other)
             if made is not None:
                 kept.append(made[0])
                 continue
@@ -822,7 +822,7 @@ def _denied_between(found: list[sp.Unit], chunk: list[int], k: int) -> bool:
     return any(found[j].lower in _NOT for j in range(a, b))
 
 
-def _limb_weakness(tab: sp.Table, found: list[sp.Unit], sites: list[int], other: list[int], mine=()):
+def _limb_weakness(tab: sp.Table, found: list[sp.Unit], sites: list[int], other: list[int]):
     """"weak (R) foot": a weakness at a place of the lower limb with no node of its own is the leg's."""
     if not all(_family_said(found[k]) == "weak" for k in other) or "leg-weakness" not in tab.kinds:
         return None
