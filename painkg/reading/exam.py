@@ -22,11 +22,16 @@ _OTHER_JOINTS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "
                            "neck", "cervical", "thoracic", "elbow", "wrist", "foot", "toe", "finger", "thumb"))
 _MOVEMENTS = frozenset(("flexion", "extension", "abduction", "adduction", "rotation"))
 _PAIN = frozenset(("painful", "pain-free", "pain free", "painless", "hurts", "hurt", "tender", "discomfort"))
+#: Words that belong to a movement's name before it: "[resisted hip abduction]", "[passive internal rotation]".
 _BEFORE = frozenset(("internal", "external", "resist", "passive", "active", "hip"))
 #: Findings a movement word may already have been read as ("internal rotation" of "reduced internal rotation").
-_MOVEMENT_FINDINGS = frozenset(("limited-hip-internal-rotation", "limited-hip-range-of-motion", "limited-hip-extension",
-                                "pain-on-hip-internal-rotation", "active-hip-extension-pain", "fadir-test", "faber-test",
-                                "resisted-hip-abduction-pain", "resisted-adduction-pain", "resisted-hip-flexion-pain"))
+_MOVEMENT_FINDINGS = frozenset((
+    "limited-hip-internal-rotation", "limited-hip-range-of-motion", "limited-hip-extension",
+    "pain-on-hip-internal-rotation", "active-hip-extension-pain", "fadir-test", "faber-test",
+    "resisted-hip-abduction-pain", "resisted-adduction-pain", "resisted-hip-flexion-pain"))
+#: Resisted movements and the finding of their pain.
+_RESISTED = (("abduction", "resisted-hip-abduction-pain"), ("adduction", "resisted-adduction-pain"),
+             ("flexion", "resisted-hip-flexion-pain"))
 _LIMIT_WORDS = frozenset(("limitation", "restriction", "limit", "restrict"))
 _LIMIT_FORMS = frozenset(("limited", "decreased", "reduced", "restricted", "restriction of", "restriction in",
                           "restricted in", "diminished", "loss of", "reduction in", "reduction of"))
@@ -112,8 +117,7 @@ def _clause(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found], a: in
         elif faber:
             nodes.append("faber-test")
         elif resisted:
-            nodes += [n for m, n in (("abduction", "resisted-hip-abduction-pain"), ("adduction", "resisted-adduction-pain"),
-                                     ("flexion", "resisted-hip-flexion-pain")) if m in moves]
+            nodes += [n for m, n in _RESISTED if m in moves]
         else:
             if "internal rotation" in moves:
                 nodes.append("pain-on-hip-internal-rotation")
