@@ -2,7 +2,7 @@
 readings left on the development set of case reports, each as a general rule with examples written
 here (none copied from the set).  Every example of a rule failed on main at 17b5625; the guards beside
 them (a value clear of the band, a relative's own finding, a past event, a spinal movement, a movement
-without pain, a place without a pain, an id alone) passed there and must keep passing.
+without pain or denied painful, a place without a pain, an id alone) passed there and must keep passing.
 """
 
 from __future__ import annotations
@@ -244,3 +244,22 @@ def test_words_case_reports_use(kg, text, node, polarity):
 
 def test_straining_to_lift_is_not_a_valsalva(kg):
     assert ("coughing-sneezing", "present") not in _spans(kg, "straining to pick up a box")
+
+
+# ---------------------------------------------------------------- a denied result word
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("bladder function not normal", "bladder-dysfunction", "present"),  # a red flag main read absent
+    ("anal tone not normal", "reduced-anal-tone", "present"),
+    ("hip IR not limited", "limited-hip-internal-rotation", "absent"),  # main: present
+    ("power not reduced", "leg-weakness", "absent"),
+    ("Hip ROM full and painless", "normal-hip-examination", "present"),  # main: absent
+])
+def test_a_denied_result_word_is_the_opposite_result(kg, text, node, polarity):
+    assert (node, polarity) in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Internal rotation of the hip was not painful", "Extension of the hip was not painful"])
+def test_a_movement_denied_painful_is_never_a_painful_finding(kg, text):
+    assert not any(s.polarity == "present" and s.node.id in ("pain-on-hip-internal-rotation", "active-hip-extension-pain")
+                   for s in read(kg, text).spans), read(kg, text)

@@ -112,10 +112,23 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         while j >= 0 and not (found[j].role == "punct" and found[j].text in ".;!?") and "\n" not in found[j].text:
             asked.add(j)
             j -= 1
+    # "not limited", "not reduced": a denied abnormal result is a normal one, and "not normal", "not intact"
+    # an abnormal one (read where the result word reaches)
+    flipped = {"abnormal": "normal", "normal": "abnormal"}
+    denied_result = {k: next(e for e in u.entries if e.role in flipped)
+                     for k, u in enumerate(found) if k and k not in covered and k - 1 not in covered
+                     and any(e.role in flipped for e in u.entries) and not u.has("negated")
+                     and found[k - 1].has("negated") and not _clause_end(found, k - 1)}
     for k, u in enumerate(found):
         if k in covered:
             continue
         if u.has("pseudo"):
+            continue
+        if k + 1 in denied_result:
+            continue  # the "not" of "not limited": said by the flipped trigger below
+        if k in denied_result:
+            e = denied_result[k]
+            out.append(Trigger(k, flipped[e.role], e.value, found[k - 1].text + " " + u.text))
             continue
         if k in answered:
             continue  # "? Yes": the answer says it, not the question

@@ -32,6 +32,8 @@ _MOVEMENT_FINDINGS = frozenset((
 #: Resisted movements and the finding of their pain.
 _RESISTED = (("abduction", "resisted-hip-abduction-pain"), ("adduction", "resisted-adduction-pain"),
              ("flexion", "resisted-hip-flexion-pain"))
+_DENIALS = frozenset(("not", "no", "never", "without", "nil", "isn't", "wasn't", "weren't", "aren't", "is not",
+                      "was not", "were not", "are not", "non", "not painful", "not tender"))
 _LIMIT_WORDS = frozenset(("limitation", "restriction", "limit", "restrict"))
 _LIMIT_FORMS = frozenset(("limited", "decreased", "reduced", "restricted", "restriction of", "restriction in",
                           "restricted in", "diminished", "loss of", "reduction in", "reduction of"))
@@ -133,6 +135,9 @@ def _clause(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found], a: in
     nodes = [n for n in dict.fromkeys(nodes) if n in tab.kinds]
     if not nodes:
         return None
+    last = max(moves.values())
+    if any(found[k].lower in _DENIALS for k in range(last + 1, b)):
+        return None  # "internal rotation of the hip was not painful": a denial after the movement, left as read
     i, j = min(moves.values()), max(moves.values()) + 1
     while i > a and (found[i - 1].required and set(found[i - 1].required) <= _BEFORE or
                      found[i - 1].lower == "and" and i > a + 1 and set(found[i - 2].required) & _BEFORE):

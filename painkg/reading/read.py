@@ -1063,7 +1063,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     elif "possible" in cats:
         polarity = POSSIBLE
     elif cats & {"negated", "normal"}:
-        polarity = ABSENT
+        # a node that is itself the normal result ("normal hip examination") is what "painless" affirms
+        polarity = PRESENT if nodes[0].startswith("normal-") and "negated" not in cats else ABSENT
     else:
         polarity = PRESENT
     if kind in _NAMED_KINDS and time == CURRENT and (kind is Kind.TREATMENT or not (
