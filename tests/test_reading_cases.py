@@ -233,6 +233,8 @@ def test_every_pronoun_of_a_one_person_case_states_the_sex(kg):
     ("nil neuro", "progressive-neurological-deficit", "absent"),
     ("the top of his foot felt like it was asleep", "dorsal-foot-numbness", "present"),
     ("discomfort while sleeping", "night-pain", "present"),
+    ("The pain was more severe at night.", "night-pain", "present"),
+    ("The pain increases at night.", "night-pain", "present"),
     ("difficult for him to lie on that side while sleeping", "lying-on-affected-side", "present"),
     ("going up and down steps", "climbing-stairs", "present"),
     ("he increased his weekly mileage", "recent-training-increase", "present"),
