@@ -20,7 +20,7 @@ from .kb.graph import Edge, KnowledgeGraph, load
 from .kb.model import Node
 from .kb.vocab import Area, Grade, Kind, Qualifier, Relation
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "Area", "Edge", "Grade", "KBError", "Kind", "KnowledgeGraph", "Node", "PainKGError", "Qualifier", "QueryError",

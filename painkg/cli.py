@@ -291,8 +291,8 @@ def _show(args) -> int:
     if args.json:
         data = {
             "node": {f: _jsonable(getattr(node, f)) for f in node.__dataclass_fields__},
-            "out": [_edge_json(e) for e in out],
-            "in": [_edge_json(e) for e in inc],
+            "out": [_edge_json(kg, e) for e in out],
+            "in": [_edge_json(kg, e) for e in inc],
         }
         _print_json(data)
         return 0
@@ -316,8 +316,16 @@ def _edge_line(kg: KnowledgeGraph, e) -> str:
                                                           "lr_positive", "lr_negative")
                         if getattr(e, n) is not None)
     extra = "; ".join(x for x in (e.strength.value, numbers, e.qualifier and e.qualifier.value,
-                                  "evidence: " + ", ".join(e.references)) if x)
+                                  "evidence: " + ", ".join(_cited(kg, key) for key in e.references)) if x)
     return f"{kg.node(e.source).label} —{e.relation.phrase}→ {kg.node(e.target).label}  [{extra}]"
+
+
+def _cited(kg: KnowledgeGraph, key: str) -> str:
+    """A reference key with the kind of evidence it is: "altman1991 (cohort or cross-sectional study)"."""
+    from .kb.evidence import KINDS, kind
+
+    name = kind(key, kg.references.get(key, {}).get("citation", ""))
+    return key if name in ("seed", "anatomy") else f"{key} ({KINDS[name]})"
 
 
 def _print_json(data) -> None:
@@ -331,8 +339,13 @@ def _print_json(data) -> None:
     print(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def _edge_json(e) -> dict:
-    return {f: _jsonable(getattr(e, f)) for f in e.__dataclass_fields__ if getattr(e, f) not in (None, "")}
+def _edge_json(kg: KnowledgeGraph, e) -> dict:
+    from .kb.evidence import kind
+
+    data = {f: _jsonable(getattr(e, f)) for f in e.__dataclass_fields__ if getattr(e, f) not in (None, "")}
+    # The kind of evidence each reference is (painkg.kb.evidence), beside the keys, in their order.
+    data["evidence_kinds"] = [kind(key, kg.references.get(key, {}).get("citation", "")) for key in e.references]
+    return data
 
 
 def _jsonable(value):

@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, Names
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from painkg import __version__  # noqa: E402
+from painkg.rdf.dataset import DATA_LICENSE
 from painkg.rdf.ntriples import CODE_IRIS, GRAPH, NAMESPACE, NUMBER_NAMES, REFERENCE, individual_name
 from painkg.rdf.export import PAINKG, new_graph
 from painkg.rdf.kgx import GRADE_FREQUENCIES, KIND_CATEGORIES, PREDICATES, RELATED_TO
@@ -44,8 +45,24 @@ def _biolink(curie: str) -> URIRef:
 # closeMatch its predicate, or the inverse of it ([ owl:inverseOf biolink:treats ]) where
 # Biolink writes it the other way; relations Biolink has no term for broadMatch related_to.
 KIND_MAPPINGS = {kind: (SKOS.closeMatch, _biolink(category)) for kind, category in KIND_CATEGORIES.items()}
-RELATION_MAPPINGS = {relation: (SKOS.closeMatch, _biolink(spec.predicate), spec.inverted)
+# Where Biolink writes a relation the other way round, the mapping names Biolink's own inverse predicate
+# (checked with bmt in tests/test_kgx.py): a plain IRI, so the mapping stays an annotation in OWL 2 DL
+# (an [ owl:inverseOf … ] blank node would be a property expression, which no annotation may hold).
+BIOLINK_INVERSES = {"biolink:treats": "biolink:treated_by",
+                    "biolink:preventative_for_condition": "biolink:has_preventative_intervention",
+                    "biolink:diagnoses": "biolink:is_diagnosed_by"}
+RELATION_MAPPINGS = {relation: (SKOS.closeMatch,
+                                _biolink(BIOLINK_INVERSES[spec.predicate] if spec.inverted else spec.predicate))
                      for relation, spec in PREDICATES.items()}
+# OWL 2 DL wants every term it uses declared, once, as one kind of entity.  The SKOS, Dublin Core and PROV
+# terms painkg uses as annotations (mappings to Biolink, HPO and the SSSOM vocabularies are annotations,
+# never object properties), and the external classes painkg's classes specialise:
+ANNOTATION_PROPERTIES = (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.identifier,
+                         DCTERMS.bibliographicCitation, SKOS.prefLabel, SKOS.altLabel, SKOS.definition,
+                         SKOS.notation, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
+                         SKOS.relatedMatch)
+EXTERNAL_CLASSES = (SKOS.Concept, PROV.Entity, DCTERMS.BibliographicResource)
+EXTERNAL_OBJECT_PROPERTIES = (PROV.wasDerivedFrom,)
 # Relations whose object is a treatment: the only ones a guideline qualifier applies to.
 TREATMENT_RELATIONS = [r for r in Relation if r.range == frozenset({Kind.TREATMENT})]
 DATATYPE_PROPERTIES = {  # name: (range, label, definition)
@@ -73,17 +90,24 @@ OBJECT_PROPERTIES = {  # name: (range, label, definition)
     "condition": (PAINKG.Condition, "condition", "The condition a prior or a cluster is about."),
     "member": (PAINKG.Node, "member", "A symptom, finding, test or activity of a cluster."),
     "rule": (PAINKG.ClusterRule, "rule", "A published threshold of a cluster (at least k positive)."),
-    "memberList": (RDF.List, "member list", "The members (painkg:member) in their curated order."),
+    "memberList": (None, "member list", "The members (painkg:member) in their curated order, as an rdf:List."),
     "among": (PAINKG.Symptom, "among", "A presenting complaint of the patients a prevalence was measured in."),
-    "amongList": (RDF.List, "among list", "The complaints (painkg:among) in their curated order."),
+    "amongList": (None, "among list", "The complaints (painkg:among) in their curated order, as an rdf:List."),
     "defines": (PAINKG.Node, "defines", "What every patient of a setting has: its priors assume it, so a trace does not count it again."),
-    "definesList": (RDF.List, "defines list", "The defining findings (painkg:defines) in their curated order."),
-    "ruleList": (RDF.List, "rule list", "The rules (painkg:rule) in the loader's order, highest threshold first."),
-    "code": (None, "code", "An external code: an HPO term or an ICD-10-CM code."),
-    "synonymList": (RDF.List, "synonym list", "The synonyms (skos:altLabel) in their curated order."),
-    "codeList": (RDF.List, "code list", "The codes in their curated order."),
-    "referenceList": (RDF.List, "reference list", "The evidence (prov:wasDerivedFrom) in its curated order."),
+    "definesList": (None, "defines list", "The defining findings (painkg:defines) in their curated order, as an rdf:List."),
+    "appliesIn": (PAINKG.Setting, "applies in",
+                  "A setting whose case mix a cluster rule's ratios were measured against: the rule decides only there."),
+    "definesAbsent": (PAINKG.Node, "defines absent",
+                      "What no patient of a setting has been found to have (the occult-fracture series: no fracture "
+                      "on the radiograph): a trace does not count its denial again."),
+    "ruleList": (None, "rule list", "The rules (painkg:rule) in the loader's order, highest threshold first, as an rdf:List."),
+    "synonymList": (None, "synonym list", "The synonyms (skos:altLabel) in their curated order, as an rdf:List."),
+    "codeList": (None, "code list", "The codes in their curated order, as an rdf:List."),
+    "referenceList": (None, "reference list", "The evidence (prov:wasDerivedFrom) in its curated order, as an rdf:List."),
 }
+# rdf:List is reserved vocabulary, so the *List properties name it in their definition, not as a range.
+# painkg:code links a node to an external term, like the skos:closeMatch it specialises: an annotation.
+ANNOTATIONS = {"code": ("code", "An external code: an HPO term or an ICD-10-CM code.")}
 
 
 def _describe(g: Graph, term: URIRef, kind: URIRef, label: str, definition: str) -> None:
@@ -112,7 +136,7 @@ def build_ontology() -> Graph:
     g.add((ONTOLOGY_IRI, DCTERMS.title, Literal("painkg: a clinical knowledge graph of the hip–spine syndrome", lang="en")))
     g.add((ONTOLOGY_IRI, DCTERMS.description, Literal(
         "Node kinds, relations and evidence properties of painkg, generated from painkg/vocab.py.", lang="en")))
-    g.add((ONTOLOGY_IRI, DCTERMS.license, URIRef("https://opensource.org/licenses/MIT")))
+    g.add((ONTOLOGY_IRI, DCTERMS.license, URIRef(DATA_LICENSE)))  # the data licence: LICENSE
     g.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
     g.add((ONTOLOGY_IRI, OWL.versionIRI, URIRef(f"{NAMESPACE}schema/{__version__}")))
     _describe(g, PAINKG.Node, OWL.Class, "node", "A node of the painkg knowledge graph.")
@@ -138,12 +162,7 @@ def build_ontology() -> Graph:
         if relation.spec.symmetric:
             g.add((prop, RDF.type, OWL.SymmetricProperty))
         if relation in RELATION_MAPPINGS:
-            match, predicate, inverted = RELATION_MAPPINGS[relation]
-            if inverted:
-                inverse = BNode()
-                g.add((inverse, OWL.inverseOf, predicate))
-                predicate = inverse
-            g.add((prop, match, predicate))
+            g.add((prop, *RELATION_MAPPINGS[relation]))
         else:
             g.add((prop, SKOS.broadMatch, _biolink(RELATED_TO)))
     _value_classes(g)
@@ -160,7 +179,15 @@ def build_ontology() -> Graph:
         _describe(g, PAINKG[name], OWL.ObjectProperty, label, definition)
         if range_ is not None:
             g.add((PAINKG[name], RDFS.range, range_))
+    for name, (label, definition) in ANNOTATIONS.items():
+        _describe(g, PAINKG[name], OWL.AnnotationProperty, label, definition)
     g.add((PAINKG.code, RDFS.subPropertyOf, SKOS.closeMatch))
+    for term in ANNOTATION_PROPERTIES:
+        g.add((term, RDF.type, OWL.AnnotationProperty))
+    for term in EXTERNAL_CLASSES:
+        g.add((term, RDF.type, OWL.Class))
+    for term in EXTERNAL_OBJECT_PROPERTIES:
+        g.add((term, RDF.type, OWL.ObjectProperty))
     return g
 
 

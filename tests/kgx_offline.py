@@ -6,7 +6,7 @@ defaults point at the files shipped in the ``biolink-model`` package, and the co
 come from that package's prefix map and from ``prefixmaps``' bundled contexts, so no
 network is touched.  Usage: ``python tests/kgx_offline.py validate -i tsv nodes.tsv edges.tsv``.
 
-With ``PAINKG_KGX_PREFIXES='{"painkg": "https://…"}'`` those prefixes are added to the
+With ``PAINKG_KGX_PREFIXES='{"painkg.node": "https://…"}'`` those prefixes are added to the
 Biolink context the validator checks CURIEs against (a KG's own declared prefixes).
 """
 

@@ -62,6 +62,15 @@ def test_show_search_stats_validate():
     assert run("validate", MINI).stdout.startswith("ok: 16 nodes, 15 edges")
 
 
+def test_show_names_the_kind_of_each_reference():
+    # The explorer showed it; `painkg show` printed the keys alone (newcomer review, issue 22).
+    text = run("show", "hip-osteoarthritis").stdout
+    assert "jamarce_hipoa (systematic review)" in text and "evidence: seed, altman1991 (cohort" in text
+    shown = json.loads(run("show", "hip-osteoarthritis", "--json").stdout)
+    climbing = next(e for e in shown["out"] if e["target"] == "climbing-stairs")
+    assert climbing["references"] == ["jamarce_hipoa"] and climbing["evidence_kinds"] == ["systematic-review"]
+
+
 def test_validate_lists_every_problem(tmp_path):
     (tmp_path / "nodes-condition.tsv").write_text("id\tlabel\n", encoding="utf-8")
     (tmp_path / "nodes-elbow.tsv").write_text("id\n", encoding="utf-8")

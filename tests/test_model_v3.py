@@ -69,6 +69,22 @@ def test_a_setting_does_not_count_what_defines_it(kg):
     assert score(with_it, "septic-arthritis-of-the-hip") == pytest.approx(score(without, "septic-arthritis-of-the-hip"))
 
 
+def test_a_group_prevalence_is_shared_among_its_kinds(kg):
+    # The emergency series counts spondylodiscitis (1.65 %); the KB ranks its kinds.  Before, the
+    # group's figure was lost and each kind fell to the setting's default (0.03 % each).
+    from painkg.trace.compile import diagnostic_table
+    from painkg.trace.settings import priors_of
+
+    table = diagnostic_table(kg.graph)
+    kinds = [c for c, up in table.ancestors.items() if "spinal-infection" in up]
+    assert len(kinds) >= 3
+    priors = priors_of(kg.graph, "ed-back-pain", kinds, table.ancestors)
+    assert sum(p.value for p in priors.values()) == pytest.approx(0.0165)
+    assert all(p.published and "spinal-infection" in p.note for p in priors.values())
+    # Where the kinds publish their own figures (primary care), those stand.
+    assert priors_of(kg.graph, "primary-care", kinds, table.ancestors)["discitis"].value == pytest.approx(0.0001)
+
+
 def test_a_red_flag_is_rare_and_activity_common():
     assert scoring.BASE_RATE_BY_GRADE[scoring.Grade.RARE] < 0.01 < scoring.BASE_RATE_BY_GRADE[scoring.Grade.COMMON]
 
@@ -206,3 +222,41 @@ def test_a_red_flag_condition_named_as_a_finding_is_flagged_once(kg):
     result = kg.trace(["low back pain", "CES"])
     ids = [f.node.id for f in result.red_flags]
     assert ids.count("cauda-equina-syndrome") == 1
+
+
+def test_a_named_syndrome_is_the_complaint_it_typically_is(kg):
+    # "Sciatica" is leg pain: cauda equina syndrome's primary-care prevalence, measured among back
+    # and leg pain, applies in full (before: scaled by 0.05 as if no such complaint were reported).
+    result = kg.trace(["a 38-year-old man", "sciatica", "saddle anaesthesia", "dermatomal sensory loss"])
+    ces = next(c for c in result.candidates if c.node.id == "cauda-equina-syndrome")
+    assert ces.prior == pytest.approx(0.00085)
+    assert "cauda-equina-syndrome" in [c.node.id for c in result.candidates[:3]]
+
+
+def test_a_negative_radiograph_is_not_counted_again_in_the_occult_fracture_series(kg):
+    # ed-suspected-hip-fracture is defined by a radiograph that shows no fracture (not:hip-fragility-fracture):
+    # "X-ray: no fracture seen" there is the setting's definition, not evidence against its 39 %.
+    terms = ["an 84-year-old woman", "fall", "groin pain", "pain on axial loading"]
+    said = kg.trace(terms + ["X-ray: no fracture seen"], setting="ed-suspected-hip-fracture")
+    unsaid = kg.trace(terms, setting="ed-suspected-hip-fracture")
+    assert score(said, "hip-fragility-fracture") == pytest.approx(score(unsaid, "hip-fragility-fracture"), rel=0.05)
+    assert not said.outside_setting
+    # In primary care the same words are evidence against the fracture.
+    assert score(kg.trace(terms + ["X-ray: no fracture seen"]), "hip-fragility-fracture") < score(
+        kg.trace(terms), "hip-fragility-fracture")
+    # A fracture seen on the radiograph puts the patient outside the series.
+    assert [o.node.id for o in kg.trace(terms + ["hip fragility fracture"],
+                                        setting="ed-suspected-hip-fracture").outside_setting] == ["hip-fragility-fracture"]
+
+
+def test_kochers_rule_decides_only_in_the_case_mix_it_was_measured_in(kg):
+    # Kocher's ratios are odds of septic arthritis against transient synovitis in children's irritable
+    # hips; in a 67-year-old with a hot hip they said "two predictors: x1.09" and buried it.
+    hot_hip = ["a 67-year-old man", "groin pain", "fever", "inability to bear weight", "elevated CRP"]
+    result = kg.trace(hot_hip, setting="older-adults-primary-care")
+    assert result.candidates[0].node.id == "septic-arthritis-of-the-hip"
+    septic = result.candidates[0]
+    assert max(k.likelihood_ratio for k in septic.contributions if k.cluster.startswith("Kocher")) > 5
+    # In the children's irritable-hip series the rule still decides: two predictors, 30-45 %.
+    child = kg.trace(["a 6-year-old", "fever", "inability to bear weight"], setting="paediatric-irritable-hip")
+    assert 0.30 <= score(child, "septic-arthritis-of-the-hip") <= 0.45

@@ -238,3 +238,14 @@ def test_what_follows_an_age_is_read_and_what_cannot_be_is_reported(kg):
     found = observe(kg, ["14 yo zzzz qqqq"], True, skipped)
     assert ("age-under-20", True) in {(o.node.id, o.present) for o in found}
     assert [e.term for e in skipped] == ["zzzz qqqq"]  # the piece not understood, never the whole line
+
+
+def test_a_note_names_each_finding_by_its_own_words(kg):
+    # Before, every observation of a note carried the whole note as its term, so the report
+    # printed the note once per finding.
+    note = "52M, chronic LBP for 15 yrs, night sweats, CRP 88."
+    result = kg.trace(note, setting="ed-back-pain")
+    terms = {str(o): o.term for o in result.observations}
+    assert terms["night sweats"] == "night sweats"
+    assert all(o.term != note for o in result.observations)
+    assert kg.trace("night sweats").observations[0].term == "night sweats"

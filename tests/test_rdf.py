@@ -110,10 +110,27 @@ def test_node_triples(mini):
     assert (hip, RDF.type, PAINKG.Condition) in g
     assert (hip, SKOS.prefLabel, Literal("hip osteoarthritis", lang="en")) in g
     assert set(g.objects(hip, SKOS.altLabel)) == {Literal("coxarthrosis", lang="en"), Literal("hip OA", lang="en")}
-    assert (hip, PAINKG.code, URIRef("http://purl.bioontology.org/ontology/ICD10CM/M16.9")) in g
+    assert (hip, PAINKG.code, URIRef("https://icd.codes/icd10cm/M16.9")) in g
     assert (URIRef(NODE + "groin-pain"), PAINKG.code, URIRef("http://purl.obolibrary.org/obo/HP_0030838")) in g
     assert (hip, PAINKG.priorGrade, PAINKG["grade-common"]) in g
     assert (URIRef(NODE + "cauda-equina"), PAINKG.redFlag, Literal(True)) in g
+
+
+def test_every_node_has_an_rdfs_label(kg):
+    """rdfs:label, what OBO tools, Protégé and Ubergraph-style queries read, beside skos:prefLabel, on every node."""
+    from rdflib.namespace import RDFS
+
+    g = Graph().parse(data=export_text(kg, write_turtle), format="turtle")
+    nodes = {s for s in g.subjects(SKOS.prefLabel, None) if str(s).startswith(NODE)}
+    assert len(nodes) == kg.graph.number_of_nodes()
+    for node in nodes:
+        assert list(g.objects(node, RDFS.label)) == list(g.objects(node, SKOS.prefLabel)), node
+
+
+def export_text(kb, writer) -> str:
+    buffer = io.StringIO()
+    writer(kb, buffer)
+    return buffer.getvalue()
 
 
 def test_edge_is_direct_and_reified(mini):

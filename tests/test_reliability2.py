@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 import painkg
 from painkg.kb import cache
 from painkg.kb.tables import MAX_FILE
-from painkg.rdf.kgx import EDGE_COLUMNS, from_kgx, to_kgx
+from painkg.rdf.kgx import EDGE_COLUMNS, NODE_COLUMNS, from_kgx, to_kgx
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini"
@@ -132,7 +132,7 @@ def test_g4_variant_a_boolean_in_any_case_reads_as_itself(exported, tmp_path_fac
     index = next(i for i, line in enumerate(lines) if line.startswith("painkg:cauda-equina-syndrome\t")
                  or "\tcauda-equina-syndrome\t" in line)
     cells = lines[index].split("\t")
-    cells[10] = spelt
+    cells[NODE_COLUMNS.index("painkg_red_flag")] = spelt
     lines[index] = "\t".join(cells)
     nodes.write_text("\n".join(lines), encoding="utf-8")
     assert from_kgx(folder).node("cauda-equina-syndrome").red_flag is (value == "true")
@@ -497,7 +497,8 @@ def test_g6_a_fifo_or_a_device_is_refused_at_once(old_export, special):
     kind = "a FIFO" if special == "fifo" else "a character device"
     assert one_line(run) == (f"painkg: {target}: cannot write ({kind}; allowed: a regular file or a new name, "
                              f"since the files are written together)")
-    assert sorted(p.name for p in old_export.iterdir()) == ["edges.tsv", "nodes.tsv", "painkg.json"]
+    assert sorted(p.name for p in old_export.iterdir()) == ["edges.jsonl", "edges.tsv", "nodes.jsonl", "nodes.tsv",
+                                                           "painkg.json"]  # the export's files, no temporary
 
 
 def _file_size_limit(limit: int):

@@ -220,10 +220,12 @@ def test_a_weak_red_flag_alone_is_reported_without_alarm(kg):
 
 def test_a_patient_attribute_without_a_published_rate_is_weak_evidence(kg):
     # "age over 40" is linked only to the conditions it is typical of; that must not make it
-    # a strong sign of them (it once moved GTPS sixteen-fold).
+    # a strong sign of them (it once moved GTPS sixteen-fold).  A band whose base rate the KB
+    # states (a child among hip and back presenters) is evidence like a finding: see below.
     from painkg.kb.vocab import DEMOGRAPHIC
+    from painkg.trace.scoring import base_rate
 
-    attributes = [n for n in kg.graph if DEMOGRAPHIC.match(n)]
+    attributes = [n for n in kg.graph if DEMOGRAPHIC.match(n) and base_rate(kg.graph.nodes[n]) is None]
     assert {"age-over-40", "age-over-50"} <= set(attributes)
     for node in attributes:
         for c in kg.trace([node], limit=50).candidates:
@@ -233,6 +235,31 @@ def test_a_patient_attribute_without_a_published_rate_is_weak_evidence(kg):
                 {"lr_positive", "sensitivity", "frequency"} & set(kg.graph.edges[s.source, s.target, s.relation]))
                 for p in entry.paths for s in p.steps)
             assert published or ratio <= 2.0 + 1e-9, (node, c.node.id, ratio)
+
+
+@pytest.mark.parametrize("terms", [["an 11-year-old girl", "thigh pain", "limp"], ["a 7-year-old", "hip pain", "limp"],
+                                   ["a 13-year-old boy", "knee pain", "limp"]])
+def test_a_child_in_primary_care_gets_the_conditions_of_childhood(kg, terms):
+    # Before: an 11-year-old with thigh pain and a limp got facet joint pain, lumbar stenosis and
+    # adult hip dysplasia first (their primary-care priors are adults').  Being a child is
+    # occasional among hip and back presenters, and typical of SCFE, Perthes, transient synovitis.
+    childhood = {"slipped-capital-femoral-epiphysis", "perthes-disease", "transient-synovitis-of-the-hip",
+                 "juvenile-idiopathic-arthritis", "septic-arthritis-of-the-hip", "osteoid-osteoma",
+                 "paediatric-pelvic-or-femoral-osteomyelitis"}
+    result = kg.trace(terms)
+    assert {c.node.id for c in result.candidates[:3]} <= childhood
+    adult = {"lumbar-spinal-stenosis", "knee-osteoarthritis", "adult-hip-dysplasia", "hip-osteoarthritis"}
+    assert not adult & {c.node.id for c in result.candidates[:5]}
+
+
+def test_a_patient_outside_the_setting_population_gets_no_published_prior(kg):
+    # ed-back-pain's prevalences were measured in adults: a 14-year-old is not of that population.
+    result = kg.trace(["a 14-year-old", "low back pain"], setting="ed-back-pain")
+    assert [o.node.id for o in result.outside_setting] == ["age-over-16"]
+    assert not any(c.prior_published for c in result.candidates)
+    assert "outside its population (no age over 16)" in str(result)
+    adult = kg.trace(["a 44-year-old", "low back pain"], setting="ed-back-pain")
+    assert not adult.outside_setting and adult.candidates[0].prior_published
 
 
 def test_a_sphincter_or_saddle_symptom_is_always_urgent(kg):

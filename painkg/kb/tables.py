@@ -35,9 +35,14 @@ REFERENCE_SEEN = "seen"
 #: An optional last column of ``settings.tsv``: the findings every patient of the setting has (its
 #: inclusion criteria), which its priors already assume and a trace must not count again.
 SETTING_DEFINES = "defines"
+#: How a setting's ``defines`` names what none of its patients has been found to have.
+DENIED = "not:"
+#: An optional last column of ``clusters.tsv``: the settings a rule's ratios were measured against
+#: (Kocher's odds of septic arthritis against the transient synovitis of children's irritable hips).
+CLUSTER_SETTINGS = "settings"
 #: Tables beside the node and edge tables, by file stem, with their columns.
 MODEL_TABLES = {"settings": SETTING_COLUMNS, "priors": PRIOR_COLUMNS, "clusters": CLUSTER_COLUMNS}
-_OPTIONAL = {"references": REFERENCE_SEEN, "settings": SETTING_DEFINES}
+_OPTIONAL = {"references": REFERENCE_SEEN, "settings": SETTING_DEFINES, "clusters": CLUSTER_SETTINGS}
 _COLUMNS = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS, "references": REFERENCE_COLUMNS, **MODEL_TABLES}
 #: The longest cell, in characters (the bundled KB's longest is under 1,000).  A bound keeps
 #: every reader linear, and the same bound holds for RDF literals (:mod:`painkg.rdf.read`).

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .tables import Row, Table
+from .tables import DENIED, Row, Table
 from .vocab import (
     CODE_PATTERNS,
     EVIDENCE_KEYWORDS,
@@ -175,14 +175,21 @@ def _check_setting(row: Row, refs, out: Checked, problems: list[str]) -> None:
     _check_references(where, keys, refs, problems)
     defines = split_list(c.get("defines", ""))
     for finding in defines:
-        if out.nodes.get(finding, {}).get("kind") not in (Kind.SYMPTOM, Kind.FINDING, Kind.TEST):
-            problems.append(f"{where}: defines: {finding!r} is not a symptom, finding or test of the knowledge base "
-                            f"(allowed: what every patient of the setting has, e.g. low-back-pain)")
+        # "not:X": what no patient of the setting has been found to have (the occult-fracture series:
+        # no fracture on the radiograph), so a note saying so moves nothing.
+        denied = finding.startswith(DENIED)
+        kinds = (Kind.SYMPTOM, Kind.FINDING, Kind.TEST) + ((Kind.CONDITION,) if denied else ())
+        if out.nodes.get(finding.removeprefix(DENIED), {}).get("kind") not in kinds:
+            problems.append(f"{where}: defines: {finding!r} is not a symptom, finding or test of the knowledge base, "
+                            f"or 'not:' and a condition (allowed: what every patient of the setting has, e.g. "
+                            f"low-back-pain, or what none has been found to have, e.g. not:hip-fragility-fracture)")
     if len(problems) == bad:
         out.settings[c["id"]] = {"label": c["label"], "description": c["description"], "default_prior": default,
                                  "references": keys, "note": c["note"]}
         if defines:  # most settings define nothing beyond their complaint: no key, like an absent qualifier
-            out.settings[c["id"]]["defines"] = defines
+            # What none has been found to have is a set (RDF keeps no order for it): after the rest, sorted.
+            out.settings[c["id"]]["defines"] = tuple(d for d in defines if not d.startswith(DENIED)) + tuple(
+                sorted(d for d in defines if d.startswith(DENIED)))
 
 
 def _check_prior(row: Row, refs, out: Checked, problems: list[str]) -> None:
@@ -237,6 +244,13 @@ def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:
         problems.append(f"{where}: numbers need a threshold in at_least (a family without one has none)")
     keys = split_list(c["references"])
     _check_references(where, keys, refs, problems)
+    applies = split_list(c.get("settings", ""))
+    for setting in applies:
+        if setting not in out.settings:
+            problems.append(f"{where}: settings: {setting!r} is not a setting of the knowledge base "
+                            f"(allowed: {', '.join(out.settings) or 'none declared'})")
+    if applies and at_least is None:
+        problems.append(f"{where}: settings need a threshold in at_least (they say where a rule's ratios hold)")
     if numbers and not _has_literature(keys):
         problems.append(f"{where}: a cluster's accuracy needs a literature reference")
     known = out.clusters.get(cluster)
@@ -246,7 +260,10 @@ def _check_cluster(row: Row, refs, out: Checked, problems: list[str]) -> None:
         entry = out.clusters.setdefault(cluster, {"label": c["label"] or cluster, "condition": condition,
                                                   "members": members, "rules": []})
         if at_least is not None:
-            entry["rules"].append({"at_least": at_least, **numbers, "references": keys, "note": c["note"]})
+            rule = {"at_least": at_least, **numbers, "references": keys, "note": c["note"]}
+            if applies:  # most rules hold wherever their condition is a candidate: no key
+                rule["settings"] = tuple(sorted(applies))  # a set: RDF keeps no order
+            entry["rules"].append(rule)
             entry["rules"].sort(key=lambda r: -r["at_least"])
 
 

@@ -2,7 +2,7 @@
 
 The mapping (documented in ``docs/RDF.md``)::
 
-    node:<id>  a painkg:<Kind> ; skos:prefLabel ; skos:altLabel ; skos:definition ;
+    node:<id>  a painkg:<Kind> ; skos:prefLabel ; rdfs:label ; skos:altLabel ; skos:definition ;
                painkg:code <HPO or ICD-10-CM IRI> ; painkg:region ; painkg:redFlag ;
                painkg:priorGrade | painkg:priorProbability ; prov:wasDerivedFrom ref:<key>
     node:<s> painkg:<relation> node:<t> .                        the edge, directly
@@ -42,6 +42,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, DefinedNamespace, N
 from ..errors import RDFError
 from ..files import writing
 from ..kb.graph import KnowledgeGraph
+from ..kb.tables import DENIED
 from .ntriples import (
     ENUMS,
     KEYWORD_LABELS,
@@ -166,6 +167,7 @@ def _add_list(graph: Graph, subject, plain, ordered, items: list) -> None:
 def _add_node(graph: Graph, t: dict, subject: URIRef, data: dict) -> None:
     graph.add((subject, RDF.type, t["kind"][data["kind"]]))
     graph.add((subject, SKOS.prefLabel, _en(data["label"])))
+    graph.add((subject, RDFS.label, _en(data["label"])))  # what OBO tools, Protégé and Ubergraph queries read
     _add_list(graph, subject, SKOS.altLabel, PAINKG.synonymList, [_en(s) for s in data.get("synonyms", ())])
     _add_list(graph, subject, PAINKG.code, PAINKG.codeList, [URIRef(code_iri(c)) for c in data.get("codes", ())])
     _add_list(graph, subject, PROV.wasDerivedFrom, PAINKG.referenceList,
@@ -217,7 +219,12 @@ def _add_model_tables(graph: Graph, t: dict, tables: dict) -> None:
             graph.add((subject, DCTERMS.description, _en(row["description"])))
         if row.get("default_prior") is not None:
             graph.add((subject, PAINKG.defaultPrior, Literal(float(row["default_prior"]))))
-        _add_list(graph, subject, PAINKG.defines, PAINKG.definesList, [URIRef(node_iri(n)) for n in row.get("defines", ())])
+        defines = row.get("defines", ())
+        _add_list(graph, subject, PAINKG.defines, PAINKG.definesList,
+                  [URIRef(node_iri(n)) for n in defines if not n.startswith(DENIED)])
+        for n in defines:
+            if n.startswith(DENIED):
+                graph.add((subject, PAINKG.definesAbsent, URIRef(node_iri(n.removeprefix(DENIED)))))
         _add_note_and_evidence(graph, subject, row)
     for (setting, condition), row in tables.get("priors", {}).items():
         subject = URIRef(prior_iri(setting, condition))
@@ -243,6 +250,8 @@ def _add_cluster(graph: Graph, t: dict, cluster: str, row: dict) -> None:
     for rule_subject, rule in zip(rules, row["rules"]):
         graph.add((rule_subject, RDF.type, PAINKG.ClusterRule))
         graph.add((rule_subject, PAINKG.atLeast, Literal(int(rule["at_least"]))))
+        for setting in rule.get("settings", ()):
+            graph.add((rule_subject, PAINKG.appliesIn, URIRef(setting_iri(setting))))
         for column, predicate in t["number"].items():
             if rule.get(column) is not None:
                 graph.add((rule_subject, predicate, Literal(float(rule[column]))))

@@ -10,8 +10,9 @@ back without loss, and ``kgx validate`` accepts it.  The mapping, derived from
   ``biolink:Disease``, a finding a ``biolink:PhenotypicFeature`` …; an age band or sex is a
   ``biolink:Attribute``, and a symptom node that maps exactly to MONDO is a disease;
 * its ``id`` is its exact standard identifier from ``ontology/mappings.sssom.tsv`` when
-  it has one (``MONDO:…``, ``UBERON:…``, ``HP:…``), else ``painkg:<id>``; the other
-  identifiers go in ``xref``;
+  it has one, the prefix Biolink prefers for its category first (``MONDO:…`` for a disease,
+  ``HP:…`` for a phenotype, ``UBERON:…`` for anatomy), else ``painkg.node:<id>``; the other
+  identifiers, and ``painkg.node:<id>`` itself, go in ``xref``;
 * an edge's ``predicate`` is the relation's Biolink predicate (:data:`PREDICATES`), written
   in Biolink's direction (``treated-by`` becomes ``treatment biolink:treats condition``),
   or ``biolink:related_to`` where Biolink has no term or the ends do not fit its domain
@@ -56,15 +57,26 @@ from ..kb.vocab import (CLUSTER_COLUMNS, DEMOGRAPHIC, EVIDENCE_KEYWORDS, LIKELIH
                         Kind, Qualifier, Relation)
 from .mappings import MappingTable, load_mappings
 from .ntriples import reference_links
+from .prefixes import EDGE_PREFIX, NODE_PREFIX, SCHEMA_PREFIX
 
-__all__ = ["KIND_CATEGORIES", "PREDICATES", "GRADE_FREQUENCIES", "INFORES", "Written", "to_kgx", "from_kgx",
-           "node_category", "edge_predicate", "NODE_COLUMNS", "EDGE_COLUMNS"]
+__all__ = ["KIND_CATEGORIES", "ID_PREFIXES", "PREDICATES", "GRADE_FREQUENCIES", "INFORES", "ASSOCIATIONS",
+           "FREQUENCY_SLOTS", "ATTRIBUTE_TYPES", "Written", "to_kgx", "from_kgx", "node_category", "edge_predicate",
+           "edge_category", "attribute_type", "NODE_COLUMNS", "EDGE_COLUMNS", "LIST_COLUMNS"]
 
 #: The knowledge source every painkg edge names (Translator's Information Resource Registry style).
 INFORES = "infores:painkg"
-#: CURIE prefix of painkg's own node ids, expanded as :data:`painkg.rdf.ntriples.NODE`.
-PREFIX = "painkg"
+#: CURIE prefix of the painkg schema (``original_predicate``); nodes and edges have their own
+#: (:mod:`painkg.rdf.prefixes`), so that one prefix never names two namespaces.
+PREFIX = SCHEMA_PREFIX
 
+#: Each category's id prefixes in Biolink's order of preference, as far as painkg's vocabularies go
+#: (``project/prefixmap/preferred_prefixes_per_class.json`` of biolink/biolink-model at ebaa35d; Treatment,
+#: DiagnosticAid, BehavioralExposure and PathologicalProcess have no list there).
+ID_PREFIXES = {
+    "biolink:Disease": ("MONDO", "UMLS", "NCIT", "SNOMEDCT", "HP"),
+    "biolink:PhenotypicFeature": ("HP", "NCIT", "UMLS", "SNOMEDCT"),
+    "biolink:GrossAnatomicalStructure": ("UBERON", "UMLS", "NCIT"),
+}
 #: Biolink category of each kind.
 KIND_CATEGORIES = {
     Kind.CONDITION: "biolink:Disease",
@@ -126,12 +138,54 @@ GRADE_FREQUENCIES = {
 #: Relations whose grade says how often the object shows in the subject: a frequency qualifier fits.
 _FREQUENCY_RELATIONS = {Relation.PRESENTS_WITH, Relation.REFERS_TO}
 
-NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", "provided_by", "painkg_id", "painkg_kind",
-                "painkg_region", "painkg_red_flag", "painkg_role", "painkg_prior", "painkg_codes", "painkg_references")
-EDGE_COLUMNS = ("id", "subject", "predicate", "object", "original_predicate", "knowledge_level", "agent_type",
-                "primary_knowledge_source", "publications", "has_percentage", "has_quotient", "frequency_qualifier",
-                "painkg_strength", *(f"painkg_{c}" for c in NUMBER_COLUMNS), "painkg_qualifier",
-                "painkg_population", "painkg_references", "painkg_note")
+#: The Biolink association class of an edge: (predicate, subject categories, object categories, class), in
+#: Biolink's direction; the first row that fits wins, else ``biolink:Association``.  Each class is one whose
+#: subject and object fit painkg's ends (checked with bmt and the Biolink pydantic model in tests/test_kgx.py).
+ASSOCIATIONS: tuple[tuple[str, frozenset[str] | None, frozenset[str] | None, str], ...] = (
+    ("biolink:has_phenotype", frozenset({"biolink:Disease"}), frozenset(_PHENOTYPE),
+     "biolink:DiseaseToPhenotypicFeatureAssociation"),
+    ("biolink:has_phenotype", None, frozenset(_PHENOTYPE), "biolink:EntityToPhenotypicFeatureAssociation"),
+    ("biolink:treats", frozenset({"biolink:Treatment"}), frozenset(_CONDITION),
+     "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation"),
+    ("biolink:disease_has_location", frozenset(_CONDITION), frozenset(_ANATOMY),
+     "biolink:DiseaseOrPhenotypicFeatureToLocationAssociation"),
+    ("biolink:preventative_for_condition", None, frozenset({"biolink:Disease"}), "biolink:EntityToDiseaseAssociation"),
+    ("biolink:diagnoses", None, frozenset({"biolink:Disease"}), "biolink:EntityToDiseaseAssociation"),
+)
+ASSOCIATION = "biolink:Association"
+#: The frequency slots each association class allows (Biolink 4.4: the frequency-quantifier mixin gives
+#: has_percentage and has_quotient; frequency_qualifier comes with the disease and phenotype mixins).
+#: A frequency the class does not allow stays in painkg's columns: painkg_frequency (the number) and
+#: painkg_frequency_qualifier (the HPO term of the grade).
+FREQUENCY_SLOTS: dict[str, frozenset[str]] = {
+    "biolink:DiseaseToPhenotypicFeatureAssociation": frozenset({"frequency_qualifier", "has_percentage", "has_quotient"}),
+    "biolink:EntityToPhenotypicFeatureAssociation": frozenset({"frequency_qualifier", "has_percentage", "has_quotient"}),
+    "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation": frozenset({"frequency_qualifier"}),
+    "biolink:EntityToDiseaseAssociation": frozenset({"frequency_qualifier"}),
+}
+#: What an Attribute node is an attribute of (Biolink requires ``has_attribute_type`` on an Attribute):
+#: PATO:0000047 "biological sex" (also Biolink's exact mapping of its biological sex class) and PATO:0000011
+#: "age", as read in pato-ontology/pato at 4a927026b5fac9d2809c1eee3be39a9e9284c1dd, pato-base.obo.
+ATTRIBUTE_TYPES = {"sex": "PATO:0000047", "age": "PATO:0000011"}
+
+NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", "provided_by", "has_attribute_type",
+                "painkg_id", "painkg_kind", "painkg_region", "painkg_red_flag", "painkg_role", "painkg_prior",
+                "painkg_codes", "painkg_references", "painkg_synonym_order")
+EDGE_COLUMNS = ("id", "category", "subject", "predicate", "object", "original_predicate", "knowledge_level",
+                "agent_type", "primary_knowledge_source", "publications", "has_percentage", "has_quotient",
+                "frequency_qualifier", "painkg_strength", *(f"painkg_{c}" for c in NUMBER_COLUMNS),
+                "painkg_frequency_qualifier", "painkg_qualifier", "painkg_population", "painkg_references",
+                "painkg_note")
+#: Biolink's multivalued slots among the columns: a list in JSONL, ``|``-joined in TSV.  kgx reads them as sets
+#: (sorted, duplicates dropped), so painkg keeps the order of its synonyms in ``painkg_synonym_order``.
+LIST_COLUMNS = frozenset({"category", "synonym", "xref", "provided_by", "publications"})
+#: painkg's own lists of keys and codes, written as one text with the items separated by a space: kgx keeps a
+#: text as it is (a list it would sort, and a column that is a text on some rows and a list on others is one
+#: Parquet cannot store), and a key or code holds no space.
+SPACED_COLUMNS = frozenset({"painkg_codes", "painkg_references"})
+#: Columns written as JSON numbers and booleans in JSONL (text in TSV).
+_NUMBERS = frozenset({"has_percentage", "has_quotient", *(f"painkg_{c}" for c in NUMBER_COLUMNS)})
+_BOOLEANS = frozenset({"painkg_red_flag"})
 _SIDECAR = "painkg.json"
 _UNSAFE = re.compile(r"[\t\n\r]")
 
@@ -145,7 +199,7 @@ class Written:
     edges: int
 
     def __str__(self) -> str:
-        return f"wrote {self.nodes} nodes and {self.edges} edges as KGX TSV to {self.folder}"
+        return f"wrote {self.nodes} nodes and {self.edges} edges as KGX TSV and JSONL to {self.folder}"
 
 
 def node_category(node_id: str, data: dict, exact: tuple[str, ...] = ()) -> str:
@@ -179,25 +233,51 @@ def edge_predicate(relation: Relation, data: dict, subject_category: str, object
     return spec.predicate, spec.inverted
 
 
+def edge_category(predicate: str, subject_category: str, object_category: str) -> str:
+    """Return the Biolink association class of an edge (:data:`ASSOCIATIONS`), its ends in Biolink's direction.
+
+    >>> edge_category("biolink:has_phenotype", "biolink:Disease", "biolink:PhenotypicFeature")
+    'biolink:DiseaseToPhenotypicFeatureAssociation'
+    >>> edge_category("biolink:related_to", "biolink:GrossAnatomicalStructure", "biolink:PhenotypicFeature")
+    'biolink:Association'
+    """
+    for name, subjects, objects, category in ASSOCIATIONS:
+        if (name == predicate and (subjects is None or subject_category in subjects)
+                and (objects is None or object_category in objects)):
+            return category
+    return ASSOCIATION
+
+
+def attribute_type(node_id: str) -> str:
+    """The ``has_attribute_type`` of an age band or sex node (:data:`ATTRIBUTE_TYPES`).
+
+    >>> attribute_type("age-over-50"), attribute_type("female-sex")
+    ('PATO:0000011', 'PATO:0000047')
+    """
+    return ATTRIBUTE_TYPES["age" if node_id.startswith("age-") else "sex"]
+
+
 # -- writing ------------------------------------------------------------------------------------------
 
 def to_kgx(kg: KnowledgeGraph, folder: str | os.PathLike, *, mappings: MappingTable | None = None) -> Written:
-    """Write *kg* as KGX TSV: ``nodes.tsv``, ``edges.tsv`` and the ``painkg.json`` sidecar in *folder*.
+    """Write *kg* as KGX: ``nodes.tsv``, ``edges.tsv``, the same rows as ``nodes.jsonl`` and ``edges.jsonl``,
+    and the ``painkg.json`` sidecar in *folder*.
 
     Parameters
     ----------
     mappings : MappingTable, optional
         Standard identifiers (default: the bundled ``ontology/mappings.sssom.tsv``).
 
-    The three files are written together, with the protections of the ``.ttl`` export
+    The files are written together, with the protections of the ``.ttl`` export
     (:func:`painkg.files.write_together`): a read-only, hard-linked, FIFO or device target is
-    refused, and the files are renamed into place only once all three are written, so a full
+    refused, and the files are renamed into place only once all are written, so a full
     disk leaves the previous export as it was.
 
     Raises
     ------
     RDFError
-        A value holds a tab or line break, or a list item a ``|``: KGX TSV has no escape for them;
+        A value holds a tab, a line break or a ``|`` (KGX TSV has no escape for them: kgx splits every
+        cell at ``|``), a key or code a space, or a list two equal items (kgx keeps lists as sets);
         or a file cannot be written (the message names it).
     """
     folder = Path(folder)
@@ -208,12 +288,14 @@ def to_kgx(kg: KnowledgeGraph, folder: str | os.PathLike, *, mappings: MappingTa
                  kg.graph.edges(keys=True, data=True)]
     sidecar = {"references": kg.references, **_tables_json(kg.graph.graph)}
     files = {folder / "nodes.tsv": _tsv(NODE_COLUMNS, node_rows), folder / "edges.tsv": _tsv(EDGE_COLUMNS, edge_rows),
+             folder / "nodes.jsonl": _jsonl(NODE_COLUMNS, node_rows),
+             folder / "edges.jsonl": _jsonl(EDGE_COLUMNS, edge_rows),
              folder / _SIDECAR: json.dumps(sidecar, ensure_ascii=False, indent=1).encode("utf-8")}
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RDFError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from exc
-    # The three files are written together, as the .ttl writer writes one (painkg.files): a read-only,
+    # The files are written together, as the .ttl writer writes one (painkg.files): a read-only,
     # hard-linked or special file is refused, and a full disk leaves the previous export whole.
     write_together(files, error=RDFError)
     return Written(folder, len(node_rows), len(edge_rows))
@@ -231,43 +313,63 @@ def _identifiers(kg: KnowledgeGraph, table: MappingTable) -> tuple[dict, dict, d
             claims[curie] = claims.get(curie, 0) + 1
     ids, categories, xrefs = {}, {}, {}
     for node_id, data in kg.graph.nodes(data=True):
-        mine = [c for c in exact[node_id] if claims[c] == 1]
-        ids[node_id] = mine[0] if mine else f"{PREFIX}:{node_id}"
         categories[node_id] = node_category(node_id, data, exact[node_id])
+        mine = sorted((c for c in exact[node_id] if claims[c] == 1), key=_preference(categories[node_id]))
+        ids[node_id] = mine[0] if mine else f"{NODE_PREFIX}:{node_id}"
+        own = [] if ids[node_id].startswith(NODE_PREFIX + ":") else [f"{NODE_PREFIX}:{node_id}"]
         others = [m.object for m in by_node[node_id] if m.object != ids[node_id]]
-        xrefs[node_id] = list(dict.fromkeys([*others, *data.get("codes", ())]))
+        xrefs[node_id] = list(dict.fromkeys([*own, *others, *data.get("codes", ())]))
     return ids, categories, xrefs
 
 
+def _preference(category: str):
+    """Sort key for a node's exact matches: Biolink's preferred id prefixes for its category first (MONDO for a
+    disease, HP for a phenotype, UBERON for anatomy), then the others in the table's order."""
+    order = ID_PREFIXES.get(category, ())
+    return lambda curie: order.index(curie.partition(":")[0]) if curie.partition(":")[0] in order else len(order)
+
+
 def _node_row(node_id: str, data: dict, kgx_id: str, category: str, xrefs: list[str]) -> dict:
+    """A node as KGX cells: a list for a Biolink multivalued slot, a text for every other column."""
     prior = data.get("prior")
+    synonyms = _items(kgx_id, "synonym", data.get("synonyms", ()))
     return {
-        "id": kgx_id, "category": category, "name": data["label"], "description": data.get("definition", ""),
-        "synonym": _join(data.get("synonyms", ())), "xref": _join(xrefs), "provided_by": INFORES,
+        "id": kgx_id, "category": [category], "name": data["label"], "description": data.get("definition", ""),
+        "synonym": synonyms, "xref": _items(kgx_id, "xref", xrefs), "provided_by": [INFORES],
+        "has_attribute_type": attribute_type(node_id) if category == DEMOGRAPHIC_CATEGORY else "",
         "painkg_id": node_id, "painkg_kind": data["kind"].value, "painkg_region": data.get("region", Area.OTHER).value,
         "painkg_red_flag": "true" if data.get("red_flag") else "false",
         "painkg_role": data["role"].value if data.get("role") is not None else "",
         "painkg_prior": "" if prior is None else prior.value if isinstance(prior, Grade) else repr(float(prior)),
-        "painkg_codes": _join(data.get("codes", ())), "painkg_references": _join(data.get("references", ())),
+        "painkg_codes": _spaced(kgx_id, "painkg_codes", data.get("codes", ())),
+        "painkg_references": _spaced(kgx_id, "painkg_references", data.get("references", ())),
+        "painkg_synonym_order": _order(synonyms),
     }
 
 
 def _edge_row(kg, source, target, relation: Relation, data: dict, ids: dict, categories: dict) -> dict:
     predicate, inverted = edge_predicate(relation, data, categories[source], categories[target])
     subject, obj = (target, source) if inverted else (source, target)
+    category = edge_category(predicate, categories[subject], categories[obj])
+    allowed = FREQUENCY_SLOTS.get(category, frozenset())
     frequency = data.get("frequency")
+    qualifier = GRADE_FREQUENCIES[data["strength"]] if relation in _FREQUENCY_RELATIONS else ""
+    edge_id = f"{EDGE_PREFIX}:{source}.{relation.rdf_name}.{target}"
     row = {
-        "id": f"{PREFIX}:{source}.{relation.rdf_name}.{target}", "subject": ids[subject], "predicate": predicate,
+        "id": edge_id, "category": [category], "subject": ids[subject], "predicate": predicate,
         "object": ids[obj], "original_predicate": f"{PREFIX}:{relation.rdf_name}",
         "knowledge_level": "knowledge_assertion", "agent_type": "manual_agent", "primary_knowledge_source": INFORES,
-        "publications": _join(_publications(kg.references, data["references"])),
-        "has_percentage": "" if frequency is None else repr(round(100 * frequency, 10)),
-        "has_quotient": "" if frequency is None else repr(float(frequency)),
-        "frequency_qualifier": GRADE_FREQUENCIES[data["strength"]] if relation in _FREQUENCY_RELATIONS else "",
+        "publications": _items(edge_id, "publications", _publications(kg.references, data["references"])),
+        "has_percentage": "" if frequency is None or "has_percentage" not in allowed else repr(round(100 * frequency, 10)),
+        "has_quotient": "" if frequency is None or "has_quotient" not in allowed else repr(float(frequency)),
+        # Biolink allows the slot on disease and phenotype associations only; elsewhere it is painkg's own.
+        "frequency_qualifier": qualifier if "frequency_qualifier" in allowed else "",
+        "painkg_frequency_qualifier": "" if "frequency_qualifier" in allowed else qualifier,
         "painkg_strength": data["strength"].value,
         "painkg_qualifier": data["qualifier"].value if data.get("qualifier") is not None else "",
         "painkg_population": data["population"].value if data.get("population") is not None else "",
-        "painkg_references": _join(data["references"]), "painkg_note": data.get("note", ""),
+        "painkg_references": _spaced(edge_id, "painkg_references", data["references"]),
+        "painkg_note": data.get("note", ""),
     }
     for column in NUMBER_COLUMNS:
         row[f"painkg_{column}"] = "" if data.get(column) is None else repr(float(data[column]))
@@ -286,26 +388,79 @@ def _publications(references: dict, keys) -> list[str]:
     return list(dict.fromkeys(c for c in curies if "|" not in c and not _UNSAFE.search(c)))
 
 
-def _join(items) -> str:
+def _items(row_id: str, column: str, items) -> list[str]:
+    """A list for a Biolink multivalued slot: non-empty, distinct items (kgx reads the list as a set)."""
+    items = list(items)
+    if any(not item for item in items):
+        raise RDFError(f"KGX: {row_id} {column}: an empty list item cannot be told from no item in KGX "
+                       f"(allowed: non-empty synonyms, codes and references)")
+    if len(set(items)) != len(items):
+        twice = next(i for n, i in enumerate(items) if i in items[:n])
+        raise RDFError(f"KGX: {row_id} {column}: {twice!r} is listed twice; kgx keeps a list as a set "
+                       f"(allowed: distinct items)")
+    return items
+
+
+def _spaced(row_id: str, column: str, items) -> str:
+    """painkg's keys or codes as one text, items separated by a space (:data:`SPACED_COLUMNS`)."""
     items = list(items)
     for item in items:
         if not item:
-            raise RDFError("KGX: an empty list item cannot be told from no item in KGX TSV "
-                           "(allowed: non-empty synonyms, codes and references)")
-        if "|" in item:
-            raise RDFError(f"KGX: {item!r} holds a '|', which KGX TSV reads as a list separator "
-                           f"(allowed: list items without '|')")
-    return "|".join(items)
+            raise RDFError(f"KGX: {row_id} {column}: an empty list item cannot be told from no item in KGX "
+                           f"(allowed: non-empty codes and references)")
+        if _SPACE.search(item):
+            raise RDFError(f"KGX: {row_id} {column}: {item!r} holds a space, which separates the items of "
+                           f"{column} (allowed: keys and codes without spaces)")
+    return " ".join(items)
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _order(items: list[str]) -> str:
+    """Where each item, taken in sorted order (kgx's), stands in painkg's order; empty when that is sorted.
+
+    >>> _order(["b", "c", "a"]), _order(["a", "b"])
+    ('2 0 1', '')
+    """
+    ranked = sorted(range(len(items)), key=items.__getitem__)
+    return "" if ranked == list(range(len(items))) else " ".join(map(str, ranked))
 
 
 def _tsv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     lines = ["\t".join(columns)]
     for row in rows:
-        for column, value in row.items():
-            if _UNSAFE.search(value):
-                raise RDFError(f"KGX: {row['id']} {column}: {value!r} holds a tab or line break, which KGX TSV "
-                               f"cannot carry (allowed: one-line text; .ttl/.nt/.jsonld carry any text)")
-        lines.append("\t".join(row[c] for c in columns))
+        cells = []
+        for column in columns:
+            value = row[column]
+            for text in (value if isinstance(value, list) else [value]):
+                if _UNSAFE.search(text):
+                    raise RDFError(f"KGX: {row['id']} {column}: {text!r} holds a tab or line break, which KGX TSV "
+                                   f"cannot carry (allowed: one-line text; .ttl/.nt/.jsonld carry any text)")
+                if "|" in text:
+                    raise RDFError(f"KGX: {row['id']} {column}: {text!r} holds a '|', which kgx reads as a list "
+                                   f"separator in every TSV cell (allowed: text without '|'; "
+                                   f".ttl/.nt/.jsonld carry any text)")
+            cells.append("|".join(value) if isinstance(value, list) else value)
+        lines.append("\t".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _jsonl(columns: tuple[str, ...], rows: list[dict]) -> bytes:
+    """KGX JSON Lines: one object a line, empty values left out, numbers and booleans typed, lists as arrays."""
+    lines = []
+    for row in rows:
+        record: dict = {}
+        for column in columns:
+            value = row[column]
+            if value == "" or value == []:
+                continue
+            if column in _NUMBERS:
+                value = float(value)
+            elif column in _BOOLEANS:
+                value = value == "true"
+            record[column] = value
+        lines.append(json.dumps(record, ensure_ascii=False))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -323,8 +478,13 @@ MAX_DEPTH = 100
 _SIDECAR_KEYS = {"references": dict, "settings": dict, "priors": list, "clusters": dict}
 
 
-def from_kgx(folder: str | os.PathLike) -> KnowledgeGraph:
-    """Read back a folder written by :func:`to_kgx` (``nodes.tsv``, ``edges.tsv``, ``painkg.json``).
+def from_kgx(folder: str | os.PathLike, *, format: str = "tsv") -> KnowledgeGraph:
+    """Read back a folder written by :func:`to_kgx`: ``nodes.tsv`` and ``edges.tsv`` (or, with
+    ``format="jsonl"``, ``nodes.jsonl`` and ``edges.jsonl``) and ``painkg.json``.
+
+    The files may have been through kgx (``kgx transform``): a list cell read as a set (sorted, as
+    kgx writes it) takes back painkg's order from ``painkg_synonym_order``, and a number or a
+    boolean kgx wrote as text, or text as a number, is read as the same value.
 
     Every row passes the checks a knowledge-base table passes (:func:`painkg.kb.validate.check_records`):
     kinds, regions, grades and booleans spelt as painkg writes them (booleans in any case: a
@@ -344,12 +504,16 @@ def from_kgx(folder: str | os.PathLike) -> KnowledgeGraph:
     shown = folder.name or str(folder)
     if not folder.is_dir():
         raise RDFError(f"{folder}: not a folder (expected nodes.tsv, edges.tsv and painkg.json written by painkg)")
+    if format not in ("tsv", "jsonl"):
+        raise RDFError(f"KGX format {format!r} (allowed: tsv, jsonl)")
+    nodes, edges = f"nodes.{format}", f"edges.{format}"
     texts = {name: read_file(folder / name, f"{shown}/{name}", problems, folder=folder)
-             for name in ("nodes.tsv", "edges.tsv", _SIDECAR)}
+             for name in (nodes, edges, _SIDECAR)}
     sidecar = _read_sidecar(texts[_SIDECAR], f"{shown}/{_SIDECAR}", problems)
     references = _sidecar_references(sidecar, problems)
-    node_rows, slugs = _node_rows(texts["nodes.tsv"], f"{shown}/nodes.tsv", problems)
-    edge_rows = _edge_rows(texts["edges.tsv"], f"{shown}/edges.tsv", slugs, problems)
+    reader = _json_rows if format == "jsonl" else _rows
+    node_rows, slugs = _node_rows(reader(texts[nodes], f"{shown}/{nodes}", problems), problems)
+    edge_rows = _edge_rows(reader(texts[edges], f"{shown}/{edges}", problems), slugs, problems)
     checked = check_records(node_rows, edge_rows, references, problems, **_model_rows(sidecar, problems))
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
@@ -365,18 +529,89 @@ def _rows(data: bytes | None, name: str, problems: list[str]):
     return () if data is None else read_rows(data, name, problems)
 
 
-def _split(where: str, column: str, cell: str, problems: list[str]) -> tuple[str, ...]:
-    items = tuple(cell.split("|")) if cell else ()
+def _json_rows(data: bytes | None, name: str, problems: list[str]):
+    """Rows of KGX JSON Lines, as TSV cells: a list stays a list, a number is its text, a boolean true or false."""
+    if data is None:
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = data.count(b"\n", 0, exc.start) + 1
+        problems.append(f"{name}:{at}: not UTF-8 (byte 0x{data[exc.start]:02x}; allowed: UTF-8 text)")
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            problems.append(f"{name}:{number}: not a JSON object ({getattr(exc, 'msg', 'nested too deeply')})")
+            continue
+        if not isinstance(record, dict):
+            problems.append(f"{name}:{number}: a JSON {_type(record)} (allowed: one object a line)")
+            continue
+        cells: dict = {}
+        for key, value in record.items():
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                cells[key] = value
+            elif isinstance(value, bool):
+                cells[key] = "true" if value else "false"
+            elif isinstance(value, (int, float)):
+                cells[key] = repr(float(value))
+            elif isinstance(value, str):
+                cells[key] = value
+            elif value is not None:
+                problems.append(f"{name}:{number}: {key} is a JSON {_type(value)}, {_shown(value)} "
+                                f"(allowed: text, a number, a boolean or a list of texts)")
+        yield Row(name, number, cells)
+
+
+def _split(where: str, column: str, cell, problems: list[str]) -> tuple[str, ...]:
+    """The items of a list cell: a JSON list, or a text split at ``|`` (at spaces in :data:`SPACED_COLUMNS`)."""
+    if isinstance(cell, list):
+        items = tuple(cell)
+    elif column in SPACED_COLUMNS:
+        items = tuple(cell.split(" ")) if cell else ()
+    else:
+        items = tuple(cell.split("|")) if cell else ()
     if "" in items:
-        problems.append(f"{where}: {column} {cell!r} has an empty item (allowed: items separated by one '|')")
+        separator = "a space" if column in SPACED_COLUMNS else "one '|'"
+        problems.append(f"{where}: {column} {cell!r} has an empty item (allowed: items separated by {separator})")
     return tuple(i for i in items if i)
 
 
-def _node_rows(data: bytes | None, name: str, problems: list[str]) -> tuple[list, dict[str, str]]:
-    """Node rows for the checks, and each KGX id's painkg id (the ends of edges.tsv)."""
-    rows, slugs, first = [], {}, {}
-    for row in _rows(data, name, problems):
-        c, where = row.cells, row.where
+def _text(cell) -> str:
+    """A cell that should hold one text: a one-item list (kgx lists a Biolink multivalued slot) is that item."""
+    if isinstance(cell, list):
+        return "|".join(cell)
+    return cell
+
+
+def _ordered(where: str, items: tuple[str, ...], order, problems: list[str]) -> tuple[str, ...]:
+    """Put *items* back in painkg's order, from ``painkg_synonym_order`` (see :func:`_order`)."""
+    order = _text(order or "")
+    if not order:
+        return items
+    ranks = order.split(" ")
+    ranked = sorted(set(items))
+    if sorted(ranks, key=lambda r: int(r) if r.isdigit() else -1) != [str(n) for n in range(len(ranked))] \
+            or len(ranked) != len(items):
+        problems.append(f"{where}: painkg_synonym_order {order!r} does not order the {len(items)} synonyms "
+                        f"(allowed: each position 0-{len(items) - 1} once, one per distinct synonym)")
+        return items
+    placed = [""] * len(ranked)
+    for item, rank in zip(ranked, ranks):
+        placed[int(rank)] = item
+    return tuple(placed)
+
+
+def _node_rows(rows, problems: list[str]) -> tuple[list, dict[str, str]]:
+    """Node rows for the checks, and each KGX id's painkg id (the ends of the edges)."""
+    found: list = []
+    slugs: dict[str, str] = {}
+    first: dict[str, str] = {}
+    for row in rows:
+        c, where = {k: v if k in _LIST_CELLS else _text(v) for k, v in row.cells.items()}, row.where
         if not c.get("painkg_id") or not c.get("painkg_kind"):
             problems.append(f"{where}: node {c.get('id')!r} has no painkg_id and painkg_kind (not written by painkg)")
             continue
@@ -386,7 +621,7 @@ def _node_rows(data: bytes | None, name: str, problems: list[str]) -> tuple[list
             continue
         kgx_id = c.get("id", "")
         if not kgx_id:
-            problems.append(f"{where}: empty id (edges.tsv names a node by it)")
+            problems.append(f"{where}: empty id (the edges name a node by it)")
         elif kgx_id in first:
             problems.append(f"{where}: duplicate id {kgx_id!r} (first defined at {first[kgx_id]})")
         else:
@@ -395,21 +630,26 @@ def _node_rows(data: bytes | None, name: str, problems: list[str]) -> tuple[list
         flag = c.get("painkg_red_flag", "")
         if not flag.strip():
             problems.append(f"{where}: empty painkg_red_flag (allowed: true or false)")
+        synonyms = _split(where, "synonym", c.get("synonym", ""), problems)
         cells = {"id": c["painkg_id"], "label": c.get("name", ""),
-                 "synonyms": _split(where, "synonym", c.get("synonym", ""), problems),
+                 "synonyms": _ordered(where, synonyms, c.get("painkg_synonym_order"), problems),
                  "codes": _split(where, "painkg_codes", c.get("painkg_codes", ""), problems),
                  "region": c.get("painkg_region", ""), "definition": c.get("description", ""),
                  "red_flag": flag.strip() or "false", "role": c.get("painkg_role", ""),
                  "prior": c.get("painkg_prior", ""),
                  "references": _split(where, "painkg_references", c.get("painkg_references", ""), problems)}
-        rows.append((Row(row.name, row.line, cells), kind))
-    return rows, slugs
+        found.append((Row(row.name, row.line, cells), kind))
+    return found, slugs
 
 
-def _edge_rows(data: bytes | None, name: str, slugs: dict[str, str], problems: list[str]) -> list[Row]:
-    rows = []
-    for row in _rows(data, name, problems):
-        c, where = row.cells, row.where
+#: Cells read as lists: Biolink's multivalued slots, and painkg's spaced columns when a tool made them lists.
+_LIST_CELLS = LIST_COLUMNS | SPACED_COLUMNS
+
+
+def _edge_rows(rows, slugs: dict[str, str], problems: list[str]) -> list[Row]:
+    found = []
+    for row in rows:
+        c, where = {k: v if k in _LIST_CELLS else _text(v) for k, v in row.cells.items()}, row.where
         original = c.get("original_predicate", "")
         relation = next((r for r in Relation if original == f"{PREFIX}:{r.rdf_name}"), None)
         if relation is None or not c.get("painkg_strength"):
@@ -419,7 +659,7 @@ def _edge_rows(data: bytes | None, name: str, slugs: dict[str, str], problems: l
         subject, obj = slugs.get(c.get("subject", "")), slugs.get(c.get("object", ""))
         if subject is None or obj is None:
             missing = c.get("subject", "") if subject is None else c.get("object", "")
-            problems.append(f"{where}: an end of edge {c.get('id')!r}, {missing!r}, is not a node of nodes.tsv")
+            problems.append(f"{where}: an end of edge {c.get('id')!r}, {missing!r}, is not a node of the nodes file")
             continue
         spec = PREDICATES.get(relation)
         if spec is not None and spec.inverted and c.get("predicate") == spec.predicate:
@@ -430,8 +670,8 @@ def _edge_rows(data: bytes | None, name: str, slugs: dict[str, str], problems: l
                  "note": c.get("painkg_note", "")}
         for column in NUMBER_COLUMNS:
             cells[column] = c.get(f"painkg_{column}", "")
-        rows.append(Row(row.name, row.line, cells))
-    return rows
+        found.append(Row(row.name, row.line, cells))
+    return found
 
 
 # -- painkg.json: the references and the model tables --------------------------------------------------
@@ -698,5 +938,6 @@ def _model_rows(sidecar: dict, problems: list[str]) -> dict[str, list[Row]]:
             clusters.append(row(rule, {**family, **numbers,
                                        "at_least": _cell(sidecar, problems, rule, "at_least", "integer", required=True),
                                        "references": _cell(sidecar, problems, rule, "references", "list"),
+                                       "settings": _cell(sidecar, problems, rule, "settings", "list"),
                                        "note": _cell(sidecar, problems, rule, "note", "text")}))
     return {"settings": settings, "priors": priors, "clusters": clusters}

@@ -1,12 +1,15 @@
 """Standard identifiers for painkg nodes: the curated SSSOM table ``ontology/mappings.sssom.tsv``.
 
-Each row maps a painkg node (``painkg:<id>``) to a term of a standard vocabulary (MONDO,
+Each row maps a painkg node (``painkg.node:<id>``) to a term of a standard vocabulary (MONDO,
 UBERON, HP, UMLS, SNOMED CT …) with a SKOS predicate and the reason it was made
 (``mapping_justification``, ``comment`` naming the source that was read).  The RDF export
 writes them as ``skos:exactMatch`` / ``skos:closeMatch`` / … triples, the KGX export uses an
-exact match as the node's identifier.  CURIEs expand with the table's own ``curie_map``, whose
-prefixes a test keeps equal to Bioregistry's prefix map (``prefixmaps``).  Only the standard library is needed here; the ``sssom`` package
-checks the file in the tests.
+exact match as the node's identifier.  CURIEs expand with the table's own ``curie_map``, which a test
+keeps equal to :data:`painkg.rdf.prefixes.PREFIX_MAP` (Biolink's IRIs, Bioregistry's where Biolink is
+silent).  Predicates follow SSSOM's reading of SKOS: one exactMatch per node and vocabulary; a part (a
+nerve of a plexus, a region of a limb) is a relatedMatch, not a narrower concept; an HP term's database
+cross-reference is at most a closeMatch.  Only the standard library is needed here; the ``sssom``
+package checks the file in the tests.
 
 Examples
 --------
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from ..errors import RDFError
 from ..kb.tables import ontology_folder
+from .prefixes import NODE_PREFIX
 
 __all__ = ["Mapping", "MappingTable", "load_mappings", "SKOS_PREDICATES", "COLUMNS"]
 
@@ -37,7 +41,7 @@ SKOS_PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:narrowMatch", "sk
 
 @dataclass(frozen=True, slots=True)
 class Mapping:
-    """One row: ``subject`` (a painkg node id) ``predicate`` ``object`` (a CURIE)."""
+    """One row: ``subject`` (a painkg node id, ``painkg.node:<id>`` in the file) ``predicate`` ``object`` (a CURIE)."""
 
     subject: str
     subject_label: str
@@ -48,7 +52,7 @@ class Mapping:
     comment: str
 
     def __str__(self) -> str:
-        return f"painkg:{self.subject} {self.predicate} {self.object} ({self.object_label})"
+        return f"{NODE_PREFIX}:{self.subject} {self.predicate} {self.object} ({self.object_label})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +130,24 @@ def _load(path: str) -> MappingTable:
     for number, row in enumerate(rows, start=2 + sum(line.startswith("#") for line in lines)):
         where = f"{Path(path).name}:{number}"
         subject, predicate, obj = row.get("subject_id", ""), row.get("predicate_id", ""), row.get("object_id", "")
-        if not subject.startswith("painkg:"):
-            problems.append(f"{where}: subject {subject!r} is not painkg:<id>")
+        node_id = _node_id(subject)
+        if node_id is None:
+            problems.append(f"{where}: subject {subject!r} is not {NODE_PREFIX}:<id>")
         if predicate not in SKOS_PREDICATES:
             problems.append(f"{where}: predicate {predicate!r} (allowed: {', '.join(SKOS_PREDICATES)})")
         if obj.partition(":")[0] not in curie_map:
             problems.append(f"{where}: prefix of {obj!r} is not in the curie_map")
-        mappings.append(Mapping(subject.removeprefix("painkg:"), row.get("subject_label") or "", predicate, obj, row.get("object_label") or "",
+        mappings.append(Mapping(node_id or subject, row.get("subject_label") or "", predicate, obj, row.get("object_label") or "",
                                 row.get("mapping_justification") or "", row.get("comment") or ""))
     if problems:
         raise RDFError(f"{len(problems)} problems in {Path(path).name}:\n" + "\n".join(problems))
     return MappingTable(curie_map, tuple(mappings), _by_node(tuple(mappings)))
+
+
+def _node_id(subject: str) -> str | None:
+    """The painkg node id of a subject CURIE; ``painkg:<id>``, the form of tables before 0.2, is still read."""
+    prefix, _, local = subject.partition(":")
+    return local if local and prefix in (NODE_PREFIX, "painkg") else None
 
 
 def _curie_map(header: list[str]) -> dict[str, str]:

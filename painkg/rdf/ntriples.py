@@ -33,9 +33,11 @@ from typing import IO, TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from ..errors import RDFError
+from ..kb.tables import DENIED
 from ..kb.vocab import (
     CODE_PATTERNS, EVIDENCE_KEYWORDS, ID_PATTERN, NUMBER_COLUMNS, Area, Grade, Kind, Population, Qualifier, Relation, Role,
 )
+from .prefixes import EDGE, FORMER_IRIS, NAMESPACE, NODE, SCHEMA, STANDARD
 
 if TYPE_CHECKING:
     from ..kb.graph import KnowledgeGraph
@@ -47,11 +49,6 @@ __all__ = [
     "reference_links", "literal", "write_ntriples", "write_turtle", "standard_matches",
 ]
 
-#: The one namespace every painkg IRI lives under (a w3id.org permanent-URL prefix).
-NAMESPACE = "https://w3id.org/painkg/"
-SCHEMA = NAMESPACE + "schema#"  # classes and properties of ontology/painkg.ttl
-NODE = NAMESPACE + "node/"
-EDGE = NAMESPACE + "edge/"
 REFERENCE = NAMESPACE + "reference/"
 SETTING = NAMESPACE + "setting/"
 PRIOR = NAMESPACE + "prior/"
@@ -59,12 +56,9 @@ CLUSTER = NAMESPACE + "cluster/"
 #: Named graph that ``painkg push`` replaces unless told otherwise.
 GRAPH = NAMESPACE + "kb"
 
-#: Where a code's IRI starts, per CURIE prefix: OBO PURLs for HPO, BioPortal's
-#: IRIs for ICD-10-CM (the ones the NCBO ontology and UMLS-derived KGs use).
-CODE_IRIS = {
-    "HP": "http://purl.obolibrary.org/obo/HP_",
-    "ICD10CM": "http://purl.bioontology.org/ontology/ICD10CM/",
-}
+#: Where a code's IRI starts, per CURIE prefix: the IRIs of :data:`painkg.rdf.prefixes.STANDARD`
+#: (OBO PURLs for HPO; Bioregistry's for ICD-10-CM, which Biolink's context lacks).
+CODE_IRIS = {prefix: STANDARD[prefix] for prefix in ("HP", "ICD10CM")}
 if set(CODE_IRIS) != set(CODE_PATTERNS):  # a new code system needs an IRI pattern here
     raise ImportError(f"painkg.ntriples: CODE_IRIS covers {sorted(CODE_IRIS)}, vocab has {sorted(CODE_PATTERNS)}")
 
@@ -114,7 +108,7 @@ NUMBER_NAMES = {column: camel(column) for column in NUMBER_COLUMNS}
 TERMS = (
     "Node", "Reference", "Grade", "Area", "Qualifier", "Role", "Population", "Setting", "Prior", "Cluster",
     "ClusterRule", "region", "redFlag", "role", "priorGrade", "priorProbability", "code", "strength", "qualifier",
-    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "defines", "definesList", "setting",
+    "population", "pmid", "doi", "status", "seen", "synonymList", "codeList", "referenceList", "defaultPrior", "defines", "definesList", "definesAbsent", "appliesIn", "setting",
     "condition", "prevalence", "member", "memberList", "rule", "ruleList", "atLeast", "among", "amongList", *NUMBER_NAMES.values(),
 )
 
@@ -172,7 +166,7 @@ def code_iri(curie: str) -> str:
 
 def code_curie(iri: str) -> str | None:
     """Return the CURIE of a code IRI, or None when no code system owns it."""
-    for prefix, base in CODE_IRIS.items():
+    for prefix, base in [*CODE_IRIS.items(), *((p, b) for p, b in FORMER_IRIS.items() if p in CODE_IRIS)]:
         if iri.startswith(base) and CODE_PATTERNS[prefix].match(iri[len(base):]):
             return f"{prefix}:{iri[len(base):]}"
     return None
@@ -290,18 +284,21 @@ Lists = list[tuple[str, list[str]]]
 def standard_matches(node_id: str, data: dict) -> list[tuple[str, str]]:
     """Return a node's SKOS links to standard vocabularies as (predicate IRI, object IRI) pairs.
 
-    Its codes as ``skos:closeMatch`` (what ``painkg:code`` implies, stated so that plain SKOS
-    queries see it), then the mappings of ``ontology/mappings.sssom.tsv``; no pair twice.
+    The mappings of ``ontology/mappings.sssom.tsv``, then its codes as ``skos:closeMatch`` (what
+    ``painkg:code`` implies, stated so that plain SKOS queries see it) unless a mapping already
+    says how the node relates to that code: one SKOS predicate per object, never close and broad.
     """
     from .mappings import load_mappings  # the table is read once, on the first node that asks
 
-    pairs = [(SKOS + "closeMatch", code_iri(c)) for c in data.get("codes", ())]
-    pairs += load_mappings().matches(node_id, data["label"])
+    pairs = load_mappings().matches(node_id, data["label"])
+    mapped = {obj for _, obj in pairs}
+    pairs += [(SKOS + "closeMatch", iri) for iri in map(code_iri, data.get("codes", ())) if iri not in mapped]
     return list(dict.fromkeys(pairs))
 
 
 def _node_pairs(t: _Terms, node_id: str, data: dict) -> tuple[Pairs, Lists]:
-    pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, english(data["label"]))]
+    label = english(data["label"])
+    pairs: Pairs = [(t.type, t.kind[data["kind"]]), (t.pref, label), (t.label, label)]
     lists: Lists = []
     for name, predicate, items in (
         ("synonymList", t.alt, [english(s) for s in data.get("synonyms", ())]),
@@ -356,8 +353,10 @@ def _model_subjects(t: _Terms, tables: dict) -> Iterator[tuple[str, Pairs, Lists
             pairs.append((t.description, english(row["description"])))
         if row.get("default_prior") is not None:
             pairs.append((t.s["defaultPrior"], t.double(row["default_prior"])))
-        defines = [t.iri(node_iri(n)) for n in row.get("defines", ())]
+        defines = [t.iri(node_iri(n)) for n in row.get("defines", ()) if not n.startswith(DENIED)]
         pairs += [(t.s["defines"], n) for n in dict.fromkeys(defines)]
+        pairs += [(t.s["definesAbsent"], t.iri(node_iri(n.removeprefix(DENIED))))
+                  for n in row.get("defines", ()) if n.startswith(DENIED)]
         if row.get("note"):
             pairs.append((t.comment, literal(row["note"])))
         pairs, lists = _evidence(t, pairs, row["references"])
@@ -386,6 +385,7 @@ def _cluster_subjects(t: _Terms, cluster: str, row: dict) -> Iterator[tuple[str,
     yield t.iri(cluster_iri(cluster)), pairs, lists
     for subject, rule in zip(rules, row["rules"]):
         rule_pairs = [(t.type, t.s["ClusterRule"]), (t.s["atLeast"], t.integer(rule["at_least"]))]
+        rule_pairs += [(t.s["appliesIn"], t.iri(setting_iri(s))) for s in rule.get("settings", ())]
         for column, name in NUMBER_NAMES.items():
             if rule.get(column) is not None:
                 rule_pairs.append((t.s[name], t.double(rule[column])))

@@ -39,7 +39,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import RDFError
 from ..kb.graph import KnowledgeGraph, from_graph
-from ..kb.tables import MAX_CELL, Row, read_file
+from ..kb.tables import DENIED, MAX_CELL, Row, read_file
 from ..kb.validate import Problems, check_records
 from ..kb.vocab import (
     CLUSTER_COLUMNS,
@@ -504,7 +504,8 @@ class _Reader:
             cells.update(id=setting, label=self._text(subject, SKOS.prefLabel, required=True),
                          description=self._text(subject, DCTERMS.description),
                          default_prior=self._lexical(subject, PAINKG.defaultPrior), **self._evidence(subject),
-                         defines=tuple(self._node_cell(n) for n in self._items(subject, PAINKG.defines, PAINKG.definesList)))
+                         defines=tuple(self._node_cell(n) for n in self._items(subject, PAINKG.defines, PAINKG.definesList))
+                         + tuple(DENIED + self._node_cell(n) for n in sorted(self.facts[subject].get(PAINKG.definesAbsent, []))))
             rows.append(Row(self._name(subject), 0, cells))
         return rows
 
@@ -541,6 +542,8 @@ class _Reader:
                 rows.append(Row(self._name(subject), 0, cells))
             for rule in rules:
                 numbers = {column: self._lexical(rule, self.numbers[column]) for column in LIKELIHOOD_COLUMNS}
-                rows.append(Row(self._name(rule), 0, {**cells, **numbers, **self._evidence(rule),
+                applies = tuple(self._slug(s, SETTING) or self._name(s)
+                                for s in sorted(self.facts[rule].get(PAINKG.appliesIn, [])))
+                rows.append(Row(self._name(rule), 0, {**cells, **numbers, **self._evidence(rule), "settings": applies,
                                                       "at_least": self._lexical(rule, PAINKG.atLeast, required=True)}))
         return rows

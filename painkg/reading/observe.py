@@ -123,7 +123,9 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
             holds = present and s.polarity != ABSENT
             if not holds and any(w.lower() in NARROWING for m in s.modifiers for w in m.split()):
                 continue  # "no midline back pain above L5" denies a narrower place, never all back pain
-            o = Observation(term or s.text, s.node, holds, s.relation, s.matched or s.text,
+            # A note read into several findings names each by its own words, not the whole note.
+            said = term if term and len(found) == 1 else s.text
+            o = Observation(said, s.node, holds, s.relation, s.matched or s.text,
                             holds and s.polarity == POSSIBLE)
             seen = out.get(o.key)
             # Present wins over denied (and stated over suspected), whatever the order

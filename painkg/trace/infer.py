@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import TraceError, UnknownTermError
 from ..kb.memory import collector_paused
-from ..kb.vocab import DEMOGRAPHIC, Area, Kind, Qualifier, Relation
+from ..kb.tables import DENIED
+from ..kb.vocab import DEMOGRAPHIC, Area, Grade, Kind, Qualifier, Relation
 from ..reading.observe import Observation, observe, suspected
 from ..reading.read import Reading
 from . import scoring
@@ -44,7 +45,7 @@ from .results import (
     TraceResult,
     Treatment,
 )
-from .settings import DEFAULT_SETTING, prior_of
+from .settings import DEFAULT_SETTING, priors_of
 from .settings import setting as find_setting
 
 if TYPE_CHECKING:
@@ -143,10 +144,15 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     obs = tuple(present + missing)
 
     table = diagnostic_table(graph, cache_key=getattr(kg, "_cache_key", None))
+    # A patient the setting's definition denies (a child in a setting of adults) is not of the
+    # population its prevalences were measured in: they do not apply, and the report says so.
+    outside = tuple(o for o in obs if not o.possible and (
+        (not o.present and o.node.id in chosen.defines) or (o.present and DENIED + o.node.id in chosen.defines)))
+    defines = () if outside else chosen.defines
     # What defines the setting every patient of it has, said or not (the emergency back-pain series'
     # patients all have back pain), so its prevalences apply in full.
-    complaints = {o.node.id for o in obs if o.present} | set(chosen.defines)
-    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, chosen.defines)
+    complaints = _complaints(graph, table, obs) | set(defines)
+    model = _Model(kg, table, chosen.id, _check_priors(kg, priors), complaints, defines, outside)
     ratios = [model.ratios(o) for o in obs]
     weights = model.weights(obs, ratios)
     pairs = model.pairs(obs, ratios, weights)
@@ -158,20 +164,43 @@ def _trace(kg, observations, absent, setting_id, priors, limit, unknown) -> Trac
     return _result(kg, model, obs, present, ratios, weights, pairs, other, total, limit, skipped)
 
 
+def _complaints(graph, table: DiagnosticTable, obs: Sequence[Observation]) -> set[str]:
+    """What the patient reports: the present observations, and what a named syndrome typically is.
+
+    "Sciatica" is leg pain: a patient who reports it is among the leg-pain presenters whose
+    prevalences apply (cauda equina syndrome's among back and leg pain), not outside them.
+    """
+    found = {o.node.id for o in obs if o.present}
+    for o in obs:
+        if o.present and o.node.kind is Kind.CONDITION:
+            for c in (o.node.id, *table.ancestors.get(o.node.id, ())):
+                for target, keys in graph.succ[c].items():
+                    data = keys.get(Relation.PRESENTS_WITH)
+                    if data is not None and data.get("strength") is Grade.TYPICAL:
+                        found.add(target)
+    return found
+
+
 class _Model:
     """The numbers of one trace: priors of the setting, leaks and ratios per observation."""
 
     def __init__(self, kg, table: DiagnosticTable, setting_id: str, overrides: dict[str, float],
-                 complaints: set[str], defines: tuple[str, ...] = ()) -> None:
+                 complaints: set[str], defines: tuple[str, ...] = (),
+                 outside: tuple[Observation, ...] = ()) -> None:
         self.kg, self.table, self.graph, self.setting = kg, table, kg.graph, setting_id
         #: The setting's inclusion criteria: its priors already count them (MODEL.md section 9).
         self.defines = frozenset(defines)
+        self.of_an_age = any(d.startswith("age-") for d in self.defines)
         self.priors: dict[str, float] = {}
         self.published: dict[str, bool] = {}
-        known = table.memo.get(("priors", setting_id))
+        #: The observations that put the patient outside the setting's population (its priors unused).
+        self.outside = outside
+        memo_key = ("priors", setting_id, bool(outside))
+        known = table.memo.get(memo_key)
         if known is None:
             sources = sorted({h.source for h in table.hypotheses.values()})
-            known = table.memo[("priors", setting_id)] = {s: prior_of(self.graph, setting_id, s) for s in sources}
+            known = table.memo[memo_key] = priors_of(self.graph, setting_id, sources, table.ancestors,
+                                                     bool(outside))
         for source, prior in known.items():
             value = prior.value
             # A condition the patient is known to have is of its own population, complaint or not.
@@ -248,10 +277,16 @@ class _Model:
         if o.node.id in self.defines:
             # Every patient of the setting has it: it makes its sources candidates, and moves none.
             return dict.fromkeys(row, 1.0) if o.present else {}
+        if not o.present and DENIED + o.node.id in self.defines:
+            return {}  # none of its patients was found to have it ("X-ray: no fracture" in the occult series)
         leak = self.leak(o.key)
-        if DEMOGRAPHIC.match(o.node.id):
+        if DEMOGRAPHIC.match(o.node.id) and (self.of_an_age or scoring.base_rate(self.graph.nodes[o.node.id]) is None):
             # An age band or sex moves a hypothesis only by a published figure (P(band | condition),
             # a ratio) or an exclusion: a grade against even odds is noise (MODEL.md section 9).
+            # A band whose base rate is stated (a child is occasional among hip and back
+            # presenters) is a finding like any other: being a child is strong evidence for the
+            # conditions of childhood.  That rate is among all ages: in a setting of one age group
+            # (children with a limp) no source gives the rates of the bands within it.
             row = {h: e for h, e in row.items() if e.published}
         return {h: entry_ratio(e, leak, o.present) for h, e in row.items()}
 
@@ -270,7 +305,7 @@ class _Model:
             effective = [r.get(h, 1.0) for r in ratios]
             for cluster, idx in clustered:
                 ratio, carrier = cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx],
-                                               [ratios[i] for i in idx], self.counted)
+                                               [ratios[i] for i in idx], self.counted, self.setting)
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
             # Excluded by a present finding: the first such finding carries the stated ε, the others
@@ -386,7 +421,8 @@ def pair_ratio(ratio_a: float, ratio_b: float, leak: float, present: bool) -> fl
 
 
 def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: Sequence[Observation],
-                  ratios: Sequence[Mapping[str, float]], counted: frozenset[str] = frozenset()) -> tuple[float, int]:
+                  ratios: Sequence[Mapping[str, float]], counted: frozenset[str] = frozenset(),
+                  setting: str | None = None) -> tuple[float, int]:
     """One ratio for a cluster of dependent findings, and which member carries it (MODEL.md section 5).
 
     For the cluster's own condition (or a kind of it) a published rule by number of
@@ -395,7 +431,7 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     """
     mine = [r.get(h.id, 1.0) for r in ratios]
     target = cluster["condition"]
-    decided = _rule_decision(cluster, obs) if target is not None else None
+    decided = _rule_decision(cluster, obs, setting) if target is not None else None
     if decided is not None:
         if h.source == target or target in table.ancestors.get(h.source, ()):
             return decided, 0
@@ -409,9 +445,14 @@ def cluster_ratio(table: DiagnosticTable, cluster: Mapping, h: Hypothesis, obs: 
     return mine[best], best
 
 
-def _rule_decision(cluster: Mapping, obs: Sequence[Observation]) -> float | None:
-    """The published rule's ratio for these observed members, or None when no rule decides."""
-    rules = cluster["rules"]
+def _rule_decision(cluster: Mapping, obs: Sequence[Observation], setting: str | None = None) -> float | None:
+    """The published rule's ratio for these observed members, or None when no rule decides.
+
+    A rule whose ratios were measured against one setting's case mix (its ``settings``) decides
+    only there: Kocher's odds of septic arthritis against transient synovitis say nothing about a
+    67-year-old's hot hip, whose findings then count as a family (the best one).
+    """
+    rules = [r for r in cluster["rules"] if setting is None or setting in r.get("settings", (setting,))]
     if not rules:
         return None
     positive = sum(o.present for o in obs)
@@ -488,6 +529,7 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
         unexplained=tuple(o for o in present if o.key not in explained),
         skipped=tuple((e.term, e.suggestions) for e in skipped),
         setting=model.setting,
+        outside_setting=model.outside,
         combinations=combos,
         groups=_groups(kg, table, weights, total),
         unlisted_score=max(0.0, 1.0 - other / total - math.fsum(w for _, _, w in pairs) / total

@@ -29,8 +29,13 @@ def format_result(result: TraceResult) -> str:
         lines += [f"  ! {flag.message}" for flag in result.red_flags]
         lines.append("")
     lines.append("Observations: " + "; ".join(_observation(o) for o in result.observations))
-    lines.append(f"Setting: {result.setting} (priors from its published prevalences; "
-                 f"'painkg settings' lists the others)")
+    if result.outside_setting:
+        why = ", ".join(str(o) for o in result.outside_setting)
+        lines.append(f"Setting: {result.setting}, but this patient is outside its population ({why}): its "
+                     f"published prevalences do not apply, every condition has the stated default")
+    else:
+        lines.append(f"Setting: {result.setting} (priors from its published prevalences; "
+                     f"'painkg settings' lists the others)")
     lines.append("")
     lines.append("Each share is the chance that this alone is the source; the rows add up to 100 %.")
     lines.append(f"{'#':>2}  {'share':>6}  {'region':<25} candidate")
@@ -115,6 +120,7 @@ def result_to_dict(result: TraceResult) -> dict:
             for f in result.red_flags
         ],
         "setting": result.setting,
+        "outside_setting": [o.node.id for o in result.outside_setting],
         "candidates": [_candidate_dict(c) for c in result.candidates],
         "other_score": result.other_score,
         "combinations": [

@@ -203,6 +203,9 @@ class TraceResult:
     groups: tuple[Group, ...] = field(default=())  # parents and syndromes, summed
     #: The share of the candidates beyond ``limit``: candidates, pairs, this and ``other_score`` add up to 1.
     unlisted_score: float = 0.0
+    #: What puts the patient outside the setting's population ("no age over 16" in a setting of
+    #: adults): its published prevalences were not used, every condition had the stated default.
+    outside_setting: tuple[Observation, ...] = field(default=())
 
     def __str__(self) -> str:
         from .report import format_result

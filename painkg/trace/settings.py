@@ -18,7 +18,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -27,7 +28,7 @@ from ..errors import TraceError
 from ..kb.vocab import Grade
 from . import scoring
 
-__all__ = ["Setting", "Prior", "settings", "setting", "prior_of", "DEFAULT_SETTING"]
+__all__ = ["Setting", "Prior", "settings", "setting", "prior_of", "priors_of", "default_prior", "DEFAULT_SETTING"]
 
 #: The setting a trace assumes unless told otherwise.
 DEFAULT_SETTING = "primary-care"
@@ -93,6 +94,11 @@ def prior_of(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
     if found is not None:
         return Prior(found["prevalence"], True, tuple(found["references"]), found.get("note", ""),
                      tuple(found.get("among", ())))
+    return default_prior(graph, setting_id, condition)
+
+
+def default_prior(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
+    """Return the prior of *condition* in a setting when no prevalence applies (see :func:`prior_of`)."""
     base = setting(graph, setting_id).default_prior
     data = graph.nodes[condition]
     prior = data.get("prior")
@@ -102,6 +108,43 @@ def prior_of(graph: nx.MultiDiGraph, setting_id: str, condition: str) -> Prior:
     if prior is not None:
         return Prior(float(prior), False, tuple(data.get("references", ())), "the condition's own prior")
     return Prior(base, False, (), "no prevalence published for this setting: the setting's default")
+
+
+def priors_of(graph: nx.MultiDiGraph, setting_id: str, sources: Iterable[str],
+              ancestors: Mapping[str, tuple[str, ...]], outside: bool = False) -> dict[str, Prior]:
+    """Return the prior of each source in a setting, a group's published prevalence shared out.
+
+    A prevalence published for a broader condition only (the emergency series counts
+    "spondylodiscitis", the KB ranks epidural abscess, vertebral osteomyelitis, ...) belongs
+    to its kinds: what their own published figures leave of it is split among the others in
+    proportion to their defaults (so by their graded frequency), and each share counts as
+    published.  Without this, the group's figure would be lost and its kinds would fall to
+    the setting's default.
+    """
+    if outside:
+        # The patient is not of the population the prevalences were measured in (a child in a
+        # setting of adults): none of them applies, every condition has the stated default.
+        return {s: default_prior(graph, setting_id, s) for s in sources}
+    known = {s: prior_of(graph, setting_id, s) for s in sources}
+    published = graph.graph.get("priors", {})
+    groups: dict[str, list[str]] = {}
+    for s, prior in known.items():
+        if prior.published:
+            continue
+        group = next((a for a in ancestors.get(s, ()) if (setting_id, a) in published), None)
+        if group is not None:
+            groups.setdefault(group, []).append(s)
+    for group, kinds in groups.items():
+        found = published[(setting_id, group)]
+        own = math.fsum(p.value for s, p in known.items() if p.published and group in ancestors.get(s, ()))
+        left = max(found["prevalence"] - own, 0.0)
+        weight = math.fsum(known[s].value for s in kinds)
+        for s in kinds:
+            share = left * known[s].value / weight if weight > 0 else left / len(kinds)
+            known[s] = Prior(share, True, tuple(found["references"]),
+                             f"a share of {group}'s published {found['prevalence']:g}, split among its kinds "
+                             f"by their graded frequency", tuple(found.get("among", ())))
+    return known
 
 
 def _default(entry: Mapping) -> float:

@@ -228,8 +228,8 @@ def read_findings(kg: KnowledgeGraph, said: Reading) -> list[Finding]:
     out ("68" is over 50, so over 40 and not under 40): the trace infers them again.
 
     >>> [(f.id, f.state) for f in read_findings(kg, kg.read("68F, no numbness, ?CES"))]
-    [('age-over-50', 'present'), ('age-over-70', 'absent'), ('female-sex', 'present'), ('numbness', 'absent'), \
-('cauda-equina-syndrome', 'possible')]
+    [('age-over-50', 'present'), ('age-over-70', 'absent'), ('age-under-60', 'absent'), ('female-sex', 'present'), \
+('numbness', 'absent'), ('cauda-equina-syndrome', 'possible')]
     """
     implied = _implied_ages(kg, said)
     found: dict[tuple, Finding] = {}
@@ -256,6 +256,10 @@ def _implied_ages(kg: KnowledgeGraph, said: Reading) -> set[tuple[int, int, str,
         if s.polarity == POSSIBLE or not s.observed:
             continue
         for node_id, holds in patient.implied_ages(kg.graph, s.node.id, s.polarity == PRESENT):
+            # What a denied band settles is left out only when denied too: "not under 60" also
+            # makes a 60-year-old over 50, and the case should say so in those words.
+            if s.polarity != PRESENT and holds:
+                continue
             if any(o.node.id == node_id and (o.start, o.end) == (s.start, s.end) for o in said.spans):
                 out.add((s.start, s.end, node_id, PRESENT if holds else ABSENT))
     return out
