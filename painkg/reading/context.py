@@ -112,10 +112,23 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         while j >= 0 and not (found[j].role == "punct" and found[j].text in ".;!?") and "\n" not in found[j].text:
             asked.add(j)
             j -= 1
+    # "not limited", "not reduced": a denied abnormal result is a normal one, and "not normal", "not intact"
+    # an abnormal one (read where the result word reaches)
+    flipped = {"abnormal": "normal", "normal": "abnormal"}
+    denied_result = {k: next(e for e in u.entries if e.role in flipped)
+                     for k, u in enumerate(found) if k and k not in covered and k - 1 not in covered
+                     and any(e.role in flipped for e in u.entries) and not u.has("negated")
+                     and found[k - 1].has("negated") and not _clause_end(found, k - 1)}
     for k, u in enumerate(found):
         if k in covered:
             continue
         if u.has("pseudo"):
+            continue
+        if k + 1 in denied_result:
+            continue  # the "not" of "not limited": said by the flipped trigger below
+        if k in denied_result:
+            e = denied_result[k]
+            out.append(Trigger(k, flipped[e.role], e.value, found[k - 1].text + " " + u.text))
             continue
         if k in answered:
             continue  # "? Yes": the answer says it, not the question
@@ -129,6 +142,8 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue
         if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
             out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
+        if u.has("family") and _informant(found, k):
+            continue  # "the parents report there was no trauma": they tell the history, it is not theirs
         alone = _clause_end(found, k) and k > 0  # "fever: no", "fever - denies": nothing ahead, it looks back
         if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
                 found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
@@ -139,13 +154,42 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
                 out.append(Trigger(k, e.role, "backward" if alone and e.value == "forward" else e.value, u.text))
         if u.role == "word" and _YEAR.match(u.text) and not (k and found[k - 1].lower in ("since", "from")):
             out.append(Trigger(k, "historical", "both", u.text))  # "L4/5 discectomy 2009"; "since 2015" is now
-        if u.role == "duration" and _LONG_AGO.search(u.lower):  # "THR 5 years ago"; "fever 3 days ago" is now
+        if u.role == "duration" and _LONG_AGO.search(u.lower) and not _onset_before(found, k):
+            # "THR 5 years ago"; "fever 3 days ago" and "the pain began a month prior" are now
             out.append(Trigger(k, "historical", "backward", u.text))
         if u.grade is not None:  # "EHL 4/5": weak below full power
             out.append(Trigger(k, "abnormal" if u.grade < 5 else "normal", "backward", u.text))
         if u.text == "-" and _clause_end(found, k) and k > 0 and found[k - 1].end < u.start:
             out.append(Trigger(k, "negated", "backward", u.text))  # "fever -": crossed out
     return out
+
+
+#: Verbs of telling: a relative who is their subject is the informant, not the experiencer.
+_TELLING = re.compile(r"^(?:reports?|reported|says?|said|states?|stated|notes?|noted|describes?|described|denies|"
+                      r"deny|denied|confirms?|confirmed|tells?|told|recalls?|recalled|explains?|explained|"
+                      r"noticed|mentioned|brought)$")
+
+
+def _informant(found: list[Unit], k: int) -> bool:
+    """Whether the relative at *k* is the subject of a verb of telling ("her family reported", "mum says")."""
+    j = k + 1
+    while j < len(found) and found[j].lower in ("also", "both", "have", "has", "had"):
+        j += 1
+    return j < len(found) and bool(_TELLING.match(found[j].lower.split(" ")[0]))
+
+
+_ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "developed", "onset", "commenced",
+                    "came", "noticed", "first"))
+
+
+def _onset_before(found: list[Unit], k: int) -> bool:
+    """Whether a verb of onset stands just before the duration at *k*: when a complaint began, not a past one."""
+    for j in range(k - 1, max(-1, k - 5), -1):
+        if found[j].role == "punct" or found[j].has("boundary") and found[j].lower not in ("and", "had", "has"):
+            return False
+        if found[j].lower in _ONSET:
+            return True
+    return False
 
 
 def _clause_end(found: list[Unit], k: int) -> bool:
@@ -312,7 +356,7 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
                     _or_list_follows(found, k, sentence, covered):
                 k += 1
                 continue
-            if u.text == "/" and k - 1 in covered and (k + 1 in covered or k + 2 in covered):
+            if u.text == "/" and k - 1 in covered and _slash_item(found, k, covered):
                 # "no fever/weight loss/night pain", "no fever/on pred"
                 k += 1
                 continue
@@ -325,6 +369,17 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
             return k
         k += 1
     return k
+
+
+def _slash_item(found: list[Unit], k: int, covered: set[int]) -> bool:
+    """Whether a span follows the slash at *k* as the next item of a list: "no fever/weight loss",
+    "no fever/pain on passive hip extension with abdominal pain" (the span starts after "pain on")."""
+    j = k + 1
+    while j < len(found) and j not in covered and j - k <= 4 and (
+            found[j].lower in ("on", "of", "in", "the", "with", "at") or
+            ("pain" in found[j].optional and not found[j].required)):
+        j += 1
+    return j in covered or k + 2 in covered
 
 
 def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:

@@ -36,13 +36,20 @@ _LEAD = re.compile(r"^(?:with|who has|who|presenting with|c/o|complaining of|and
 #: >= 38.0 °C is fever, BMI >= 30 obesity, a post-void residual over 200 mL is that node.
 #: How a value is joined to its name in notes and sentences: "CRP 45", "CRP: 45", "CRP of 45",
 #: "CRP was 45", "WCC = 18".
+def _fever(v: float) -> bool | None:
+    """Fever at 38.0 °C or more; 37.5-37.9 °C is read by some as a low-grade fever and by others as
+    normal, so a value in that band is left unread rather than read either way (the same for a white
+    cell count just above 11 x 10^9/L, where laboratories' upper limits differ)."""
+    return True if v >= 38.0 - 1e-9 else None if v >= 37.5 else False
+
+
 _IS = r"(?:(?:level|count|rate|value)\s+)?(?::|=|of|was|is|were|came back(?: at)?)?\s*(?:of\s+)?"
 _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
-                r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", lambda v: v >= 38.0),
+                r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", _fever),
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
                 r"(?P<v>(?:9\d|1[01]\d)(?:\.\d+)?)(?!\d)\s*(?:°\s*f?|f|degrees(?: f)?)?$"),
-     "fever", lambda v: v >= 100.4),  # Fahrenheit
+     "fever", lambda v: _fever((v - 32.0) / 1.8)),  # Fahrenheit
     (re.compile(r"^bmi\s*(?::|=|of|was|is)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:kg/m2|kg/m²)?$"), "obesity", lambda v: v >= 30.0),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
@@ -54,7 +61,7 @@ _MEASURES = (
                 r"white blood cells|white blood count|leukocyte count|leucocyte count)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
                 r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3)?|"
                 r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
-     "leukocytosis", lambda v: v > 11.0),
+     "leukocytosis", lambda v: True if v > 12.0 else None if v > 11.0 else False),
     # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension.
     (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*(?:bpm|beats?/min|/min)?$"),
      "tachycardia", lambda v: v >= 100.0),
@@ -64,11 +71,11 @@ _MEASURES = (
     (re.compile(r"^(?:ca|ca2\+|calcium|adjusted calcium|corrected calcium|adj ca|corr ca)\s*" + _IS +
                 r"(?P<v>[1-4]\.\d{1,2})\s*(?:mmol/l)?$"), "hypercalcaemia", lambda v: v > 2.6),
     # a temperature written alone, with its degree mark: "37.8°C"
-    (re.compile(r"^(?P<v>(?:3[5-9]|4[0-3])\.\d)\s*°\s*c$"), "fever", lambda v: v >= 38.0),
+    (re.compile(r"^(?P<v>(?:3[5-9]|4[0-3])\.\d)\s*°\s*c$"), "fever", _fever),
     # altman1991's classification tree splits at hip internal rotation of 15°.
     (re.compile(r"^(?:hip\s+)?(?:ir|internal rotation)\s*:?\s*(?:of\s*)?(?P<v>\d{1,2})\s*(?:°|deg|degs|degrees)?$"),
      "limited-hip-internal-rotation", lambda v: True if v < 15.0 else None),  # no source says where normal starts
-    (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*:?\s*(?:of\s*)?(?P<v>\d{1,4})"
+    (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*" + _IS + r"(?P<v>\d{1,4})"
                 r"\s*(?:ml|cc)?$"), "post-void-residual-over-200ml", lambda v: v > 200.0),
 )
 _BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC
@@ -118,6 +125,8 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
     lowered = lowered.translate(_DASHES)
     for m in _FIND_AGE.finditer(lowered):
         years = int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"])
+        if _BOUND_BEFORE.search(lowered, 0, m.start()):
+            continue  # "onset before age 20", "since age 12": an age an event had, not the patient's now
         if years > 120 or (m["d"] and (not _opens(lowered, m.start()) or _DISTANCE.match(lowered, m.end()))):
             continue  # "worse walking >200 m", "walks 50 m": a distance
             continue
@@ -152,6 +161,10 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
 #: What may stand before "60 M" for it to be an age and a sex: the start of the note or a sentence, or
 #: "pt", "patient", "a", "an".  Elsewhere "200 m" is a distance.
 _OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
+
+
+#: Words before an age that make it a bound of an event's time, not the patient's age.
+_BOUND_BEFORE = re.compile(r"\b(?:before|after|since|until|till|under|below|by|from|prior to)\s+(?:the\s+)?$")
 
 
 _DISTANCE = re.compile(r"\s*(?:walk|run|ran|stair|distance|before|then|claudicat|tolerance|max)")

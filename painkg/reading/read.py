@@ -20,17 +20,19 @@ from __future__ import annotations
 import hashlib
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import context as ctx
+from . import exam
 from . import lexicon as lx
 from . import patient
 from . import spans as sp
 from ..errors import TraceError
 from ..kb import cache
 from ..kb.model import Node
+from ..kb.resolve import words
 from ..kb.vocab import Area, Kind, Relation
 
 if TYPE_CHECKING:
@@ -55,6 +57,9 @@ _DURATION = re.compile(
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
     r"minutes?|mins?|hr|h|decades?)\b)(?:\s+(?:ago|previously|earlier|before|prior)\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
     r"this morning|ages)|"
+    # "over the last year", "in the past few weeks": up to now, not the past
+    r"(?:over|in|during|for|within)\s+the\s+(?:last|past|previous|preceding)\s+(?:(?:\d+|few|several|couple of|two|three|"
+    r"four|five|six|nine|twelve)\s+)?(?:days?|weeks?|months?|years?|decades?)\b|"
     # a month said as a date: "since March", "in May 2019" (never "may" alone: "may be")
     r"(?:since|in|from|until|till|last|early|late|mid|end of|beginning of)\s+" + _MONTHS + r"\b(?:\s+(?:19|20)\d\d\b)?|"
     r"\b" + _MONTHS + r"\s+(?:19|20)\d\d\b|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b)",
@@ -284,6 +289,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
+    hits, examined = exam.compose(tab, units, hits, sentence)
+    unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
                           [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
@@ -296,6 +303,9 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         found += made
         if note:
             unread.append(note)
+    unread += [Unread(s.start, s.end, s.text, True, f"{s.text} — one side; the KB names only {s.node.label}")
+               for s in found if _one_sided(s)]
+    found = [_doubted(text, s) for s in found if not _one_sided(s)]
     for start, end, facts in measured:
         for node_id, holds, matched in facts:
             if holds is None:
@@ -308,6 +318,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         sex = _sex_from_words(kg, text, found)
         found += sex
         unread = [u for u in unread if not any(s.start <= u.start and u.end <= s.end for s in sex)]
+    if "female-sex" in kg.graph:
+        found += _pronouns(kg, text, found)
     unread += _unread_flags(kg, tab, units, found, unread)
     found.sort(key=lambda s: (s.start, s.end, s.node.id))
     unread.sort(key=lambda u: (u.start, u.end))
@@ -316,6 +328,29 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         if whole is not None:
             return whole
     return Reading(text, tuple(found), tuple(unread))
+
+
+_BOTH = re.compile(r"\b(?:both|bilateral|bilat|b/l|bil|either|all)\b|[a-z]s\b", re.IGNORECASE)
+
+
+def _one_sided(span: Span) -> bool:
+    """A node of both sides ("bilateral shoulder aching") read from words that say one ("R shoulder pain",
+    "shoulder pain wakes me"): the words say less than the node, so it is not read."""
+    return span.node.id.startswith("bilateral-") and (span.side in ("left", "right") or
+                                                      not _BOTH.search(span.text))
+
+
+_QUOTES = ("‘", "’", "“", "”", '"', "'")
+
+
+def _doubted(text: str, span: Span) -> Span:
+    """A diagnosis in quotation marks is one the writer doubts: "previously diagnosed with ‘hip bursitis’"."""
+    if span.node.kind is not Kind.CONDITION or span.polarity != PRESENT:
+        return span
+    before, after = text[max(0, span.start - 2):span.start].strip(), text[span.end:span.end + 2].strip()
+    if before[-1:] in _QUOTES and after[:1] in _QUOTES:
+        return replace(span, polarity=POSSIBLE, triggers=(*span.triggers, before[-1:] + after[:1]))
+    return span
 
 
 def _unread_flags(kg: KnowledgeGraph, tab: sp.Table, found: list[sp.Unit], spans: list[Span],
@@ -354,6 +389,27 @@ def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
     return [Span(m.start(), m.end(), m[0], kg.node("female-sex"), PRESENT if holds else ABSENT, matched=m[0])]
 
 
+_PRONOUN = re.compile(r"\b(she|he|her|his|him|hers|himself|herself)\b", re.IGNORECASE)
+
+
+def _pronouns(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """Every "she" or "he" of a case that speaks of one person only: each states the patient's sex.
+
+    Only when every third-person pronoun in the text is of the one sex the reading already gives (a case
+    with "his wife ... she" speaks of two people, and stays with its first word)."""
+    sexes = [s for s in found if s.node.id == "female-sex" and s.observed]
+    if not sexes or len({s.polarity for s in sexes}) != 1:
+        return []
+    female = sexes[0].polarity == PRESENT
+    said = list(_PRONOUN.finditer(text))
+    if any((m[1].lower() in ("she", "her", "hers", "herself")) != female for m in said):
+        return []
+    taken = {(s.start, s.end) for s in sexes}
+    return [Span(m.start(), m.end(), m[0], kg.node("female-sex"), PRESENT if female else ABSENT, matched=m[0])
+            for m in said if m[1].lower() in ("she", "he") and (m.start(), m.end()) not in taken
+            and not any(s.start <= m.start() < s.end for s in found)]
+
+
 def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     """A text that is exactly a node's id or one of its KB names ("bowel or bladder dysfunction")."""
     stripped = text.strip()
@@ -364,9 +420,11 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     relation = Relation.AGGRAVATED_BY if tab.kinds.get(node_id) is Kind.ACTIVITY else None
     matched = node_id if stripped.lower() == node_id else stripped
     kind = tab.kinds.get(node_id)
-    # a test or treatment given alone as a whole term ("lumbar spine MRI", answering the trace's "next best
-    # findings") is the caller's own observation; named inside any longer text it is only a mention
-    time = MENTIONED if kind in _PLACE_KINDS else CURRENT
+    # a test or treatment named, alone as much as inside a note ("ultrasound", "blood cultures"), is what was
+    # done, never an observation of the patient (issue 20); only its id ("lumbar-mri") is the caller's own
+    time = MENTIONED if kind in _PLACE_KINDS else HISTORICAL if kind in _NAMED_KINDS and (
+        stripped != node_id or tab.exact.get(stripped.lower()) == node_id) \
+        else CURRENT
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
 
@@ -483,7 +541,24 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         mods = [k for k in loose if k not in entity and k not in sites]
         if _heading(found, chunk, covered, mine):  # "L hip: full ROM": the place examined, not a pain
             continue
-        if mine and not loose and _subject(found, chunk) and all(
+        # a symptom word beside or inside the chunk; "weak" and "numb" may be triggers, which end a chunk
+        beside = [k for k in (_beside(found, chunk[0], -1), _beside(found, chunk[-1], 1))
+                  if 0 <= k < len(found) and sentence[k] == sentence[chunk[0]]]
+        other = [k for k in (*chunk, *beside) if _family_said(found[k]) not in ("", "pain")]
+        other = [k for k in other if not (k in covered and k in chunk)]  # composed below with its place
+        if any(k in covered for k in other) or any(_denied_between(found, chunk, k) for k in other):
+            # "numb (L) foot": the numbness is read; "legs are not weak": the weakness is denied, not composed
+            # "numb (L) foot": the numbness is read; the place is where, not a pain of its own
+            mine = [h for h in mine if not _bare_site(found, h)]
+            if not mine and not [k for k in loose if k not in sites]:
+                if not any(k in covered for k in other):  # "legs are not weak": shown, not read
+                    a, b = min(*chunk, *other), max(*chunk, *other)
+                    piece = text[found[a].start:found[b].end]
+                    unread.append(Unread(found[a].start, found[b].end, piece, True,
+                                         f"{piece} — a symptom denied at a place: not composed"))
+                continue
+        other = [k for k in other if k not in covered and not _denied_between(found, chunk, k)]
+        if mine and not loose and not other and _subject(found, chunk) and all(
                 _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION for h in mine):
             continue  # "His legs are neurologically normal": the place is what is spoken of
         if not entity:
@@ -495,9 +570,27 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 sites = [k for k in sites if k not in used]
                 mods = [k for k in mods if k not in used]
                 loose = [k for k in loose if k not in used]
-        if not mine and sites and not entity and all(_family_of(found[k]) == "pain" or _function_word(found[k])
-                                                      for k in mods) and not _subject(found, chunk):
-            pain = _site_pain(tab, found, chunk, sites)  # "L calf", "groin", "pain over the front of the hip"
+        at_place = [h for h in mine if _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) is Kind.REGION]
+        if other and not entity and len(at_place) == len(mine) and (sites or at_place):
+            # "weak (R) foot", "foot strength poor": another symptom at the place, never the place's pain
+            made = _compose(tab, found, mine, sites, [*mods, *other]) or _limb_weakness(
+                tab, found, sites + [k for h in at_place for k in range(h.i, h.j) if found[k].site], other)
+            if made is not None:
+                kept.append(made[0])
+                continue
+            mine = []  # the place alone is not what the words say: shown unread below
+        # "located on the lateral aspect of the right hip": a region named where the pain is said to be
+        placed = [h for h in mine if tab.kinds.get(h.name.nodes[0]) is Kind.REGION or _bare_site(found, h)]
+        located = any(set(found[k].required) & _LOCATED for k in mods)
+        # "gradually worsening pain over the outer aspect of her right hip": the pain is said here, so the
+        # other words are how it is (modifiers), not what
+        pain_here = any(k not in covered and "pain" in found[k].optional for k in chunk)
+        if (not mine or (located or pain_here) and len(placed) == len(mine)) and (sites or mine) and not entity \
+                and not other and (pain_here or all(_family_of(found[k]) == "pain" or _function_word(found[k]) or
+                                                    set(found[k].required) <= _LOCATED for k in mods)) and not _subject(
+                found, chunk) and (not located or pain_here or _pain_said(found, chunk, covered, sentence)):
+            # "L calf", "groin", "pain over the front of the hip", "the pain is located in the left lumbar area"
+            pain = _site_pain(tab, found, chunk, sites + [k for h in placed for k in range(h.i, h.j) if found[k].site])
             if pain is not None:
                 kept.append(pain)
                 extra[pain.i] = [found[k].text for k in mods]
@@ -511,6 +604,14 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             shared = _shared_head(tab, found, chunks, n, mine[0].i)
             if shared is not None:
                 kept.append(shared)
+                continue
+        if located and mine and sites and not entity:
+            # "abdominal pain originating in the left loin": the pain read, and the place it starts at its own
+            verb = min(k for k in mods if set(found[k].required) <= _LOCATED)
+            after = [k for k in sites if k > verb]
+            there = _site_pain(tab, found, chunk, after) if after and all(h.j <= verb for h in mine) else None
+            if there is not None:
+                kept += mine + [there]
                 continue
         if len(mine) > 1:  # "FADIR R hip +ve": the hip is where the test was done, not a hip pain
             mine = [h for h in mine if not (_bare_site(found, h) and _site_of(tab, found[h.i], [o for o in mine
@@ -563,7 +664,9 @@ _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into"
                        "under", "underneath", "near", "about", "beside", "behind", "within", "toward", "towards",
                        "anywhere", "everywhere", "somewhere", "area", "region", "part", "aspect", "just", "mainly",
                        "mostly", "also", "very", "quite", "some", "all", "its", "she", "he", "they", "we", "you",
-                       "her", "him", "them", "patient", "pt", "there", "here", "left", "right", "both", "side"))
+                       "her", "him", "them", "patient", "pt", "there", "here", "left", "right", "both", "side",
+                       # where a pain is said to be: "the pain is located in the left lumbar area"
+                       "surface", "it"))
 
 
 def _function_word(u: sp.Unit) -> bool:
@@ -587,6 +690,16 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
     capsular pattern, the weight bearing and the numbness are the shoulder's, the ankle's, the hands'.  A
     red flag, a whole-body finding (fever) and a history item are kept wherever they are said.
     """
+    # "shoulder pain wakes me at night": the KB's only shoulder node is of both shoulders, which one
+    # shoulder is not (see _one_sided); the shoulder stays a place outside the KB
+    one = [h for h in hits if all(n.startswith("bilateral-") for n in h.name.nodes)
+           and not _BOTH.search(text[found[h.i].start:found[h.j - 1].end])]
+    if one:
+        for h in one:
+            start, end = found[h.i].start, found[h.j - 1].end
+            unread.append(Unread(start, end, text[start:end], True,
+                                 f"{text[start:end]} — one side; the KB names only both"))
+        hits = [h for h in hits if h not in one]
     covered = {k for h in hits for k in range(h.i, h.j)}
     foreign: dict[int, int] = {}
     for k, u in enumerate(found):
@@ -662,6 +775,69 @@ def _names_entity(tab: sp.Table, u: sp.Unit) -> bool:
 
 def _family_of(u: sp.Unit) -> str:
     return next((f for w in u.required for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+#: Words that state a loss of strength at a place without the family's own words: "poor foot strength".
+_STRENGTH = frozenset(("strength", "power"))
+#: Places of the lower limb: a weakness there is the leg's when no node names the place's own.
+_LIMB = frozenset(("leg", "foot", "toe", "calf", "ankle", "thigh", "knee", "shin", "heel", "sole"))
+
+
+def _family_said(u: sp.Unit) -> str:
+    """The symptom family a unit states, a trigger included ("weak" is a trigger of an abnormal result)."""
+    said = (*u.required, *u.optional, *(words(u.text) if u.role != "word" else ()))
+    if _STRENGTH & set(said) and u.role == "word":
+        return "weak"
+    return next((f for w in said for f, members in sp.FAMILIES.items() if w in members), "")
+
+
+#: Verbs that say where a pain is: its place follows ("the pain is located in the left lumbar area").
+_LOCATED = frozenset(("locat", "localiz", "localis", "localize", "localise", "situat", "centr", "originat"))
+
+
+def _pain_said(found: list[sp.Unit], chunk: list[int], covered: set[int], sentence: list[int]) -> bool:
+    """Whether a pain no span took is said earlier in the chunk's sentence ("The pain ... is located in")."""
+    return any(sentence[k] == sentence[chunk[0]] and k not in covered and "pain" in (*found[k].optional,
+                                                                                      *found[k].required)
+               for k in range(0, chunk[0]))
+
+
+def _beside(found: list[sp.Unit], k: int, step: int) -> int:
+    """The first unit from *k* in direction *step* that is not a bracket or a side: "weak (R) foot"."""
+    k += step
+    while 0 <= k < len(found) and (found[k].text in ("(", ")") or found[k].role in ("side", "filler") or
+                                   found[k].lower in _LINKING or found[k].lower in ("going", "getting", "very") or
+                                   found[k].lower in _NOT):
+        k += step
+    return k
+
+
+_NOT = frozenset(("not", "no", "never", "isn't", "aren't", "wasn't", "weren't", "is not", "are not", "was not",
+                  "were not", "doesn't", "don't", "does not", "do not"))
+
+
+def _denied_between(found: list[sp.Unit], chunk: list[int], k: int) -> bool:
+    """Whether a denial stands between the chunk and the symptom word at *k* ("legs are not weak")."""
+    a, b = (chunk[-1] + 1, k) if k > chunk[-1] else (k + 1, chunk[0])
+    return any(found[j].lower in _NOT for j in range(a, b))
+
+
+def _limb_weakness(tab: sp.Table, found: list[sp.Unit], sites: list[int], other: list[int]):
+    """"weak (R) foot": a weakness at a place of the lower limb with no node of its own is the leg's."""
+    if not all(_family_said(found[k]) == "weak" for k in other) or "leg-weakness" not in tab.kinds:
+        return None
+    if not all(set(found[k].required) <= _LIMB for k in sites):
+        return None
+    both = "bilateral-leg-weakness" in tab.kinds and any(
+        found[k].lower.endswith(("legs", "feet")) or found[k].lower in ("both", "bilateral") for k in
+        range(max(0, min(*sites, *other) - 3), max(*sites, *other) + 1))
+    node = "bilateral-leg-weakness" if both else "leg-weakness"
+    names = [nm for nm in tab.keys.get(frozenset(("weak", "leg")), ()) if nm.nodes == ("leg-weakness",)]
+    if not names:
+        return None
+    i, j = min(*sites, *other), max(*sites, *other) + 1
+    name = sp.Name((node,), 0.97, "composed", names[0].text)
+    return sp.Found(i, j, name, frozenset(("weak", "leg")), len(sites) + 1), set(sites)
 
 
 _VERBS = frozenset(("is", "are", "was", "were", "has", "have", "had", "look", "looks", "looked", "appear", "appears",
@@ -789,7 +965,8 @@ def _site_pain(tab: sp.Table, found: list[sp.Unit], chunk: list[int], loose: lis
             if names:
                 name = sp.best_name(names)
                 return sp.Found(min(loose + tender), max(loose + tender) + 1, name, required | {word}, len(required))
-    for k in (key, required):
+    same = frozenset(sp.SITE_SAME.get(w, w) for w in required)  # "outer aspect of the hip" is the lateral hip
+    for k in dict.fromkeys((key, required, same | {"pain"})):
         names = tab.keys.get(k)
         if names:
             name = sp.best_name(names)
@@ -886,20 +1063,20 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     elif "possible" in cats:
         polarity = POSSIBLE
     elif cats & {"negated", "normal"}:
-        polarity = ABSENT
+        # a node that is itself the normal result ("normal hip examination") is what "painless" affirms
+        polarity = PRESENT if nodes[0].startswith("normal-") and "negated" not in cats else ABSENT
     else:
         polarity = PRESENT
-    # a test or treatment given alone as a whole term (see _whole): nothing else in the text but a side or a mark
-    alone = text.strip() == piece or all(not u.required and u.role in ("side", "punct", "filler")
-                                         for k, u in enumerate(found) if not hit.i <= k < hit.j)
-    if kind in _NAMED_KINDS and time == CURRENT and not alone and (kind is Kind.TREATMENT or not (
+    if kind in _NAMED_KINDS and time == CURRENT and (kind is Kind.TREATMENT or not (
             cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
         # named without its result is what was done or is planned; its result, when written, is read
         time = HYPOTHETICAL if _planned(found, hit) else HISTORICAL
     if kind is Kind.ACTIVITY and "abnormal" in cats and not c.effect:
         # "hip flexion limited", "internal rotation was decreased": the examined range, not an aggravation
-        for extra in ({"reduce"}, {"reduce", "hip"}):
+        # "hip flexion 4/5": an MRC grade is the strength of the movement, not its range
+        graded = any(re.match(r"^[0-4]/5$", t) for t in c.triggers)
+        for extra in (({"weak"}, {"weak", "hip"}) if graded else ()) + ({"reduce"}, {"reduce", "hip"}):
             limited = [nm for nm in tab.keys.get(hit.key | extra, ()) if not nm.inverted and not nm.result
                        and tab.kinds.get(nm.nodes[0]) is Kind.FINDING]
             if limited:

@@ -1,0 +1,267 @@
+"""Reading published case presentations (issue 20, third pass): the causes of the misses and wrong
+readings left on the development set of case reports, each as a general rule with examples written
+here (none copied from the set).  Every example of a rule failed on main at 17b5625; the guards beside
+them (a value clear of the band, a relative's own finding, a past event, a spinal movement, a movement
+without pain or denied painful, a place without a pain, an id alone) passed there and must keep passing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from painkg.reading.observe import observe
+from painkg.reading.read import read
+
+
+def _spans(kg, text):
+    """(node, polarity) read for the patient now (the sex a pronoun states left aside)."""
+    return {(s.node.id, s.polarity) for s in read(kg, text).spans if s.observed and s.node.id != "female-sex"}
+
+
+def _observed(kg, text):
+    return {(o.node.id, o.present) for o in observe(kg, [text], skipped=[])}
+
+
+# ---------------------------------------------------------------- a test or treatment named alone
+
+@pytest.mark.parametrize("text", ["ultrasound", "blood cultures", "full blood count", "physiotherapy",
+                                  "L lumbar MRI", "CT"])
+def test_a_test_or_treatment_named_alone_is_no_observation(kg, text):
+    assert _observed(kg, text) == set(), read(kg, text)
+    assert read(kg, text).spans, "the name is still read, as a mention"
+
+
+def test_a_node_id_given_alone_stays_the_callers_observation(kg):
+    assert ("lumbar-mri", True) in _observed(kg, "lumbar-mri")
+
+
+# ---------------------------------------------------------------- measurements sources read differently
+
+@pytest.mark.parametrize("text", ["her temperature was 100.2°F", "Vitals: 37.8°C; BP 138/92", "T 37.6",
+                                  "white blood count is 11,900", "WCC 11.6"])
+def test_a_borderline_temperature_or_white_count_is_read_neither_way(kg, text):
+    said = {n for n, _ in _spans(kg, text)}
+    assert not said & {"fever", "leukocytosis"}, read(kg, text)
+    assert read(kg, text).unread
+
+
+@pytest.mark.parametrize("text, expected", [("T 38.1", ("fever", "present")), ("temp 37.2", ("fever", "absent")),
+                                            ("temp 100.4F", ("fever", "present")),
+                                            ("WCC 18", ("leukocytosis", "present")),
+                                            ("WBC 7.2", ("leukocytosis", "absent"))])
+def test_values_clear_of_the_band_are_read(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+# ---------------------------------------------------------------- who, and when
+
+@pytest.mark.parametrize("text, node", [
+    ("She has no fever, and the parents report there was no trauma.", "major-trauma"),
+    ("He and his parents denies any inciting or traumatic event.", "major-trauma"),
+    ("the parents deny any trauma", "major-trauma"),  # variant
+])
+def test_a_relative_who_tells_the_history_is_the_informant(kg, text, node):
+    assert (node, "absent") in _spans(kg, text), read(kg, text)
+
+
+def test_a_relatives_own_finding_stays_theirs(kg):
+    assert not any(s.node.id == "hip-pain" and s.experiencer == "patient" for s in read(kg, "mother had hip pain").spans)
+
+
+def test_a_possessive_relative_does_not_reach_back(kg):
+    text = "a significant weight loss over the last year attributed to grieving over her son's death"
+    assert ("unexplained-weight-loss", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [
+    ("Deep hip pain began a month prior and had worsened over several weeks.", "hip-pain"),
+    ("She sought treatment after she started limping about 4 months prior.", "limp"),
+    ("weight loss over the last year", "unexplained-weight-loss"),  # variant
+])
+def test_the_onset_of_a_complaint_is_now(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+def test_a_past_event_stays_past(kg):
+    assert not any(s.observed for s in read(kg, "hip fracture 5 years ago").spans)
+
+
+def test_an_age_bounding_an_event_is_not_the_patients(kg):
+    assert not any(s.node.id.startswith("age-") for s in read(kg, "onset of back pain before age 20").spans)
+    assert ("age-under-20", "present") in _spans(kg, "a 19-year-old with back pain")
+
+
+# ---------------------------------------------------------------- a hip examination
+
+@pytest.mark.parametrize("text, node", [
+    ("Reproducible moderate pain was present on hip flexion, adduction, and internal rotation.", "fadir-test"),
+    ("significant pain with flexion, adduction, and internal rotation", "fadir-test"),
+    ("Pain reproduced with resisted hip abduction and external rotation", "resisted-hip-abduction-pain"),
+    ("you elicit pain with passive internal rotation of the hip", "pain-on-hip-internal-rotation"),
+    ("Extension of the left hip was painful.", "active-hip-extension-pain"),
+    ("Internal and external rotation, extension and flexion of the hip were decreased.",
+     "limited-hip-range-of-motion"),
+    ("right hip with limited flexion and extension due to pain", "limited-hip-range-of-motion"),
+])
+def test_a_hip_movement_examined_is_the_finding_not_the_activity(kg, text, node):
+    said = _spans(kg, text)
+    assert (node, "present") in said, read(kg, text)
+    assert not {n for n, _ in said} & {"hip-flexion", "hip-rotation", "hip-adduction"}
+
+
+def test_a_movement_measured_is_no_activity(kg):
+    said = {n for n, _ in _spans(kg, "Hip flexion was 110°, external rotation 60°")}
+    assert not said & {"hip-flexion", "hip-rotation"}
+
+
+def test_a_spinal_movement_is_left_to_the_matcher(kg):
+    assert not {n for n, _ in _spans(kg, "back pain worse on lumbar flexion")} & {
+        "limited-hip-range-of-motion", "fadir-test"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["hip flexion, adduction and internal rotation", "hip internal rotation",
+                        "resisted hip abduction", "extension of the hip"]),
+       st.sampled_from(["no pain on {}", "{} pain-free", "{} painless", "nil pain with {}"]))
+def test_a_hip_movement_without_pain_is_never_a_painful_finding(kg, movement, form):
+    text = form.format(movement)
+    painful = {"fadir-test", "pain-on-hip-internal-rotation", "resisted-hip-abduction-pain", "active-hip-extension-pain"}
+    assert not any(s.node.id in painful and s.polarity == "present" for s in read(kg, text).spans), read(kg, text)
+
+
+# ---------------------------------------------------------------- a symptom at a place
+
+@pytest.mark.parametrize("text, node", [("Also weak (R) foot", "leg-weakness"), ("foot weak", "leg-weakness")])
+def test_a_weakness_at_a_place_is_not_the_places_pain(kg, text, node):
+    said = _spans(kg, text)
+    assert (node, "present") in said and ("foot-pain", "present") not in said, read(kg, text)
+
+
+def test_a_numbness_beside_a_place_is_not_its_pain(kg):
+    assert ("foot-pain", "present") not in _spans(kg, "numb (L) foot")
+
+
+@pytest.mark.parametrize("text, node", [("my legs are weak", "bilateral-leg-weakness"),
+                                        ("both my legs are going weak", "bilateral-leg-weakness"),
+                                        ("his left leg is weak", "leg-weakness")])
+def test_a_place_that_is_weak_is_its_weakness(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["legs are not weak", "her foot is not numb", "legs not weak"])
+def test_a_symptom_denied_at_a_place_is_never_the_places_pain(kg, text):
+    assert not any(p == "present" and n.endswith("pain") for n, p in _spans(kg, text)), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [
+    ("The pain is aching in nature, located in the left lumbar area.", "low-back-pain"),
+    ("The pain was located on the lateral aspect of the right hip.", "lateral-hip-pain"),
+    ("gradually worsening pain over the outer aspect of her right hip", "lateral-hip-pain"),
+    ("She localizes the pain to the outer surface of her thigh.", "lateral-thigh-pain"),
+    ("severe abdominal pain originating in the left loin", "flank-pain"),
+    ("a 53-year-old with scrotal anesthesia", "saddle-anaesthesia"),
+])
+def test_a_pain_said_to_be_at_a_place_is_that_places(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+def test_a_place_without_a_pain_is_no_pain(kg):
+    assert not any(s.node.id == "thigh-pain" for s in read(kg, "The lesion is located in the thigh").spans)
+
+
+def test_a_pain_with_a_second_place_keeps_both(kg):
+    said = _spans(kg, "abdominal pain originating in the left loin")
+    assert {("abdominal-pain", "present"), ("flank-pain", "present")} <= said
+
+
+def test_one_side_is_not_a_node_of_both(kg):
+    assert not any(s.node.id == "bilateral-shoulder-pain" for s in read(kg, "R shoulder pain").spans)
+    assert ("bilateral-shoulder-pain", "present") in _spans(kg, "both shoulders ache")
+
+
+# ---------------------------------------------------------------- doubt and denial
+
+@pytest.mark.parametrize("text, node", [
+    ("previously diagnosed with ‘hip bursitis’", "greater-trochanteric-pain-syndrome"),
+    ("plain radiographs were interpreted as degenerative joint disease of the hip", "hip-osteoarthritis"),
+    ("The initial diagnosis was urinary tract infection.", "urinary-tract-infection"),
+])
+def test_a_doubted_or_revised_diagnosis_is_possible(kg, text, node):
+    said = {s.node.id: s.polarity for s in read(kg, text).spans}
+    assert said.get(node) == "possible", read(kg, text)
+
+
+def test_a_red_flag_after_a_slash_list_with_pain_on_is_denied(kg):
+    spans = {s.node.id: s.polarity for s in read(kg, "no fever/pain on passive hip extension with abdominal pain").spans}
+    assert spans.get("psoas-sign") == "absent"
+
+
+def test_every_pronoun_of_a_one_person_case_states_the_sex(kg):
+    spans = [s for s in read(kg, "A 40-year-old woman. She has back pain. She shook her head.").spans
+             if s.node.id == "female-sex"]
+    assert len(spans) == 3 and all(s.polarity == "present" for s in spans)
+    two = [s for s in read(kg, "A 40-year-old man. His wife says she saw him fall.").spans if s.node.id == "female-sex"]
+    assert [s.polarity for s in two] == ["absent"]
+
+
+# ---------------------------------------------------------------- words case reports use
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("he denies any traumatic event", "major-trauma", "absent"),
+    ("No traumatic incident has been identified.", "major-trauma", "absent"),
+    ("back pain, no radiation", "radiating-leg-pain", "absent"),
+    ("the pain was non-radiating", "radiating-leg-pain", "absent"),
+    ("its distribution was nonsciatic", "sciatica", "absent"),
+    ("no rectal tone", "reduced-anal-tone", "present"),
+    ("absent knee and ankle jerks", "decreased-ankle-reflex", "present"),
+    ("absent knee and ankle jerks", "decreased-patellar-reflex", "present"),
+    ("flexor plantar responses", "babinski-sign", "absent"),
+    ("plantars flexor", "babinski-sign", "absent"),
+    ("3/5 power loss", "leg-weakness", "present"),
+    ("increasingly unsteady", "altered-gait", "present"),
+    ("worse with activity and prolonged standing", "pain-during-activity", "present"),
+    ("urine dipstick is positive for blood", "microscopic-haematuria", "present"),
+    ("mild wedging of the L1 vertebral body", "vertebral-fracture", "present"),
+    ("no masses in the left groin region", "groin-lump", "absent"),
+    ("He was able to ambulate without assistance.", "inability-to-bear-weight", "absent"),
+    ("can walk on it but it hurts", "inability-to-bear-weight", "absent"),
+    ("The student's gait was normal.", "altered-gait", "absent"),
+    ("no FFD", "hip-flexion-contracture", "absent"),
+    ("neuro: NAD", "progressive-neurological-deficit", "absent"),
+    ("nil neuro", "progressive-neurological-deficit", "absent"),
+    ("the top of his foot felt like it was asleep", "dorsal-foot-numbness", "present"),
+    ("discomfort while sleeping", "night-pain", "present"),
+    ("The pain was more severe at night.", "night-pain", "present"),
+    ("The pain increases at night.", "night-pain", "present"),
+    ("difficult for him to lie on that side while sleeping", "lying-on-affected-side", "present"),
+    ("going up and down steps", "climbing-stairs", "present"),
+    ("he increased his weekly mileage", "recent-training-increase", "present"),
+    ("straining to pick up a box", "lifting", "present"),
+])
+def test_words_case_reports_use(kg, text, node, polarity):
+    assert (node, polarity) in _spans(kg, text), read(kg, text)
+
+
+def test_straining_to_lift_is_not_a_valsalva(kg):
+    assert ("coughing-sneezing", "present") not in _spans(kg, "straining to pick up a box")
+
+
+# ---------------------------------------------------------------- a denied result word
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("bladder function not normal", "bladder-dysfunction", "present"),  # a red flag main read absent
+    ("anal tone not normal", "reduced-anal-tone", "present"),
+    ("hip IR not limited", "limited-hip-internal-rotation", "absent"),  # main: present
+    ("power not reduced", "leg-weakness", "absent"),
+    ("Hip ROM full and painless", "normal-hip-examination", "present"),  # main: absent
+])
+def test_a_denied_result_word_is_the_opposite_result(kg, text, node, polarity):
+    assert (node, polarity) in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Internal rotation of the hip was not painful", "Extension of the hip was not painful"])
+def test_a_movement_denied_painful_is_never_a_painful_finding(kg, text):
+    assert not any(s.polarity == "present" and s.node.id in ("pain-on-hip-internal-rotation", "active-hip-extension-pain")
+                   for s in read(kg, text).spans), read(kg, text)
