@@ -260,3 +260,11 @@ def test_kochers_rule_decides_only_in_the_case_mix_it_was_measured_in(kg):
     # In the children's irritable-hip series the rule still decides: two predictors, 30-45 %.
     child = kg.trace(["a 6-year-old", "fever", "inability to bear weight"], setting="paediatric-irritable-hip")
     assert 0.30 <= score(child, "septic-arthritis-of-the-hip") <= 0.45
+
+
+def test_a_patient_outside_the_setting_is_not_scored_by_its_rules(kg):
+    # An adult traced in the children's limp setting is outside its population: Kocher's rule,
+    # measured in that case mix, does not decide for her either (fever counted x1.09 before).
+    hot_hip = ["a 67-year-old woman", "groin pain", "fever", "inability to bear weight", "elevated CRP"]
+    result = kg.trace(hot_hip, setting="ed-hip-limp")
+    assert result.outside_setting and result.candidates[0].node.id == "septic-arthritis-of-the-hip"

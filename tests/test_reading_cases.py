@@ -265,3 +265,10 @@ def test_a_denied_result_word_is_the_opposite_result(kg, text, node, polarity):
 def test_a_movement_denied_painful_is_never_a_painful_finding(kg, text):
     assert not any(s.polarity == "present" and s.node.id in ("pain-on-hip-internal-rotation", "active-hip-extension-pain")
                    for s in read(kg, text).spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["weight steady", "steady on her feet", "walks steadily"])
+def test_a_word_is_not_read_as_its_negation(kg, text):
+    # "steady" was corrected to the KB's "unsteady" (altered gait) as if a typo: dropping a
+    # negating prefix is no typo, as adding one is not ("afebrile" is not febrile).
+    assert "altered-gait" not in {s.node.id for s in kg.read(text).spans}

@@ -228,9 +228,10 @@ class Table:
                 # one letter from a KB word: a variant spelling ("zygapophyseal", "spondylolithesis").
                 cutoff = 0.9 if real else 0.8 if len(lower) >= 7 else 0.85
                 for close in difflib.get_close_matches(lower, self.vocabulary, n=3, cutoff=cutoff):
-                    # a typo adds, drops or swaps a letter; a negating prefix is no typo (afebrile)
+                    # a typo adds, drops or swaps a letter; a negating prefix, added or dropped, is no
+                    # typo ("afebrile" is not febrile, "steady" is not unsteady)
                     if abs(len(close) - len(lower)) <= (1 if real else 2) and \
-                            not any(lower == p + close for p in ("a", "an", "un", "non")):
+                            not any(lower == p + close or close == p + lower for p in ("a", "an", "un", "non")):
                         found = close
                         break
             if len(self.corrections) > 50_000:  # a service fed arbitrary text must not grow without bound

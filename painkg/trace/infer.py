@@ -304,8 +304,10 @@ class _Model:
         for h in sorted(reached):
             effective = [r.get(h, 1.0) for r in ratios]
             for cluster, idx in clustered:
+                # Outside the setting's population its rules' case mix is not the patient's either.
                 ratio, carrier = cluster_ratio(self.table, cluster, hyps[h], [obs[i] for i in idx],
-                                               [ratios[i] for i in idx], self.counted, self.setting)
+                                               [ratios[i] for i in idx], self.counted,
+                                               "" if self.outside else self.setting)
                 for position, i in enumerate(idx):  # one member carries the cluster's ratio, the rest count 1
                     effective[i] = ratio if position == carrier else 1.0
             # Excluded by a present finding: the first such finding carries the stated ε, the others
