@@ -530,4 +530,12 @@ def test_share_of_nodes_with_a_standard_identifier(kg, capsys):
               + ", ".join(f"{k} {v[1]}/{sum(v)}" for k, v in sorted(kinds.items())))
     assert share >= 0.70  # a floor against losing mappings; the goal of issue 14 was 60 %
     for kind in ("condition", "structure", "muscle", "nerve", "region"):  # issue 14: every condition and anatomical node
-        assert kinds[kind][0] == 0, f"{kinds[kind][0]} {kind} nodes have no standard identifier"
+        assert kinds[kind][0] == len(UNCODED.get(kind, ())), f"{kinds[kind][0]} {kind} nodes have no standard identifier"
+    for kind, ids in UNCODED.items():  # and the known exceptions really are uncoded
+        assert all(not kg.graph.nodes[n].get("codes") and not table.matches(n, kg.graph.nodes[n]["label"]) for n in ids)
+
+
+#: Nodes no standard vocabulary names, checked: ICD-10-CM (simple-icd-10-cm) has epidural haemorrhage only
+#: as an intracranial injury (S06.4), HP:0100310 "Epidural hemorrhage" is_a intracranial haemorrhage, and
+#: the MONDO edit file of the mirror has no spinal epidural haematoma.
+UNCODED = {"condition": ("spinal-epidural-haematoma",)}
