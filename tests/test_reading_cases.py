@@ -70,6 +70,29 @@ def test_a_relatives_own_finding_stays_theirs(kg):
     assert not any(s.node.id == "hip-pain" and s.experiencer == "patient" for s in read(kg, "mother had hip pain").spans)
 
 
+@pytest.mark.parametrize("text, node", [
+    ("Her aunty had bowel cancer.", "digestive-tract-cancer"),
+    ("Cancer runs in the family.", "history-of-cancer"),
+    ("His granddad's hip was replaced for arthritis; a cousin has ankylosing spondylitis.", "axial-spondyloarthritis"),
+])
+def test_a_relative_named_in_everyday_words_keeps_the_finding_theirs(kg, text, node):
+    spans = [s for s in read(kg, text).spans if s.node.id == node]
+    assert spans and all(s.experiencer != "patient" for s in spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [
+    ("Nobody in the family has had cancer.", "history-of-cancer"),
+    ("No one has noticed a limp.", "limp"),
+    ("Nothing has changed with my bladder.", "bladder-dysfunction"),
+    ("nothing's changed with my waterworks or my bowels", "bowel-incontinence"),
+    ("nothing's changed with my waterworks or my bowels", "bladder-dysfunction"),
+])
+def test_a_denial_in_everyday_words_denies(kg, text, node):
+    """A function named after a denial of change ('nothing has changed with my bladder') is normal, not lost."""
+    assert {(s.node.id, s.polarity) for s in read(kg, text).spans if s.node.id == node} == {(node, "absent")}, \
+        read(kg, text)
+
+
 def test_a_possessive_relative_does_not_reach_back(kg):
     text = "a significant weight loss over the last year attributed to grieving over her son's death"
     assert ("unexplained-weight-loss", "present") in _spans(kg, text), read(kg, text)

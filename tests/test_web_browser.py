@@ -376,6 +376,9 @@ def lecturer_scenario(d, url: str, shot: Callable[[str], None], mobile: bool) ->
                              ".map(li => [li.dataset.ref, li.dataset.kind, li.querySelector('.kind') ? "
                              "li.querySelector('.kind').textContent : ''])")
     assert kinds and all(kind and text for _, kind, text in kinds), kinds
+    # Nothing in the open panel is wider than the screen (a phone would zoom the whole page out).
+    wide = d.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert wide <= 1, f"the page is {wide} px wider than the screen"
     shot("panel")
     # The diagram scales to the panel, without its legend, and opens full size with it.
     wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#diagram svg"))

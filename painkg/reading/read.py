@@ -1030,7 +1030,7 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     if name.inverted and _trouble_before(found, hit) and "negated" not in cats:
         cats = cats | {"negated"}  # "no trouble with my bowels or bladder": the trouble is denied
     if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit) or _listed(found, hit)
-                          or set(c.triggers) & _DENIES_REPORT
+                          or {t.lower() for t in c.triggers} & _DENIES_REPORT
                           and not {"normal", "abnormal"} & cats):
         # "no bladder problems", "no sensation changes": the words name the trouble, not the function
         name = sp.Name(name.nodes, name.weight, "lexicon", name.text, name.allowed)
@@ -1182,7 +1182,8 @@ _TROUBLE = frozenset(("problem", "problems", "issue", "issues", "symptom", "symp
 #: ("denies bowel or bladder change"), unlike "no anal tone" or "perianal sensation absent".
 _DENIES_REPORT = frozenset(("denies", "denied", "deny", "denying", "denies any", "negative for", "neg for",
                             "no evidence of", "no sign of", "no signs of", "free of", "excluded", "ruled out",
-                            "unlikely", "not reported", "not an issue", "not a problem", "no complaints of"))
+                            "unlikely", "not reported", "not an issue", "not a problem", "no complaints of",
+                            "nothing's changed with", "nothing has changed with"))
 
 
 def _listed(found: list[sp.Unit], hit: sp.Found) -> bool:
