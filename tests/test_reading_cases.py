@@ -295,3 +295,26 @@ def test_a_word_is_not_read_as_its_negation(kg, text):
     # "steady" was corrected to the KB's "unsteady" (altered gait) as if a typo: dropping a
     # negating prefix is no typo, as adding one is not ("afebrile" is not febrile).
     assert "altered-gait" not in {s.node.id for s in kg.read(text).spans}
+
+
+# ---------------------------------------------------------------- everyday words of a referral letter
+@pytest.mark.parametrize("text, node", [
+    ("I think I can feel a pulsatile, expansile mass above the umbilicus", "pulsatile-abdominal-mass"),
+    ("vague periumbilical discomfort", "abdominal-pain"),
+    ("buttock discomfort on sitting", "buttock-pain"),
+])
+def test_coordinate_adjectives_and_discomfort_are_read(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("plays football, groin pain", "exercise-related-groin-pain"),  # a comma between nouns still separates
+    ("He wonders whether he strained it at the allotment.", "coughing-sneezing"),  # an injury, no Valsalva
+])
+def test_a_list_comma_and_an_injury_are_not_read_as_a_name(kg, text, wrong):
+    assert not any(s.node.id == wrong and s.polarity == "present" for s in read(kg, text).spans), read(kg, text)
+
+
+def test_a_patients_guess_is_uncertain(kg):
+    assert ("hip-pain", "possible") in _spans(kg, "she wonders if it is her hip")
+

@@ -40,6 +40,7 @@ _FILLER = frozenset(
 #: endings are stripped ("aching" -> "ach" -> "pain", "diminished" -> "diminish" -> "reduced").
 _SAME = {
     "ach": "pain", "ache": "pain", "sore": "pain", "sorenes": "pain", "painful": "pain", "hurt": "pain",
+    "discomfort": "pain",
     "lower": "low", "disk": "disc", "tumor": "tumour",
     "decrease": "reduce", "diminish": "reduce", "restrict": "reduce", "limit": "reduce", "reduc": "reduce",
     "loss": "reduce", "lost": "reduce",

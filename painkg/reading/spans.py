@@ -568,7 +568,7 @@ def _runs(found: list[Unit], i: int, tab: Table) -> Iterable[Found]:
         u = found[j]
         if u.role == "fact" or (u.role == "punct" and u.text in ".;!"):
             return
-        if u.role in HARD:
+        if u.role in HARD and not _coordinate_comma(found, i, j):
             hard.append(u)
         for w in u.required:
             if w not in required:
@@ -589,6 +589,21 @@ def _runs(found: list[Unit], i: int, tab: Table) -> Iterable[Found]:
                 name = _name(tab, key, hard)
                 if name is not None:
                     yield Found(i, j + 1, name, key, len(required))
+
+
+def _coordinate_comma(found: list[Unit], i: int, j: int) -> bool:
+    """A comma between two words of one name: "a pulsatile, expansile mass" (coordinate adjectives).
+
+    The run must still read as exactly one name's words, so a list ("fever, back pain") joins nothing.
+    """
+    return (found[j].text == "," and i < j < len(found) - 1 and found[j - 1].role == "word"
+            and found[j + 1].role == "word" and bool(_ADJECTIVE.search(found[j - 1].lower))
+            and bool(_ADJECTIVE.search(found[j + 1].lower)))
+
+
+#: Endings of English adjectives ("pulsatile", "expansile", "tender", "swollen"): a comma between two of them
+#: joins; between nouns ("plays football, groin pain") it separates.
+_ADJECTIVE = re.compile(r"(?:ile|ive|al|ous|ic|ent|ant|ed|en|ing|ful|less|ar|ary|der)$")
 
 
 def _rank(name: Name) -> tuple:
