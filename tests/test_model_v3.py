@@ -14,7 +14,7 @@ import painkg
 from painkg.kb.vocab import Relation
 from painkg.trace import scoring
 
-KOCHER = ["fever", "unable to bear weight", "raised ESR", "raised white cell count"]
+KOCHER = ["fever", "unable to bear weight", "markedly raised ESR", "raised white cell count"]
 
 
 def score(result, condition: str) -> float:

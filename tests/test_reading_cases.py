@@ -318,3 +318,20 @@ def test_a_list_comma_and_an_injury_are_not_read_as_a_name(kg, text, wrong):
 def test_a_patients_guess_is_uncertain(kg):
     assert ("hip-pain", "possible") in _spans(kg, "she wonders if it is her hip")
 
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ESR 88.", {("elevated-esr", "present"), ("esr-40-or-more", "present")}),  # a full stop ends the value
+    ("CRP 14, ESR 22.", {("elevated-crp", "present"), ("elevated-esr", "present"), ("esr-40-or-more", "absent")}),
+])
+def test_a_laboratory_value_is_read_against_each_limit_that_counts(kg, text, expected):
+    """Kocher's predictor is an ESR of 40 mm/h or more, not the reference limit of 20."""
+    assert _spans(kg, text) == expected, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [
+    ("Focal percussion tenderness over L3", "spinal-percussion-tenderness"),
+    ("treated for E. coli urosepsis five weeks ago", "bloodstream-infection"),
+])
+def test_signs_of_spinal_infection_in_a_letter_are_read(kg, text, node):
+    assert any(s.node.id == node and s.polarity == "present" for s in read(kg, text).spans), read(kg, text)

@@ -98,8 +98,19 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
     for pattern, node_id, holds in _MEASURES:
         m = pattern.match(lowered)
         if m and node_id in graph:
-            return [(node_id, holds(_value(m)), m.group(0))]  # None: a measurement no source reads
+            return _stated(graph, node_id, holds, m)  # None: a measurement no source reads
     return []
+
+
+#: Measurements with a second, higher limit that a rule names: Kocher's predictor is an ESR of 40 mm/h
+#: or more, above the reference limit of 20 that "elevated ESR" uses.
+_ALSO = {"elevated-esr": (("esr-40-or-more", lambda v: v >= 40.0),)}
+
+
+def _stated(graph: nx.MultiDiGraph, node_id: str, holds, m: re.Match) -> list[tuple[str, bool | None, str]]:
+    value = _value(m)
+    return [(node_id, holds(value), m.group(0))] + [(other, test(value), m.group(0))
+                                                    for other, test in _ALSO.get(node_id, ()) if other in graph]
 
 
 #: The same facts found anywhere in a text: "22M footballer", "on exam T 38.9, CRP 45".  "N years"
@@ -109,7 +120,8 @@ _FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3}
                        r"(?P<d>\d{1,3})(?=\s*(?:[mf]|male|female|man|woman|boy|girl)\b)|"
                        # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
                        r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy)\b)?")
-_FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?![\w.])"), node, holds)
+# a full stop may end the value ("ESR 88."); a decimal point may not ("T 38.9" is not "T 38")
+_FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?!\w|\.\d)"), node, holds)
                        for p, node, holds in _MEASURES)
 
 
@@ -154,7 +166,7 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             if _TIME_AFTER.match(lowered, m.end()):
                 continue  # "residual 3 days ago": a time, not a measurement
             bisect.insort(taken, (m.start(), m.end()))
-            found.append((m.start(), m.end(), [(node_id, holds(_value(m)), m.group(0))]))
+            found.append((m.start(), m.end(), _stated(graph, node_id, holds, m)))
     return sorted(found, key=lambda f: f[0])
 
 
