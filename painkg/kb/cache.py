@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from .vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
 
@@ -64,8 +64,8 @@ _BY_VALUE = {field: {m.value: m for m in enum} for field, enum in _ENUM_FIELDS.i
 _RELATIONS = {r.value: r for r in Relation}
 #: What marshal stores, and so what :func:`write` takes: None, bools, numbers, text, bytes, and
 #: tuples, lists, sets and dicts of them.
-Marshallable = Union[None, bool, int, float, complex, str, bytes, tuple[Any, ...], list[Any], set[Any],
-                     frozenset[Any], dict[Any, Any]]
+Marshallable = (None | bool | int | float | complex | str | bytes | tuple[Any, ...] | list[Any] | set[Any]
+                | frozenset[Any] | dict[Any, Any])
 
 
 def cache_dir() -> Path | None:

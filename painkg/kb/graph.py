@@ -305,7 +305,7 @@ class KnowledgeGraph:
 
         return read(self, text)
 
-    def trace(self, observations: Iterable[str], **options) -> TraceResult:
+    def trace(self, observations: Iterable[str | Reading] | str | Reading, **options) -> TraceResult:
         """Rank the candidate sources of these observations; see :func:`painkg.trace.infer.trace`."""
         from ..trace.infer import trace
 
