@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"painkg {__version__}")
-    kb = argparse.ArgumentParser(add_help=False)
+    kb = _Parser(add_help=False)
     kb.add_argument("--kb", metavar="FOLDER", help="use this knowledge-base folder instead of the bundled one")
     kb.add_argument("--merge", action="store_true", help="merge --kb FOLDER into the bundled knowledge base")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
@@ -490,8 +490,8 @@ def _export(args) -> int:
             text.detach()  # leave sys.stdout's buffer open
         print(f"wrote {count} triples to standard output ({fmt})", file=sys.stderr)
     else:
-        written = export(kg, args.file, fmt)
-        _status(written, {"path": str(written.path), "format": written.format, "triples": written.triples},
+        exported = export(kg, args.file, fmt)
+        _status(exported, {"path": str(exported.path), "format": exported.format, "triples": exported.triples},
                 args.json)
     return 0
 
@@ -630,6 +630,8 @@ _PLAIN = {"—": "--", "–": "-", "→": "->", "←": "<-", "↔": "<->", "≥"
 
 def _plain(error: UnicodeError) -> tuple[str, int]:
     """Codec error handler: spell an unencodable character plainly (é -> e, — -> --), else '?'."""
+    if not isinstance(error, UnicodeEncodeError):  # registered for writing text; a decoder's error is not ours
+        raise error
     char = error.object[error.start]
     plain = _PLAIN.get(char)
     if plain is None:

@@ -94,7 +94,7 @@ def writing(path: str | os.PathLike, *, text: bool = False, error: type[Exceptio
         out.detach()  # flushes the text layer into *raw*, which the opener then finishes
 
 
-def write_together(files: Mapping[str | os.PathLike, bytes], *, error: type[Exception] = WriteError) -> None:
+def write_together(files: Mapping[str, bytes] | Mapping[Path, bytes], *, error: type[Exception] = WriteError) -> None:
     """Write several files as one output (a KGX folder): all of them, or none.
 
     Each file is protected as :func:`writing` protects one (a read-only, hard-linked or

@@ -27,7 +27,7 @@ def clone_and_venv(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("install")
     clone = base / "clone"
     shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
-                                                               ".hypothesis", ".benchmarks"))
+                                                               ".hypothesis", ".benchmarks", ".mypy_cache"))
     env_dir = base / "venv"
     # system_site_packages: reuse the already installed dependencies (no network needed for them);
     # painkg itself is built and installed from the clone as a regular, non-editable wheel.

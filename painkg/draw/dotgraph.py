@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     import networkx as nx
     import pydot
 
+# The `# type: ignore[arg-type]` on pydot calls in painkg.draw are gaps in pydot's annotations:
+# Node(name, obj_dict=None, **attrs) lets a `**dict[str, str]` of DOT attributes bind to obj_dict, and
+# Graph.add_subgraph is annotated for a Subgraph though a Cluster (not a Subgraph subclass) is added alike.
+
 __all__ = ["quote", "html_text", "new_dot", "node_attrs", "edge_attrs", "kg_dot", "region_cluster", "legend"]
 
 #: Above this many edges, edge labels are left out (the legend still names each line).
@@ -182,20 +186,20 @@ def kg_dot(graph: nx.MultiDiGraph, centers: Iterable[str] = (), *, evidence: boo
         area = Area(data.get("region", Area.OTHER))
         boxed = clusters and AREA_STYLES[area] is not None
         parent = boxes.setdefault(area, region_cluster(area)) if boxed else dot
-        parent.add_node(pydot.Node(ids[n], **node_attrs(data, focus=n in centers)))
+        parent.add_node(pydot.Node(ids[n], **node_attrs(data, focus=n in centers)))  # type: ignore[arg-type]
     for area in Area:  # a fixed order keeps the layout stable between runs
         if area in boxes:
-            dot.add_subgraph(boxes[area])
+            dot.add_subgraph(boxes[area])  # type: ignore[arg-type]
     if edge_labels is None:
         edge_labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
     for s, t, r, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
         relation = Relation(r)
         tail, head, _ = layout(relation, s, t)
         attrs = edge_attrs(relation, data, label=edge_labels, evidence=evidence, xlabel=xlabels)
-        dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))
+        dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))  # type: ignore[arg-type]
     kinds = {Kind(d["kind"]) for _, d in graph.nodes(data=True)}
     relations = {Relation(r) for _, _, r in graph.edges(keys=True)}
-    dot.add_subgraph(legend(kinds, relations, focus=bool(centers), framed=clusters))
+    dot.add_subgraph(legend(kinds, relations, focus=bool(centers), framed=clusters))  # type: ignore[arg-type]
     return dot
 
 
@@ -210,7 +214,7 @@ def region_cluster(area: Area) -> pydot.Cluster:
 
 def legend(kinds: Iterable[Kind], relations: Iterable[Relation], *, focus: bool = False,
            samples: Iterable[tuple[str, dict[str, str]]] = (), notes: Iterable[str] = (),
-           framed: bool = True) -> pydot.Subgraph:
+           framed: bool = True) -> pydot.Cluster | pydot.Subgraph:
     """Return a legend box: a sample node per kind shown, and a table of the lines.
 
     *samples* adds ``(text, attributes)`` nodes, e.g. how an observation looks;
@@ -218,6 +222,7 @@ def legend(kinds: Iterable[Kind], relations: Iterable[Relation], *, focus: bool 
     """
     import pydot
 
+    box: pydot.Cluster | pydot.Subgraph
     if framed:
         box = pydot.Cluster("legend", label=quote("Legend"), style="rounded", color="#969696", fontsize="13",
                             labeljust="l")
@@ -228,7 +233,7 @@ def legend(kinds: Iterable[Kind], relations: Iterable[Relation], *, focus: bool 
     if focus:
         extra.append(("the focus (thick outline)", {**kind_attrs(KIND_STYLES[Kind.CONDITION]), "penwidth": "3.5"}))
     for i, (text, attrs) in enumerate(extra):
-        box.add_node(pydot.Node(f"lg{i}", fontsize="10", **{**attrs, "label": quote(text)}))
+        box.add_node(pydot.Node(f"lg{i}", fontsize="10", **{**attrs, "label": quote(text)}))  # type: ignore[arg-type]
     table = _line_table(sorted(set(relations), key=list(Relation).index), notes)
     box.add_node(pydot.Node("lglines", shape="plaintext", fontsize="10", label=table))
     return box

@@ -50,19 +50,19 @@ def trace_dot(result: TraceResult, *, top: int = 3, paths: int = 1,
     dot = new_dot(_title(result, chosen))
     dot.add_subgraph(_candidates(chosen, ids, result))
     for o in observed:
-        dot.add_node(pydot.Node(ids[o.node.id], **_observation_attrs(o)))
+        dot.add_node(pydot.Node(ids[o.node.id], **_observation_attrs(o)))  # type: ignore[arg-type]
     kinds = {c.node.kind for _, c in chosen} | {o.node.kind for o in observed}
     for n in ends:
         label, kind = names[n]
         kinds.add(kind)
-        dot.add_node(pydot.Node(ids[n], **node_attrs({"kind": kind, "label": label})))
+        dot.add_node(pydot.Node(ids[n], **node_attrs({"kind": kind, "label": label})))  # type: ignore[arg-type]
     for (source, relation, target), step in steps.items():
         tail, head, _ = layout(relation, source, target)
         attrs = edge_attrs(relation, {}, extra=f" · {_percent(step.probability)}", xlabel=xlabels)
         attrs["penwidth"] = f"{0.8 + 2.2 * step.probability:.2f}"  # thicker: likelier
-        dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))
+        dot.add_edge(pydot.Edge(ids[tail], ids[head], **attrs))  # type: ignore[arg-type]
     samples = _samples(result)
-    dot.add_subgraph(legend(kinds, {key[1] for key in steps}, samples=samples,
+    dot.add_subgraph(legend(kinds, {key[1] for key in steps}, samples=samples,  # type: ignore[arg-type]
                             notes=["line label: chance the link produces the effect"], framed=clusters))
     return dot, len(ids), len(steps)
 
@@ -92,7 +92,7 @@ def _candidates(chosen, ids, result: TraceResult):
     for rank, c in chosen:
         data = {"kind": c.node.kind, "label": f"#{rank} {c.node.label}", "red_flag": c.node.red_flag}
         extra = [f"{c.region.label} · {_percent(c.score)}"] + (["(observed)"] if c.node.id in observed else [])
-        group.add_node(pydot.Node(ids[c.node.id], **node_attrs(data, focus=True, extra=extra)))
+        group.add_node(pydot.Node(ids[c.node.id], **node_attrs(data, focus=True, extra=extra)))  # type: ignore[arg-type]
     return group
 
 

@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
 
@@ -58,10 +58,14 @@ _MAGIC = b"painkg-cache %d\n" % FORMAT
 _DIGEST = 32  # bytes of BLAKE2b over key and body
 _UID = os.geteuid() if hasattr(os, "geteuid") else None
 
-_BY_VALUE = {field: {m.value: m for m in enum}
-             for field, enum in {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier,
-                                         "role": Role, "population": Population}.items()}
+_ENUM_FIELDS: dict[str, type[Enum]] = {"kind": Kind, "region": Area, "strength": Grade, "qualifier": Qualifier,
+                                         "role": Role, "population": Population}
+_BY_VALUE = {field: {m.value: m for m in enum} for field, enum in _ENUM_FIELDS.items()}
 _RELATIONS = {r.value: r for r in Relation}
+#: What marshal stores, and so what :func:`write` takes: None, bools, numbers, text, bytes, and
+#: tuples, lists, sets and dicts of them.
+Marshallable = (None | bool | int | float | complex | str | bytes | tuple[Any, ...] | list[Any] | set[Any]
+                | frozenset[Any] | dict[Any, Any])
 
 
 def cache_dir() -> Path | None:
@@ -101,6 +105,7 @@ def content_key(tables: Iterable[Table], *, folders: Iterable[Path]) -> str:
         digest.update(b"\0folder\0" + os.fsencode(Path(folder).name))
     for table in tables:
         data = table.data
+        assert data is not None  # an unread table is a problem, and a load with problems is not cached
         digest.update(b"\0file\0%s\0%d\0" % (os.fsencode(Path(table.path).name), len(data)))
         digest.update(data)
     return digest.hexdigest()
@@ -146,7 +151,7 @@ def read(key: str, part: str) -> object | None:
         return None
 
 
-def write(key: str, part: str, value: object) -> None:
+def write(key: str, part: str, value: Marshallable) -> None:
     """Store *value* under *key*; failing to write (read-only home, full disk) is not an error."""
     folder = cache_dir()
     if folder is None:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -140,6 +140,8 @@ def _model_tables(checked: Checked) -> dict:
 
 
 def _from_entry(key: str, entry: object) -> KnowledgeGraph | None:
+    if not isinstance(entry, dict):  # an entry from a damaged file: rebuild it
+        return None
     try:
         nodes, edges, references, tables = cache.unpack(entry)
     except (KeyError, TypeError, ValueError, AttributeError):  # an entry from a damaged file: rebuild it
@@ -157,9 +159,9 @@ def _build_graph(nodes: dict[str, dict], edges: dict[tuple[str, str, Relation], 
     one MultiDiGraph has used since networkx 2.0; tests compare the result with a
     graph built through the public API.
     """
-    graph = nx.MultiDiGraph(**(tables or {}))
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(**(tables or {}))
     graph.add_nodes_from(nodes.items())
-    succ, pred = graph._succ, graph._pred
+    succ, pred = graph._succ, graph._pred  # type: ignore[attr-defined]  # not in networkx's stubs
     for (s, t, r), attrs in edges.items():
         keys = succ[s].get(t)
         if keys is None:
@@ -206,7 +208,7 @@ class KnowledgeGraph:
 
             key = self._cache_key
             state = cache.read(key, "index") if key else None
-            if state is not None:
+            if isinstance(state, tuple):  # else none, or a damaged entry: rebuild it
                 try:
                     self._index = TermIndex.from_state(state)
                 except (TypeError, ValueError, AttributeError):  # a damaged entry: rebuild it
@@ -303,7 +305,7 @@ class KnowledgeGraph:
 
         return read(self, text)
 
-    def trace(self, observations: Iterable[str], **options) -> TraceResult:
+    def trace(self, observations: Iterable[str | Reading] | str | Reading, **options) -> TraceResult:
         """Rank the candidate sources of these observations; see :func:`painkg.trace.infer.trace`."""
         from ..trace.infer import trace
 
@@ -337,6 +339,7 @@ def _edge_order(edge: Edge):
 def iter_edges(graph: nx.MultiDiGraph, source=None, relation=None, target=None) -> Iterator[Edge]:
     """Yield :class:`Edge` records of *graph* matching the given ends and relation."""
     relation = Relation(relation) if relation is not None else None
+    triples: Iterable[tuple[str, str, str, dict[str, Any]]]
     if source is not None:
         triples = graph.out_edges(source, keys=True, data=True) if source in graph else ()
     elif target is not None:
@@ -355,7 +358,7 @@ def neighbourhood(graph: nx.MultiDiGraph, centers: list[str], depth: int) -> nx.
     for _ in range(depth):
         if not frontier:  # everything reachable is in: more hops add nothing (depth may be 10**25)
             break
-        nxt = set()
+        nxt: set[str] = set()
         for n in frontier:
             nxt.update(graph.successors(n))
             nxt.update(graph.predecessors(n))

@@ -25,6 +25,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from ..errors import UnknownTermError
 
@@ -265,7 +266,7 @@ class TermIndex:
 
     def best(self, text: str) -> Match | None:
         """Return the one node *text* names, or None; cached, as users repeat terms."""
-        found = self._best.get(text, False)
+        found: Match | None | Literal[False] = self._best.get(text, False)
         if found is False:
             matches = self.search(text, limit=1)
             found = matches[0] if matches and matches[0].score >= ACCEPT else None

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .vocab import CLUSTER_COLUMNS, EDGE_COLUMNS, EVIDENCE_KEYWORDS, NODE_COLUMNS, PRIOR_COLUMNS, SETTING_COLUMNS
 
@@ -58,7 +58,9 @@ _KIND_OF_FILE = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", sta
 class Row(NamedTuple):
     name: str  # "kb/nodes-condition.tsv", or an RDF subject such as "node:hip-oa"
     line: int  # 0 when the row does not come from a file line
-    cells: dict[str, str]
+    # Column -> cell.  A table's cells are all str; a row read from RDF carries its list cells as
+    # tuple[str, ...] already split (see validate.split_list), so the values are typed Any.
+    cells: dict[str, Any]
 
     @property
     def where(self) -> str:
@@ -335,6 +337,7 @@ def _parse(lines, name: str, columns: tuple[str, ...] | None, problems: list[str
                 return
             width = len(columns)
             continue
+        assert columns is not None  # set by the header line, which came first
         if len(cells) != width:
             named = ", ".join(columns) if strip else "one per column of the header: a truncated or hand-edited line?"
             problems.append(f"{name}:{line}: {len(cells)} cells, expected {width} ({named})")

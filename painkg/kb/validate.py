@@ -302,8 +302,9 @@ def check_records(
         seen.setdefault(key, row.where)
         _check_edge(row, references, out, problems, cited)
     for i in range(first, list.__len__(problems)):
-        if isinstance(problems[i], _Duplicate):
-            problems[i] = _duplicate_message(problems[i], seen.get(problems[i].key))
+        problem = problems[i]
+        if isinstance(problem, _Duplicate):
+            problems[i] = _duplicate_message(problem, seen.get(problem.key))
     # Settings before priors: a prior names its setting.
     for rows, check_row in ((settings, _check_setting), (priors, _check_prior), (clusters, _check_cluster)):
         for row in rows:
@@ -319,7 +320,9 @@ def _table_kind(theme: str) -> Kind | None:
 class _Duplicate(str):
     """A duplicate-edge problem waiting for the place of the row it repeats."""
 
-    def __new__(cls, where: str, key: tuple) -> _Duplicate:
+    key: tuple[str, str, Relation]
+
+    def __new__(cls, where: str, key: tuple[str, str, Relation]) -> _Duplicate:
         self = super().__new__(cls, where)
         self.key = key
         return self
@@ -478,8 +481,10 @@ def _check_edge(row: Row, refs: Mapping[str, object], out: Checked, problems: li
             _check_references(row.where, edge_refs, refs, problems)
     if numbers and edge_refs and not _has_literature(edge_refs):
         problems.append(f"{row.where}: {', '.join(numbers)} need a literature reference, not only seed/anatomy")
+    if relation is None:  # its problem is listed above, so the edge is not kept
+        return
     key = (source, target, relation)
-    if relation is not None and key in out.edges:
+    if key in out.edges:
         # Placeholder: the first row's place is found by _locate_duplicates, only if needed.
         problems.append(_Duplicate(row.where, key))
     if len(problems) == bad:

@@ -74,7 +74,7 @@ _ENUMS = ENUMS
 
 #: The painkg schema as a closed namespace: a misspelt term is an AttributeError,
 #: not a new IRI.  Generated from the vocabulary, like ``ontology/painkg.ttl``.
-PAINKG = type("PAINKG", (DefinedNamespace,), {
+PAINKG: type[DefinedNamespace] = type("PAINKG", (DefinedNamespace,), {
     "__annotations__": {name: URIRef for name in (*TERMS, *(kind_name(k) for k in Kind),
                                                   *(r.rdf_name for r in Relation))},
     "_NS": Namespace(SCHEMA),

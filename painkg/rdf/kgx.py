@@ -519,9 +519,11 @@ def from_kgx(folder: str | os.PathLike, *, format: str = "tsv") -> KnowledgeGrap
         noun = "problem" if len(problems) == 1 else "problems"
         rest = f"\n… and {problems.more} more" if problems.more else ""
         raise RDFError(f"{len(problems)} {noun} reading KGX:\n" + "\n".join(problems) + rest)
-    graph = nx.MultiDiGraph(settings=checked.settings, priors=checked.priors, clusters=checked.clusters)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(settings=checked.settings, priors=checked.priors,
+                                                  clusters=checked.clusters)
     graph.add_nodes_from(checked.nodes.items())
-    graph.add_edges_from((s, t, r, d) for (s, t, r), d in checked.edges.items())
+    # (s, t, key, data): the stubs of MultiDiGraph.add_edges_from know only (s, t) and (s, t, data)
+    graph.add_edges_from((s, t, r, d) for (s, t, r), d in checked.edges.items())  # type: ignore[misc]
     return from_graph(graph, references)
 
 
@@ -681,6 +683,8 @@ class _Located(dict):
 
     line = 0
     lines: dict = {}
+    order: list  # the keys as written (set by the parser)
+    repeated: object  # the first key given twice, when one is (set by the parser)
 
 
 class _LocatedList(list):
@@ -709,10 +713,10 @@ def _read_sidecar(data: bytes | None, name: str, problems: list[str]) -> dict:
     except _JSONProblem as exc:
         problems.append(str(exc))
         return {}
-    if not isinstance(document, dict):
+    if not isinstance(document, _Located):  # a JSON object is read as a _Located
         problems.append(f"{name}:1: a JSON {_type(document)} (allowed: an object with {', '.join(_SIDECAR_KEYS)})")
         return {}
-    sidecar = {}
+    sidecar: dict[str, list | dict] = {}
     for key, value in document.items():
         wanted = _SIDECAR_KEYS.get(key)
         if wanted is None:
@@ -763,7 +767,11 @@ def _parse_json(text: str, name: str):
         located.order = [k for k, _ in items]
         if len(located) != len(items):
             seen: set = set()
-            located.repeated = next(k for k, _ in items if k in seen or seen.add(k))
+            for k, _ in items:
+                if k in seen:
+                    located.repeated = k
+                    break
+                seen.add(k)
         return located
 
     def noting(scan_once, starts: list):
@@ -792,8 +800,9 @@ def _parse_json(text: str, name: str):
         return located, end
 
     decoder = json.JSONDecoder(object_pairs_hook=pairs)
-    decoder.parse_object, decoder.parse_array = parse_object, parse_array
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the Python scanner calls the hooks above
+    # typeshed declares neither these hooks nor py_make_scanner, though json.decoder and json.scanner define them
+    decoder.parse_object, decoder.parse_array = parse_object, parse_array  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]  # calls the hooks above
     try:
         return decoder.decode(text)
     except json.JSONDecodeError as exc:
@@ -819,7 +828,7 @@ def _where(sidecar: dict, value, *parents) -> str:
 
 def _member(sidecar: dict, holder, key) -> str:
     """``name:line`` of the member *key* of an object (or item *key* of an array)."""
-    lines = getattr(holder, "lines", None)
+    lines = getattr(holder, "lines", {})
     try:
         return f"{sidecar['name']}:{lines[key]}"
     except (KeyError, IndexError, TypeError):
@@ -919,7 +928,7 @@ def _model_rows(sidecar: dict, problems: list[str]) -> dict[str, list[Row]]:
         priors.append(row(entry, cells))
     clusters = []
     for ident, entry in _objects(sidecar, problems, "clusters"):
-        family = dict.fromkeys(CLUSTER_COLUMNS, "")
+        family: dict[str, str | tuple[str, ...]] = dict.fromkeys(CLUSTER_COLUMNS, "")
         family.update(cluster=ident, label=_cell(sidecar, problems, entry, "label", "text"),
                       condition=_cell(sidecar, problems, entry, "condition", "text"),
                       members=_cell(sidecar, problems, entry, "members", "list"), references=())

@@ -63,6 +63,9 @@ from .ntriples import CLUSTER, NODE, REFERENCE, SETTING, code_curie, reference_k
 
 __all__ = ["MAX_DEPTH", "MAX_TOKEN", "parse", "from_rdf"]
 
+#: A row's cells as this reader builds them: text, or a list cell already split (see Row.cells).
+_Cells = dict[str, str | tuple[str, ...]]
+
 #: Deepest JSON nesting read (painkg's own JSON-LD nests about 6 deep).
 MAX_DEPTH = 100
 #: Longest Turtle / N-Triples token (a literal or an IRI, as written, escapes included):
@@ -268,9 +271,10 @@ def from_rdf(source: Graph | str | os.PathLike, *, format: str | None = None) ->
         rest = f"\n… and {problems.more} more" if problems.more else ""
         raise RDFError(f"{len(problems)} {noun} reading RDF:\n" + "\n".join(problems) + rest)
     # Graph-level data, as load() builds it (painkg.kb.graph).
-    result = nx.MultiDiGraph(settings=checked.settings, priors=checked.priors, clusters=checked.clusters)
+    result: nx.MultiDiGraph[str] = nx.MultiDiGraph(settings=checked.settings, priors=checked.priors, clusters=checked.clusters)
     result.add_nodes_from(sorted(checked.nodes.items()))
-    result.add_edges_from((s, t, r, d) for (s, t, r), d in sorted(checked.edges.items(),
+    # (s, t, key, data): the stubs of MultiDiGraph.add_edges_from know only (s, t) and (s, t, data)
+    result.add_edges_from((s, t, r, d) for (s, t, r), d in sorted(checked.edges.items(),  # type: ignore[misc]
                                                                   key=lambda e: (e[0][0], e[0][2].value, e[0][1])))
     return from_graph(result, references)
 
@@ -348,7 +352,8 @@ class _Reader:
         return known.value if known is not None else self._name(value)
 
     def _list(self, head) -> list:
-        items, seen = [], set()
+        items: list = []
+        seen = set()
         while head != RDF.nil:
             if head in seen or RDF.first not in self.facts[head]:
                 self._problem(head, "not a well-formed rdf:List")
@@ -403,7 +408,7 @@ class _Reader:
         if grade and probability:
             self._problem(subject, "a prior is a painkg:priorGrade or a painkg:priorProbability, not both")
         # List cells travel as tuples: an item may hold any character, "|" included.
-        cells = dict.fromkeys(NODE_COLUMNS, "")
+        cells: _Cells = dict.fromkeys(NODE_COLUMNS, "")
         cells.update(id=node_id, label=self._text(subject, SKOS.prefLabel, required=True), synonyms=tuple(synonyms),
                      codes=tuple(codes), region=self._value(subject, PAINKG.region, Area),
                      definition=self._text(subject, SKOS.definition), red_flag=self._red_flag(subject),
@@ -451,7 +456,7 @@ class _Reader:
 
     def _edge_cells(self, subject, triple) -> dict:
         s, p, o = triple
-        cells = dict.fromkeys(EDGE_COLUMNS, "")
+        cells: _Cells = dict.fromkeys(EDGE_COLUMNS, "")
         cells.update(source=self._node_cell(s), relation=self.relations[p].value, target=self._node_cell(o),
                      strength=self._value(subject, PAINKG.strength, Grade),
                      qualifier=self._value(subject, PAINKG.qualifier, Qualifier),
@@ -500,7 +505,7 @@ class _Reader:
             if setting is None:
                 self._problem(subject, f"a setting needs an IRI {SETTING}<kebab-case id>")
                 continue
-            cells = dict.fromkeys(SETTING_COLUMNS, "")
+            cells: _Cells = dict.fromkeys(SETTING_COLUMNS, "")
             cells.update(id=setting, label=self._text(subject, SKOS.prefLabel, required=True),
                          description=self._text(subject, DCTERMS.description),
                          default_prior=self._lexical(subject, PAINKG.defaultPrior), **self._evidence(subject),
@@ -514,7 +519,7 @@ class _Reader:
         for subject in self._typed(PAINKG.Prior):
             setting = self._one(subject, PAINKG.setting, required=True)
             condition = self._one(subject, PAINKG.condition, required=True)
-            cells = dict.fromkeys(PRIOR_COLUMNS, "")
+            cells: _Cells = dict.fromkeys(PRIOR_COLUMNS, "")
             cells.update(setting="" if setting is None else self._slug(setting, SETTING) or self._name(setting),
                          condition="" if condition is None else self._node_cell(condition),
                          prevalence=self._lexical(subject, PAINKG.prevalence, required=True),
@@ -532,7 +537,7 @@ class _Reader:
                 self._problem(subject, f"a cluster needs an IRI {CLUSTER}<kebab-case id>")
                 continue
             condition = self._one(subject, PAINKG.condition)
-            cells = dict.fromkeys(CLUSTER_COLUMNS, "")
+            cells: _Cells = dict.fromkeys(CLUSTER_COLUMNS, "")
             cells.update(cluster=cluster, label=self._text(subject, SKOS.prefLabel, required=True),
                          condition="" if condition is None else self._node_cell(condition),
                          members=tuple(self._node_cell(m) for m in self._items(subject, PAINKG.member, PAINKG.memberList)),

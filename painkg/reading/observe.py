@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import patient
-from .read import ABSENT, POSSIBLE, Reading, read
+from .read import ABSENT, POSSIBLE, Reading, Unread, read
 from ..errors import TraceError, UnknownTermError
 from ..kb.model import Node
 from ..kb.vocab import Relation
@@ -66,7 +66,8 @@ class Observation:
         return (self.node.id, self.relation.value if self.relation else "")
 
     def __str__(self) -> str:
-        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "")
+        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "") \
+            if self.relation is not None else ""
         return f"{'' if self.present else 'no '}{'?' if self.possible else ''}{how}{self.node.label}"
 
 
@@ -96,7 +97,7 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
     suggested = 0
     for term, reading in _readings(kg, terms):
         found = [s for s in reading.spans if s.observed]
-        problems = list(reading.unread)
+        problems: list[Unread | None] = list(reading.unread)
         if problems and not found and term and "\n" not in term:
             # One vocabulary: a term the reader makes nothing of but the resolver accepts whole
             # ("pain with hip internal rotation") is that node.

@@ -92,7 +92,7 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
     if m:
         years = int(m["a"] or m["b"] or m["c"] or m["d"])
         sex, _ = _split_sex(m["rest"])
-        found = [(_FEMALE, _SEX[sex], sex)] if sex and _FEMALE in graph else []
+        found: list[tuple[str, bool | None, str]] = [(_FEMALE, _SEX[sex], sex)] if sex and _FEMALE in graph else []
         bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
         return found + sorted(bands, key=lambda b: not b[1])
     for pattern, node_id, holds in _MEASURES:
@@ -132,7 +132,7 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
     >>> [(s, e) for s, e, _ in find(painkg.load().graph, "22m footballer, t 38.9")]
     [(0, 3), (16, 22)]
     """
-    found = []
+    found: list[tuple[int, int, list[tuple[str, bool | None, str]]]] = []
     # "69‐year‐old", "69–year–old": any dash is a hyphen (one character for one: offsets hold)
     lowered = lowered.translate(_DASHES)
     for m in _FIND_AGE.finditer(lowered):
@@ -143,7 +143,7 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             continue  # "worse walking >200 m", "walks 50 m": a distance
             continue
         sex = (m["sex"] or "").strip(" -")
-        facts_ = [(_FEMALE, _SEX[sex], sex)] if sex in _SEX and _FEMALE in graph else []
+        facts_: list[tuple[str, bool | None, str]] = [(_FEMALE, _SEX[sex], sex)] if sex in _SEX and _FEMALE in graph else []
         bands = [(node_id, _holds(band, years), node_id) for node_id, band in _bands(graph)]
         found.append((m.start(), m.end(), facts_ + sorted(bands, key=lambda b: not b[1])))
     for pattern in (_WORD_AGE, _MONTH_AGE):  # "Eighteen year old", "19 month old": the same bands

@@ -65,7 +65,8 @@ _DURATION = re.compile(
     r"\b" + _MONTHS + r"\s+(?:19|20)\d\d\b|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"\b)",
     re.IGNORECASE)
 #: Where each region's words are, for a site written beside a test ("FADIR R hip +ve").
-_AREA_SITES = {Area.HIP: {"hip", "groin"}, Area.LUMBAR_SPINE: {"back", "lumbar", "spine", "spinal", "low"},
+_AREA_SITES: dict[Area | None, set[str]] = {
+               Area.HIP: {"hip", "groin"}, Area.LUMBAR_SPINE: {"back", "lumbar", "spine", "spinal", "low"},
                Area.SACROILIAC_PELVIS: {"sacroiliac", "sij", "buttock", "pelvis", "pelvic", "sacral", "sacrum"},
                Area.THIGH_LEG: {"thigh", "leg", "knee", "calf", "shin", "foot"}}
 _EFFECTS = {"aggravates": Relation.AGGRAVATED_BY, "relieves": Relation.RELIEVED_BY}
@@ -106,7 +107,8 @@ class Span:
 
     def describe(self) -> str:
         """"buttock pain — present, left; worsening, 3/52"."""
-        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "")
+        how = {Relation.AGGRAVATED_BY: "worse with ", Relation.RELIEVED_BY: "relieved by "}.get(self.relation, "") \
+            if self.relation is not None else ""
         status = [self.polarity]
         if self.time != CURRENT:
             status.append(self.time)
@@ -874,7 +876,8 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
     name states that symptom at that place, else the nearest one stating it at part of the place said.
     Returns (the hit, the loose units it took) or None.
     """
-    family, at = "", None
+    family = ""
+    at: sp.Found | int | None = None
     for h in mine:  # a symptom whose name says no place
         fams = {f for w in h.key for f, members in sp.FAMILIES.items() if w in members}
         if len(fams) == 1 and not (h.key & sp.SITE_WORDS) and tab.kinds.get(h.name.nodes[0]) in (
@@ -886,7 +889,7 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
             if _family_of(found[k]):
                 family, at = _family_of(found[k]), k
                 break
-    if not family:
+    if not family or at is None:  # at is set with family
         return None
     places = [h for h in mine if h is not at and (tab.kinds.get(h.name.nodes[0]) is Kind.REGION or _bare_site(found, h))]
     said_sites = {sp.SITE_SAME.get(w, w) for k in sites for w in found[k].required}
@@ -903,7 +906,7 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
         score = (len(where), -len(unsaid - other), len(unsaid & other), -len(key), node_id)
         if rank is None or score > rank:
             best, rank = node_id, score
-    if best is None:
+    if best is None or rank is None:  # set together
         return None
     # the place must keep its noun: "front" alone is no place ("numbness at the front" stays numbness)
     if not (rank[0] and {w for w in said_sites if w not in ("lateral", "medial", "anterior", "posterior", "low",
@@ -1250,7 +1253,7 @@ def _modifiers(found: list[sp.Unit], hit: sp.Found) -> tuple[str, tuple[str, ...
         left.append(k)
         k -= 1
     k = hit.j
-    right = []
+    right: list[int] = []
     while k < len(found) and not _is_boundary(found[k]) and len(right) < 3:
         right.append(k)
         k += 1

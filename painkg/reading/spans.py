@@ -172,7 +172,7 @@ class Table:
     by_word: dict[str, set[frozenset[str]]]
     sites: dict[str, frozenset[str]]  # node id -> body-site words its names use
     kinds: dict[str, Kind]
-    areas: dict[str, object] = field(default_factory=dict)  # node id -> Area
+    areas: dict[str, Area | None] = field(default_factory=dict)  # node id -> Area
     exact: dict[str, str] = field(default_factory=dict)  # a KB name, lower case -> the one node it names
     corrections: dict[str, str] = field(default_factory=dict)
     vocabulary: list[str] = field(default_factory=list)
@@ -533,15 +533,18 @@ def match(found: list[Unit], tab: Table) -> list[Found]:
     best: list[tuple | None] = [None] * (n + 1)  # (covered, -spans, consumed, -units, weight) of found[:j]
     back: list[tuple[int, Found | None]] = [(0, None)] * (n + 1)
     best[0] = (0, 0, 0, 0, 0.0)
+    hit: Found | None
     for i in range(n):
-        cur = best[i]
-        if best[i + 1] is None or cur > best[i + 1]:
+        cur, nxt = best[i], best[i + 1]
+        assert cur is not None  # set at step i - 1
+        if nxt is None or cur > nxt:
             best[i + 1], back[i + 1] = cur, (i, None)
         for hit in _runs(found, i, tab):
             # a redundant unit ("no no feeling") stays outside, where it may be a trigger
             s = (cur[0] + hit.covered, cur[1] - 1, cur[2] + len(hit.key) - hit.covered, cur[3] - (hit.j - hit.i),
                  cur[4] + hit.name.weight)
-            if best[hit.j] is None or s > best[hit.j]:
+            old = best[hit.j]
+            if old is None or s > old:
                 best[hit.j], back[hit.j] = s, (i, hit)
     spans: list[Found] = []
     j = n

@@ -277,7 +277,7 @@ class DiagnosticTable:
         """The one entry of *condition* (or its nearest ancestor) for an observable."""
         prefix: tuple[Link, ...] = ()
         if lead is not None:  # the source's step into its syndrome, shown first
-            data = self.graph.edges[lead[0], lead[1], Relation.LEADS_TO]
+            data: Mapping = self.graph.edges[lead[0], lead[1], Relation.LEADS_TO]
             prefix = (Link(lead[0], Relation.LEADS_TO, lead[1], scoring.edge_probability(data)),)
         # A number published for the pair wins; a subtype's own number before its parent's.
         for c in (condition, *self.ancestors.get(condition, ())):

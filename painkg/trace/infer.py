@@ -692,9 +692,9 @@ def _red_flags(kg, table: DiagnosticTable, obs: Sequence[Observation],
             advice = f"red flag: {o.node.label} {said} — needs urgent assessment" + (f": {excluded}" if excluded else "")
             named_ids.update(shown)
         flags.append(RedFlag(o.node, advice, (o,), raises=tuple(kg.node(c) for c in causes[:3])))
-    said = {f.node.id for f in flags}  # a condition named as a finding ("CES") is flagged once (G26)
+    flagged = {f.node.id for f in flags}  # a condition named as a finding ("CES") is flagged once (G26)
     for c in candidates:
-        if not c.node.red_flag or c.node.id in said:
+        if not c.node.red_flag or c.node.id in flagged:
             continue
         pointed = tuple(e.observation for e in c.explanations if e.observation.node.red_flag and e.observation.present)
         if c.score >= RED_FLAG_SCORE or (pointed and c.node.id not in named_ids):

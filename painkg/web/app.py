@@ -37,9 +37,9 @@ import logging
 import math
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -232,9 +232,10 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
                 pool.close()
 
     def graph() -> KnowledgeGraph:
-        if state["kg"] is None:  # a client that skips the lifespan (a bare ASGI call)
-            state["kg"] = warm(None)
-        return state["kg"]
+        loaded = state["kg"]
+        if loaded is None:  # a client that skips the lifespan (a bare ASGI call)
+            loaded = state["kg"] = warm(None)
+        return loaded
 
     async def search(request: Request) -> Response:
         params = request.query_params
@@ -303,8 +304,9 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
     middleware = [Middleware(Guard)]
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
-    handlers = {UnknownTermError: _unknown, PainKGError: _bad, Refusal: _refused, HTTPException: _http,
-                Exception: _failed}
+    # Each handler takes its own exception class: typed by what it returns.
+    handlers: dict[type[Exception], Callable[..., Awaitable[Response]]] = {
+        UnknownTermError: _unknown, PainKGError: _bad, Refusal: _refused, HTTPException: _http, Exception: _failed}
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
 
 
@@ -368,6 +370,7 @@ def trace_case(kg: KnowledgeGraph, case: cases.Case, limit: int = 10) -> dict:
     """
     case = cases.resolve(kg, case)
     _check_setting(kg, case.setting)
+    data: dict[str, Any]
     if not any(f.state in ("present", "possible") for f in case.findings):
         data = {"candidates": [], "red_flags": [], "next_findings": [], "combinations": [], "groups": [],
                 "observations": [], "unexplained": [], "setting": case.setting, "other_score": None,
@@ -627,8 +630,8 @@ def _references(kg: KnowledgeGraph, data) -> dict[str, dict]:
         else:
             continue
         kind = evidence.kind(key, entry["citation"])
-        entry.update(kind=kind, kind_label=evidence.KINDS[kind], weak=evidence.weaker_than_cohort(kind))
-        out[key] = entry
+        out[key] = {**entry, "kind": kind, "kind_label": evidence.KINDS[kind],
+                    "weak": evidence.weaker_than_cohort(kind)}
     return out
 
 

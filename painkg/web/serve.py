@@ -134,6 +134,9 @@ def protocol(header_seconds: float, most: int) -> type:
     import h11
 
     class Protocol(H11Protocol):
+        _deadline: asyncio.TimerHandle | None
+        _waiting_since: float
+
         def connection_made(self, transport) -> None:  # type: ignore[override]
             self._deadline = None
             self._waiting_since = time.monotonic()
@@ -145,7 +148,8 @@ def protocol(header_seconds: float, most: int) -> type:
         def _make_room(self) -> None:
             # Close whoever has waited longest for headers (half-sent requests, idle keep-alives);
             # if nobody is waiting, this new connection goes.
-            waiting = [c for c in self.connections if c is not self and getattr(c, "_deadline", None) is not None]
+            # (every connection but an upgraded WebSocket is a Protocol; only a Protocol has a deadline)
+            waiting = [c for c in self.connections if c is not self and isinstance(c, Protocol) and c._deadline is not None]
             victim = min(waiting, key=lambda c: c._waiting_since) if waiting else self
             victim._close()
 
