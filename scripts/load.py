@@ -18,15 +18,18 @@ It starts ``python -m painkg serve --port 0`` (this checkout's code) as a child 
   a bad ``Content-Length``) and ``surrogate`` (lone surrogates in JSON and in query strings);
 * a probe in a process of its own (so the load generator's own work never delays it) asking
   ``GET /api/settings`` every ``--probe-ms`` ms on a keep-alive connection and timing each answer;
-* a sampler of the server's memory (``VmRSS`` in ``/proc/<pid>/status``, every 0.25 s; and its
-  peak ``VmHWM``), its CPU time, threads and open descriptors, and the machine's load average.
+* a sampler of the server's memory every 0.25 s: its own ``VmRSS`` (``/proc/<pid>/status``; and its
+  peak ``VmHWM``), and the PSS of it and its worker processes (``/proc/<pid>/smaps_rollup``: shared
+  pages counted once, so a page a worker copies on write counts); its CPU time, threads and open
+  descriptors, and the machine's load average.
 
 It prints the probe's p50/p95/p99/max, every status counted by kind of request, the memory at
 the start and its largest growth, and exits 1 if a criterion fails:
 
 * the probe's p99 is at most ``--p99-ms`` (100) and every probe is answered 200;
 * no response is a 5xx, and no ordinary request fails without an answer;
-* the server's RSS stays within ``--rss-mb`` (100 MB) of where it started;
+* the server's memory stays within ``--rss-mb`` (100 MB) of where it started: its own RSS, and the
+  PSS of it and its worker processes together;
 * the server stops cleanly on Ctrl-C (SIGINT), with no traceback in its log.
 
 Exit status 2: the server did not start. It never runs inside the test suite (a unit test runs
@@ -544,21 +547,65 @@ def probe(host: str, port: int, start_at: float, deadline: float, every: float, 
 # ---------------------------------------------------------------- the server and its memory
 
 
-def status_of(pid: int) -> dict[str, int]:
-    """VmRSS, VmHWM (kB) and Threads from /proc/<pid>/status; CPU seconds and open descriptors."""
-    found = {}
-    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+def children(pid: int) -> list[int]:
+    """Every process below *pid* (the server's worker processes)."""
+    parents: dict[int, list[int]] = defaultdict(list)
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents[ppid].append(int(name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def one_process(pid: int) -> dict[str, float]:
+    """VmRSS, VmHWM (kB), Threads, Pss (kB, from smaps_rollup), CPU seconds of one process."""
+    found: dict[str, float] = {"VmRSS": 0, "VmHWM": 0, "Threads": 0}  # a zombie has none of them
+    with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
         for line in f:
             name, _, value = line.partition(":")
             if name in ("VmRSS", "VmHWM", "Threads"):
                 found[name] = int(value.split()[0])
-    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    found["Pss"] = int(line.split()[1])
+    except OSError:
+        found["Pss"] = found.get("VmRSS", 0)
+    with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     found["cpu"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def status_of(pid: int) -> dict[str, float]:
+    """The server process's own figures (VmRSS, VmHWM, Threads, Pss, cpu, fds), and its process
+    tree's (``tree_pss``, ``tree_rss``, ``tree_cpu``, ``processes``): the worker processes included."""
+    found = one_process(pid)
     try:
         found["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         found["fds"] = -1
+    found["tree_pss"], found["tree_rss"], found["tree_cpu"], found["processes"] = \
+        found["Pss"], found["VmRSS"], found["cpu"], 1
+    for child in children(pid):
+        try:
+            other = one_process(child)
+        except OSError:
+            continue  # ended meanwhile
+        found["tree_pss"] += other["Pss"]
+        found["tree_rss"] += other["VmRSS"]
+        found["tree_cpu"] += other["cpu"]
+        found["processes"] += 1
     return found
 
 
@@ -574,6 +621,7 @@ class Sampler(threading.Thread):
         self.samples: list[tuple[float, dict]] = []
         self.loads: list[list[float]] = []
         self.stop = threading.Event()
+        self.errors, self.last_error = 0, ""
 
     def run(self) -> None:
         origin = time.monotonic()
@@ -581,8 +629,11 @@ class Sampler(threading.Thread):
             try:
                 self.samples.append((time.monotonic() - origin, status_of(self.pid)))
                 self.loads.append(loadavg())
-            except OSError:
-                return
+            except FileNotFoundError:
+                return  # the server has gone
+            except (OSError, ValueError, IndexError) as exc:  # a child ending while read: try again
+                self.errors += 1
+                self.last_error = repr(exc)
             self.stop.wait(self.every)
 
 
@@ -663,7 +714,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--p99-ms", type=float, default=100.0, metavar="MS",
                         help="criterion: the probe's 99th percentile at most this (default 100)")
     parser.add_argument("--rss-mb", type=float, default=100.0, metavar="MB",
-                        help="criterion: the server's RSS at most this much above its start (default 100)")
+                        help="criterion: the server's RSS, and the PSS of it and its worker processes, at most this much "
+                             "above their start (default 100)")
     parser.add_argument("--seed", type=int, default=23, help="seed of the clients' random choices (default 23)")
     parser.add_argument("--python", default=sys.executable, metavar="PATH",
                         help="the Python that runs `-m painkg serve` (default: this one); this checkout's painkg "
@@ -719,16 +771,19 @@ def report(args, record: Record, probes, start, end, sampler: Sampler, elapsed: 
            returncode: int, server_log: str) -> int:
     latencies = [p[1] for p in probes if p[1] is not None and p[2] == 200]
     failed_probes = [p for p in probes if p[1] is None or p[2] != 200]
-    rss = [s["VmRSS"] for _, s in sampler.samples] or [start["VmRSS"]]
-    growth_mb = (max(rss) - start["VmRSS"]) / 1024
+    samples = [x for _, x in sampler.samples] or [end]
+    rss = [x["VmRSS"] for x in samples]
+    pss = [x["tree_pss"] for x in samples]
+    growth_mb = (max(rss) - start["VmRSS"]) / 1024  # the server process itself
     peak_growth_mb = (end["VmHWM"] - start["VmRSS"]) / 1024
+    tree_growth_mb = (max(pss) - start["tree_pss"]) / 1024  # it and its worker processes, shared pages once
     ordinary_kinds = [k for k in record.status if k in MIX]
     hostile_kinds = [k for k in record.status if k not in MIX]
     served = sum(n for k in ordinary_kinds for s, n in record.status[k].items() if isinstance(s, int))
     no_answer = sum(n for k in ordinary_kinds for s, n in record.status[k].items() if not isinstance(s, int))
     fives = sum(n for k in record.status for s, n in record.status[k].items() if isinstance(s, int) and s >= 500)
     fives += sum(1 for p in probes if isinstance(p[2], int) and p[2] >= 500)
-    cpu = end["cpu"] - start["cpu"]
+    cpu = end["tree_cpu"] - start["tree_cpu"]
     tracebacks = server_log.count("Traceback")
     p = {q: percentile(latencies, q) * 1000 for q in (50, 95, 99)}
     checks = {
@@ -736,7 +791,8 @@ def report(args, record: Record, probes, start, end, sampler: Sampler, elapsed: 
         f"every probe answered 200 ({len(latencies)} of {len(probes)})": not failed_probes and bool(probes),
         f"no 5xx (found {fives})": fives == 0,
         f"every ordinary request answered ({no_answer} not)": no_answer == 0,
-        f"RSS growth {growth_mb:.1f} MB <= {args.rss_mb:g} MB": growth_mb <= args.rss_mb,
+        f"memory growth {max(growth_mb, tree_growth_mb):.1f} MB <= {args.rss_mb:g} MB (the server's RSS, and the "
+        f"PSS of it and its workers)": max(growth_mb, tree_growth_mb) <= args.rss_mb,
         f"stopped cleanly on Ctrl-C (exit {returncode}, {tracebacks} tracebacks in its log)":
             returncode == 0 and tracebacks == 0,
     }
@@ -759,10 +815,16 @@ def report(args, record: Record, probes, start, end, sampler: Sampler, elapsed: 
         sent = record.notes.get("body bytes sent before the answer")
         if sent:
             print(f"  body bytes sent before the answer: max {max(sent) / 1e6:.2f} MB of {BIG / 1e6:.0f} MB")
-        print(f"server RSS: start {start['VmRSS'] / 1024:.1f} MB, max sampled {max(rss) / 1024:.1f} MB "
+        print(f"server process RSS: start {start['VmRSS'] / 1024:.1f} MB, max sampled {max(rss) / 1024:.1f} MB "
               f"(+{growth_mb:.1f}), peak (VmHWM) {end['VmHWM'] / 1024:.1f} MB, end {end['VmRSS'] / 1024:.1f} MB; "
-              f"threads {start['Threads']} -> {max(s['Threads'] for _, s in sampler.samples or [(0, end)])} max; "
-              f"descriptors max {max(s['fds'] for _, s in sampler.samples or [(0, end)])}")
+              f"threads {start['Threads']} -> {max(x['Threads'] for x in samples)} max; "
+              f"descriptors max {max(x['fds'] for x in samples)}")
+        print(f"memory sampled {len(sampler.samples)} times every {sampler.every:g} s"
+              + (f" ({sampler.errors} failed reads, last {sampler.last_error})" if sampler.errors else ""))
+        print(f"server and its {start['processes'] - 1} worker processes, PSS (shared pages counted once): start "
+              f"{start['tree_pss'] / 1024:.1f} MB, max {max(pss) / 1024:.1f} MB (+{tree_growth_mb:.1f}), end "
+              f"{end['tree_pss'] / 1024:.1f} MB (RSS summed: {start['tree_rss'] / 1024:.0f} -> "
+              f"{end['tree_rss'] / 1024:.0f} MB)")
         if server_log.strip():
             lines = server_log.strip().splitlines()
             print(f"server log: {len(lines)} lines; last: {lines[-1][:160]}")
@@ -780,6 +842,8 @@ def report(args, record: Record, probes, start, end, sampler: Sampler, elapsed: 
             "served": served, "fives": fives, "server_cpu_s": cpu,
             "rss_mb": {"start": start["VmRSS"] / 1024, "max": max(rss) / 1024, "end": end["VmRSS"] / 1024,
                        "peak_hwm": end["VmHWM"] / 1024, "growth": growth_mb, "peak_growth": peak_growth_mb},
+            "tree_pss_mb": {"start": start["tree_pss"] / 1024, "max": max(pss) / 1024, "end": end["tree_pss"] / 1024,
+                            "growth": tree_growth_mb, "processes": start["processes"]},
             "checks": checks, "server_exit": returncode, "server_log_lines": len(server_log.splitlines()),
         }, indent=1, allow_nan=True) + "\n", encoding="utf-8")
     return 0 if all(checks.values()) else 1

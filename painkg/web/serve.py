@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import socket
 import sys
 import time
@@ -228,7 +229,9 @@ def serve(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, *, publ
             shown = f"[{bound}]" if ":" in bound else bound
             allowed = list(dict.fromkeys([*allowed, shown]))
         most = max(8, min(MOST_CONNECTIONS, descriptors() - SPARE_DESCRIPTORS - 2 * ACCEPT_BATCH))
-        app = create_app(warm(kg), allowed_hosts=allowed)  # warm before the address is printed: the first click is fast
+        # Warm before the address is printed (the first click is fast), and fork the worker processes
+        # over the warm KB now, before any thread starts.
+        app = create_app(warm(kg), allowed_hosts=allowed, processes=hasattr(os, "fork"))
         sock.listen(128)  # a browser opened now waits in the queue instead of being refused
         shown = f"[{bound}]" if ":" in bound else bound
         if decided.warning:
