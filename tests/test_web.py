@@ -973,7 +973,7 @@ def test_the_workers_end_when_the_server_is_killed():
     workers = _children(proc.pid)
     assert workers
     proc.kill()
-    proc.wait(30)
+    proc.communicate(timeout=30)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
         for w in workers:  # reap them if they were re-parented to us
