@@ -17,6 +17,9 @@ other work past it 503; never a 500 for anything a client sends.
 
 The reader, the trace, the search and the diagram run in bounded thread pools, off the event
 loop, so a slow request never holds up another (``/api/settings`` answers on the loop itself).
+Under ``painkg serve`` those threads only wait for two worker processes forked over the warm KB
+(:class:`Worker`: one for the usual requests, one, at a lower priority, for long notes), so the
+event loop has Python's interpreter lock to itself (``create_app(processes=True)``).
 Every response carries :data:`HEADERS`.
 
 Examples
@@ -358,11 +361,14 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
     bound to 127.0.0.1, so another web site cannot reach it through DNS rebinding).
 
     *processes* (``painkg serve``; POSIX): the reader, the trace, the search and the diagram run in
-    worker processes forked now over *kg* (warm it first, see :func:`warm`), one per thread of
-    :data:`POOLS`.  In threads, they share the interpreter lock with the event loop, which then
-    answers ``/api/settings`` in turns with them (p99 159 ms under 50 busy clients); in processes
-    the loop has its interpreter to itself.  Fork before any thread starts: call this before the
-    server runs.
+    two worker processes forked now over *kg* (warm it first, see :func:`warm`): one for every pool
+    but "long", with the pools' threads inside it, and one for long notes, each at a lower
+    priority (:data:`NICE`).  In threads of this process they share the interpreter lock with
+    the event loop, which then answered ``/api/settings`` in turns with them (p50 48 ms, p99
+    159 ms under 50 busy clients, ``scripts/load.py``); in processes the loop has the lock to
+    itself (p50 1.5 ms, p99 40 ms).  The workers share the KB's pages with this process until
+    they write to them (reference counts): about 50-60 MB more in all after a minute of load.
+    Fork before any thread starts: call this before the server runs.
     """
     if processes and kg is None:
         raise ValueError("create_app(processes=True) needs the KB (warm(kg)) to fork the workers over")
