@@ -37,6 +37,9 @@ class KBError(PainKGError, ValueError):
         rest = f"\n… and {self.more} more (the first {len(self.problems)} are listed)" if self.more else ""
         super().__init__(f"{total} {noun} in the knowledge base:\n" + "\n".join(self.problems) + rest)
 
+    def __reduce__(self):
+        return (type(self), (self.problems,), self.__dict__)
+
 
 class UnknownTermError(PainKGError, LookupError):
     """A term matched no node; ``suggestions`` holds the closest known terms."""
@@ -49,6 +52,9 @@ class UnknownTermError(PainKGError, LookupError):
 
     def __str__(self) -> str:  # LookupError would otherwise repr() the message
         return self.args[0]
+
+    def __reduce__(self):  # pickled whole (a web worker process sends it back), not rebuilt from the message
+        return (type(self), (self.term, self.suggestions), self.__dict__)
 
 
 class TraceError(PainKGError, ValueError):

@@ -17,6 +17,9 @@ other work past it 503; never a 500 for anything a client sends.
 
 The reader, the trace, the search and the diagram run in bounded thread pools, off the event
 loop, so a slow request never holds up another (``/api/settings`` answers on the loop itself).
+Under ``painkg serve`` those threads only wait for two worker processes forked over the warm KB
+(:class:`Worker`: one for the usual requests, one, at a lower priority, for long notes), so the
+event loop has Python's interpreter lock to itself (``create_app(processes=True)``).
 Every response carries :data:`HEADERS`.
 
 Examples
@@ -32,11 +35,15 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import gc
 import json
 import logging
 import math
+import os
 import re
+import sys
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,7 +86,10 @@ WORK_SECONDS = 20.0
 #: Threads and most waiting requests per kind of work: notes are the slow ones (a misspelt word
 #: costs milliseconds), so they have their own thread and cannot hold up a search.  Few threads:
 #: Python runs one at a time, and each more one is one more to wait for the event loop.
-POOLS = {"read": (1, 64), "long": (1, 16), "quick": (2, 512), "draw": (1, 32)}
+POOLS = {"read": (1, 64), "long": (1, 16), "quick": (1, 512), "draw": (1, 32)}
+#: How much lower ``painkg serve``'s two worker processes run (``os.nice``): the event loop first, then
+#: the usual requests (every pool but "long"), then long notes (seconds of work each).
+NICE = {"usual": 2, "long": 10}
 #: A note longer than this (characters) is read by the "long" pool, so a long or garbled paste
 #: (a 20,000-character note of misspelt words takes seconds) never holds up the usual short ones.
 LONG_NOTE = 3_000
@@ -123,10 +133,14 @@ class Pool:
     cannot stop a thread), so the threads busy never exceed the pool's size: the work is bounded.
     """
 
-    def __init__(self, name: str, threads: int, waiting: int) -> None:
+    def __init__(self, name: str, threads: int, waiting: int, worker: Worker | None = None,
+                 kg: KnowledgeGraph | None = None) -> None:
         self.name, self.threads, self.most = name, threads, threads + waiting
         self.busy = 0
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        #: With a *worker*, this pool's threads only hand their job to that process (which has its
+        #: own copy of *kg*) and wait: the event loop never waits for the interpreter lock behind them.
+        self.worker, self.kg = worker, kg
 
     async def run(self, what: str, fn: Callable, *args, seconds: float | None = None, late: int = 503):
         if self.busy >= self.most:
@@ -135,7 +149,11 @@ class Pool:
         if self._executor is None:
             self._executor = concurrent.futures.ThreadPoolExecutor(self.threads, thread_name_prefix=f"painkg-{self.name}")
         loop = asyncio.get_running_loop()
-        job = self._executor.submit(fn, *args)
+        if self.worker is not None:
+            job = self._executor.submit(self.worker.run, self.name, fn,
+                                        tuple(_TheKG if a is self.kg else a for a in args))
+        else:
+            job = self._executor.submit(fn, *args)
         self.busy += 1
 
         def finished(_) -> None:
@@ -161,6 +179,129 @@ class Pool:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+class _TheKG:
+    """Stands for the KB in a job sent to a worker process, which has its own (forked) copy."""
+
+
+class Worker:
+    """A process forked over a warmed KB that runs the jobs of one or more pools, in threads of its own.
+
+    The parent's pool threads send ``(job, pool, fn, args)`` (functions by name; :class:`_TheKG`
+    where the KB goes) and wait; one thread reads the answers, ``(job, True, result)`` or
+    ``(job, False, exception)``, and wakes whoever waits for each.  Inside the process each pool
+    has as many threads as in the parent, so a note being read does not hold up a search.  The
+    process ignores Ctrl-C (its parent stops it) and runs at a lower priority (*nice*), so the
+    server's event loop gets a core first when both want one.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, threads: dict[str, int], nice: int = 0) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._sending = threading.Lock()
+        self._waiting: dict[int, list] = {}
+        self._next = 0
+        self._reader: threading.Thread | None = None
+        _PARENT_ENDS.append(self._conn)
+        self.process = context.Process(target=_work, args=(theirs, kg, threads, nice), daemon=True,
+                                       name="painkg-worker")
+        self.process.start()
+        theirs.close()
+
+    def run(self, pool: str, fn: Callable, args: tuple):
+        """In a thread of the parent: run ``fn(*args)`` in the process, wait, return or raise what it did."""
+        done = threading.Event()
+        slot: list[Any] = [done, None]
+        with self._sending:
+            if self._reader is None:  # started at the first job: no thread runs while the workers are forked
+                self._reader = threading.Thread(target=self._read, name="painkg-worker-answers", daemon=True)
+                self._reader.start()
+            job = self._next = self._next + 1
+            self._waiting[job] = slot
+            try:
+                self._conn.send((job, pool, fn, args))
+            except (OSError, ValueError):
+                self._waiting.pop(job, None)
+                raise self._gone() from None
+        done.wait()
+        ok, value = slot[1]
+        if ok:
+            return value
+        raise value
+
+    def _read(self) -> None:
+        while True:
+            try:
+                job, ok, value = self._conn.recv()
+            except (EOFError, OSError):
+                break
+            slot = self._waiting.pop(job, None)
+            if slot is not None:
+                slot[1] = (ok, value)
+                slot[0].set()
+        with self._sending:
+            waiting, self._waiting = self._waiting, {}
+        for slot in waiting.values():
+            slot[1] = (False, self._gone())
+            slot[0].set()
+
+    @staticmethod
+    def _gone() -> Refusal:
+        return Refusal(503, "the server's worker process has stopped; restart painkg serve", {"Retry-After": "5"})
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self._conn.close()
+        with contextlib.suppress(ValueError):
+            _PARENT_ENDS.remove(self._conn)
+
+
+#: The parent's end of every worker's pipe: a worker closes those it inherited, so that it (and
+#: every other worker) reads the end of its pipe as soon as the server is gone, even if killed.
+_PARENT_ENDS: list = []
+
+
+def _work(conn, kg: KnowledgeGraph, threads: dict[str, int], nice: int) -> None:
+    """A worker process's loop (see :class:`Worker`)."""
+    import signal
+    import traceback
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent stops us
+    for end in _PARENT_ENDS:
+        end.close()
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+    sending = threading.Lock()
+    pools = {name: concurrent.futures.ThreadPoolExecutor(n, thread_name_prefix=f"painkg-{name}")
+             for name, n in threads.items()}
+
+    def answer(job: int, fn: Callable, args: tuple) -> None:
+        try:
+            out = (job, True, fn(*(kg if a is _TheKG else a for a in args)))
+        except BaseException as exc:  # sent back and raised in the parent, as a thread would
+            if not isinstance(exc, PainKGError) and sys.version_info >= (3, 11):  # add_note is 3.11+
+                exc.add_note("in the worker process:\n" + "".join(traceback.format_exception(exc)))
+            out = (job, False, exc)
+        with sending:
+            try:
+                conn.send(out)
+            except (EOFError, OSError):
+                pass
+            except Exception as exc:  # the answer or the exception cannot be pickled
+                conn.send((job, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+    while True:
+        try:
+            job, pool, fn, args = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            os._exit(0)  # the parent has gone: a thread still reading a note ends with us
+        pools[pool].submit(answer, job, fn, args)
 
 
 class Guard:
@@ -213,14 +354,38 @@ def _cross_site(scope) -> str | None:
     return None
 
 
-def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str] | None = None) -> Starlette:
+def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str] | None = None,
+               processes: bool = False) -> Starlette:
     """Return the explorer app over *kg* (default: the bundled KB, loaded when the app starts).
 
     *allowed_hosts* limits the Host header (``painkg serve`` passes the loopback names when
     bound to 127.0.0.1, so another web site cannot reach it through DNS rebinding).
+
+    *processes* (``painkg serve``; POSIX): the reader, the trace, the search and the diagram run in
+    two worker processes forked now over *kg* (warm it first, see :func:`warm`): one for every pool
+    but "long", with the pools' threads inside it, and one for long notes, each at a lower
+    priority (:data:`NICE`).  In threads of this process they share the interpreter lock with
+    the event loop, which then answered ``/api/settings`` in turns with them (p50 48 ms, p99
+    159 ms under 50 busy clients, ``scripts/load.py``); in processes the loop has the lock to
+    itself (p50 1.5 ms, p99 40 ms).  The workers share the KB's pages with this process until
+    they write to them (reference counts): about 50-60 MB more in all after a minute of load.
+    Fork before any thread starts: call this before the server runs.
     """
+    if processes and kg is None:
+        raise ValueError("create_app(processes=True) needs the KB (warm(kg)) to fork the workers over")
     state = {"kg": kg}
-    pools = {name: Pool(name, *sizes) for name, sizes in POOLS.items()}
+    workers: dict[str, Worker] = {}
+    if processes:
+        assert kg is not None  # checked above
+        # Everything made so far (the KB, its indexes, the modules) is left out of the cyclic
+        # collector for good: a collection in a worker would write to every object it scans,
+        # copying on write the pages the workers share with this process.
+        gc.collect()
+        gc.freeze()
+        usual = Worker(kg, {name: sizes[0] for name, sizes in POOLS.items() if name != "long"}, NICE["usual"])
+        workers = {name: usual for name in POOLS if name != "long"}
+        workers["long"] = Worker(kg, {"long": POOLS["long"][0]}, NICE["long"])
+    pools = {name: Pool(name, *sizes, worker=workers.get(name), kg=kg) for name, sizes in POOLS.items()}
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -230,6 +395,8 @@ def create_app(kg: KnowledgeGraph | None = None, *, allowed_hosts: Iterable[str]
         finally:
             for pool in pools.values():
                 pool.close()
+            for worker in set(workers.values()):
+                worker.stop()
 
     def graph() -> KnowledgeGraph:
         loaded = state["kg"]

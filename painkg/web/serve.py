@@ -1,12 +1,16 @@
 """``painkg serve``: the explorer on a socket of its own, made to stay up under hostile traffic.
 
 :func:`serve` binds the socket itself (so a busy port is one line, not a traceback), then runs
-uvicorn on it with :func:`protocol`, uvicorn's h11 protocol with three guards:
+uvicorn on it with :func:`protocol`, uvicorn's h11 protocol, with these guards:
 
 * the socket is made with ``IPPROTO_TCP``, so asyncio sets ``TCP_NODELAY`` on every accepted
   connection: a keep-alive answer is not held back ~40 ms by Nagle and delayed ACKs;
 * a request's headers must arrive within :data:`HEADER_SECONDS` of its first byte (or of the
   connection), else the connection is closed: half-sent headers cannot hold a descriptor forever;
+* the reader, the trace, the search and the diagram run in two worker processes forked over the
+  warm KB (``create_app(processes=True)``), so the event loop never waits for Python's interpreter
+  lock behind them: ``/api/settings`` p99 ≤ 100 ms under 50 busy clients and hostile ones
+  (``scripts/load.py``, docs/BENCHMARKS.md);
 * at most :data:`MOST_CONNECTIONS` connections (fewer when the descriptor limit is lower, which
   is raised to its hard limit first): past that, the connection that has waited longest for its
   headers is closed to make room, so the server never runs out of descriptors and a real request
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import socket
 import sys
 import time
@@ -232,14 +237,17 @@ def serve(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, *, publ
             shown = f"[{bound}]" if ":" in bound else bound
             allowed = list(dict.fromkeys([*allowed, shown]))
         most = max(8, min(MOST_CONNECTIONS, descriptors() - SPARE_DESCRIPTORS - 2 * ACCEPT_BATCH))
-        app = create_app(warm(kg), allowed_hosts=allowed)  # warm before the address is printed: the first click is fast
+        # Warm before the address is printed (the first click is fast), and fork the worker processes
+        # over the warm KB now, before any thread starts.
+        app = create_app(warm(kg), allowed_hosts=allowed, processes=hasattr(os, "fork"))
         sock.listen(128)  # a browser opened now waits in the queue instead of being refused
         shown = f"[{bound}]" if ":" in bound else bound
         if decided.warning:
             print(decided.warning, file=err, flush=True)
         print(f"painkg explorer: http://{shown}:{port}/  (Ctrl-C stops it; not a diagnosis)", file=out, flush=True)
-        # The event loop answers /api/settings and hands the rest to worker threads; a short switch
-        # interval lets it take the interpreter back from them sooner (5 ms by default).
+        # The event loop answers /api/settings and hands the rest to threads that wait for the worker
+        # processes; a short switch interval lets it take the interpreter back from any thread sooner
+        # (5 ms by default).
         sys.setswitchinterval(SWITCH_SECONDS)
         config = uvicorn.Config(app, log_level="warning", lifespan="on", http=protocol(header_seconds, most),
                                 timeout_keep_alive=5, backlog=ACCEPT_BATCH)
