@@ -558,7 +558,7 @@ def _sparql(args) -> int:
     if args.json and args.format not in (None, "json"):
         raise _usage(f"--json and --format {args.format} disagree (pick one)")
     text = _read_query(args.query)
-    store = open_store(_kg(args))
+    store = _cached_store(args) or open_store(_kg(args))
 
     def evaluate() -> bytes:
         """Parse, check, evaluate and print: in a child process stopped at --timeout (or by Ctrl-C)."""
@@ -583,6 +583,20 @@ def _sparql(args) -> int:
     except QueryError as exc:  # the query text or the format asked for: bad usage
         raise _usage(str(exc)) from exc
     return 0
+
+
+def _cached_store(args):
+    """The store of an unchanged KB from its cached N-Triples: no KB load, no networkx, no rewrite; else None."""
+    if args.merge and not args.kb:
+        return None  # the full path says why
+    from .kb.graph import cache_key
+    from .rdf.store import open_cached_store
+
+    try:
+        key = cache_key(args.kb, merge=args.merge)
+    except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
+        return None
+    return open_cached_store(key)
 
 
 def _isatty(stream) -> bool:

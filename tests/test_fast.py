@@ -109,3 +109,66 @@ def test_no_cache_means_the_full_path(tmp_path):
             "print(status, 'networkx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     assert out.stdout.split() == ["0", "True"]
+
+
+# -- painkg sparql on an unchanged KB: its cached N-Triples straight into Oxigraph -----------------------
+
+QUERY = "SELECT ?c WHERE { ?c a painkg:Condition } ORDER BY ?c LIMIT 5"
+
+
+def sparql(args: list[str], cache: Path, **env: str) -> subprocess.CompletedProcess:
+    code = ("import sys, runpy; sys.argv = ['painkg', 'sparql', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('painkg', run_name='__main__')\n"
+            "except SystemExit as exit:\n    print('networkx' in sys.modules, file=sys.stderr); raise\n")
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PAINKG_CACHE": str(cache), "PYTHONPATH": str(ROOT), **env})
+
+
+def test_sparql_on_an_unchanged_kb_reuses_its_ntriples(tmp_path):
+    pytest.importorskip("pyoxigraph")
+    cache = tmp_path / "cache"
+    first = sparql([QUERY, "--format", "csv"], cache)
+    assert first.returncode == 0, first.stderr
+    entries = list(cache.glob("*.ntriples"))
+    assert len(entries) == 1
+    written = entries[0].stat().st_mtime_ns
+    again = sparql([QUERY, "--format", "csv"], cache)
+    assert again.returncode == 0 and again.stdout == first.stdout
+    assert again.stderr.split() == ["False"]  # no KB load, no networkx
+    assert entries[0].stat().st_mtime_ns == written  # not rewritten
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")]  # no temporary left behind
+    off = sparql([QUERY, "--format", "csv"], cache, PAINKG_CACHE="off")
+    assert off.stdout == first.stdout
+
+
+def test_sparql_on_an_edited_kb_is_not_served_stale(tmp_path):
+    pytest.importorskip("pyoxigraph")
+    cache, folder = tmp_path / "cache", tmp_path / "kb"
+    shutil.copytree(ROOT / "tests" / "data" / "mini", folder)
+    labels = "SELECT ?o WHERE { node:hip-oa ?p ?o FILTER(isLiteral(?o)) } ORDER BY ?o"
+    before = sparql(["--kb", str(folder), labels, "--format", "csv"], cache)
+    assert before.returncode == 0, before.stderr
+    assert sparql(["--kb", str(folder), labels, "--format", "csv"], cache).stdout == before.stdout
+    nodes = folder / "nodes-condition.tsv"
+    rows = nodes.read_text(encoding="utf-8").split("\n")
+    cells = rows[1].split("\t")
+    cells[1] = "renamed " + cells[1]
+    rows[1] = "\t".join(cells)
+    nodes.write_text("\n".join(rows), encoding="utf-8")
+    after = sparql(["--kb", str(folder), labels, "--format", "csv"], cache)
+    full = sparql(["--kb", str(folder), labels, "--format", "csv"], cache, PAINKG_CACHE="off")
+    assert after.returncode == 0 and after.stdout == full.stdout
+    assert "renamed " in after.stdout and "renamed " not in before.stdout
+    assert len(list(cache.glob("*.ntriples"))) == 2
+
+
+def test_sparql_protections_hold_on_the_cached_store(tmp_path):
+    pytest.importorskip("pyoxigraph")
+    cache = tmp_path / "cache"
+    assert sparql([QUERY], cache).returncode == 0  # the store is cached from here on
+    service = sparql(["SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"], cache)
+    assert service.returncode == 2 and "SERVICE" in service.stderr
+    update = sparql(["LOAD <http://127.0.0.1:9/x.ttl>"], cache)
+    assert update.returncode == 2 and "update" in update.stderr
+    slow = sparql(["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1"], cache)
+    assert slow.returncode == 1 and "no result within 1 s" in slow.stderr

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..trace.settings import Setting
     from .resolve import Match, TermIndex
 
-__all__ = ["Edge", "KnowledgeGraph", "load", "load_cached", "from_graph"]
+__all__ = ["Edge", "KnowledgeGraph", "load", "load_cached", "cache_key", "from_graph"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,19 @@ def load_cached(folder: str | Path | None = None, *, merge: bool = False) -> Kno
         return _load(folder, merge, True, light=True)
 
 
-def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True, light: bool = False) -> KnowledgeGraph | None:
+def cache_key(folder: str | Path | None = None, *, merge: bool = False) -> str | None:
+    """The key under which painkg's cache keeps this KB (its tables' bytes and the loader's code), or None.
+
+    None when caching is off or the tables have problems.  Nothing is parsed or built: ``painkg
+    sparql`` finds the KB's cached N-Triples with it.
+    """
+    if cache.cache_dir() is None:
+        return None
+    key, *_ = _inputs(folder, merge)
+    return key
+
+
+def _inputs(folder, merge: bool, use_cache: bool = True):
     problems = Problems()
     folders = [bundled_folder()]
     if folder is not None:
@@ -110,6 +122,12 @@ def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True, light: 
     key = None
     if use_cache and not problems:
         key = cache.content_key([bundled, *(t for tables in inputs for t in tables)], folders=folders)
+    return key, problems, bundled, inputs
+
+
+def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True, light: bool = False) -> KnowledgeGraph | None:
+    key, problems, bundled, inputs = _inputs(folder, merge, use_cache)
+    if key is not None:
         entry = cache.read(key, "kb") if read_cache else None
         if entry is not None:
             del bundled, inputs  # a hit needs the bytes no more: do not hold them while building the graph
