@@ -25,7 +25,8 @@ from .kb.vocab import Kind, Relation
 
 EPILOG = ("environment:\n"
           "  PAINKG_CACHE=FOLDER  where loads keep the validated KB (default ~/.cache/painkg)\n"
-          "  PAINKG_CACHE=off     no cache\n\n"
+          "  PAINKG_CACHE=off     no cache\n"
+          "  PAINKG_FAST=off      trace through the full networkx graph, not the cached fast path\n\n"
           "painkg is for education and decision-support research; it does not diagnose.")
 
 
