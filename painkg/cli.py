@@ -25,7 +25,8 @@ from .kb.vocab import Kind, Relation
 
 EPILOG = ("environment:\n"
           "  PAINKG_CACHE=FOLDER  where loads keep the validated KB (default ~/.cache/painkg)\n"
-          "  PAINKG_CACHE=off     no cache\n\n"
+          "  PAINKG_CACHE=off     no cache\n"
+          "  PAINKG_FAST=off      trace through the full networkx graph, not the cached fast path\n\n"
           "painkg is for education and decision-support research; it does not diagnose.")
 
 
@@ -239,8 +240,10 @@ def _trace(args) -> int:
 
     if args.diagram is not None and not args.diagram.strip():
         raise _usage("--diagram needs a file name (allowed: a .png, .svg, .pdf or .dot file)")
-    kg = _kg(args)
-    result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
+    result = _fast_trace(args) if not args.diagram else None
+    if result is None:
+        kg = _kg(args)
+        result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
     # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
     if args.json:
         _print_json(result.to_dict())
@@ -252,6 +255,40 @@ def _trace(args) -> int:
         sys.stdout.flush()
         render_trace(result, args.diagram)
     return 0
+
+
+def _fast_trace(args):
+    """The trace served from painkg's cache (KB, compiled table, phrase table) without importing networkx.
+
+    The same trace code runs, on a :class:`~painkg.kb.light.LightGraph` of the cached KB; None
+    when the KB is not cached, or the light graph lacks something asked of it: then the full
+    path runs, and gives the same result (tests/test_fast.py compares their output byte for byte).
+    ``PAINKG_FAST=off`` turns it off.
+    """
+    if (os.environ.get("PAINKG_FAST") or "").strip().lower() in ("0", "off", "no", "false"):
+        return None
+    if args.merge and not args.kb:
+        return None  # the full path says why
+    from .kb.memory import collector_paused
+
+    # Importing the reading and trace wings allocates many containers, none of them cyclic
+    # garbage; the collector's passes over them are a tenth of this command's time.
+    with collector_paused():
+        from .kb.graph import load_cached
+        from .trace.infer import trace
+
+        try:
+            kg = load_cached(args.kb, merge=args.merge)
+        except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
+            return None
+        if kg is None:
+            return None
+        try:
+            return trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
+        except PainKGError:
+            raise  # the user's terms or setting: the full path would say the same
+        except (AttributeError, TypeError, KeyError):  # something the light graph does not offer: the full path
+            return None
 
 
 def _read(args) -> int:
@@ -522,7 +559,7 @@ def _sparql(args) -> int:
     if args.json and args.format not in (None, "json"):
         raise _usage(f"--json and --format {args.format} disagree (pick one)")
     text = _read_query(args.query)
-    store = open_store(_kg(args))
+    store = _cached_store(args) or open_store(_kg(args))
 
     def evaluate() -> bytes:
         """Parse, check, evaluate and print: in a child process stopped at --timeout (or by Ctrl-C)."""
@@ -547,6 +584,20 @@ def _sparql(args) -> int:
     except QueryError as exc:  # the query text or the format asked for: bad usage
         raise _usage(str(exc)) from exc
     return 0
+
+
+def _cached_store(args):
+    """The store of an unchanged KB from its cached N-Triples: no KB load, no networkx, no rewrite; else None."""
+    if args.merge and not args.kb:
+        return None  # the full path says why
+    from .kb.graph import cache_key
+    from .rdf.store import open_cached_store
+
+    try:
+        key = cache_key(args.kb, merge=args.merge)
+    except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
+        return None
+    return open_cached_store(key)
 
 
 def _isatty(stream) -> bool:

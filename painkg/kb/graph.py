@@ -11,12 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import KBError, UnknownTermError
 from . import cache
+from .light import LightGraph
 from .memory import collector_paused, settle
 from .model import Node
 from .tables import REFERENCE_COLUMNS, Table, bundled_folder, bundled_references, read_folder, read_references, read_table
@@ -24,12 +23,14 @@ from .validate import Checked, Problems, check
 from .vocab import DEMOGRAPHIC, EVIDENCE_KEYWORDS, NUMBER_COLUMNS, Grade, Kind, Population, Qualifier, Relation
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..reading.read import Reading
     from ..trace.results import TraceResult
     from ..trace.settings import Setting
     from .resolve import Match, TermIndex
 
-__all__ = ["Edge", "KnowledgeGraph", "load", "from_graph"]
+__all__ = ["Edge", "KnowledgeGraph", "load", "load_cached", "cache_key", "from_graph"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +83,36 @@ def load(folder: str | Path | None = None, *, merge: bool = False, cache: bool =
     """
     with collector_paused():
         kg = _load(folder, merge, cache)
+        assert kg is not None  # only a light load finds nothing
         settle(kg.graph.number_of_edges())  # before the collector resumes and starts scanning it
     return kg
 
 
-def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True) -> KnowledgeGraph:
+def load_cached(folder: str | Path | None = None, *, merge: bool = False) -> KnowledgeGraph | None:
+    """The KB exactly as :func:`load` would give it, served from painkg's cache without networkx; or None.
+
+    The graph is a :class:`~painkg.kb.light.LightGraph` (networkx's read API over the same
+    dicts), which is all a trace needs: ``painkg trace`` uses this and skips importing
+    networkx, about as long as the rest of the command.  None when the KB is not in the
+    cache (or caching is off, or the tables have problems): then :func:`load` builds it.
+    """
+    with collector_paused():
+        return _load(folder, merge, True, light=True)
+
+
+def cache_key(folder: str | Path | None = None, *, merge: bool = False) -> str | None:
+    """The key under which painkg's cache keeps this KB (its tables' bytes and the loader's code), or None.
+
+    None when caching is off or the tables have problems.  Nothing is parsed or built: ``painkg
+    sparql`` finds the KB's cached N-Triples with it.
+    """
+    if cache.cache_dir() is None:
+        return None
+    key, *_ = _inputs(folder, merge)
+    return key
+
+
+def _inputs(folder, merge: bool, use_cache: bool = True):
     problems = Problems()
     folders = [bundled_folder()]
     if folder is not None:
@@ -97,12 +123,22 @@ def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True) -> Know
     key = None
     if use_cache and not problems:
         key = cache.content_key([bundled, *(t for tables in inputs for t in tables)], folders=folders)
+    return key, problems, bundled, inputs
+
+
+def _load(folder, merge: bool, use_cache: bool, read_cache: bool = True, light: bool = False) -> KnowledgeGraph | None:
+    key, problems, bundled, inputs = _inputs(folder, merge, use_cache)
+    if key is not None:
         entry = cache.read(key, "kb") if read_cache else None
         if entry is not None:
             del bundled, inputs  # a hit needs the bytes no more: do not hold them while building the graph
-            kg = _from_entry(key, entry)
+            kg = _from_entry(key, entry, light)
+            if light:
+                return kg
             # An entry that passed its hash yet does not unpack (a format bug): build and replace it.
             return kg if kg is not None else _load(folder, merge, use_cache, read_cache=False)
+    if light:
+        return None  # not cached: only the full load builds (and reports problems)
     references = read_references(bundled, problems)
     checked: Checked | None = None
     for tables in inputs:
@@ -139,14 +175,15 @@ def _model_tables(checked: Checked) -> dict:
     return {"settings": checked.settings, "priors": checked.priors, "clusters": checked.clusters}
 
 
-def _from_entry(key: str, entry: object) -> KnowledgeGraph | None:
+def _from_entry(key: str, entry: object, light: bool = False) -> KnowledgeGraph | None:
     if not isinstance(entry, dict):  # an entry from a damaged file: rebuild it
         return None
     try:
         nodes, edges, references, tables = cache.unpack(entry)
     except (KeyError, TypeError, ValueError, AttributeError):  # an entry from a damaged file: rebuild it
         return None
-    return KnowledgeGraph(_build_graph(nodes, edges, tables), references, cache_key=key)
+    graph = LightGraph(nodes, edges, tables) if light else _build_graph(nodes, edges, tables)
+    return KnowledgeGraph(graph, references, cache_key=key)
 
 
 def _build_graph(nodes: dict[str, dict], edges: dict[tuple[str, str, Relation], dict],
@@ -159,6 +196,8 @@ def _build_graph(nodes: dict[str, dict], edges: dict[tuple[str, str, Relation], 
     one MultiDiGraph has used since networkx 2.0; tests compare the result with a
     graph built through the public API.
     """
+    import networkx as nx  # here, not at import: a trace served from the cache needs none of it
+
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(**(tables or {}))
     graph.add_nodes_from(nodes.items())
     succ, pred = graph._succ, graph._pred  # type: ignore[attr-defined]  # not in networkx's stubs
@@ -183,9 +222,16 @@ class KnowledgeGraph:
     """
 
     def __init__(
-        self, graph: nx.MultiDiGraph, references: dict[str, dict[str, str]], *, cache_key: str | None = None
+        self, graph: nx.MultiDiGraph | LightGraph, references: dict[str, dict[str, str]], *,
+        cache_key: str | None = None
     ) -> None:
-        self.graph = nx.freeze(graph)
+        self.graph: nx.MultiDiGraph
+        if isinstance(graph, LightGraph):  # read-only already, with the read API of a MultiDiGraph
+            self.graph = cast("nx.MultiDiGraph", graph)
+        else:
+            import networkx
+
+            self.graph = networkx.freeze(graph)
         self.references = references
         self._cache_key = cache_key  # set when the graph is exactly a cached load: its index may be cached too
         self._index: TermIndex | None = None

@@ -15,16 +15,12 @@ True
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import http.client
 import io
-import json
 import os
 import re
 import select as _select
 import signal
-import socket
 import sys
 import threading
 import time
@@ -41,7 +37,7 @@ from .ntriples import GRAPH, PREFIXES, write_ntriples
 
 __all__ = [
     "ShaclReport", "PushResult", "validate_shacl", "shapes", "sparql", "query", "open_store", "write_results",
-    "result_format", "uses_service", "check_query", "run_bounded", "decode_query", "check_url", "push", "from_store",
+    "result_format", "uses_service", "check_query", "open_cached_store", "run_bounded", "decode_query", "check_url", "push", "from_store",
     "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
 ]
 
@@ -207,13 +203,11 @@ def _checked_key(text: str) -> str | None:
     and only when its hash matches), so it can say no more than this process would conclude.
     """
     import hashlib
-    from importlib import metadata
 
     if _checked.cache_dir() is None:
         return None
-    try:
-        version = metadata.version("rdflib")
-    except metadata.PackageNotFoundError:
+    version = _installed_version("rdflib")
+    if version is None:
         return None
     digest = hashlib.blake2b(digest_size=20)
     digest.update(b"painkg sparql check 1\0" + version.encode() + b"\0")
@@ -223,6 +217,36 @@ def _checked_key(text: str) -> str | None:
         return None
     digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def _installed_version(name: str) -> str | None:
+    """The installed version of distribution *name*, read from its ``.dist-info`` folder's name beside the package.
+
+    What ``importlib.metadata.version`` answers, without importing importlib.metadata (and the email
+    package under it): about a tenth of a ``painkg sparql`` call.  Falls back to it when the layout
+    is not the usual one.
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is not None and spec.submodule_search_locations:
+        where = Path(next(iter(spec.submodule_search_locations))).parent
+        prefix = f"{name.lower().replace('-', '_')}-"
+        try:
+            found = [e for e in os.listdir(where) if e.lower().startswith(prefix) and e.endswith(".dist-info")]
+        except OSError:
+            found = []
+        if len(found) == 1:
+            return found[0][len(prefix):-len(".dist-info")]
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def uses_service(query: str) -> bool:
@@ -306,6 +330,26 @@ def open_store(data):
         text, lenient = data.serialize(format="nt", encoding="utf-8"), False
     store = ox.Store()
     store.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH), lenient=lenient)
+    return store
+
+
+def open_cached_store(key: str | None):
+    """The Oxigraph store of the KB cached under *key* (:func:`painkg.kb.graph.cache_key`), or None.
+
+    Served from the N-Triples kept beside that KB (see :func:`_ntriples`), so neither the KB
+    nor networkx is loaded: ``painkg sparql`` on an unchanged KB parses those bytes straight
+    into Oxigraph, as a plain pyoxigraph script would.  None when no such entry is cached yet.
+    """
+    from ..kb import cache
+
+    if not key:
+        return None
+    entry = cache.read(key, "ntriples")
+    if not (isinstance(entry, dict) and entry.get("digest") == _writer_digest() and isinstance(entry.get("data"), bytes)):
+        return None
+    ox = _pyoxigraph()
+    store = ox.Store()
+    store.load(entry["data"], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH), lenient=True)
     return store
 
 
@@ -650,6 +694,8 @@ def check_url(url: str, *, query: dict[str, str] | None = None) -> _Target:
     auth = None
     if parts.username is not None:
         token = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        import base64
+
         auth = "Basic " + base64.b64encode(token.encode("utf-8")).decode("ascii")
     pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     if query:
@@ -676,6 +722,9 @@ def _request(target: _Target, method: str, body: bytes | None, headers: dict[str
     byte every few seconds would keep it alive for ever.  A watchdog closes the
     connection at the deadline instead, whatever the request is waiting for.
     """
+    import http.client  # here: a local query needs no network code (the email package under it)
+    import socket
+
     cls = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
     connection = cls(target.host, target.port, timeout=timeout)
     expired = threading.Event()
@@ -720,6 +769,8 @@ def _request(target: _Target, method: str, body: bytes | None, headers: dict[str
 
 
 def _check_status(target: _Target, status: int, body: bytes) -> None:
+    import http.client
+
     if not 200 <= status < 300:
         detail = body[:300].decode("utf-8", "replace").strip().splitlines()
         reason = http.client.responses.get(status, "")
@@ -772,6 +823,8 @@ def select(url: str, query: str, *, graph: str | None = GRAPH, timeout: float = 
     RDFError
         A malformed URL, a refusal, a reply that is not SPARQL JSON results, or no reply in time.
     """
+    import json
+
     target = check_url(url)
     params = {"query": query, **({"default-graph-uri": graph} if graph else {})}
     status, body = _request(target, "POST", urllib.parse.urlencode(params).encode("ascii"),

@@ -17,8 +17,10 @@ import bisect
 import re
 import weakref
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # only annotations name it: a trace served from the cache never imports networkx
+    import networkx as nx
 
 __all__ = ["facts", "find", "implied_ages", "rest_of"]
 

@@ -26,8 +26,10 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # only annotations name it: a trace served from the cache never imports networkx
+    import networkx as nx
 
 from . import lexicon as lx
 from ..kb.resolve import words

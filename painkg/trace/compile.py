@@ -45,9 +45,10 @@ import hashlib
 import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import networkx as nx
+if TYPE_CHECKING:  # only annotations name it: a trace served from the cache never imports networkx
+    import networkx as nx
 
 from ..kb import cache
 from ..kb.memory import collector_paused

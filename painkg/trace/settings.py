@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # only annotations name it: a trace served from the cache never imports networkx
+    import networkx as nx
 
 from ..errors import TraceError
 from ..kb.vocab import Grade
