@@ -436,18 +436,23 @@ async def hostile_junk(host: str, port: int, deadline: float, record: Record, rn
                                "junk", record)
                 continue
             method, path, body, ctype = rnd.choice(JUNK)
-            started = time.perf_counter()
-            try:
-                status, _ = await asyncio.wait_for(
-                    conn.request(method, path, body, {"Content-Type": ctype} if ctype else None), 60)
-            except (NoAnswer, OSError, asyncio.TimeoutError) as exc:
-                conn.close()
-                record.count("junk", f"no answer ({type(exc).__name__})")
-                continue
-            record.count("junk", status, time.perf_counter() - started)
+            await timed(conn, record, "junk", method, path, body, {"Content-Type": ctype} if ctype else None)
             await asyncio.sleep(0.02)
     finally:
         conn.close()
+
+
+async def timed(conn: Connection, record: Record, kind: str, method: str, path: str, body: bytes | None,
+                headers: dict | None) -> None:
+    """One request on a kept-alive connection, counted by its status (or by how it failed) and time."""
+    started = time.perf_counter()
+    try:
+        status, _ = await asyncio.wait_for(conn.request(method, path, body, headers), 60)
+    except (NoAnswer, OSError, asyncio.TimeoutError) as exc:
+        conn.close()
+        record.count(kind, f"no answer ({type(exc).__name__})")
+        return
+    record.count(kind, status, time.perf_counter() - started)
 
 
 async def raw_once(host: str, port: int, data: bytes, kind: str, record: Record) -> None:
@@ -486,15 +491,8 @@ async def hostile_surrogate(host: str, port: int, deadline: float, record: Recor
     try:
         while time.monotonic() < deadline:
             method, path, body = rnd.choice(SURROGATES)
-            started = time.perf_counter()
-            try:
-                status, _ = await asyncio.wait_for(
-                    conn.request(method, path, body, {"Content-Type": "application/json"} if body else None), 60)
-            except (NoAnswer, OSError, asyncio.TimeoutError) as exc:
-                conn.close()
-                record.count("surrogate", f"no answer ({type(exc).__name__})")
-                continue
-            record.count("surrogate", status, time.perf_counter() - started)
+            await timed(conn, record, "surrogate", method, path, body,
+                        {"Content-Type": "application/json"} if body else None)
             await asyncio.sleep(0.02)
     finally:
         conn.close()

@@ -335,3 +335,13 @@ def test_a_laboratory_value_is_read_against_each_limit_that_counts(kg, text, exp
 ])
 def test_signs_of_spinal_infection_in_a_letter_are_read(kg, text, node):
     assert any(s.node.id == node and s.polarity == "present" for s in read(kg, text).spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("I didn't realise I'd wet myself until I stood up.", "urinary-incontinence", "present"),  # not knowing is no denial
+    ("I didn't wet myself", "urinary-incontinence", "absent"),
+    ("my privates feel numb", "saddle-anaesthesia", "present"),
+    ("Reduced pinprick in saddle area.", "saddle-anaesthesia", "present"),
+])
+def test_cauda_equina_in_a_patients_words_is_read_with_its_polarity(kg, text, node, polarity):
+    assert (node, polarity) in _spans(kg, text), read(kg, text)

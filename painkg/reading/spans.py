@@ -56,7 +56,7 @@ SITE_WORDS = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "sac
                          "upper", "lateral", "medial", "anterior", "posterior", "inner", "outer", "front", "side",
                          "perineum", "perianal", "perineal", "saddle", "sole", "coccyx", "tailbone", "trochanter",
                          "trochanteric", "anus", "genital", "genitals", "forearm", "armpit", "finger", "thumb", "elbow",
-                         "toenail", "fingernail", "loin", "flank", "scrotal", "scrotum", "abdominal"))
+                         "toenail", "fingernail", "loin", "flank", "scrotal", "scrotum", "abdominal", "privat"))
 #: Kinds whose names name *another thing* than what a patient has: a place, a structure, a disease,
 #: a test, a treatment.  A word of theirs that no span accounts for stops the phrase it stands in.
 ENTITY_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE, Kind.CONDITION, Kind.TEST,
@@ -113,7 +113,8 @@ FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
 #: Site words that say the same side of a place: "outer thigh" is the lateral thigh.
 SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner": "medial", "inside": "medial",
              "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle",
-             "scrotal": "saddle", "scrotum": "saddle", "loin": "flank"}
+             "scrotal": "saddle", "scrotum": "saddle", "loin": "flank",
+             "privat": "saddle"}  # "my privates": words() stems it
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
 _GRADE = re.compile(r"^([0-5])/5$")
 _NUMBER = re.compile(r"^[<>≤≥~]?\d+(?:\.\d+)?(?:/\d+)?$")

@@ -1,0 +1,36 @@
+"""Must-not-miss sets, written blind from a clinical brief (tests/data/blind/mnm*.tsv, holdout*.tsv):
+a dangerous case passes when its diagnosis is in the top 3 and flagged, a benign one when it is first.
+Each set's first-run score is in tests/data/blind/runs/ and docs/EVALUATION.md; the floors are what
+the trace scores now (mnm, mnm3 and holdout have since been used for development; holdout4 was scored
+once, at the end of the session that added it), so a change that loses a case fails here."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("evaluate_mnm", ROOT / "scripts" / "evaluate_mnm.py")
+evaluate_mnm = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(evaluate_mnm)
+
+#: set -> (dangerous cases, passed floor, benign cases, first floor)
+FLOORS = {
+    "mnm.tsv": (45, 29, 17, 16),
+    "mnm3.tsv": (46, 24, 27, 21),
+    "holdout.tsv": (30, 20, 30, 23),
+    "holdout4.tsv": (30, 18, 30, 20),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_must_not_miss_sets_keep_their_score(kg, name):
+    dangerous, passed, benign, first = FLOORS[name]
+    records = evaluate_mnm.score(kg, ROOT / "tests" / "data" / "blind" / name)
+    red = [r for r in records if r["dangerous"]]
+    ok = [r for r in records if not r["dangerous"]]
+    assert (len(red), len(ok)) == (dangerous, benign)
+    assert sum(r["passed"] for r in red) >= passed, [r["id"] for r in red if not r["passed"]]
+    assert sum(r["passed"] for r in ok) >= first, [r["id"] for r in ok if not r["passed"]]
