@@ -345,3 +345,14 @@ def test_signs_of_spinal_infection_in_a_letter_are_read(kg, text, node):
 ])
 def test_cauda_equina_in_a_patients_words_is_read_with_its_polarity(kg, text, node, polarity):
     assert (node, polarity) in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("LMP ~7/52 ago", {("missed-period", "present")}),  # six weeks or more since the last period
+    ("LMP 2 weeks ago", {("missed-period", "absent")}),
+    ("last period 5 weeks ago", set()),  # cycles differ: left unread
+    ("now 'tip of shoulder' sore too", {("shoulder-tip-pain", "present")}),
+    ("Dizzy standing.", {("syncope", "present")}),  # not "worse with standing"
+])
+def test_the_signs_of_a_bleeding_ectopic_pregnancy_are_read(kg, text, expected):
+    assert _spans(kg, text) == expected, read(kg, text)

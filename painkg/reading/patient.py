@@ -64,6 +64,11 @@ _MEASURES = (
                 r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3)?|"
                 r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
      "leukocytosis", lambda v: True if v > 12.0 else None if v > 11.0 else False),
+    # The last menstrual period: six weeks or more ago is a missed period (a cycle of about four weeks;
+    # four to six weeks is left unread, as cycles differ). "LMP ~7/52 ago", "last period 8 weeks ago".
+    (re.compile(r"^(?:lmp|last menstrual period|last period)\s*(?::|was|=)?\s*~?\s*(?P<v>\d{1,2})\s*"
+                r"(?:/52|weeks?|wks?)(?:\s+ago)?$"), "missed-period",
+     lambda v: True if v >= 6.0 else None if v > 4.0 else False),
     # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension.
     (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*(?:bpm|beats?/min|/min)?$"),
      "tachycardia", lambda v: v >= 100.0),
