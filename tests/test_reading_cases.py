@@ -310,6 +310,9 @@ def test_coordinate_adjectives_and_discomfort_are_read(kg, text, node):
 @pytest.mark.parametrize("text, wrong", [
     ("plays football, groin pain", "exercise-related-groin-pain"),  # a comma between nouns still separates
     ("He wonders whether he strained it at the allotment.", "coughing-sneezing"),  # an injury, no Valsalva
+    ("I think I strained it lifting", "coughing-sneezing"),
+    ("I think it is my hip", "low-body-weight"),  # "think" is a word, not a misspelt "thin"
+    ("we think it is sciatica", "low-body-weight"),
 ])
 def test_a_list_comma_and_an_injury_are_not_read_as_a_name(kg, text, wrong):
     assert not any(s.node.id == wrong and s.polarity == "present" for s in read(kg, text).spans), read(kg, text)
@@ -356,3 +359,17 @@ def test_cauda_equina_in_a_patients_words_is_read_with_its_polarity(kg, text, no
 ])
 def test_the_signs_of_a_bleeding_ectopic_pregnancy_are_read(kg, text, expected):
     assert _spans(kg, text) == expected, read(kg, text)
+
+
+def test_a_strain_of_a_named_place_keeps_its_name(kg):
+    assert ("adductor-related-groin-pain", "present") in _spans(kg, "I strained my groin playing football")
+
+
+@pytest.mark.parametrize("text", ["occasional tingling to back of thigh", "numbness in the back of the thigh"])
+def test_the_back_of_the_thigh_is_neither_the_saddle_nor_the_outer_thigh(kg, text):
+    nodes = {node for node, _ in _spans(kg, text)}
+    assert not nodes & {"saddle-anaesthesia", "anterolateral-thigh-numbness"}, read(kg, text)
+
+
+def test_the_back_passage_is_still_the_saddle(kg):
+    assert ("saddle-anaesthesia", "present") in _spans(kg, "numb around the back passage")

@@ -246,4 +246,7 @@ def is_word(lower: str) -> bool:
                          ("ers", ""), ("ly", ""), ("'s", "")):
         if lower.endswith(ending) and len(lower) - len(ending) >= 3 and lower[: -len(ending)] + back in known:
             return True
-    return False
+    # a base form whose inflection the names hold: "think" ("thinking"), "take" ("taking")
+    stem = lower[:-1] if lower.endswith("e") else lower
+    return len(lower) >= 3 and any(f + ending in known for f, ending in ((lower, "ing"), (stem, "ing"), (lower, "ed"),
+                                                                          (stem, "ed")))

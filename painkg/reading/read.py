@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -869,6 +870,14 @@ def _heading(found: list[sp.Unit], chunk: list[int], covered: set[int], mine: li
     return bool(said) and all(u.site for u in said) and all(_bare_site(found, h) for h in mine)
 
 
+#: Word roots that name a side of a place: "anterolateral" is front and outer.
+_SIDE_ROOTS = ("anter", "poster", "later", "medi")
+
+
+def _sides(words: Iterable[str]) -> set[str]:
+    return {r for w in words for r in _SIDE_ROOTS if r in sp.SITE_SAME.get(w, w)}
+
+
 def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: list[int], mods: list[int]):
     """A symptom and the place it is felt, in one chunk, as the node stating both.
 
@@ -897,9 +906,18 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
     if not said_sites:
         return None
     other = {w for k in mods for w in found[k].required} | {w for h in places for w in h.key}
+    # the side of a limb said ("the back of the thigh" is its posterior side): a name on another side is no match
+    said_sides = _sides(said_sites | other) | ({"poster"} if "back" in said_sites and said_sites & _LIMB else set())
+    node_sides: dict[str, set[str]] = {}  # a node's sides, from all its names ("numb patch on the thigh" is lateral)
+    if said_sides:
+        for node_id, fam, _, key in tab.composed:
+            if fam == family:
+                node_sides.setdefault(node_id, set()).update(_sides(key))
     best, rank = None, None
     for node_id, fam, where, key in tab.composed:
         if fam != family or not where or not where <= said_sites:
+            continue
+        if node_sides.get(node_id) and not said_sides & node_sides[node_id]:
             continue
         unsaid = {w for w in key - where if w not in sp.FAMILIES[fam] and sp.SITE_SAME.get(w, w) not in where
                   and w != "pain"}
