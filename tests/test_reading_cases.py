@@ -373,3 +373,53 @@ def test_the_back_of_the_thigh_is_neither_the_saddle_nor_the_outer_thigh(kg, tex
 
 def test_the_back_passage_is_still_the_saddle(kg):
     assert ("saddle-anaesthesia", "present") in _spans(kg, "numb around the back passage")
+
+
+# ---------------------------------------------------------------- who tells the history, and what a place alone says
+
+@pytest.mark.parametrize("text", ["Mum of 3 y/o boy: 'he has been limping since Sunday'",
+                                  "Grandmother of a toddler says she has been limping",
+                                  "Per mum, limping since Sunday.", "History from his father: limping since Sunday.",
+                                  "Dad: 'she keeps limping'"])
+def test_the_relative_who_brings_the_child_tells_the_history(kg, text):
+    assert ("limp", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["FHx of ankylosing spondylitis", "mother had hip pain", "Dad had a AAA repair"])
+def test_a_relatives_history_is_still_theirs(kg, text):
+    assert not any(s.experiencer == "patient" and s.time == "current" and s.node.id in (
+        "axial-spondyloarthritis", "hip-pain", "abdominal-aortic-aneurysm") for s in read(kg, text).spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["limping on and off for a fortnight, sometimes the left leg, sometimes the right",
+                                  "off and on for 3 weeks, the leg"])
+def test_a_place_spoken_of_is_no_pain_and_on_and_off_is_no_red_flag(kg, text):
+    assert not {n for n, _ in _spans(kg, text)} & {"radiating-leg-pain", "inability-to-bear-weight"}, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [("LBP radiating to the L calf", "pain-below-knee"),
+                                        ("c/o the left hip", "hip-pain"), ("my back is killing me", "low-back-pain")])
+def test_a_place_complained_of_is_still_its_pain(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+# ---------------------------------------------------------------- a child's leukaemia and discitis in notes' words
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hb 68", ("anaemia", "present")), ("Hb 7.9 g/dL", ("anaemia", "present")), ("Hb 141", ("anaemia", "absent")),
+    ("plt 23", ("thrombocytopenia", "present")), ("platelets 310", ("thrombocytopenia", "absent")),
+    ("WCC 1.8", ("leukopenia", "present")), ("WBC 7.2", ("leukopenia", "absent")),
+    ("she has gone very pale", ("anaemia", "present")), ("bruises for no reason", ("petechiae-or-unexplained-bruising", "present")),
+    ("palpable spleen tip", ("hepatosplenomegaly", "present")), ("shotty cervical nodes", ("lymphadenopathy", "present")),
+    ("he cries at night with his legs", ("night-pain", "present")),
+    ("won't bend forward to pick up a toy", ("stiff-straight-lower-back", "present")),
+    ("he has stopped walking", ("inability-to-bear-weight", "present")),
+])
+def test_a_childs_blood_count_and_signs_are_read(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Hb 118", "plt 130", "WCC 4.1"])
+def test_a_count_that_depends_on_age_and_sex_is_left_unread(kg, text):
+    assert not _spans(kg, text) & {("anaemia", "present"), ("anaemia", "absent"), ("thrombocytopenia", "present"),
+                                   ("thrombocytopenia", "absent"), ("leukopenia", "present"), ("leukopenia", "absent")}

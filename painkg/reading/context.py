@@ -171,11 +171,29 @@ _TELLING = re.compile(r"^(?:reports?|reported|says?|said|states?|stated|notes?|n
 
 
 def _informant(found: list[Unit], k: int) -> bool:
-    """Whether the relative at *k* is the subject of a verb of telling ("her family reported", "mum says")."""
+    """Whether the relative at *k* tells the history rather than owns it: the subject of a verb of telling
+    ("her family reported", "mum says"), the relative *of* the patient ("Dad of 4yo girl:", "mother of a
+    toddler"), the one the history is *from* or *per* ("per mum", "history from his father", "brought in by
+    mum"), or a speaker before a quotation ("Mum: 'he's been limping'")."""
+    if k and found[k - 1].lower in _FROM_INFORMANT or k > 1 and found[k - 2].lower in ("per", "by", "from") \
+            and found[k - 1].lower in ("his", "her", "their", "the", "patient's", "pt's"):
+        return True
     j = k + 1
+    if j < len(found) and found[j].lower == "of" and found[k].lower in _RELATIVES:
+        return True  # not "FHx of AS": a family history is the relatives' own
+    if j + 1 < len(found) and found[j].text == ":" and (found[j + 1].text in _QUOTES or
+                                                         found[j + 1].lower in ("he", "she", "they", "i", "we")):
+        return True
     while j < len(found) and found[j].lower in ("also", "both", "have", "has", "had"):
         j += 1
     return j < len(found) and bool(_TELLING.match(found[j].lower.split(" ")[0]))
+
+
+_FROM_INFORMANT = frozenset(("per", "by", "from"))
+_RELATIVES = frozenset(("mum", "mom", "mother", "mam", "mummy", "mommy", "dad", "father", "daddy", "parent", "parents",
+                        "grandmother", "grandfather", "grandma", "grandpa", "nan", "nana", "granny", "aunt", "aunty",
+                        "auntie", "uncle", "carer", "guardian"))
+_QUOTES = frozenset(("'", '"', "‘", "“"))
 
 
 _ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "developed", "onset", "commenced",

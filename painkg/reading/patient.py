@@ -64,6 +64,13 @@ _MEASURES = (
                 r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3)?|"
                 r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
      "leukocytosis", lambda v: True if v > 12.0 else None if v > 11.0 else False),
+    # Blood counts read only where every age and sex agrees (reference limits differ by both; a value
+    # between the bounds is left unread): haemoglobin below 100 g/L (10 g/dL) is anaemia at any age, 130 g/L
+    # or more is not; platelets below 100 x 10^9/L are low, 150 or more are not.
+    (re.compile(r"^(?:hb|hgb|haemoglobin|hemoglobin)\s*" + _IS + r"(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:g/l|(?P<gdl>g/dl))?$"),
+     "anaemia", lambda v: (lambda gl: True if gl < 100.0 else None if gl < 130.0 else False)(v * 10 if v < 25 else v)),
+    (re.compile(r"^(?:plt|plts|platelets?|platelet count)\s*" + _IS + r"(?P<v>\d{1,4})\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)"
+                r"\s*(?:/\s*l)?|/l)?$"), "thrombocytopenia", lambda v: True if v < 100.0 else None if v < 150.0 else False),
     # The last menstrual period: six weeks or more ago is a missed period (a cycle of about four weeks;
     # four to six weeks is left unread, as cycles differ). "LMP ~7/52 ago", "last period 8 weeks ago".
     (re.compile(r"^(?:lmp|last menstrual period|last period)\s*(?::|was|=)?\s*~?\s*(?P<v>\d{1,2})\s*"
@@ -111,7 +118,9 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
 
 #: Measurements with a second, higher limit that a rule names: Kocher's predictor is an ESR of 40 mm/h
 #: or more, above the reference limit of 20 that "elevated ESR" uses.
-_ALSO = {"elevated-esr": (("esr-40-or-more", lambda v: v >= 40.0),)}
+_ALSO = {"elevated-esr": (("esr-40-or-more", lambda v: v >= 40.0),),
+         # a white count below 3.5 x 10^9/L is low at any age; 4.5 or more is not (between: unread)
+         "leukocytosis": (("leukopenia", lambda v: True if v < 3.5 else None if v < 4.5 else False),)}
 
 
 def _stated(graph: nx.MultiDiGraph, node_id: str, holds, m: re.Match) -> list[tuple[str, bool | None, str]]:

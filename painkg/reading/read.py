@@ -591,7 +591,9 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         if (not mine or (located or pain_here) and len(placed) == len(mine)) and (sites or mine) and not entity \
                 and not other and (pain_here or all(_family_of(found[k]) == "pain" or _function_word(found[k]) or
                                                     set(found[k].required) <= _LOCATED for k in mods)) and not _subject(
-                found, chunk) and (not located or pain_here or _pain_said(found, chunk, covered, sentence)):
+                found, chunk) and (not located or pain_here or _pain_said(found, chunk, covered, sentence)) and not (
+                not pain_here and not located and _place_spoken_of(found, chunk[0], chunk[-1] + 1)):
+            # ... but "sometimes the left leg" (of a limp) is a place spoken of, not a complaint of pain there
             # "L calf", "groin", "pain over the front of the hip", "the pain is located in the left lumbar area"
             pain = _site_pain(tab, found, chunk, sites + [k for h in placed for k in range(h.i, h.j) if found[k].site])
             if pain is not None:
@@ -997,13 +999,18 @@ def _site_pain(tab: sp.Table, found: list[sp.Unit], chunk: list[int], loose: lis
     return None
 
 
+_DETERMINERS = frozenset(("the", "a", "an", "his", "her", "their", "my", "your", "its", "this", "that"))
+
+
 def _shared_head(tab: sp.Table, found, chunks, n: int, k: int) -> sp.Found | None:
     """"bladder or bowel problems", "groin and thigh pain": a lone word takes the next item's head noun."""
     if n + 1 >= len(chunks):
         return None
     between = range(chunks[n][-1] + 1, chunks[n + 1][0])
-    if not any(found[b].lower in ("and", "or", "&", ",", "/", "nor") for b in between):
-        return None
+    if not between or not all(found[b].lower in ("and", "or", "&", ",", "/", "nor") for b in between):
+        return None  # "on and off for 3 weeks, sometimes the left leg": no list joins "off" to "leg"
+    if any(found[b].lower in _DETERMINERS for b in chunks[n + 1]):
+        return None  # "on and off, the left leg": the next item is a phrase of its own, not a shared head
     last = found[chunks[n + 1][-1]]
     head = set(last.required) | set(last.optional)
     if not head or set(found[k].required) & head:
@@ -1135,6 +1142,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         when = time
         if node.kind is Kind.REGION:  # a place, reported, is pain felt there
             pain = tab.keys.get(hit.key | {"pain"})
+            if pain and not painful and _place_spoken_of(found, hit.i, hit.j):
+                pain = None  # "limping ..., sometimes the left leg": the leg is spoken of, not hurting
             if pain:
                 node = kg.node(pain[0].nodes[0])
         if node.kind in _PLACE_KINDS and not (painful and node.kind is not Kind.REGION):
@@ -1143,6 +1152,20 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
     return out, None
+
+
+def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
+    """A place named with an article ("the left leg") and no complaint before it: a place spoken of.
+    "c/o the left hip", "pain: the left hip" and "radiating to the L calf" still complain of it."""
+    if not any(found[k].lower in ("the", "a", "an", "this", "that") for k in range(max(0, i - 2), j)):
+        return False  # "my back is killing me": a lay complaint names its place with a possessive
+    return not any(found[k].lower in _COMPLAINT or "pain" in found[k].optional for k in range(max(0, i - 4), i))
+
+
+_COMPLAINT = frozenset(("c/o", "complains", "complaining", "complained", "complaint", "presents", "presenting",
+                        "presented", "hurts", "hurting", "sore", "ache", "aching", "pain", "painful", "radiating",
+                        "radiates", "radiated", "radiation", "spreading", "spreads", "spread", "shooting", "shoots",
+                        "travels", "travelling", "traveling", "into"))
 
 
 #: Kinds a text names without stating a finding: what was done or planned, and where.
