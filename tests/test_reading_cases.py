@@ -423,3 +423,63 @@ def test_a_childs_blood_count_and_signs_are_read(kg, text, expected):
 def test_a_count_that_depends_on_age_and_sex_is_left_unread(kg, text):
     assert not _spans(kg, text) & {("anaemia", "present"), ("anaemia", "absent"), ("thrombocytopenia", "present"),
                                    ("thrombocytopenia", "absent"), ("leukopenia", "present"), ("leukopenia", "absent")}
+
+
+# ---------------------------------------------------------------- the presenting complaint is now; a past history ends
+
+@pytest.mark.parametrize("text, node", [
+    ("An 8-year-old boy presented with a history of pain in the left hip for the past 5 months.", "hip-pain"),
+    ("She was referred to our spinal clinic with a 6-month history of low back pain.", "low-back-pain"),
+    ("Seen with a long history of groin pain.", "groin-pain"),
+    ("History of left buttock pain for the last 3 weeks.", "buttock-pain"),
+])
+def test_a_presenting_history_is_the_complaint_now(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["A man with a history of back pain was suddenly taken ill with urinary retention.",
+                                  "History of sciatica; new onset urinary retention this week."])
+def test_a_past_history_does_not_reach_a_new_red_flag(kg, text):
+    assert ("urinary-retention", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["history of hip OA", "PMH: history of back pain for years", "hx of prostate ca"])
+def test_a_plain_past_history_stays_past(kg, text):
+    assert not any(s.time == "current" and s.node.id in ("hip-osteoarthritis", "low-back-pain", "prostate-cancer")
+                   for s in read(kg, text).spans), read(kg, text)
+
+
+# ---------------------------------------------------------------- what a drug did, and results said of a panel
+
+@pytest.mark.parametrize("text, polarity", [
+    ("relieved by ibuprofen", "present"), ("the pain eased with anti-inflammatory medications", "present"),
+    ("pain decreased with anti-inflammatory drugs", "present"), ("responded to NSAIDs", "present"),
+    ("ibuprofen didn't help", "absent"), ("naproxen has not really helped", "absent"), ("no relief from ibuprofen", "absent"),
+])
+def test_relief_by_an_nsaid_is_the_response_to_nsaids(kg, text, polarity):
+    assert ("good-response-to-nsaids", polarity) in _spans(kg, text), read(kg, text)
+
+
+def test_an_nsaid_taken_is_still_no_response(kg):
+    assert not {n for n, _ in _spans(kg, "started naproxen 500 mg bd")} & {"good-response-to-nsaids"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("vital signs were normal", {("fever", "absent"), ("tachycardia", "absent"), ("hypotension", "absent")}),
+    ("complete blood cell count was normal", {("anaemia", "absent"), ("leukocytosis", "absent")}),
+    ("no focal deficits", {("progressive-neurological-deficit", "absent")}),
+    ("no neurological abnormality", {("progressive-neurological-deficit", "absent")}),
+])
+def test_a_normal_panel_denies_each_of_its_findings(kg, text, expected):
+    assert expected <= _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Vitals: 37.8°C", "bloods", "ESR", "FBC sent", "obs:"])
+def test_a_panel_named_without_a_result_states_nothing(kg, text):
+    assert not any(p == "present" for _, p in _spans(kg, text)), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["the pain woke him up from sleep", "wakes up at night with the pain",
+                                  "it worsens at night"])
+def test_night_pain_in_more_words(kg, text):
+    assert ("night-pain", "present") in _spans(kg, text), read(kg, text)

@@ -144,6 +144,8 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
         if u.has("family") and _informant(found, k):
             continue  # "the parents report there was no trauma": they tell the history, it is not theirs
+        if u.has("historical") and _presenting_history(found, k):
+            continue  # "presented with a history of hip pain for the past 5 months": the complaint, now
         alone = _clause_end(found, k) and k > 0  # "fever: no", "fever - denies": nothing ahead, it looks back
         if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
                 found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
@@ -194,6 +196,32 @@ _RELATIVES = frozenset(("mum", "mom", "mother", "mam", "mummy", "mommy", "dad", 
                         "grandmother", "grandfather", "grandma", "grandpa", "nan", "nana", "granny", "aunt", "aunty",
                         "auntie", "uncle", "carer", "guardian"))
 _QUOTES = frozenset(("'", '"', "‘", "“"))
+
+
+#: Verbs a presenting complaint follows: "presented with a history of ...", "referred with a history of ...".
+_PRESENTING = frozenset(("presented", "presents", "presenting", "present", "admitted", "referred", "came", "attended",
+                         "seen", "reviewed", "attends", "attending"))
+_NOW_SPAN = re.compile(r"^(?:for|over)\s+the\s+(?:past|last)\b")
+
+
+def _presenting_history(found: list[Unit], k: int) -> bool:
+    """Whether a "history of" is the presenting complaint: a presenting verb with "with (a)" before it, or a
+    duration up to now after it ("a history of pain in the left hip for the past 5 months")."""
+    if found[k].lower not in ("history of", "hx of", "h/o"):
+        return False
+    j = k - 1
+    while j >= 0 and found[j].lower in ("a", "an", "the", "long", "short", "recent", "brief", "several", "new"):
+        j -= 1
+    if j >= 1 and found[j].lower in ("with", "w/") and any(
+            w in _PRESENTING for w in found[j - 1].lower.split()):
+        return True
+    for m in range(k + 1, min(len(found), k + 12)):
+        if found[m].text in (".", ";") or found[m].role == "terminate":
+            break
+        if _NOW_SPAN.match(found[m].lower) or found[m].lower in ("for the past", "for the last", "over the past",
+                                                                  "over the last"):
+            return True
+    return False
 
 
 _ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "developed", "onset", "commenced",
@@ -342,9 +370,11 @@ def _joined(found: list[Unit], a: int, b: int, covered: set[int]) -> str:
     return ""
 
 
-def _is_cut(u: Unit, category: str) -> bool:
+def _is_cut(u: Unit, category: str, trigger: str = "") -> bool:
     if u.role == "terminate" or u.has("terminate"):
         return True
+    if category == "hypothetical" and trigger.lower().startswith("referred") and u.lower in ("with", "w/"):
+        return True  # "referred to our spinal clinic with a 6-month history of back pain": the complaint
     if category == "family" and u.lower in ("he", "she", "patient", "pt", "the patient"):
         return True  # "brought in by his parents, as he has been limping": the patient again
     if u.role == "punct" and u.text in _STRONG_PUNCT:
@@ -369,7 +399,7 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
                                                                or ("pain" in found[k].optional and not found[k].required))
     while k < len(found) and sentence[k] == sentence[t.index] and k - t.index <= MAX_SCOPE:
         u = found[k]
-        if k not in covered and _is_cut(u, t.category):
+        if k not in covered and _is_cut(u, t.category, t.text):
             if u.text == "," and t.category in ("negated", "possible", "normal") and \
                     _or_list_follows(found, k, sentence, covered):
                 k += 1

@@ -296,7 +296,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
-                          [any(tab.kinds.get(n) is Kind.ACTIVITY for n in h.name.nodes) for h in hits],
+                          # an NSAID takes an effect like an activity: "relieved by ibuprofen"
+                          [any(tab.kinds.get(n) is Kind.ACTIVITY or n in _NSAIDS for n in h.name.nodes) for h in hits],
                           [h.name.inverted for h in hits], covered,
                           [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
                            for h in hits])
@@ -1082,10 +1083,12 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             polarity = ABSENT
         else:
             polarity = PRESENT
-            nodes = tuple(n for n in nodes)  # the test's own name, read as its abnormal result only when said
+            # the test's own name, read as its abnormal result only when said: "Vitals:" or "bloods" alone
+            # state no fever, no raised white count, nothing
             results = [nm for nm in tab.keys.get(hit.key, ()) if not nm.result]
-            if results:
-                nodes = results[0].nodes
+            if not results:
+                return [], Unread(start, end, piece, True, f"{piece} — no result stated")
+            nodes = results[0].nodes
         if "possible" in cats:
             polarity = POSSIBLE
     elif "possible" in cats:
@@ -1095,6 +1098,13 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         polarity = PRESENT if nodes[0].startswith("normal-") and "negated" not in cats else ABSENT
     else:
         polarity = PRESENT
+    if nodes[0] in _NSAIDS and c.effect == "relieves" and "good-response-to-nsaids" in kg.graph:
+        # "relieved by ibuprofen", "eased with anti-inflammatories", "not improved after NSAIDs": the response
+        # to the drug is the finding (osteoid osteoma's night pain, axSpA's back pain), not the drug taken
+        nodes, kind = ("good-response-to-nsaids",), Kind.SYMPTOM
+        denied = "negated" in cats or _relief_denied_after(found, hit)  # "ibuprofen didn't help"
+        polarity = POSSIBLE if "possible" in cats else ABSENT if denied else PRESENT
+        time = CURRENT if time == HISTORICAL else time
     if kind in _NAMED_KINDS and time == CURRENT and (kind is Kind.TREATMENT or not (
             cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
@@ -1166,6 +1176,21 @@ _COMPLAINT = frozenset(("c/o", "complains", "complaining", "complained", "compla
                         "presented", "hurts", "hurting", "sore", "ache", "aching", "pain", "painful", "radiating",
                         "radiates", "radiated", "radiation", "spreading", "spreads", "spread", "shooting", "shoots",
                         "travels", "travelling", "traveling", "into"))
+
+
+def _relief_denied_after(found: list[sp.Unit], hit: sp.Found) -> bool:
+    """A denied verb of relief after the drug: "ibuprofen didn't help", "naproxen has not really helped"."""
+    for k in range(hit.j, min(len(found), hit.j + 4)):
+        u = found[k]
+        if u.role == "punct":
+            return False
+        if u.lower in ctx._VERB_NEGATIONS or u.lower in ("hasn't", "haven't", "has not", "have not"):
+            return any(found[m].has("relieves") for m in range(k + 1, min(len(found), k + 3)))
+    return False
+
+
+#: Non-steroidal anti-inflammatory drugs: relief by one of them is the response to NSAIDs.
+_NSAIDS = frozenset(("oral-nsaids", "ibuprofen", "naproxen", "diclofenac", "topical-nsaids"))
 
 
 #: Kinds a text names without stating a finding: what was done or planned, and where.
