@@ -341,7 +341,7 @@ def _one_sided(span: Span) -> bool:
     """A node of both sides ("bilateral shoulder aching") read from words that say one ("R shoulder pain",
     "shoulder pain wakes me"): the words say less than the node, so it is not read."""
     return span.node.id.startswith("bilateral-") and (span.side in ("left", "right") or
-                                                      not _BOTH.search(span.text))
+                                                      span.side != "both" and not _BOTH.search(span.text))
 
 
 _QUOTES = ("‘", "’", "“", "”", '"', "'")
@@ -754,6 +754,10 @@ def _bare_fracture(tab: sp.Table, found: list[sp.Unit], chunk: list[int], hits: 
     if places:
         fractures = [n for n in fractures if (set(tab.sites.get(n, ())) | _AREA_SITES.get(tab.areas.get(n), set()))
                      & places]
+    studies = {n for h in hits if sentence[h.i] == here for n in h.name.nodes if tab.kinds.get(n) is Kind.TEST}
+    if studies and studies <= sp.RADIOGRAPHS:
+        # "Radiographs of the hips and pelvis: no fracture": a plain film does not deny a fracture it seldom shows
+        fractures = [n for n in fractures if n not in tab.radiograph_blind]
     if not fractures:
         return None
     denied = any(found[j].has("negated") or found[j].has("normal") for j in range(max(0, chunk[0] - 3), chunk[0]))

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # only annotations name it: a trace served from the cache nev
 
 from . import lexicon as lx
 from ..kb.resolve import words
-from ..kb.vocab import Area, Kind
+from ..kb.vocab import Area, Grade, Kind
 
 __all__ = ["Unit", "Name", "Table", "Found", "units", "table", "match", "LONGEST"]
 
@@ -186,6 +186,9 @@ class Table:
     entities: frozenset[str] = frozenset()  # normalized words that name another thing (ENTITY_KINDS, ontologies)
     #: (node, family, site words, key) for every symptom and finding name stating a symptom at a site
     composed: list[tuple[str, str, frozenset[str], frozenset[str]]] = field(default_factory=list)
+    #: conditions a plain radiograph seldom shows (graded occasional or rare): "X-ray: no fracture" is no
+    #: denial of them (a sacral insufficiency fracture shows on 14 % of radiographs, graul2020)
+    radiograph_blind: frozenset[str] = frozenset()
 
     def names_entity(self, word: str) -> bool:
         """Whether a normalized word names a place, structure, disease, test or treatment."""
@@ -201,7 +204,8 @@ class Table:
                 "areas": {n: a.value if a is not None else None for n, a in self.areas.items()},
                 "exact": self.exact, "entities": sorted(self.entities), "flags": sorted(self.flags), "flag_words": self.flag_words,
                 "histories": sorted(self.histories),
-                "composed": [(n, f, sorted(s), sorted(k)) for n, f, s, k in self.composed]}
+                "composed": [(n, f, sorted(s), sorted(k)) for n, f, s, k in self.composed],
+                "radiograph_blind": sorted(self.radiograph_blind)}
 
     @classmethod
     def from_state(cls, state: dict) -> Table:
@@ -218,7 +222,8 @@ class Table:
                    {n: Area(a) if a is not None else None for n, a in state["areas"].items()},
                    dict(state["exact"]), {}, sorted(by_word), frozenset(state["flags"]), dict(state["flag_words"]),
                    frozenset(state["histories"]), frozenset(state["entities"]),
-                   [(n, f, frozenset(s), frozenset(k)) for n, f, s, k in state["composed"]])
+                   [(n, f, frozenset(s), frozenset(k)) for n, f, s, k in state["composed"]],
+                   frozenset(state.get("radiograph_blind", ())))
 
     def correct(self, lower: str) -> str:
         """The KB word a misspelt *lower* stands for, or "" (a real word is never corrected)."""
@@ -414,7 +419,18 @@ def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
                  sorted(by_word), frozenset(n for n, d in graph.nodes(data=True) if d.get("red_flag")),
                  _flag_words(graph, keys),
                  frozenset(n for n, d in graph.nodes(data=True) if is_history(n, d)),
-                 _entities(graph, lexicon), _composed(keys, kinds))
+                 _entities(graph, lexicon), _composed(keys, kinds), _radiograph_blind(graph))
+
+
+#: Plain radiographs among the KB's tests.
+RADIOGRAPHS = frozenset(("x-ray", "hip-pelvis-radiograph", "lumbar-spine-radiograph", "femur-radiograph"))
+
+
+def _radiograph_blind(graph: nx.MultiDiGraph) -> frozenset[str]:
+    """Conditions whose diagnosis by a plain radiograph is graded occasional or rare."""
+    weak = {Grade.OCCASIONAL, Grade.RARE}
+    return frozenset(u for u, v, key, data in graph.edges(keys=True, data=True)
+                     if v in RADIOGRAPHS and str(key) == "diagnosed-by" and data.get("strength") in weak)
 
 
 #: How a name says that a node is a history by nature: "history of cancer", "long-term steroid use".
