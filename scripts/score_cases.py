@@ -162,11 +162,14 @@ def score(kg, cases: list[dict], mapping: dict[str, str], verbose: bool = False,
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", type=Path, nargs="?", default=CASES)
+    parser.add_argument("--concepts", type=Path, default=None,
+                        help="the concept-to-node table (default: concepts.tsv beside the cases, else the bundled one)")
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
     kg = painkg.load()
     cases = [json.loads(line) for line in args.cases.read_text(encoding="utf-8").splitlines() if line.strip()]
-    score(kg, cases, concepts(), args.verbose)
+    table = args.concepts or (args.cases.parent / "concepts.tsv")
+    score(kg, cases, concepts(table) if table.exists() else concepts(), args.verbose)
     return 0
 
 

@@ -483,3 +483,29 @@ def test_a_panel_named_without_a_result_states_nothing(kg, text):
                                   "it worsens at night"])
 def test_night_pain_in_more_words(kg, text):
     assert ("night-pain", "present") in _spans(kg, text), read(kg, text)
+
+
+# ---------------------------------------------------------------- a result said of a whole list by a plural verb
+
+@pytest.mark.parametrize("text, nodes", [
+    ("Fever, night pain and weight loss were absent.", {"fever", "night-pain", "unexplained-weight-loss"}),
+    ("Numbness, erythema, and leg weakness were all absent.", {"numbness", "leg-weakness"}),
+    ("Weight loss or loss of appetite, and previous infections were not reported.",
+     {"unexplained-weight-loss", "loss-of-appetite"}),
+    ("Fever was not reported.", {"fever"}),
+])
+def test_a_plural_verb_denies_every_item_of_its_list(kg, text, nodes):
+    assert {(n, "absent") for n in nodes} <= _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("He has back pain with fever, and reflexes were normal", ("fever", "present")),
+    ("Back pain is severe, radiating to the leg, and SLR and slump were negative", ("radiating-leg-pain", "present")),
+])
+def test_a_plural_verb_does_not_reach_into_another_clause(kg, text, kept):
+    assert kept in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["he stepped off a curb that was higher than he expected", "injured his back lifting"])
+def test_a_minor_injury_is_a_traumatic_onset(kg, text):
+    assert ("traumatic-onset", "present") in _spans(kg, text), read(kg, text)

@@ -287,6 +287,20 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
     return contexts
 
 
+#: Words that make what stands between two items a clause, not a list item.
+_CLAUSE_VERBS = frozenset(("is", "was", "has", "had", "have", "with", "radiating", "radiates", "which", "that", "who",
+                           "but", "then", "when", "while", "because", "since", "after", "before", "to", "from"))
+
+
+def _plural_copula(found: list[Unit], a: int, b: int) -> bool:
+    """Whether a plural verb stands between a list and its result: "numbness, tingling and weakness were
+    all absent", "... were not reported", "were negative" — the result is said of every item."""
+    if found[b].lower.startswith(("were ", "are ")):  # the trigger itself: "were not reported"
+        return True
+    j = b - 2 if b >= 1 and found[b - 1].lower == "all" else b - 1
+    return a <= j and found[j].lower in ("were", "are", "were all", "are all")
+
+
 def _pain_between(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
     lo, hi = sorted((a, b))
     return any(k not in covered and "pain" in found[k].optional for k in range(lo, hi + 1))
@@ -330,9 +344,22 @@ def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, cover
             nearest = behind[-1]
             # further back only over normal functions: "bladder and bowels normal"
             keep = [nearest]
+            # "weight loss or loss of appetite ... were not reported": a compound subject, back to the list's
+            # start ("A, B and C were"); a plural noun ("reflexes were normal") is a subject of its own
+            last = found[spans[nearest][1] - 1].lower
+            plural = _plural_copula(found, spans[nearest][1], t.index) and not (
+                last.endswith("s") and not last.endswith(("ss", "sis", "us")))
+            conjunction = any(found[k].lower in ("and", "or", "nor", "&") for k in range(spans[nearest][1], t.index))
             for s in reversed(behind[:-1]):
                 joined = _joined(found, spans[s][1], spans[keep[-1]][0], covered)
-                if inverted[s] and inverted[keep[-1]]:
+                said = {found[k].lower for k in range(spans[s][1], spans[keep[-1]][0]) if k not in covered}
+                listed = said & {"and", "or", "nor", "&"} and "," in said  # ", and C were": the list's last joint
+                # an unread item may stand in the list ("numbness, erythema, and weakness were all absent")
+                listlike = bool(joined) or ("," in said or said & {"and", "or"}) and not said & _CLAUSE_VERBS
+                if plural and listlike and not (conjunction and listed):
+                    conjunction = conjunction or bool(listed)  # "weight loss or loss of appetite": one item
+                    keep.append(s)
+                elif inverted[s] and inverted[keep[-1]]:
                     keep.append(s)
                 elif joined == "/" or (joined and tests and tests[s] and tests[keep[-1]]) or (
                         joined == "and" and activity[s] and activity[keep[-1]]):
@@ -433,6 +460,8 @@ def _slash_item(found: list[Unit], k: int, covered: set[int]) -> bool:
 def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:
     k = t.index - 1
     category = t.category
+    # "weight loss or loss of appetite ... were not reported": a plural verb says the result of the whole list
+    plural = category in _NARROW and _plural_copula(found, 0, t.index)
     if k >= 0 and found[k].text in ("-", ":", "–"):  # "fever - nil", "fever: no"
         k -= 1
     elif k >= 0 and found[k].text == "(" and category in ("aggravates", "relieves"):  # "sitting (eases)"
@@ -456,11 +485,11 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
                 k = j - 1
                 continue
             return k + 1
-        elif category in _NARROW and u.role == "word" and u.required and not u.site and \
+        elif category in _NARROW and u.role == "word" and u.required and not u.site and not plural and \
                 not all(w in _FUNCTION for w in u.required):
             if not _tests_before(found, t.index, covered):
                 return k + 1  # "pyrexial and haemodynamically stable": "stable" is said of the word before it
-        elif _is_cut(u, category):
+        elif _is_cut(u, category) and not (plural and (u.text == "," or u.role == "boundary")):
             return k + 1
         k -= 1
     return k + 1
