@@ -509,3 +509,25 @@ def test_a_plural_verb_does_not_reach_into_another_clause(kg, text, kept):
 @pytest.mark.parametrize("text", ["he stepped off a curb that was higher than he expected", "injured his back lifting"])
 def test_a_minor_injury_is_a_traumatic_onset(kg, text):
     assert ("traumatic-onset", "present") in _spans(kg, text), read(kg, text)
+
+
+# ---------------------------------------------------------------- case-report words for common findings
+
+@pytest.mark.parametrize("text, expected", [
+    ("a low-grade fever for two weeks", ("fever", "present")),
+    ("normal leucocyte count", ("leukocytosis", "absent")),
+    ("3/5 RLE", ("leg-weakness", "present")), ("3/5 R leg", ("leg-weakness", "present")),
+    ("no extremity weakness", ("leg-weakness", "absent")),
+    ("pancytopenia", ("thrombocytopenia", "present")),
+    ("insidious in onset and slowly progressive", ("insidious-onset", "present")),
+    ("he uses intravenous heroin", ("intravenous-drug-use", "present")),
+    ("inability to stand on either leg", ("inability-to-bear-weight", "present")),
+    ("pain radiating into the posterior aspect of the right thigh as far as the knee", ("posterior-thigh-pain", "present")),
+    ("low back pain radiating through both legs", ("bilateral-leg-pain", "present")),
+])
+def test_case_report_words_for_common_findings(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_a_pain_that_radiates_to_the_knee_is_still_a_knee_pain(kg):
+    assert ("knee-pain", "present") in _spans(kg, "thigh pain that radiates to the knee")

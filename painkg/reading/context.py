@@ -159,8 +159,9 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.role == "duration" and _LONG_AGO.search(u.lower) and not _onset_before(found, k):
             # "THR 5 years ago"; "fever 3 days ago" and "the pain began a month prior" are now
             out.append(Trigger(k, "historical", "backward", u.text))
-        if u.grade is not None:  # "EHL 4/5": weak below full power
-            out.append(Trigger(k, "abnormal" if u.grade < 5 else "normal", "backward", u.text))
+        if u.grade is not None:  # "EHL 4/5": weak below full power; "3/5 RLE" at the start of its clause
+            ahead = k == 0 or found[k - 1].role == "punct"
+            out.append(Trigger(k, "abnormal" if u.grade < 5 else "normal", "forward" if ahead else "backward", u.text))
         if u.text == "-" and _clause_end(found, k) and k > 0 and found[k - 1].end < u.start:
             out.append(Trigger(k, "negated", "backward", u.text))  # "fever -": crossed out
     return out

@@ -1310,7 +1310,8 @@ def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
-    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.j + 2, hit.i - 1))
+    before = hit.i - 2 if hit.i >= 2 and found[hit.i - 1].role == "side" else hit.i - 1  # "3/5 R leg"
+    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.j + 2, before))
 
 
 def _modifiers(found: list[sp.Unit], hit: sp.Found) -> tuple[str, tuple[str, ...]]:
