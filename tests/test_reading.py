@@ -35,7 +35,7 @@ def _spans(kg, text):
 @pytest.mark.parametrize("text, expected", [
     ("3/52 worsening L buttock pain, now hobbling", {("buttock-pain", "present"), ("limp", "present")}),
     ("LBP radiating to the L calf", {("low-back-pain", "present"), ("pain-below-knee", "present")}),
-    ("AM stiffness > 30 min", {("morning-stiffness", "present")}),
+    ("AM stiffness > 30 min", {("prolonged-morning-stiffness", "present")}),  # over 30 minutes: prolonged
     ("pt c/o R groin pain when putting socks on", {("groin-pain", "present"),
                                                    ("putting-on-shoes-and-socks", "present")}),
     ("FADIR R hip +ve, FABER -ve", {("fadir-test", "present"), ("faber-test", "absent")}),

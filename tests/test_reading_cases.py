@@ -531,3 +531,13 @@ def test_case_report_words_for_common_findings(kg, text, expected):
 
 def test_a_pain_that_radiates_to_the_knee_is_still_a_knee_pain(kg):
     assert ("knee-pain", "present") in _spans(kg, "thigh pain that radiates to the knee")
+
+
+@pytest.mark.parametrize("text, node", [
+    ("morning stiffness for 2 hours", "prolonged-morning-stiffness"), ("EMS >1hr", "prolonged-morning-stiffness"),
+    ("morning stiffness 45 mins", "prolonged-morning-stiffness"), ("EMS 20 min", "morning-stiffness"),
+    ("aching and stiffness in both shoulders", "bilateral-shoulder-pain"),
+    ("struggles to get out of a chair", "sit-to-stand"),
+])
+def test_how_long_the_morning_stiffness_lasts_and_the_girdle_of_polymyalgia(kg, text, node):
+    assert (node, "present") in _spans(kg, text), read(kg, text)

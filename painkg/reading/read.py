@@ -1141,6 +1141,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             nodes = weak[0].nodes
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
+    if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and any(
+            (_minutes(m) or 0) >= 30 for m in modifiers):
+        nodes = ("prolonged-morning-stiffness",)  # "EMS >1hr", "morning stiffness for 2 hours": 30 minutes or more
     if not side and re.search(r"\b(?:legs|hips|thighs|calves)\b", piece.lower()):
         side = "both"  # "weakness in his legs", "pain in the hips": both sides
     if side == "both" and len(nodes) == 1:  # "B/L leg pain", "both hips": the node that says both sides
@@ -1307,6 +1310,20 @@ def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
     node = kg.graph.nodes[node_id]
     return "history" in node_id or any(w in node["label"].lower() for w in ("history", "previous", "long-term",
                                                                              "recent"))
+
+
+_HOW_LONG = re.compile(r"(\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(hours?|hrs?|h|minutes?|mins?)\b")
+_COUNT = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "half an": 0.5}
+
+
+def _minutes(text: str) -> float | None:
+    """How many minutes a duration modifier says ("over an hour" 60, ">1hr" 60, "45 min" 45), or None."""
+    m = _HOW_LONG.search(text.lower())
+    if m is None:
+        return None
+    word = m.group(1)
+    count = _COUNT[word] if word in _COUNT else float(word)
+    return count * (1.0 if m.group(2).startswith("m") else 60.0)
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
