@@ -200,9 +200,9 @@ def test_kgx_share_of_nodes_under_a_standard_id(kgx_nodes, capsys):
     share = len(standard) / len(kgx_nodes)
     with capsys.disabled():
         print(f"\nKGX nodes under a standard id: {len(standard)}/{len(kgx_nodes)} ({share:.1%})")
-    assert share >= 0.31  # a floor against losing ids (new nodes without a standard term lower it too)
+    assert share >= 0.318  # a floor against losing ids (new nodes without a standard term lower it too)
     diseases = [r for r in kgx_nodes if r["category"] == "biolink:Disease" and not r["id"].startswith("painkg.node:")]
-    assert sum(r["id"].startswith("MONDO:") for r in diseases) >= 30
+    assert sum(r["id"].startswith("MONDO:") for r in diseases) >= 42
     for row in standard:  # the category's preferred vocabulary wins when the node has an exact match in it
         exact = [m.object for m in load_mappings().by_node()[row["painkg_id"]] if m.predicate == "skos:exactMatch"]
         best = next((p for p in ID_PREFIXES.get(row["category"], ()) if any(c.startswith(p + ":") for c in exact)), None)
