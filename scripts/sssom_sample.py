@@ -1,6 +1,8 @@
 """Draw a seeded random sample of ontology/mappings.sssom.tsv and set each row beside the ontology's own words.
 
-    PYTHONPATH=. python3 scripts/sssom_sample.py [--seed 2027] [--size 40] > sample.md
+    PYTHONPATH=. python3 scripts/sssom_sample.py [--seed 2027] [--size 40] [--from-line N] > sample.md
+
+``--from-line`` draws only from the rows at or after line N (the rows one piece of work appended).
 
 For each sampled row: the line number, the painkg node (label and definition), the predicate, and the
 object's label and definition as the ontology file names them (``scripts/ontology_terms.py``: hp.obo
@@ -59,13 +61,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--size", type=int, default=40)
+    parser.add_argument("--from-line", type=int, default=1, help="draw only from rows at or after this line")
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         terms = ontology_terms.load_terms()
     kg = load()
-    sample = sorted(random.Random(args.seed).sample(rows(), args.size), key=lambda r: r[0])
-    print(f"random.Random({args.seed}).sample of {args.size} of {len(rows())} rows of ontology/mappings.sssom.tsv\n")
+    pool = [r for r in rows() if r[0] >= args.from_line]
+    sample = sorted(random.Random(args.seed).sample(pool, args.size), key=lambda r: r[0])
+    print(f"random.Random({args.seed}).sample of {args.size} of {len(pool)} rows of ontology/mappings.sssom.tsv"
+          + (f" (lines {args.from_line} on)" if args.from_line > 1 else "") + "\n")
     print("| line | painkg node (definition) | predicate | object | object's definition in the file | files | verdict |")
     print("|---|---|---|---|---|---|---|")
     for line, row in sample:

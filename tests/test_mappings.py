@@ -82,7 +82,8 @@ def test_adult_osteonecrosis_and_perthes_join_the_right_terms(kgx_nodes):
     assert ("skos:exactMatch", "MONDO:0007885") in {(m.predicate, m.object) for m in table["perthes-disease"]}
     ids = {r["painkg_id"]: r["id"] for r in kgx_nodes}
     assert ids["perthes-disease"] == "MONDO:0007885"
-    assert ids["osteonecrosis-of-the-femoral-head"] == "painkg.node:osteonecrosis-of-the-femoral-head"
+    # NCIt's femoral-head necrosis has no age (MONDO has only avascular necrosis in general)
+    assert ids["osteonecrosis-of-the-femoral-head"] == "NCIT:C35447"
 
 
 # -- meanings against the ontology files -------------------------------------------------------------------
@@ -182,10 +183,13 @@ def test_every_ontology_id_exists_with_its_label_and_is_not_obsolete(terms):
     if not ontology_terms.available():
         pytest.skip("the ontology mirror is not on this machine (HP ids are checked in test_kgx)")
     for m in load_mappings().mappings:
-        if m.object.partition(":")[0] in ("HP", "MONDO", "UBERON", "MAXO"):
+        prefix = m.object.partition(":")[0]
+        if prefix in ("HP", "MONDO", "UBERON", "MAXO", "NCIT"):
             term = terms.get(m.object)
-            assert term is not None and not term.obsolete, f"{m}: not in the ontology files, or obsolete"
             cited = ontology_terms.cited_file(m.comment)  # the label as the file the row was read in gives it
+            # an NCIT term may be read in an extract the term table does not load (the pain ontology's NCIt file)
+            assert (term is not None or (prefix == "NCIT" and cited)) and not (term and term.obsolete), \
+                f"{m}: not in the ontology files, or obsolete"
             label = ontology_terms.labels_in(cited).get(m.object) if cited else term.label
             assert label == m.object_label, f"{m}: {cited or 'the ontology'} labels it {label!r}"
 
@@ -196,9 +200,9 @@ def test_kgx_share_of_nodes_under_a_standard_id(kgx_nodes, capsys):
     share = len(standard) / len(kgx_nodes)
     with capsys.disabled():
         print(f"\nKGX nodes under a standard id: {len(standard)}/{len(kgx_nodes)} ({share:.1%})")
-    assert share >= 0.31  # a floor against losing ids (new nodes without a standard term lower it too)
+    assert share >= 0.318  # a floor against losing ids (new nodes without a standard term lower it too)
     diseases = [r for r in kgx_nodes if r["category"] == "biolink:Disease" and not r["id"].startswith("painkg.node:")]
-    assert sum(r["id"].startswith("MONDO:") for r in diseases) >= 30
+    assert sum(r["id"].startswith("MONDO:") for r in diseases) >= 42
     for row in standard:  # the category's preferred vocabulary wins when the node has an exact match in it
         exact = [m.object for m in load_mappings().by_node()[row["painkg_id"]] if m.predicate == "skos:exactMatch"]
         best = next((p for p in ID_PREFIXES.get(row["category"], ()) if any(c.startswith(p + ":") for c in exact)), None)
