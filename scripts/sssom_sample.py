@@ -1,8 +1,6 @@
 """Draw a seeded random sample of ontology/mappings.sssom.tsv and set each row beside the ontology's own words.
 
-    PYTHONPATH=. python3 scripts/sssom_sample.py [--seed 2027] [--size 40] [--from-line N] > sample.md
-
-``--from-line`` draws only from the rows at or after line N (the rows one piece of work appended).
+    PYTHONPATH=. python3 scripts/sssom_sample.py [--seed 2027] [--size 40] [--new-since REV] > sample.md
 
 For each sampled row: the line number, the painkg node (label and definition), the predicate, and the
 object's label and definition as the ontology file names them (``scripts/ontology_terms.py``: hp.obo
@@ -39,6 +37,15 @@ def rows() -> list[tuple[int, dict[str, str]]]:
     return [(i + 1, dict(zip(columns, lines[i].split("\t")))) for i in range(start + 1, len(lines)) if lines[i]]
 
 
+def new_since(revision: str) -> set[str]:
+    """The data lines of the table that are not in it at a git revision (rows added or changed since)."""
+    import subprocess
+
+    old = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:ontology/mappings.sssom.tsv"], check=True,
+                         capture_output=True, text=True).stdout.splitlines()
+    return set(SSSOM.read_text(encoding="utf-8").splitlines()) - set(old)
+
+
 def check(row: dict[str, str], terms: dict) -> str:
     """What the files say about the row: the label it gives, or the cross-reference it was chained through."""
     obj = row["object_id"]
@@ -61,16 +68,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--size", type=int, default=40)
-    parser.add_argument("--from-line", type=int, default=1, help="draw only from rows at or after this line")
+    parser.add_argument("--new-since", metavar="REV", help="draw only rows added or changed since this git revision")
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         terms = ontology_terms.load_terms()
     kg = load()
-    pool = [r for r in rows() if r[0] >= args.from_line]
+    pool = rows()
+    if args.new_since:
+        fresh = new_since(args.new_since)
+        pool = [(line, row) for line, row in pool if "\t".join(row.values()) in fresh]
     sample = sorted(random.Random(args.seed).sample(pool, args.size), key=lambda r: r[0])
-    print(f"random.Random({args.seed}).sample of {args.size} of {len(pool)} rows of ontology/mappings.sssom.tsv"
-          + (f" (lines {args.from_line} on)" if args.from_line > 1 else "") + "\n")
+    since = f" (those added or changed since {args.new_since})" if args.new_since else ""
+    print(f"random.Random({args.seed}).sample of {args.size} of {len(pool)} rows{since} of ontology/mappings.sssom.tsv\n")
     print("| line | painkg node (definition) | predicate | object | object's definition in the file | files | verdict |")
     print("|---|---|---|---|---|---|---|")
     for line, row in sample:

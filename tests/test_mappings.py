@@ -152,6 +152,7 @@ _STOP = set("a an the of in on to and or by from with as is are be that which it
 CAUSES_READ = {
     ("appendicitis", "MONDO:0005649"): "every appendicitis follows blockage of the lumen",
     ("cerebral-palsy", "MONDO:0006497"): "damage to the developing brain is what cerebral palsy is",
+    ("immunosuppression", "HP:0002721"): "'the absence or insufficiency of some component' is any weakened immunity",
     ("hip-flexion-contracture", "HP:0003273"): "a contracture is a soft-tissue (non-bony) restriction by definition",
     ("jaundice", "HP:0000952"): "all jaundice is bilirubin",
     ("neurogenic-claudication", "HP:0031952"): "the mechanism of every neurogenic claudication",
@@ -200,7 +201,7 @@ def test_kgx_share_of_nodes_under_a_standard_id(kgx_nodes, capsys):
     share = len(standard) / len(kgx_nodes)
     with capsys.disabled():
         print(f"\nKGX nodes under a standard id: {len(standard)}/{len(kgx_nodes)} ({share:.1%})")
-    assert share >= 0.318  # a floor against losing ids (new nodes without a standard term lower it too)
+    assert share >= 0.325  # a floor against losing ids (new nodes without a standard term lower it too)
     diseases = [r for r in kgx_nodes if r["category"] == "biolink:Disease" and not r["id"].startswith("painkg.node:")]
     assert sum(r["id"].startswith("MONDO:") for r in diseases) >= 42
     for row in standard:  # the category's preferred vocabulary wins when the node has an exact match in it
