@@ -541,3 +541,21 @@ def test_a_pain_that_radiates_to_the_knee_is_still_a_knee_pain(kg):
 ])
 def test_how_long_the_morning_stiffness_lasts_and_the_girdle_of_polymyalgia(kg, text, node):
     assert (node, "present") in _spans(kg, text), read(kg, text)
+
+
+# ---------------------------------------------------------------- an aortic dissection in a patient's words
+
+@pytest.mark.parametrize("text, expected", [
+    ("BP 188/104 right arm, 150/90 left", ("pulse-or-blood-pressure-differential", "present")),
+    ("R arm 160/90, L arm 128/80", ("pulse-or-blood-pressure-differential", "present")),
+    ("BP 130/80 R, 126/78 L", ("pulse-or-blood-pressure-differential", "absent")),
+    ("like something ripping in my back between the shoulder blades", ("tearing-pain", "present")),
+    ("like something ripping in my back between the shoulder blades", ("interscapular-pain", "present")),
+    ("between the shoulder blades, worst pain I've ever had", ("abrupt-severe-pain", "present")),
+])
+def test_the_signs_of_an_aortic_dissection_are_read(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_a_blood_pressure_in_one_arm_states_no_difference(kg):
+    assert not {n for n, _ in _spans(kg, "BP 150/90 right arm")} & {"pulse-or-blood-pressure-differential"}

@@ -172,6 +172,14 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             found.append((m.start(), m.end(), sorted(bands, key=lambda b: not b[1])))
     found.sort(key=lambda f: f[0])
     taken = [(s, e) for s, e, _ in found]  # ages, in text order
+    if _ARM_DIFFERENCE in graph:
+        for m in _BP_ARMS.finditer(lowered):
+            first, second = int(m["s1"] or m["t1"]), int(m["s2"] or m["t2"])
+            sides = {(m["a1"] or m["b1"])[0], (m["a2"] or m["b2"])[0]}
+            if sides == {"r", "l"}:
+                gap = abs(first - second)
+                holds = True if gap >= 20 else None if gap >= 10 else False
+                found.append((m.start(), m.end(), [(_ARM_DIFFERENCE, holds, m.group(0))]))
     for pattern, node_id, holds in _FIND_MEASURES:
         if node_id not in graph:
             continue
@@ -184,6 +192,17 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             bisect.insort(taken, (m.start(), m.end()))
             found.append((m.start(), m.end(), _stated(graph, node_id, holds, m)))
     return sorted(found, key=lambda f: f[0])
+
+
+#: Blood pressure in both arms, the side after or before each value: "BP 188/104 right arm, 150/90 left",
+#: "R arm 160/90, L arm 128/80".  A systolic difference of 20 mmHg or more is the differential of aortic
+#: dissection (bestbets3159); under 10 it is not; between, unread.
+_ARM_DIFFERENCE = "pulse-or-blood-pressure-differential"
+_BP_ARMS = re.compile(r"(?:(?P<s1>\d{2,3})\s*/\s*\d{2,3}(?:\s*mm\s?hg)?\s*(?:in\s+)?(?:the\s+)?(?P<a1>right|left|r|l)\b(?:\s*arm)?|"
+                      r"(?P<b1>right|left|r|l)\b(?:\s*arm)?\s*:?\s*(?P<t1>\d{2,3})\s*/\s*\d{2,3}(?:\s*mm\s?hg)?)"
+                      r"[\s,;]*(?:and|vs\.?|versus|but)?[\s,;]*(?:bp\s*)?"
+                      r"(?:(?P<s2>\d{2,3})\s*/\s*\d{2,3}(?:\s*mm\s?hg)?\s*(?:in\s+)?(?:the\s+)?(?P<a2>right|left|r|l)\b|"
+                      r"(?P<b2>right|left|r|l)\b(?:\s*arm)?\s*:?\s*(?P<t2>\d{2,3})\s*/\s*\d{2,3})")
 
 
 #: What may stand before "60 M" for it to be an age and a sex: the start of the note or a sentence, or

@@ -619,6 +619,16 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             if there is not None:
                 kept += mine + [there]
                 continue
+        elsewhere = [k for k in sites if not _site_of(tab, found[k], mine)]
+        if mine and elsewhere and not entity and not other and all(
+                tab.kinds.get(h.name.nodes[0]) in (Kind.SYMPTOM, Kind.FINDING) and tab.areas.get(h.name.nodes[0])
+                in (None, Area.OTHER, Area.SYSTEMIC) for h in mine):
+            # "something ripping in my back between the shoulder blades": a pain said by its quality or onset is
+            # read, and the pain at the other place named beside it
+            there = _site_pain(tab, found, chunk, sorted(elsewhere + mods)) or _site_pain(tab, found, chunk, elsewhere)
+            if there is not None:
+                kept += mine + [there]
+                continue
         if len(mine) > 1:  # "FADIR R hip +ve": the hip is where the test was done, not a hip pain
             mine = [h for h in mine if not (_bare_site(found, h) and _site_of(tab, found[h.i], [o for o in mine
                                                                                             if o is not h], True))]
@@ -709,7 +719,8 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
     covered = {k for h in hits for k in range(h.i, h.j)}
     foreign: dict[int, int] = {}
     for k, u in enumerate(found):
-        if k not in covered and u.site and set(u.required) & _FOREIGN:
+        if k not in covered and u.site and set(u.required) & _FOREIGN and not (
+                k + 1 < len(found) and found[k + 1].lower in ("blade", "blades")):  # the shoulder blades are the back's
             foreign.setdefault(sentence[k], k)
     if not foreign:
         return hits
