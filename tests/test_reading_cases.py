@@ -559,3 +559,11 @@ def test_the_signs_of_an_aortic_dissection_are_read(kg, text, expected):
 
 def test_a_blood_pressure_in_one_arm_states_no_difference(kg):
     assert not {n for n, _ in _spans(kg, "BP 150/90 right arm")} & {"pulse-or-blood-pressure-differential"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my right groin has been dreadful for four days", ("groin-pain", "present")),
+    ("I had a nasty leg ulcer last month", ("recent-skin-infection", "present")),
+])
+def test_a_septic_hip_in_a_patients_words(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
