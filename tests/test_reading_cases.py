@@ -567,3 +567,14 @@ def test_a_blood_pressure_in_one_arm_states_no_difference(kg):
 ])
 def test_a_septic_hip_in_a_patients_words(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("nil NS/wt loss", {("night-sweats", "absent"), ("unexplained-weight-loss", "absent")}),
+    ("stairs are no problem", {("climbing-stairs", "absent")}),
+    ("my back's never been a problem, it's all in the hip", {("low-back-pain", "absent")}),
+    ("my bottom doesn't hurt", {("buttock-pain", "absent")}),
+    ("walking doesn't hurt", {("walking", "absent")}),
+])
+def test_a_pain_or_trouble_denied_after_its_place(kg, text, expected):
+    assert expected <= _spans(kg, text), read(kg, text)

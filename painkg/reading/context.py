@@ -309,7 +309,9 @@ def _pain_between(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
 
 def _denied_verb(found, t: Trigger, spans, starts, activity, sentence, covered) -> int | None:
     """The activity span whose effect a denied verb denies ("stairs don't bother her"), or None."""
-    if t.category != "negated" or t.text.lower() not in _VERB_NEGATIONS:
+    said = t.text.lower()
+    hurts = said.endswith(("hurt", "painful", "sore", "no problem", "a problem"))  # "walking doesn't hurt"
+    if t.category != "negated" or (said not in _VERB_NEGATIONS and not hurts):
         return None
     before = [s for s in range(bisect_left(starts, 0), bisect_left(starts, t.index)) if spans[s][1] <= t.index]
     if not before or not activity[before[-1]]:
@@ -318,6 +320,8 @@ def _denied_verb(found, t: Trigger, spans, starts, activity, sentence, covered) 
     between = range(spans[s][1], t.index)
     if any(found[k].role != "word" or found[k].required for k in between if k not in covered):
         return None  # "sitting, no pain": the denial is of what follows
+    if hurts:
+        return s
     for k in range(t.index + 1, min(len(found), t.index + 8)):
         u = found[k]
         if sentence[k] != sentence[t.index] or (u.role == "punct" and u.text in ".;"):
