@@ -578,3 +578,12 @@ def test_a_septic_hip_in_a_patients_words(kg, text, expected):
 ])
 def test_a_pain_or_trouble_denied_after_its_place(kg, text, expected):
     assert expected <= _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tenderness over the lumbar spine", ("spinal-percussion-tenderness", "present")),
+    ("Spine non-tender, abdo soft.", ("spinal-percussion-tenderness", "absent")),
+    ("L-spine tender at L2", ("spinal-percussion-tenderness", "present")),
+])
+def test_tenderness_of_the_lumbar_spine(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
