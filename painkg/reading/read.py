@@ -1193,7 +1193,8 @@ def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
 _COMPLAINT = frozenset(("c/o", "complains", "complaining", "complained", "complaint", "presents", "presenting",
                         "presented", "hurts", "hurting", "sore", "ache", "aching", "pain", "painful", "radiating",
                         "radiates", "radiated", "radiation", "spreading", "spreads", "spread", "shooting", "shoots",
-                        "travels", "travelling", "traveling", "into"))
+                        "travels", "travelling", "traveling", "into", "go", "goes", "going", "went", "extends",
+                        "extending", "moves", "moving", "below", "above", "down"))
 
 
 def _relief_denied_after(found: list[sp.Unit], hit: sp.Found) -> bool:
