@@ -559,11 +559,14 @@ def _sparql(args) -> int:
     if args.json and args.format not in (None, "json"):
         raise _usage(f"--json and --format {args.format} disagree (pick one)")
     text = _read_query(args.query)
-    store = _cached_store(args) or open_store(_kg(args))
+    opener = _cached_store(args)
+    if opener is None:
+        store = open_store(_kg(args))
+        opener = lambda: store  # noqa: E731
 
     def evaluate() -> bytes:
-        """Parse, check, evaluate and print: in a child process stopped at --timeout (or by Ctrl-C)."""
-        result = query(store, text, allow_service=args.allow_service)
+        """Open, parse, check, evaluate and print: in a child process stopped at --timeout (or by Ctrl-C)."""
+        result = query(opener(), text, allow_service=args.allow_service)
         graph = type(result).__name__ == "QueryTriples"
         chosen = fmt or ("ttl" if graph else "table")
         if chosen != "table" or graph:
@@ -587,17 +590,17 @@ def _sparql(args) -> int:
 
 
 def _cached_store(args):
-    """The store of an unchanged KB from its cached N-Triples: no KB load, no networkx, no rewrite; else None."""
+    """How to open the store of an unchanged KB, kept in the cache: no KB load, no networkx, no parse; else None."""
     if args.merge and not args.kb:
         return None  # the full path says why
     from .kb.graph import cache_key
-    from .rdf.store import open_cached_store
+    from .rdf.store import cached_store
 
     try:
         key = cache_key(args.kb, merge=args.merge)
     except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
         return None
-    return open_cached_store(key)
+    return cached_store(key)
 
 
 def _isatty(stream) -> bool:
