@@ -7,9 +7,11 @@ and exits with status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import codecs
 import contextlib
 import errno
+import gc
 import io
 import os
 import re
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import PainKGError
 from .kb.graph import KnowledgeGraph, load
-from .draw.styles import FORMATS
+from .draw import FORMATS
 from .kb.vocab import Kind, Relation
 
 EPILOG = ("environment:\n"
@@ -48,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A stream the shell closed (`painkg stats >&-`) is None in Python: say so on first use.
     out = _Terminal(sys.stdout) if sys.stdout is not None else _Closed("standard output")
     err = _Terminal(sys.stderr) if sys.stderr is not None else _Closed("standard error")
+    if argv is None:
+        # This process's own command line, which ends with the command: the collector's last pass at
+        # exit, over everything still alive (the KB, the reader's tables), would only delay the exit.
+        atexit.register(gc.freeze)
     try:
         # Both streams: the status lines on stderr (`wrote … to PATH`) are escaped like the output.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -236,19 +242,25 @@ def _usage(message: str) -> _UsageError:
 
 
 def _trace(args) -> int:
-    from .trace.infer import trace
+    from .kb.memory import collector_paused
 
     if args.diagram is not None and not args.diagram.strip():
         raise _usage("--diagram needs a file name (allowed: a .png, .svg, .pdf or .dot file)")
-    result = _fast_trace(args) if not args.diagram else None
-    if result is None:
-        kg = _kg(args)
-        result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
-    # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
-    if args.json:
-        _print_json(result.to_dict())
-    else:
-        print(result)
+    # Importing the reading and trace wings, restoring the cached tables and writing the report allocate
+    # many containers, none of them cyclic garbage: the collector's passes over them were a tenth of
+    # this command's time.
+    with collector_paused():
+        result = _fast_trace(args) if not args.diagram else None
+        if result is None:
+            from .trace.infer import trace
+
+            kg = _kg(args)
+            result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
+        # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
+        if args.json:
+            _print_json(result.to_dict())
+        else:
+            print(result)
     if args.diagram:
         from .draw.diagram import render_trace
 
@@ -269,26 +281,21 @@ def _fast_trace(args):
         return None
     if args.merge and not args.kb:
         return None  # the full path says why
-    from .kb.memory import collector_paused
+    from .kb.graph import load_cached
+    from .trace.infer import trace
 
-    # Importing the reading and trace wings allocates many containers, none of them cyclic
-    # garbage; the collector's passes over them are a tenth of this command's time.
-    with collector_paused():
-        from .kb.graph import load_cached
-        from .trace.infer import trace
-
-        try:
-            kg = load_cached(args.kb, merge=args.merge)
-        except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
-            return None
-        if kg is None:
-            return None
-        try:
-            return trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
-        except PainKGError:
-            raise  # the user's terms or setting: the full path would say the same
-        except (AttributeError, TypeError, KeyError):  # something the light graph does not offer: the full path
-            return None
+    try:
+        kg = load_cached(args.kb, merge=args.merge)
+    except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
+        return None
+    if kg is None:
+        return None
+    try:
+        return trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
+    except PainKGError:
+        raise  # the user's terms or setting: the full path would say the same
+    except (AttributeError, TypeError, KeyError):  # something the light graph does not offer: the full path
+        return None
 
 
 def _read(args) -> int:
