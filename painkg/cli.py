@@ -39,9 +39,12 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    # Only the command asked for is built: argparse builds every parser in full (its help checked,
+    # its messages translated), which for all of them is a few percent of a fast command.
+    parser = build_parser(only=words[0] if words and words[0] in COMMANDS else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except KeyboardInterrupt:
         return 130
     if not getattr(args, "func", None):
@@ -88,7 +91,35 @@ def _one_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [""])[0][:300]
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The commands, as :func:`build_parser` adds them.
+COMMANDS = ("trace", "read", "settings", "show", "search", "validate", "stats", "render", "export", "sparql", "push",
+            "serve")
+
+
+class _Commands:
+    """The subparsers action, building only the parser of the command *only* when one is named."""
+
+    def __init__(self, sub, only: str | None) -> None:
+        self._sub, self._only = sub, only
+
+    def add_parser(self, name: str, **kwargs):
+        if self._only is not None and name != self._only:
+            return _Unused()
+        return self._sub.add_parser(name, **kwargs)
+
+
+class _Unused:
+    """Stands for the parser of a command not asked for: what it is told is not needed."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+    def set_defaults(self, **kwargs) -> None:
+        pass
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or with *only* that command's alone."""
     parser = _Parser(
         prog="painkg",
         description="Trace where hip and low-back pain comes from, with the paths that explain it.",
@@ -99,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb = _Parser(add_help=False)
     kb.add_argument("--kb", metavar="FOLDER", help="use this knowledge-base folder instead of the bundled one")
     kb.add_argument("--merge", action="store_true", help="merge --kb FOLDER into the bundled knowledge base")
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    sub = _Commands(parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser), only)
 
     p = sub.add_parser("trace", parents=[kb], help="rank the likely sources of the observed symptoms and findings",
                        description="Rank the candidate sources of a patient's pain and explain each. Terms may be "
@@ -243,6 +274,7 @@ def _usage(message: str) -> _UsageError:
 
 def _trace(args) -> int:
     from .kb.memory import collector_paused
+    from .kb.patterns import kept
 
     if args.diagram is not None and not args.diagram.strip():
         raise _usage("--diagram needs a file name (allowed: a .png, .svg, .pdf or .dot file)")
@@ -250,10 +282,10 @@ def _trace(args) -> int:
     # many containers, none of them cyclic garbage: the collector's passes over them were a tenth of
     # this command's time.
     with collector_paused():
+        with kept():  # the reading wing's regular expressions, compiled from the cache
+            from .trace.infer import trace
         result = _fast_trace(args) if not args.diagram else None
         if result is None:
-            from .trace.infer import trace
-
             kg = _kg(args)
             result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
         # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.

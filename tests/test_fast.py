@@ -279,3 +279,39 @@ def test_a_damaged_or_foreign_store_is_rebuilt_not_served(tmp_path):
     assert again.returncode == 0 and again.stdout == expected.stdout
     assert all(p.stat().st_mode & 0o077 == 0 for p in store.iterdir())
     assert not [p for p in cache.iterdir() if p.name.startswith(".")]
+
+
+# -- the reading wing's regular expressions, compiled from opcodes kept in the cache -------------------------
+
+def test_kept_patterns_are_what_python_compiles(tmp_path):
+    import re
+    from re import _compiler, _parser
+
+    import _sre
+
+    from painkg.kb import patterns
+
+    if sys.version_info[:2] not in patterns.VERSIONS:
+        pytest.skip("patterns are kept only on the CPython versions whose compiler they follow")
+    cache = tmp_path / "cache"
+    note = CASES[5]
+    first = run(note, cache, fast=True)  # compiles them, and keeps them
+    (entry,) = cache.glob("*.patterns")
+    again = run(note, cache, fast=True)  # from the cache
+    assert entry.stat().st_mtime_ns == next(cache.glob("*.patterns")).stat().st_mtime_ns  # nothing new to keep
+    plain = run(note, Path("off"), fast=True)  # no cache: compiled as usual (and the full path)
+    assert first.stdout == again.stdout == plain.stdout and first.returncode == 0
+
+    code = ("import sys; from painkg.kb import cache, patterns; import _sre, marshal\n"
+            "sys.stdout.buffer.write(marshal.dumps(cache.read(patterns._key(_sre.MAGIC), 'patterns')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT,
+                         env={**os.environ, "PAINKG_CACHE": str(cache), "PYTHONPATH": str(ROOT)}).stdout
+    import marshal
+
+    kept = marshal.loads(out)
+    assert len(kept) > 50
+    for (text, flags), args in kept.items():
+        assert args == patterns._compile(_compiler, _parser, text, flags), text
+        ours, python = _sre.compile(text, *args), re._compiler.compile(text, flags)
+        assert (ours.pattern, ours.flags, ours.groups, ours.groupindex) == \
+               (python.pattern, python.flags, python.groups, python.groupindex), text

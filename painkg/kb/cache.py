@@ -121,7 +121,8 @@ def _code(path: Path) -> bytes:
 
 
 def read(key: str, part: str) -> object | None:
-    """Return the entry *part* ("kb", "index", "reading", "diagnosis", "ntriples", "query", "lexicon") under *key*, or None.
+    """Return the entry *part* ("kb", "index", "reading", "diagnosis", "ntriples", "query", "lexicon", "patterns")
+    stored under *key*, or None.
 
     None also when the entry fails its hash, names another key, or lies in a folder
     (or file) that someone else could have written.
@@ -282,9 +283,10 @@ def _prune(folder: Path) -> None:
     # Small entries kept on their own (a SPARQL query's check): the newest QUERIES stay.
     for old in sorted(folder.glob("*.query"), key=_mtime, reverse=True)[QUERIES:]:
         old.unlink(missing_ok=True)
-    # Entries keyed on other bytes than a KB's (the reader's lexicon): the newest KEEP stay.
-    for old in sorted(folder.glob("*.lexicon"), key=_mtime, reverse=True)[KEEP:]:
-        old.unlink(missing_ok=True)
+    # Entries keyed on other bytes than a KB's (the reader's lexicon, a Python's patterns): the newest KEEP stay.
+    for part in ("lexicon", "patterns"):
+        for old in sorted(folder.glob(f"*.{part}"), key=_mtime, reverse=True)[KEEP:]:
+            old.unlink(missing_ok=True)
     for part, keep in FOLDERS.items():
         for old in sorted(folder.glob(f"*.{part}"), key=_mtime, reverse=True)[keep:]:
             _remove(old)
