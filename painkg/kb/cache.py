@@ -19,6 +19,11 @@ but the user can write (or owns) is not read at all; an entry that is a symlink 
 not followed.  A missing or refused entry is simply rebuilt; a cache that cannot be
 written is skipped.
 
+A folder entry (:func:`write_folder`: the Oxigraph store ``painkg sparql`` opens read-only) is
+built in a private temporary folder and moved in whole; it is read only when it and every file
+in it are this user's alone and no link, and its own format checks the rest (RocksDB keeps a
+checksum of every block, and the list and sizes of its files).
+
 Where: ``$PAINKG_CACHE`` if set (``0``, ``off`` or ``no`` turns caching off),
 else ``$XDG_CACHE_HOME/painkg`` when that is an absolute path (the XDG rule), else
 ``~/.cache/painkg`` when the home folder exists; otherwise no cache.

@@ -37,8 +37,8 @@ def kept() -> Iterator[None]:
     if sys.implementation.name != "cpython" or sys.version_info[:2] not in VERSIONS or cache.cache_dir() is None:
         yield
         return
-    import _sre
-    from re import _compiler, _parser
+    import _sre  # type: ignore[import-not-found]  # CPython's regex engine: no stubs
+    from re import _compiler, _parser  # type: ignore[attr-defined]  # typeshed leaves re's internals out
 
     key = _key(_sre.MAGIC)
     found = cache.read(key, "patterns")
