@@ -315,3 +315,19 @@ def test_kept_patterns_are_what_python_compiles(tmp_path):
         ours, python = _sre.compile(text, *args), re._compiler.compile(text, flags)
         assert (ours.pattern, ours.flags, ours.groups, ours.groupindex) == \
                (python.pattern, python.flags, python.groups, python.groupindex), text
+
+
+def test_a_damaged_store_without_its_triples_is_removed_then_the_kb_loaded(tmp_path):
+    pytest.importorskip("pyoxigraph")
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        expected = sparql([QUERY, "--format", "csv"], cache)
+    (store,) = cache.glob("*.oxigraph")
+    (store / "CURRENT").unlink()  # RocksDB refuses it
+    for entry in cache.glob("*.ntriples"):  # and its triples were pruned meanwhile
+        entry.unlink()
+    failed = sparql([QUERY, "--format", "csv"], cache)
+    assert failed.returncode == 1 and "run the command again" in failed.stderr
+    assert not store.exists()
+    again = sparql([QUERY, "--format", "csv"], cache)
+    assert again.returncode == 0 and again.stdout == expected.stdout

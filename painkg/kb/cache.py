@@ -49,7 +49,8 @@ from .vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
 if TYPE_CHECKING:
     from .tables import Table
 
-__all__ = ["cache_dir", "content_key", "folder_entry", "pack", "read", "unpack", "write", "write_folder"]
+__all__ = ["cache_dir", "content_key", "folder_entry", "pack", "read", "remove_folder", "unpack", "write",
+           "write_folder"]
 
 #: Bump when the layout of an entry changes.
 FORMAT = 3
@@ -239,6 +240,13 @@ def write_folder(key: str, part: str, build: Callable[[Path], None]) -> Path | N
     except (OSError, ValueError):
         _remove(temporary)
         return None
+
+
+def remove_folder(key: str, part: str) -> None:
+    """Remove the folder entry *part* under *key*, if there is one (a damaged store)."""
+    root = _trusted(cache_dir())
+    if root is not None:
+        _remove(root / f"{key}.{part}")
 
 
 def _remove(path: Path) -> None:

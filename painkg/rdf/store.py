@@ -374,7 +374,9 @@ def cached_store(key: str | None):
         # Not built yet, or damaged (RocksDB refused to open it): build it from the N-Triples kept beside the KB.
         entry = cache.read(key, "ntriples")
         if not (isinstance(entry, dict) and isinstance(entry.get("data"), bytes)):
-            raise RDFError("the cached N-Triples of this KB went missing (run the command again)")
+            # A damaged store whose triples were pruned meanwhile: without it, the next run loads the KB.
+            cache.remove_folder(store_key, "oxigraph")
+            raise RDFError("the KB's store in painkg's cache was damaged and is removed (run the command again)")
         data = entry["data"]
 
         def build(folder: Path) -> None:
