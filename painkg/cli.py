@@ -7,9 +7,11 @@ and exits with status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import codecs
 import contextlib
 import errno
+import gc
 import io
 import os
 import re
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import PainKGError
 from .kb.graph import KnowledgeGraph, load
-from .draw.styles import FORMATS
+from .draw import FORMATS
 from .kb.vocab import Kind, Relation
 
 EPILOG = ("environment:\n"
@@ -37,9 +39,12 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    # Only the command asked for is built: argparse builds every parser in full (its help checked,
+    # its messages translated), which for all of them is a few percent of a fast command.
+    parser = build_parser(only=words[0] if words and words[0] in COMMANDS else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except KeyboardInterrupt:
         return 130
     if not getattr(args, "func", None):
@@ -48,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A stream the shell closed (`painkg stats >&-`) is None in Python: say so on first use.
     out = _Terminal(sys.stdout) if sys.stdout is not None else _Closed("standard output")
     err = _Terminal(sys.stderr) if sys.stderr is not None else _Closed("standard error")
+    if argv is None:
+        # This process's own command line, which ends with the command: the collector's last pass at
+        # exit, over everything still alive (the KB, the reader's tables), would only delay the exit.
+        atexit.register(gc.freeze)
     try:
         # Both streams: the status lines on stderr (`wrote … to PATH`) are escaped like the output.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -82,7 +91,35 @@ def _one_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [""])[0][:300]
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The commands, as :func:`build_parser` adds them.
+COMMANDS = ("trace", "read", "settings", "show", "search", "validate", "stats", "render", "export", "sparql", "push",
+            "serve")
+
+
+class _Commands:
+    """The subparsers action, building only the parser of the command *only* when one is named."""
+
+    def __init__(self, sub, only: str | None) -> None:
+        self._sub, self._only = sub, only
+
+    def add_parser(self, name: str, **kwargs):
+        if self._only is not None and name != self._only:
+            return _Unused()
+        return self._sub.add_parser(name, **kwargs)
+
+
+class _Unused:
+    """Stands for the parser of a command not asked for: what it is told is not needed."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+    def set_defaults(self, **kwargs) -> None:
+        pass
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or with *only* that command's alone."""
     parser = _Parser(
         prog="painkg",
         description="Trace where hip and low-back pain comes from, with the paths that explain it.",
@@ -93,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb = _Parser(add_help=False)
     kb.add_argument("--kb", metavar="FOLDER", help="use this knowledge-base folder instead of the bundled one")
     kb.add_argument("--merge", action="store_true", help="merge --kb FOLDER into the bundled knowledge base")
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    sub = _Commands(parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser), only)
 
     p = sub.add_parser("trace", parents=[kb], help="rank the likely sources of the observed symptoms and findings",
                        description="Rank the candidate sources of a patient's pain and explain each. Terms may be "
@@ -236,19 +273,26 @@ def _usage(message: str) -> _UsageError:
 
 
 def _trace(args) -> int:
-    from .trace.infer import trace
+    from .kb.memory import collector_paused
+    from .kb.patterns import kept
 
     if args.diagram is not None and not args.diagram.strip():
         raise _usage("--diagram needs a file name (allowed: a .png, .svg, .pdf or .dot file)")
-    result = _fast_trace(args) if not args.diagram else None
-    if result is None:
-        kg = _kg(args)
-        result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
-    # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
-    if args.json:
-        _print_json(result.to_dict())
-    else:
-        print(result)
+    # Importing the reading and trace wings, restoring the cached tables and writing the report allocate
+    # many containers, none of them cyclic garbage: the collector's passes over them were a tenth of
+    # this command's time.
+    with collector_paused():
+        with kept():  # the reading wing's regular expressions, compiled from the cache
+            from .trace.infer import trace
+        result = _fast_trace(args) if not args.diagram else None
+        if result is None:
+            kg = _kg(args)
+            result = trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
+        # The report first: a diagram that cannot be drawn (full disk, no Graphviz) must not hide it.
+        if args.json:
+            _print_json(result.to_dict())
+        else:
+            print(result)
     if args.diagram:
         from .draw.diagram import render_trace
 
@@ -269,26 +313,21 @@ def _fast_trace(args):
         return None
     if args.merge and not args.kb:
         return None  # the full path says why
-    from .kb.memory import collector_paused
+    from .kb.graph import load_cached
+    from .trace.infer import trace
 
-    # Importing the reading and trace wings allocates many containers, none of them cyclic
-    # garbage; the collector's passes over them are a tenth of this command's time.
-    with collector_paused():
-        from .kb.graph import load_cached
-        from .trace.infer import trace
-
-        try:
-            kg = load_cached(args.kb, merge=args.merge)
-        except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
-            return None
-        if kg is None:
-            return None
-        try:
-            return trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
-        except PainKGError:
-            raise  # the user's terms or setting: the full path would say the same
-        except (AttributeError, TypeError, KeyError):  # something the light graph does not offer: the full path
-            return None
+    try:
+        kg = load_cached(args.kb, merge=args.merge)
+    except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
+        return None
+    if kg is None:
+        return None
+    try:
+        return trace(kg, args.terms, absent=args.absent, limit=args.limit, setting=args.setting)
+    except PainKGError:
+        raise  # the user's terms or setting: the full path would say the same
+    except (AttributeError, TypeError, KeyError):  # something the light graph does not offer: the full path
+        return None
 
 
 def _read(args) -> int:
@@ -559,11 +598,14 @@ def _sparql(args) -> int:
     if args.json and args.format not in (None, "json"):
         raise _usage(f"--json and --format {args.format} disagree (pick one)")
     text = _read_query(args.query)
-    store = _cached_store(args) or open_store(_kg(args))
+    opener = _cached_store(args)
+    if opener is None:
+        store = open_store(_kg(args))
+        opener = lambda: store  # noqa: E731
 
     def evaluate() -> bytes:
-        """Parse, check, evaluate and print: in a child process stopped at --timeout (or by Ctrl-C)."""
-        result = query(store, text, allow_service=args.allow_service)
+        """Open, parse, check, evaluate and print: in a child process stopped at --timeout (or by Ctrl-C)."""
+        result = query(opener(), text, allow_service=args.allow_service)
         graph = type(result).__name__ == "QueryTriples"
         chosen = fmt or ("ttl" if graph else "table")
         if chosen != "table" or graph:
@@ -587,17 +629,17 @@ def _sparql(args) -> int:
 
 
 def _cached_store(args):
-    """The store of an unchanged KB from its cached N-Triples: no KB load, no networkx, no rewrite; else None."""
+    """How to open the store of an unchanged KB, kept in the cache: no KB load, no networkx, no parse; else None."""
     if args.merge and not args.kb:
         return None  # the full path says why
     from .kb.graph import cache_key
-    from .rdf.store import open_cached_store
+    from .rdf.store import cached_store
 
     try:
         key = cache_key(args.kb, merge=args.merge)
     except Exception:  # noqa: BLE001  the full load meets the same problem and reports it
         return None
-    return open_cached_store(key)
+    return cached_store(key)
 
 
 def _isatty(stream) -> bool:

@@ -33,6 +33,15 @@ CASES = [
     ["a 9-year-old", "limp", "knee pain", "--setting", "paediatric-irritable-hip"],
     ["FABER", "buttock pain", "low back pain", "--absent", "numbness", "pain below the knee", "--json"],
     ["?CES", "back pain"],
+    # free text through the fast path: misspellings (spelling correction reads the word lists), lay words,
+    # negation, history, family, a relative's condition, activity effects, a side
+    ["54yo man, 2/12 hx of L buttock pain radiating to calf, worse sitting, parasthesia in the foot, siatica. "
+     "No bladder or bowel change. FHx of ankylosing spondylitis.", "--json"],
+    ["my hip hurts when I put my socks on and I limp after walking, my dad had a hip replacement"],
+    ["buttock pian"],  # exit 2: a misspelling outside the corrections, with suggestions
+    ["Pt c/o LBP since lifting a box 3 days ago. Denies fever, wt loss or saddle numbness. Hx prostate ca. "
+     "Pain worse at night.", "--setting", "ed-back-pain"],
+    ["sudden severe groin pain after a fall, cannot weight bear, on warfarin, 84F"],
     ["zzqx unknown term"],  # exit 2, with suggestions
     ["groin pain", "--setting", "no-such-setting"],  # exit 2
     ["no fever"],  # nothing present: exit 2
@@ -172,3 +181,153 @@ def test_sparql_protections_hold_on_the_cached_store(tmp_path):
     assert update.returncode == 2 and "update" in update.stderr
     slow = sparql(["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1"], cache)
     assert slow.returncode == 1 and "no result within 1 s" in slow.stderr
+
+
+# -- the reader's lexicon, kept parsed in the cache beside the KB ---------------------------------------
+
+def _lexicon(folder, cache_folder, monkeypatch):
+    from painkg.reading import lexicon as lx
+
+    monkeypatch.setenv("PAINKG_CACHE", str(cache_folder))
+    lx._load.cache_clear()  # the process keeps one per folder: read it again, from the cache when there
+    try:
+        return lx.load(folder)
+    finally:
+        lx._load.cache_clear()
+
+
+def test_the_lexicon_from_the_cache_equals_the_one_parsed(tmp_path, monkeypatch):
+    parsed = _lexicon(None, "off", monkeypatch)
+    cache_folder = tmp_path / "cache"
+    first = _lexicon(None, cache_folder, monkeypatch)  # parsed, then kept
+    assert len(list(cache_folder.glob("*.lexicon"))) == 1
+    again = _lexicon(None, cache_folder, monkeypatch)  # read back
+    assert again == first == parsed
+    assert again.entries("negated") == parsed.entries("negated")  # the order of the rows too
+    assert list(again.forms) == list(parsed.forms) and list(again.cased) == list(parsed.cased)
+
+
+def test_an_edited_lexicon_is_not_served_stale(tmp_path, monkeypatch):
+    from painkg.errors import KBError
+
+    folder, cache_folder = tmp_path / "lexicon", tmp_path / "cache"
+    folder.mkdir()
+    for name in ("lexicon.tsv", "lexicon-hpo.tsv"):
+        shutil.copy(ROOT / "ontology" / name, folder / name)
+    before = _lexicon(folder, cache_folder, monkeypatch)
+    assert "zzqx" not in before.triggers
+    with open(folder / "lexicon.tsv", "a", encoding="utf-8") as f:
+        f.write("zzqx\tnegated\tforward\t\n")
+    after = _lexicon(folder, cache_folder, monkeypatch)
+    assert after.triggers["zzqx"] == ("negated", "forward")
+    assert after == _lexicon(folder, "off", monkeypatch)
+    # the HPO names are part of the key too
+    rows = (folder / "lexicon-hpo.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "lexicon-hpo.tsv").write_text("".join(rows[:-1]), encoding="utf-8")
+    shorter = _lexicon(folder, cache_folder, monkeypatch)
+    assert len(shorter.hpo) < len(after.hpo) and shorter == _lexicon(folder, "off", monkeypatch)
+    # a bad row is reported after a cached load as before it: only a lexicon without problems is kept
+    with open(folder / "lexicon.tsv", "a", encoding="utf-8") as f:
+        f.write("zzqy\tnoun\t\t\n")
+    with pytest.raises(KBError, match="lexicon.tsv:.*role 'noun'"):
+        _lexicon(folder, cache_folder, monkeypatch)
+    assert len(list(cache_folder.glob("*.lexicon"))) == 3
+
+
+# -- painkg sparql on an unchanged KB: an Oxigraph store kept on disk in the cache -------------------------
+
+def test_sparql_serves_an_unchanged_kb_from_a_store_on_disk(tmp_path):
+    pytest.importorskip("pyoxigraph")
+    cache = tmp_path / "cache"
+    first = sparql([QUERY, "--format", "csv"], cache)  # loads the KB, keeps its N-Triples
+    assert first.returncode == 0, first.stderr
+    assert not list(cache.glob("*.oxigraph"))
+    second = sparql([QUERY, "--format", "csv"], cache)  # builds the store from them, and answers from it
+    stores = list(cache.glob("*.oxigraph"))
+    assert len(stores) == 1 and stores[0].is_dir()
+    files = {p.name: p.stat().st_mtime_ns for p in stores[0].iterdir()}
+    assert all(p.stat().st_mode & 0o077 == 0 for p in stores[0].iterdir())  # private, whatever the umask
+    third = sparql([QUERY, "--format", "csv"], cache)  # opened read-only: nothing in it changes
+    assert second.stdout == third.stdout == first.stdout
+    assert third.stderr.split() == ["False"]
+    assert {p.name: p.stat().st_mtime_ns for p in stores[0].iterdir()} == files
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")]
+    # What a query leaves unordered may come in another order than from the in-memory store: the same rows.
+    every = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?s = node:hip-osteoarthritis && !isBlank(?o)) }"
+    disk = sparql([every, "--format", "tsv"], cache)
+    memory = sparql([every, "--format", "tsv"], cache, PAINKG_CACHE="off")
+    assert disk.returncode == memory.returncode == 0
+    assert sorted(disk.stdout.splitlines()) == sorted(memory.stdout.splitlines())
+    assert len(disk.stdout.splitlines()) > 20
+
+
+def test_a_damaged_or_foreign_store_is_rebuilt_not_served(tmp_path):
+    pytest.importorskip("pyoxigraph")
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        expected = sparql([QUERY, "--format", "csv"], cache)
+    (store,) = cache.glob("*.oxigraph")
+    # RocksDB's file list gone: it refuses to open the folder, which is built again
+    (store / "CURRENT").unlink()
+    again = sparql([QUERY, "--format", "csv"], cache)
+    assert again.returncode == 0 and again.stdout == expected.stdout
+    assert (store / "CURRENT").is_file()
+    # a file others could have written: not read; built again, private
+    table = next(store.glob("*.sst"))
+    table.chmod(0o666)
+    again = sparql([QUERY, "--format", "csv"], cache)
+    assert again.returncode == 0 and again.stdout == expected.stdout
+    assert all(p.stat().st_mode & 0o077 == 0 for p in store.iterdir())
+    assert not [p for p in cache.iterdir() if p.name.startswith(".")]
+
+
+# -- the reading wing's regular expressions, compiled from opcodes kept in the cache -------------------------
+
+def test_kept_patterns_are_what_python_compiles(tmp_path):
+    import re
+    from re import _compiler, _parser
+
+    import _sre
+
+    from painkg.kb import patterns
+
+    if sys.version_info[:2] not in patterns.VERSIONS:
+        pytest.skip("patterns are kept only on the CPython versions whose compiler they follow")
+    cache = tmp_path / "cache"
+    note = CASES[5]
+    first = run(note, cache, fast=True)  # compiles them, and keeps them
+    (entry,) = cache.glob("*.patterns")
+    again = run(note, cache, fast=True)  # from the cache
+    assert entry.stat().st_mtime_ns == next(cache.glob("*.patterns")).stat().st_mtime_ns  # nothing new to keep
+    plain = run(note, Path("off"), fast=True)  # no cache: compiled as usual (and the full path)
+    assert first.stdout == again.stdout == plain.stdout and first.returncode == 0
+
+    code = ("import sys; from painkg.kb import cache, patterns; import _sre, marshal\n"
+            "sys.stdout.buffer.write(marshal.dumps(cache.read(patterns._key(_sre.MAGIC), 'patterns')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT,
+                         env={**os.environ, "PAINKG_CACHE": str(cache), "PYTHONPATH": str(ROOT)}).stdout
+    import marshal
+
+    kept = marshal.loads(out)
+    assert len(kept) > 50
+    for (text, flags), args in kept.items():
+        assert args == patterns._compile(_compiler, _parser, text, flags), text
+        ours, python = _sre.compile(text, *args), re._compiler.compile(text, flags)
+        assert (ours.pattern, ours.flags, ours.groups, ours.groupindex) == \
+               (python.pattern, python.flags, python.groups, python.groupindex), text
+
+
+def test_a_damaged_store_without_its_triples_is_removed_then_the_kb_loaded(tmp_path):
+    pytest.importorskip("pyoxigraph")
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        expected = sparql([QUERY, "--format", "csv"], cache)
+    (store,) = cache.glob("*.oxigraph")
+    (store / "CURRENT").unlink()  # RocksDB refuses it
+    for entry in cache.glob("*.ntriples"):  # and its triples were pruned meanwhile
+        entry.unlink()
+    failed = sparql([QUERY, "--format", "csv"], cache)
+    assert failed.returncode == 1 and "run the command again" in failed.stderr
+    assert not store.exists()
+    again = sparql([QUERY, "--format", "csv"], cache)
+    assert again.returncode == 0 and again.stdout == expected.stdout

@@ -38,14 +38,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..kb.vocab import Area, Cause, Grade, Kind, Relation
+from . import FORMATS  # output formats, from the file suffix (defined in the package: the command line reads them)
 
 __all__ = [
     "FORMATS", "FONT", "KindStyle", "RelationStyle", "KIND_STYLES", "RELATION_STYLES", "AREA_STYLES",
     "GRADE_WIDTH", "LINE_MEANING", "RED", "OBSERVED", "layout", "missing_styles",
 ]
 
-#: Output formats, from the file suffix.  Everything but ``dot`` needs Graphviz.
-FORMATS = ("png", "svg", "pdf", "dot")
 
 #: A font list Graphviz resolves through fontconfig on Linux, macOS and Windows.
 FONT = "Helvetica,Arial,sans-serif"

@@ -19,6 +19,11 @@ but the user can write (or owns) is not read at all; an entry that is a symlink 
 not followed.  A missing or refused entry is simply rebuilt; a cache that cannot be
 written is skipped.
 
+A folder entry (:func:`write_folder`: the Oxigraph store ``painkg sparql`` opens read-only) is
+built in a private temporary folder and moved in whole; it is read only when it and every file
+in it are this user's alone and no link, and its own format checks the rest (RocksDB keeps a
+checksum of every block, and the list and sizes of its files).
+
 Where: ``$PAINKG_CACHE`` if set (``0``, ``off`` or ``no`` turns caching off),
 else ``$XDG_CACHE_HOME/painkg`` when that is an absolute path (the XDG rule), else
 ``~/.cache/painkg`` when the home folder exists; otherwise no cache.
@@ -34,7 +39,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +49,8 @@ from .vocab import Area, Grade, Kind, Population, Qualifier, Relation, Role
 if TYPE_CHECKING:
     from .tables import Table
 
-__all__ = ["cache_dir", "content_key", "pack", "read", "unpack", "write"]
+__all__ = ["cache_dir", "content_key", "folder_entry", "pack", "read", "remove_folder", "unpack", "write",
+           "write_folder"]
 
 #: Bump when the layout of an entry changes.
 FORMAT = 3
@@ -52,6 +58,8 @@ FORMAT = 3
 KEEP = 32
 #: Checked SPARQL queries kept (a few dozen bytes each).
 QUERIES = 256
+#: Folder entries kept per part (an Oxigraph store of the bundled KB is about 10 MB).
+FOLDERS = {"oxigraph": 4}
 #: The modules whose code decides what an entry holds; their source is part of the key.
 _CODE = ("cache.py", "graph.py", "model.py", "resolve.py", "tables.py", "validate.py", "vocab.py")
 _MAGIC = b"painkg-cache %d\n" % FORMAT
@@ -119,7 +127,8 @@ def _code(path: Path) -> bytes:
 
 
 def read(key: str, part: str) -> object | None:
-    """Return the entry *part* ("kb", "index", "reading", "diagnosis") stored under *key*, or None.
+    """Return the entry *part* ("kb", "index", "reading", "diagnosis", "ntriples", "query", "lexicon", "patterns")
+    stored under *key*, or None.
 
     None also when the entry fails its hash, names another key, or lies in a folder
     (or file) that someone else could have written.
@@ -176,6 +185,80 @@ def write(key: str, part: str, value: Marshallable) -> None:
             pass
 
 
+def folder_entry(key: str, part: str) -> Path | None:
+    """Return the folder entry *part* under *key* (files another library reads, such as a database), or None.
+
+    None when it is missing, or when it, or anything in it, is a link or could have been written by
+    someone else.  A folder entry carries no hash: whoever reads it must check its own data (Oxigraph's
+    RocksDB checks every block it reads against its checksum, and its file list and sizes when it opens).
+    """
+    root = _trusted(cache_dir())
+    if root is None:
+        return None
+    path = root / f"{key}.{part}"
+    try:
+        if not _private(os.lstat(path), regular=False):
+            return None
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if not _private(entry.stat(follow_symlinks=False), regular=True):
+                    return None
+    except OSError:
+        return None
+    return path
+
+
+def write_folder(key: str, part: str, build: Callable[[Path], None]) -> Path | None:
+    """Have *build* fill a new private folder, then move it in as the folder entry *part* under *key*.
+
+    The move is atomic, so a reader sees no folder or a whole one; an entry already there (damaged,
+    or just built by another process) is replaced.  Returns the entry's path, or None when it could
+    not be written (read-only home, full disk: not an error) or *build* raised OSError.
+    """
+    root = cache_dir()
+    if root is None:
+        return None
+    target = root / f"{key}.{part}"
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if _trusted(root) is None:
+            return None
+        temporary.mkdir(mode=0o700)
+        build(temporary)
+        for entry in os.scandir(temporary):  # whatever the umask, nobody else may write what is read back
+            os.chmod(entry.path, 0o600, follow_symlinks=False)
+        try:
+            os.rename(temporary, target)
+        except OSError:  # one is there already: move it aside, then ours in
+            aside = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}")
+            os.rename(target, aside)
+            os.rename(temporary, target)
+            _remove(aside)
+        _prune(root)
+        return target
+    except (OSError, ValueError):
+        _remove(temporary)
+        return None
+
+
+def remove_folder(key: str, part: str) -> None:
+    """Remove the folder entry *part* under *key*, if there is one (a damaged store)."""
+    root = _trusted(cache_dir())
+    if root is not None:
+        _remove(root / f"{key}.{part}")
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def _digest(key: str, body: bytes | memoryview) -> bytes:
     digest = hashlib.blake2b(key.encode() + b"\0", digest_size=_DIGEST)
     digest.update(body)
@@ -213,12 +296,18 @@ def _prune(folder: Path) -> None:
     # Small entries kept on their own (a SPARQL query's check): the newest QUERIES stay.
     for old in sorted(folder.glob("*.query"), key=_mtime, reverse=True)[QUERIES:]:
         old.unlink(missing_ok=True)
+    # Entries keyed on other bytes than a KB's (the reader's lexicon, a Python's patterns): the newest KEEP stay.
+    for part in ("lexicon", "patterns"):
+        for old in sorted(folder.glob(f"*.{part}"), key=_mtime, reverse=True)[KEEP:]:
+            old.unlink(missing_ok=True)
+    for part, keep in FOLDERS.items():
+        for old in sorted(folder.glob(f"*.{part}"), key=_mtime, reverse=True)[keep:]:
+            _remove(old)
     # Temporary files of writers killed before their rename (`.<key>.<part>.<pid>.<random>`).
     now = time.time()
     for temporary in folder.glob(".*.*.*.*"):
         if _TEMPORARY.fullmatch(temporary.name) and now - _mtime(temporary) > STALE:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+            _remove(temporary)
 
 
 def _mtime(path: Path) -> float:

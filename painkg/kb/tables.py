@@ -176,6 +176,11 @@ def read_file(path: Path, name: str, problems: list[str], *, folder: Path | None
 
 def _inside(path: Path, folder: Path) -> bool:
     """True when *path*, its symlinks followed, is a file inside *folder* (itself resolved)."""
+    where, name = os.path.split(os.fspath(path))
+    if where == os.fspath(folder) and name not in ("", ".", "..") and not os.path.islink(path):
+        # A file right in the folder and itself no link is inside it, wherever a link to the folder
+        # leads: no need to resolve both (a walk of lstat calls per table, a tenth of a cached load).
+        return True
     real, root = os.path.realpath(path), os.path.realpath(folder)
     return os.path.commonpath([real, root]) == root
 

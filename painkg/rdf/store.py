@@ -37,7 +37,7 @@ from .ntriples import GRAPH, PREFIXES, write_ntriples
 
 __all__ = [
     "ShaclReport", "PushResult", "validate_shacl", "shapes", "sparql", "query", "open_store", "write_results",
-    "result_format", "uses_service", "check_query", "open_cached_store", "run_bounded", "decode_query", "check_url", "push", "from_store",
+    "result_format", "uses_service", "check_query", "open_cached_store", "cached_store", "run_bounded", "decode_query", "check_url", "push", "from_store",
     "select", "read_query", "RESULT_FORMATS", "GRAPH_FORMATS",
 ]
 
@@ -336,21 +336,80 @@ def open_store(data):
 def open_cached_store(key: str | None):
     """The Oxigraph store of the KB cached under *key* (:func:`painkg.kb.graph.cache_key`), or None.
 
-    Served from the N-Triples kept beside that KB (see :func:`_ntriples`), so neither the KB
-    nor networkx is loaded: ``painkg sparql`` on an unchanged KB parses those bytes straight
-    into Oxigraph, as a plain pyoxigraph script would.  None when no such entry is cached yet.
+    Neither the KB nor networkx is loaded; see :func:`cached_store`.
+    """
+    opener = cached_store(key)
+    return opener() if opener is not None else None
+
+
+def cached_store(key: str | None):
+    """How to open the Oxigraph store of the KB cached under *key*: a function of no arguments; or None.
+
+    The store is kept on disk in painkg's cache (a RocksDB folder, opened read-only), so an
+    unchanged KB is not even parsed: ``painkg sparql`` then does less work than a plain pyoxigraph
+    script that loads the N-Triples.  It is built on first use from the N-Triples kept beside that
+    KB (see :func:`_ntriples`); None when those are not cached yet.  Opening is left to the caller
+    because RocksDB starts many threads when it opens a folder, and a process that will fork (the
+    query runs in a child, see :func:`run_bounded`) should have none: the child opens it.  Results
+    are those of the in-memory store, except the order of what a query leaves unordered (rows
+    without ORDER BY, GROUP_CONCAT), which SPARQL leaves open; the in-memory store's full scans
+    differ from one process to the next, the disk store's do not.
     """
     from ..kb import cache
 
     if not key:
         return None
-    entry = cache.read(key, "ntriples")
-    if not (isinstance(entry, dict) and entry.get("digest") == _writer_digest() and isinstance(entry.get("data"), bytes)):
-        return None
     ox = _pyoxigraph()
-    store = ox.Store()
-    store.load(entry["data"], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH), lenient=True)
-    return store
+    store_key = _store_key(ox, key)
+    if cache.folder_entry(store_key, "oxigraph") is None:
+        entry = cache.read(key, "ntriples")
+        if not (isinstance(entry, dict) and entry.get("digest") == _writer_digest()
+                and isinstance(entry.get("data"), bytes)):
+            return None
+
+    def open_() -> object:
+        store = _open_read_only(ox, cache.folder_entry(store_key, "oxigraph"))
+        if store is not None:
+            return store
+        # Not built yet, or damaged (RocksDB refused to open it): build it from the N-Triples kept beside the KB.
+        entry = cache.read(key, "ntriples")
+        if not (isinstance(entry, dict) and isinstance(entry.get("data"), bytes)):
+            # A damaged store whose triples were pruned meanwhile: without it, the next run loads the KB.
+            cache.remove_folder(store_key, "oxigraph")
+            raise RDFError("the KB's store in painkg's cache was damaged and is removed (run the command again)")
+        data = entry["data"]
+
+        def build(folder: Path) -> None:
+            disk = ox.Store(str(folder))
+            disk.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH), lenient=True)
+            disk.optimize()
+            del disk  # closes the database before the folder is moved in
+
+        store = _open_read_only(ox, cache.write_folder(store_key, "oxigraph", build))
+        if store is None:  # no room on disk, or no RocksDB in this pyoxigraph: in memory, as before
+            store = ox.Store()
+            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH), lenient=True)
+        return store
+
+    return open_
+
+
+def _store_key(ox, key: str) -> str:
+    """The KB's key, the N-Triples writer's code and pyoxigraph's version (its on-disk format)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"painkg oxigraph store 1\0{ox.__version__}\0{key}\0{_writer_digest()}".encode())
+    return digest.hexdigest()
+
+
+def _open_read_only(ox, folder: Path | None):
+    if folder is None:
+        return None
+    try:
+        return ox.Store.read_only(str(folder))
+    except (OSError, ValueError, RuntimeError, AttributeError):  # damaged (RocksDB checks its files), or no RocksDB
+        return None
 
 
 def _ntriples(kg: KnowledgeGraph) -> bytes:

@@ -25,11 +25,14 @@ run of tokens.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KBError
+from ..kb import cache
 from ..kb.tables import ontology_folder
 
 __all__ = ["Token", "tokenize", "Entry", "Lexicon", "load", "ROLES", "TRIGGERS", "MODIFIERS", "DIRECTIONS"]
@@ -138,11 +141,71 @@ def load(folder: str | Path | None = None) -> Lexicon:
 @functools.lru_cache(maxsize=4)
 def _load(folder: str) -> Lexicon:
     path = Path(folder) / "lexicon.tsv"
+    hpo_path = Path(folder) / "lexicon-hpo.tsv"
+    data = path.read_bytes()
+    hpo: bytes | Path | None = hpo_path  # read again by the parse, which reports what goes wrong where it always has
+    key = None
+    try:
+        hpo = hpo_path.read_bytes() if hpo_path.is_file() else None
+        key = _cache_key(data, hpo)
+    except OSError:
+        pass
+    if key is not None:
+        cached = _from_plain(cache.read(key, "lexicon"))
+        if cached is not None:
+            return cached
+    # The bytes the key was computed from are the ones parsed: an edit meanwhile cannot file new rows under it.
+    lexicon = _parse(path, data.decode("utf-8"), hpo)
+    if key is not None:
+        cache.write(key, "lexicon", _plain(lexicon))
+    return lexicon
+
+
+# The parsed lexicon is kept in painkg's cache (:mod:`painkg.kb.cache`), like the KB: tokenizing
+# and checking its ~2,500 rows costs a ``painkg trace`` more than the trace.  The key hashes
+# exactly the bytes that would be parsed, this module's code (which tokenizes and checks them)
+# and the Python version (whose Unicode tables ``str.lower`` and the token pattern use), so an
+# edit is never served stale.  Only a lexicon without problems is kept: a bad row is always reported.
+
+#: Bump when the cached form changes.
+_FORMAT = 1
+
+
+def _cache_key(data: bytes, hpo: bytes | None) -> str:
+    """The cache key of the lexicon of these bytes (``lexicon.tsv``, and ``lexicon-hpo.tsv`` or None)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(b"painkg lexicon %d %d.%d\0" % (_FORMAT, *sys.version_info[:2]))
+    digest.update(Path(__file__).read_bytes())
+    digest.update(b"\0lexicon\0%d\0" % len(data) + data)
+    digest.update(b"\0hpo\0" + (b"%d\0" % len(hpo) + hpo if hpo is not None else b"none"))
+    return digest.hexdigest()
+
+
+def _plain(lexicon: Lexicon) -> dict:
+    entries = lambda groups: {k: tuple((e.form, e.role, e.value, e.line) for e in v)  # noqa: E731
+                              for k, v in groups.items()}
+    return {"forms": entries(lexicon.forms), "cased": entries(lexicon.cased), "longest": lexicon.longest,
+            "hpo": lexicon.hpo, "triggers": lexicon.triggers, "firsts": lexicon.firsts}
+
+
+def _from_plain(plain: object) -> Lexicon | None:
+    """The lexicon :func:`_plain` kept, or None when the entry is missing or not of this form."""
+    if not isinstance(plain, dict):
+        return None
+    try:
+        entries = lambda groups: {k: tuple(Entry(*e) for e in v) for k, v in groups.items()}  # noqa: E731
+        return Lexicon(entries(plain["forms"]), entries(plain["cased"]), plain["longest"], plain["hpo"],
+                       plain["triggers"], plain["firsts"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _parse(path: Path, text: str, hpo: bytes | Path | None) -> Lexicon:
     problems: list[str] = []
     forms: dict[tuple[str, ...], list[Entry]] = {}
     cased: dict[tuple[str, ...], list[Entry]] = {}
     seen: set[tuple[str, str]] = set()
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()  # as read_text would give them: splitlines takes \r\n and \r as line ends too
     header_seen = False
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
@@ -172,13 +235,13 @@ def _load(folder: str) -> Lexicon:
         raise KBError(problems)
     excluded = {(e.form.lower(), e.value) for group in forms.values() for e in group if e.role == "not-hpo"}
     excluded |= {(e.form.lower(), e.value) for group in cased.values() for e in group if e.role == "not-hpo"}
-    hpo = tuple(row for row in _hpo_rows(Path(folder) / "lexicon-hpo.tsv") if (row[1].lower(), row[0]) not in excluded)
+    hpo_rows = tuple(row for row in _hpo_rows(hpo) if (row[1].lower(), row[0]) not in excluded)
     triggers = {e.form: (e.role, e.value) for group in (*forms.values(), *cased.values()) for e in group
                 if e.role in TRIGGERS}
     longest = max(len(k) for k in (*forms, *cased))
     firsts = frozenset(k[0] for k in (*forms, *cased))
-    return Lexicon({k: tuple(v) for k, v in forms.items()}, {k: tuple(v) for k, v in cased.items()}, longest, hpo,
-                   triggers, firsts)
+    return Lexicon({k: tuple(v) for k, v in forms.items()}, {k: tuple(v) for k, v in cased.items()}, longest,
+                   hpo_rows, triggers, firsts)
 
 
 def _check(cells: list[str]) -> str:
@@ -205,11 +268,14 @@ def _check(cells: list[str]) -> str:
     return ""
 
 
-def _hpo_rows(path: Path) -> list[tuple[str, str, str]]:
-    if not path.is_file():
+def _hpo_rows(source: bytes | Path | None) -> list[tuple[str, str, str]]:
+    """The rows of ``lexicon-hpo.tsv``: its bytes, or the file itself, or None when there is none."""
+    if isinstance(source, Path):
+        source = source.read_bytes() if source.is_file() else None
+    if source is None:
         return []
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in source.decode("utf-8").splitlines():
         if line.startswith("#") or line.startswith("code\t") or not line.strip():
             continue
         code, text, kind = line.split("\t")

@@ -79,6 +79,8 @@ _PRODUCING = frozenset({Relation.PRESENTS_WITH, Relation.DIAGNOSED_BY, Relation.
 #: Nodes a path may pass through.  Findings are observations, never causes; mechanisms are hubs.
 _INTERMEDIATE = frozenset({Kind.CONDITION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE})
 
+_RELATIONS = {r.value: r for r in Relation}
+
 #: An observable: a node id and, for an activity, how it acts ("aggravated-by"); "" otherwise.
 ObservableKey = tuple[str, str]
 
@@ -185,13 +187,14 @@ class DiagnosticTable:
         hypotheses = {k: Hypothesis(*h) for k, h in state["hypotheses"].items()}
         if hypotheses != self.hypotheses:
             raise ValueError("the cached table was compiled from other hypotheses")
-        self.justifications = [tuple(Link(s, Relation(r), t, p) for s, r, t, p in links)
+        relations = _RELATIONS  # a dict lookup: calling the enum for each of thousands of links is slower
+        self.justifications = [tuple([Link(s, relations[r], t, p) for s, r, t, p in links])
                                for links in state["justifications"]]
         self._justification_ids = {links: i for i, links in enumerate(self.justifications)}
         self._rows = {tuple(key): {h: Entry(*e) for h, e in row.items()} for key, row in state["rows"].items()}
         for (source, target), paths in state["mechanisms"].items():
             self.memo[("mechanisms", source, target)] = tuple(
-                tuple(Link(s, Relation(r), t, p) for s, r, t, p in links) for links in paths)
+                tuple([Link(s, relations[r], t, p) for s, r, t, p in links]) for links in paths)
         self._mechanisms_complete = True
 
     # -- hypotheses --------------------------------------------------------------------------

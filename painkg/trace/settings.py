@@ -66,17 +66,21 @@ class Prior:
 def settings(graph: nx.MultiDiGraph) -> tuple[Setting, ...]:
     """Return the knowledge base's settings, the default first."""
     table: Mapping[str, dict] = graph.graph.get("settings", {})
-    out = [Setting(k, v["label"], v["description"], _default(v), tuple(v["references"]), tuple(v.get("defines", ())))
-           for k, v in table.items()]
+    out = [_setting(k, v) for k, v in table.items()]
     return tuple(sorted(out, key=lambda s: (s.id != DEFAULT_SETTING, s.id)))
+
+
+def _setting(name: str, v: Mapping) -> Setting:
+    return Setting(name, v["label"], v["description"], _default(v), tuple(v["references"]), tuple(v.get("defines", ())))
 
 
 def setting(graph: nx.MultiDiGraph, name: str) -> Setting:
     """Return one setting by id, or raise :class:`TraceError` naming the known ones."""
+    # Looked up, not searched for among all of them: a trace asks once per candidate's prior.
+    entry = graph.graph.get("settings", {}).get(name) if isinstance(name, str) else None
+    if entry is not None:
+        return _setting(name, entry)
     known = settings(graph)
-    for s in known:
-        if s.id == name:
-            return s
     if not known and name == DEFAULT_SETTING:
         # A user KB without settings.tsv: the graded priors of the node tables, one stated default.
         return Setting(DEFAULT_SETTING, "unspecified", "no settings declared in this knowledge base",
