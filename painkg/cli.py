@@ -274,7 +274,6 @@ def _usage(message: str) -> _UsageError:
 
 def _trace(args) -> int:
     from .kb.memory import collector_paused
-    from .kb.patterns import kept
 
     if args.diagram is not None and not args.diagram.strip():
         raise _usage("--diagram needs a file name (allowed: a .png, .svg, .pdf or .dot file)")
@@ -282,8 +281,7 @@ def _trace(args) -> int:
     # many containers, none of them cyclic garbage: the collector's passes over them were a tenth of
     # this command's time.
     with collector_paused():
-        with kept():  # the reading wing's regular expressions, compiled from the cache
-            from .trace.infer import trace
+        from .trace.infer import trace
         result = _fast_trace(args) if not args.diagram else None
         if result is None:
             kg = _kg(args)

@@ -127,7 +127,7 @@ def _code(path: Path) -> bytes:
 
 
 def read(key: str, part: str) -> object | None:
-    """Return the entry *part* ("kb", "index", "reading", "diagnosis", "ntriples", "query", "lexicon", "patterns")
+    """Return the entry *part* ("kb", "index", "reading", "diagnosis", "ntriples", "query", "lexicon")
     stored under *key*, or None.
 
     None also when the entry fails its hash, names another key, or lies in a folder
@@ -296,8 +296,8 @@ def _prune(folder: Path) -> None:
     # Small entries kept on their own (a SPARQL query's check): the newest QUERIES stay.
     for old in sorted(folder.glob("*.query"), key=_mtime, reverse=True)[QUERIES:]:
         old.unlink(missing_ok=True)
-    # Entries keyed on other bytes than a KB's (the reader's lexicon, a Python's patterns): the newest KEEP stay.
-    for part in ("lexicon", "patterns"):
+    # Entries keyed on other bytes than a KB's (the reader's lexicon): the newest KEEP stay.
+    for part in ("lexicon",):
         for old in sorted(folder.glob(f"*.{part}"), key=_mtime, reverse=True)[KEEP:]:
             old.unlink(missing_ok=True)
     for part, keep in FOLDERS.items():

@@ -178,8 +178,8 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
             sides = {(m["a1"] or m["b1"])[0], (m["a2"] or m["b2"])[0]}
             if sides == {"r", "l"}:
                 gap = abs(first - second)
-                holds = True if gap >= 20 else None if gap >= 10 else False
-                found.append((m.start(), m.end(), [(_ARM_DIFFERENCE, holds, m.group(0))]))
+                differs = True if gap >= 20 else None if gap >= 10 else False
+                found.append((m.start(), m.end(), [(_ARM_DIFFERENCE, differs, m.group(0))]))
     for pattern, node_id, holds in _FIND_MEASURES:
         if node_id not in graph:
             continue
