@@ -430,6 +430,7 @@ def test_a_count_that_depends_on_age_and_sex_is_left_unread(kg, text):
 @pytest.mark.parametrize("text, over_16", [
     ("28/40", "present"), ("G2P1, 26/40.", "present"), ("28+3/40", "present"), ("26/40 gestation", "present"),
     ("28 weeks pregnant", "present"), ("34 wks pregnant", "present"), ("at 30 weeks' gestation", "present"),
+    ("gestational age: 30 weeks", "present"),
     ("8 weeks pregnant", "absent"), ("12/40", "absent"), ("16/40", "absent"),
 ])
 def test_a_stated_gestation_is_read_as_pregnancy_and_against_16_weeks(kg, text, over_16):
