@@ -587,3 +587,20 @@ def test_a_pain_or_trouble_denied_after_its_place(kg, text, expected):
 ])
 def test_tenderness_of_the_lumbar_spine(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+# ---------------------------------------------------------------- a stated gestation
+
+@pytest.mark.parametrize("text, over_16", [
+    ("28/40", "present"), ("G2P1, 26/40.", "present"), ("28+3/40", "present"), ("26/40 gestation", "present"),
+    ("28 weeks pregnant", "present"), ("34 wks pregnant", "present"), ("at 30 weeks' gestation", "present"),
+    ("gestational age: 30 weeks", "present"),
+    ("8 weeks pregnant", "absent"), ("12/40", "absent"), ("16/40", "absent"),
+])
+def test_a_stated_gestation_is_read_as_pregnancy_and_against_16_weeks(kg, text, over_16):
+    """armmed_ectopic_rupture: interstitial ectopics, the last to rupture, usually do so by 16 weeks."""
+    spans = _spans(kg, text)
+    assert {("pregnancy", "present"), ("pregnancy-over-16-weeks", over_16)} <= spans, read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["BP 120/40", "LMP ~7/52 ago", "vision 6/12", "pain 8/10"])
+def test_other_fractions_are_no_gestation(kg, text):
+    assert not {n for n, _ in _spans(kg, text)} & {"pregnancy", "pregnancy-over-16-weeks"}, read(kg, text)

@@ -1,4 +1,4 @@
-"""Facts about the patient written as numbers: age, sex, temperature, BMI, lab values, hip rotation, bladder residual.
+"""Facts about the patient written as numbers: age, sex, temperature, BMI, lab values, hip rotation, bladder residual, gestation.
 
 Each is read against the KB's own nodes: an age sets every ``age-over-N`` /
 ``age-under-N`` band the KB has (true ones present, false ones absent), and a
@@ -91,6 +91,13 @@ _MEASURES = (
      "limited-hip-internal-rotation", lambda v: True if v < 15.0 else None),  # no source says where normal starts
     (re.compile(r"^(?:pvr|post[- ]void residual(?: volume)?|residual(?: volume)?)\s*" + _IS + r"(?P<v>\d{1,4})"
                 r"\s*(?:ml|cc)?$"), "post-void-residual-over-200ml", lambda v: v > 200.0),
+    # A stated gestation ("28/40", "28+3/40 gestation", "28 weeks pregnant", "30 weeks' gestation") is a
+    # pregnancy (_ALSO); past 16 weeks even an interstitial ectopic, the last to rupture, usually has
+    # (armmed_ectopic_rupture: 12-16 weeks).  "N weeks" alone is a duration, so weeks are a gestation
+    # only after "gestation" or before "pregnant".
+    (re.compile(r"^(?:(?P<g>gestation(?:al age)?)\s*(?::|of|=|is)?\s*)?(?P<v>[4-9]|[1-3]\d|4[0-2])\s*(?:\+\s*[0-6]\s*)?"
+                r"(?:/40(?:\s*(?:gestation|pregnant))?|(?:weeks?|wks?)'?(?(g)|\s*(?:pregnant|(?:of\s+)?gestation)))$"),
+     "pregnancy-over-16-weeks", lambda v: v > 16.0),
 )
 _BAND = re.compile(r"^age-(over|under)-(\d+)$")  # within vocab.DEMOGRAPHIC
 _OLDEST = 200
@@ -120,7 +127,9 @@ def facts(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[str, bool | None, 
 #: or more, above the reference limit of 20 that "elevated ESR" uses.
 _ALSO = {"elevated-esr": (("esr-40-or-more", lambda v: v >= 40.0),),
          # a white count below 3.5 x 10^9/L is low at any age; 4.5 or more is not (between: unread)
-         "leukocytosis": (("leukopenia", lambda v: True if v < 3.5 else None if v < 4.5 else False),)}
+         "leukocytosis": (("leukopenia", lambda v: True if v < 3.5 else None if v < 4.5 else False),),
+         # any stated gestation is a pregnancy, however early
+         "pregnancy-over-16-weeks": (("pregnancy", lambda v: True),)}
 
 
 def _stated(graph: nx.MultiDiGraph, node_id: str, holds, m: re.Match) -> list[tuple[str, bool | None, str]]:
@@ -131,7 +140,8 @@ def _stated(graph: nx.MultiDiGraph, node_id: str, holds, m: re.Match) -> list[tu
 
 #: The same facts found anywhere in a text: "22M footballer", "on exam T 38.9, CRP 45".  "N years"
 #: without "old" is a duration ("back pain for 5 years", "THR 5 years ago"), never an age.
-_FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
+_FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?<!gestational )(?:aged?|age:)\s*(?P<a>\d{1,3})"  # a gestational age is no age
+                       r"(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
                        r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
                        r"(?P<d>\d{1,3})(?=\s*(?:[mf]|male|female|man|woman|boy|girl)\b)|"
                        # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
