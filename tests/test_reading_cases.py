@@ -604,3 +604,19 @@ def test_a_stated_gestation_is_read_as_pregnancy_and_against_16_weeks(kg, text, 
 @pytest.mark.parametrize("text", ["BP 120/40", "LMP ~7/52 ago", "vision 6/12", "pain 8/10"])
 def test_other_fractions_are_no_gestation(kg, text):
     assert not {n for n, _ in _spans(kg, text)} & {"pregnancy", "pregnancy-over-16-weeks"}, read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mum says her 6-year-old son has been limping for two months", {("limp", "present"), ("female-sex", "absent")}),
+    ("a 7-year-old daughter", {("female-sex", "present")}),
+    ("12M, BMI >98th centile", {("obesity", "present")}),
+    ("BMI 50th centile", {("obesity", "absent")}),
+])
+def test_a_child_described_by_a_parent(kg, text, expected):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.observed}
+    assert expected <= said, read(kg, text)
+
+
+def test_a_relatives_son_is_still_a_relative(kg):
+    assert not any(s.node.id == "axial-spondyloarthritis" and s.experiencer == "patient"
+                   for s in read(kg, "his son has ankylosing spondylitis").spans)

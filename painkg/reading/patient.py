@@ -29,8 +29,8 @@ _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years
                   r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
                   r"(?P<d>\d{1,3})(?=\s*[mf]\b))\s*(?P<rest>.*)$")
 #: The sex that may follow an age: whether the patient is female.
-_SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True,
-        "m": False, "male": False, "man": False, "gentleman": False, "boy": False}
+_SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True, "daughter": True,
+        "m": False, "male": False, "man": False, "gentleman": False, "boy": False, "son": False}
 _FEMALE = "female-sex"
 #: Words that join an age to what follows: "a 68-year-old woman with groin pain".
 _LEAD = re.compile(r"^(?:with|who has|who|presenting with|c/o|complaining of|and)\s+")
@@ -53,6 +53,9 @@ _MEASURES = (
                 r"(?P<v>(?:9\d|1[01]\d)(?:\.\d+)?)(?!\d)\s*(?:°\s*f?|f|degrees(?: f)?)?$"),
      "fever", lambda v: _fever((v - 32.0) / 1.8)),  # Fahrenheit
     (re.compile(r"^bmi\s*(?::|=|of|was|is)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:kg/m2|kg/m²)?$"), "obesity", lambda v: v >= 30.0),
+    # a child's BMI on the growth chart: the 95th centile or above is obesity ("BMI >98th centile")
+    (re.compile(r"^bmi\s*(?::|=|of|was|is|on)?\s*(?:the\s+)?[>≥]?\s*(?P<v>\d{1,2})(?:st|nd|rd|th)?\s*"
+                r"(?:centile|percentile)$"), "obesity", lambda v: True if v >= 95.0 else None if v >= 85.0 else False),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
     (re.compile(r"^(?:crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*" + _IS +
@@ -145,7 +148,7 @@ _FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?<!gestational )(?:aged?|age:
                        r"(?P<b>\d{1,3})\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
                        r"(?P<d>\d{1,3})(?=\s*(?:[mf]|male|female|man|woman|boy|girl)\b)|"
                        # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
-                       r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy)\b)?")
+                       r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy|son|daughter)\b)?")
 # a full stop may end the value ("ESR 88."); a decimal point may not ("T 38.9" is not "T 38")
 _FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?!\w|\.\d)"), node, holds)
                        for p, node, holds in _MEASURES)
