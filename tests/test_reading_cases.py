@@ -620,3 +620,8 @@ def test_a_child_described_by_a_parent(kg, text, expected):
 def test_a_relatives_son_is_still_a_relative(kg):
     assert not any(s.node.id == "axial-spondyloarthritis" and s.experiencer == "patient"
                    for s in read(kg, "his son has ankylosing spondylitis").spans)
+
+
+def test_a_mass_felt_over_a_named_bone_is_read_with_its_place(kg):
+    text = "Firm tender fullness over the left posterior iliac crest"
+    assert ("palpable-mass", "present") in _spans(kg, text), read(kg, text)

@@ -626,9 +626,10 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             # "something ripping in my back between the shoulder blades": a pain said by its quality or onset is
             # read, and the pain at the other place named beside it
             there = _site_pain(tab, found, chunk, sorted(elsewhere + mods)) or _site_pain(tab, found, chunk, elsewhere)
-            if there is not None:
-                kept += mine + [there]
-                continue
+            kept += mine + ([there] if there is not None else [])
+            if there is None:  # "firm tender fullness over the left posterior iliac crest": the mass, and where
+                extra[mine[-1].i] = [found[k].text for k in sorted(elsewhere + mods)]
+            continue
         if len(mine) > 1:  # "FADIR R hip +ve": the hip is where the test was done, not a hip pain
             mine = [h for h in mine if not (_bare_site(found, h) and _site_of(tab, found[h.i], [o for o in mine
                                                                                             if o is not h], True))]
