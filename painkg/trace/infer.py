@@ -515,11 +515,13 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
     ranked = sorted(scores, key=lambda s: (-(scores[s] + paired.get(s, 0.0)), s))
 
     flagged = {i for i, o in enumerate(obs) if o.present and o.node.red_flag}
+    ranked, moved = _must_not_miss(graph, obs, ratios, by_source, ranked, flagged)
     shown = ranked[:max(limit, NEXT_FINDING_POOL)]
     shown += [s for s in ranked[len(shown):] if graph.nodes[s].get("red_flag")
               and (scores[s] >= RED_FLAG_SCORE or any(h in ratios[i] for i in flagged for h in by_source[s]))]
     build = _Builder(kg, model, obs, ratios)
-    candidates = [build.candidate(s, by_source[s][0], scores[s], paired.get(s, 0.0)) for s in shown]
+    candidates = [build.candidate(s, by_source[s][0], scores[s], paired.get(s, 0.0), moved.get(s, ()))
+                  for s in shown]
     combos = tuple(build.combination(a, b, w / total) for a, b, w in pairs)
     explained = {o.key for o, r in zip(obs, ratios) if any(v > 1.0 for v in r.values())}
     return TraceResult(
@@ -539,6 +541,46 @@ def _result(kg, model: _Model, obs, present, ratios, weights, pairs, other, tota
     )
 
 
+#: How many places the top of the list keeps for dangerous conditions (MODEL.md, "Must not miss").
+MUST_NOT_MISS_PLACES = 3
+
+
+def _must_not_miss(graph, obs, ratios, by_source: dict[str, list[str]], ranked: list[str],
+                   flagged: set[int]) -> tuple[list[str], dict[str, tuple[Observation, ...]]]:
+    """Move into the top three a dangerous condition that explains a present red flag the leading
+    candidate does not, when no dangerous condition in the top three explains it already.
+
+    The probabilities stay as computed: the order alone says that a red flag no benign cause accounts
+    for is never ranked out of sight ("back pain with urinary incontinence": cauda equina syndrome
+    second, not fifteenth).  The leading candidate keeps first place, so a benign classic with one
+    alarming feature it explains is not overturned.  An age or a sex is no such red flag, nor a
+    condition named in the text.
+    """
+    if len(ranked) <= 1 or not flagged:
+        return ranked, {}
+
+    def explains(source: str, i: int) -> bool:
+        return any(ratios[i].get(h, 1.0) > 1.0 for h in by_source[source])
+
+    lead = ranked[0]
+    moved: dict[str, list[Observation]] = {}
+    for i in sorted(flagged):
+        o = obs[i]
+        if DEMOGRAPHIC.match(o.node.id) or o.node.kind is Kind.CONDITION or explains(lead, i):
+            continue
+        dangerous = [s for s in ranked if graph.nodes[s].get("red_flag") and explains(s, i)]
+        if not dangerous or dangerous[0] in ranked[:MUST_NOT_MISS_PLACES] or dangerous[0] in moved:
+            if dangerous and dangerous[0] in moved:
+                moved[dangerous[0]].append(o)
+            continue
+        if len(moved) < MUST_NOT_MISS_PLACES - 1:
+            moved[dangerous[0]] = [o]
+    if not moved:
+        return ranked, {}
+    order = [lead, *moved, *(s for s in ranked[1:] if s not in moved)]
+    return order, {s: tuple(found) for s, found in moved.items()}
+
+
 class _Builder:
     """Turns hypotheses into the frozen records users see."""
 
@@ -546,7 +588,8 @@ class _Builder:
         self.kg, self.model, self.obs, self.ratios = kg, model, obs, ratios
         self.table = model.table
 
-    def candidate(self, source: str, best: str, score: float, paired: float = 0.0) -> Candidate:
+    def candidate(self, source: str, best: str, score: float, paired: float = 0.0,
+                  must_not_miss: tuple[Observation, ...] = ()) -> Candidate:
         kg, table = self.kg, self.table
         h = table.hypotheses[best]
         node = kg.node(source)
@@ -574,6 +617,7 @@ class _Builder:
             prior_published=self.model.published[source],
             excluded_by=self.model.excluded.get(best, ()),
             paired=paired,
+            must_not_miss=must_not_miss,
         )
 
     def combination(self, a: str, b: str, score: float) -> Combination:

@@ -86,6 +86,9 @@ def _candidate(rank: int, c: Candidate) -> list[str]:
         lines.append(f"   explains {e.observation.node.label} ({e.likelihood:.0%}):")
         lines += [f"     {p}  [{_evidence(p)}]" for p in e.paths]
         lines += [f"     how (shown, not counted): {p}  [{_evidence(p)}]" for p in e.how]
+    if c.must_not_miss:
+        lines.append("   must not miss: placed in the top three above its probability, as it explains "
+                     + ", ".join(str(o) for o in c.must_not_miss) + ", which the leading candidate does not")
     if c.excluded_by:
         lines.append("   fell because it is excluded by: " + ", ".join(str(o) for o in c.excluded_by))
     against = [x for x in c.contributions if x.likelihood_ratio < 1.0]
@@ -168,6 +171,7 @@ def _candidate_dict(c: Candidate) -> dict:
             for e in c.explanations
         ],
         "excluded_by": [o.node.id for o in c.excluded_by],
+        "must_not_miss": [o.node.id for o in c.must_not_miss],
         "contributions": [
             {"observation": x.observation.node.id, "present": x.observation.present,
              "likelihood_ratio": x.likelihood_ratio, "log_odds": x.log_odds}

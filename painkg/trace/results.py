@@ -133,6 +133,9 @@ class Candidate:
     #: Its share as one of two sources at once (the pairs it is a member of, each its own row in
     #: ``TraceResult.combinations``); ``score`` is its share alone, so all rows add up to 100 %.
     paired: float = 0.0
+    #: The present red flags it explains and the leading candidate does not: why a dangerous condition
+    #: stands in the top three above its probability (``docs/MODEL.md``, "Must not miss").
+    must_not_miss: tuple[Observation, ...] = ()
 
     def __str__(self) -> str:
         via = f" (via {self.via.label})" if self.via else ""
