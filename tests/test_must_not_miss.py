@@ -18,10 +18,10 @@ _spec.loader.exec_module(evaluate_mnm)
 
 #: set -> (dangerous cases, passed floor, benign cases, first floor)
 FLOORS = {
-    "mnm.tsv": (45, 29, 17, 16),
-    "mnm3.tsv": (46, 27, 27, 22),
-    "holdout.tsv": (30, 22, 30, 24),
-    "holdout4.tsv": (30, 21, 30, 21),  # Z50 had passed on a tingle at the back of the thigh read as saddle anaesthesia
+    "mnm.tsv": (45, 31, 17, 16),
+    "mnm3.tsv": (46, 29, 27, 22),
+    "holdout.tsv": (30, 23, 30, 24),
+    "holdout4.tsv": (30, 24, 30, 21),  # Z50 had passed on a tingle at the back of the thigh read as saddle anaesthesia
 }
 
 

@@ -625,3 +625,20 @@ def test_a_relatives_son_is_still_a_relative(kg):
 def test_a_mass_felt_over_a_named_bone_is_read_with_its_place(kg):
     text = "Firm tender fullness over the left posterior iliac crest"
     assert ("palpable-mass", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a funny tingly feeling down below when I wipe", ("saddle-anaesthesia", "present")),
+    ("she has to strain to get the flow going", ("bladder-dysfunction", "present")),
+    ("the other leg has started aching too", ("bilateral-leg-pain", "present")),
+    ("can't get comfy in any position", ("night-pain", "present")),
+    ("sweats soaking the sheets", ("night-sweats", "present")),
+    ("renal cell ca (nephrectomy 2022)", ("history-of-cancer", "present")),
+    ("legs 'like jelly'", ("leg-weakness", "present")),
+])
+def test_red_flags_in_patients_words(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_straining_to_pass_urine_is_no_valsalva(kg):
+    assert ("coughing-sneezing", "present") not in _spans(kg, "she has to strain to get the flow going")
