@@ -642,3 +642,22 @@ def test_red_flags_in_patients_words(kg, text, expected):
 
 def test_straining_to_pass_urine_is_no_valsalva(kg):
     assert ("coughing-sneezing", "present") not in _spans(kg, "she has to strain to get the flow going")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("anal tone ?lax - senior to re-examine", ("reduced-anal-tone", "possible")),
+    ("mum thinks he had a temperature overnight", ("fever", "possible")),
+    ("SLR not reproducing his leg pain", ("slr-test", "absent")),
+    ("sitting tolerance ok", ("sitting", "absent")),
+    ("lumbar flexion full and pain free", ("bending-forward", "absent")),
+])
+def test_doubt_and_denial_in_examination_shorthand(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [("hay fever, on cetirizine", "fever"),
+                                        ("pins and needles in my fingers when I wake up", "night-pain"),
+                                        ("CES symptoms explained, given the warning card", "cauda-equina-syndrome"),
+                                        ("a temperature overnight", "obesity")])
+def test_words_that_look_like_a_finding_but_are_not(kg, text, node):
+    assert not any(n == node and p == "present" for n, p in _spans(kg, text)), read(kg, text)

@@ -138,6 +138,10 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue  # "IR 10° vs 35°": a comparison of values, not a differential
         if u.text == "?" and k + 1 < len(found) and found[k + 1].start == u.end and \
                 (k == 0 or found[k - 1].end < u.start):
+            if k and found[k - 1].role != "punct" and any(e.role in ("abnormal", "normal", "negated")
+                                                           for e in found[k + 1].entries):
+                out.append(Trigger(k, "possible", "backward", u.text))  # "anal tone ?lax": the result is in doubt
+                continue
             out.append(Trigger(k, "possible", "forward", u.text))  # "?secondary to opioids", "?CES": what follows
             continue
         if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
@@ -269,6 +273,13 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
                     c.categories.add("normal")  # "single leg stance 30 s pain-free": a negative test
                     c.triggers.append(t.text)
                     continue
+                if t.category == "relieves" and activity[s] and t.text.lower() in ("pain-free", "pain free", "painless") \
+                        and t.index > spans[s][1]:
+                    # "lumbar flexion full and pain free": the movement brings no pain, it does not relieve it
+                    c.categories.add("negated")
+                    c.triggers.append(t.text)
+                    c.effect, c.effect_distance = "aggravates", 0
+                    continue
                 if not activity[s]:
                     continue
                 distance = abs(starts[s] - t.index)
@@ -310,7 +321,9 @@ def _pain_between(found: list[Unit], a: int, b: int, covered: set[int]) -> bool:
 def _denied_verb(found, t: Trigger, spans, starts, activity, sentence, covered) -> int | None:
     """The activity span whose effect a denied verb denies ("stairs don't bother her"), or None."""
     said = t.text.lower()
-    hurts = said.endswith(("hurt", "painful", "sore", "no problem", "a problem"))  # "walking doesn't hurt"
+    # "walking doesn't hurt", "sitting tolerance ok"
+    hurts = said.endswith(("hurt", "painful", "sore", "no problem", "a problem", "tolerance ok", "tolerance good",
+                           "tolerance fine", "tolerance normal"))
     if t.category != "negated" or (said not in _VERB_NEGATIONS and not hurts):
         return None
     before = [s for s in range(bisect_left(starts, 0), bisect_left(starts, t.index)) if spans[s][1] <= t.index]
