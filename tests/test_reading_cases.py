@@ -661,3 +661,21 @@ def test_doubt_and_denial_in_examination_shorthand(kg, text, expected):
                                         ("a temperature overnight", "obesity")])
 def test_words_that_look_like_a_finding_but_are_not(kg, text, node):
     assert not any(n == node and p == "present" for n, p in _spans(kg, text)), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Negative slump and femoral nerve stretch test", {("femoral-nerve-stretch-test", "absent")}),
+    ("Pain free log roll, FADIR, and FABER tests", {("fadir-test", "absent"), ("faber-test", "absent")}),
+    ("negative SLR, positive FABER", {("slr-test", "absent"), ("faber-test", "present")}),
+    ("down going toes bilaterally", {("babinski-sign", "absent")}),
+    ("DTR's +2/4 KJ and AJ bilaterally", {("decreased-patellar-reflex", "absent")}),
+    ("antecedent hip trauma and she just shook her head no", {("major-trauma", "absent")}),
+])
+def test_results_said_of_a_list_of_tests(kg, text, expected):
+    assert expected <= _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [("chickenpox and hand, foot and mouth disease", "foot-pain"),
+                                        ("unable to do sit-ups", "sitting")])
+def test_a_childhood_virus_and_an_exercise_are_no_pain_or_activity(kg, text, node):
+    assert node not in {n for n, _ in _spans(kg, text)}, read(kg, text)

@@ -82,7 +82,8 @@ _ANSWERS = {"yes": "affirmed", "y": "affirmed", "positive": "affirmed", "+": "af
             "no": "negated", "n": "negated", "nil": "negated", "negative": "negated", "none": "negated",
             "-": "negated", "absent": "negated", "denies": "negated", "denied": "negated"}
 #: Denials that reach a whole list: "denies fever, rigors, weight loss", "Absent: fever, night pain".
-_LIST_DENIALS = frozenset(("denies", "denied", "deny", "denying", "negative for", "denies any", "pt denies"))
+_LIST_DENIALS = frozenset(("denies", "denied", "deny", "denying", "negative for", "denies any", "pt denies",
+                           "negative"))  # "negative slump and femoral nerve stretch tests": each
 #: A verb denied after an activity ("stairs don't bother her", "walking does not bring on the pain"): the
 #: activity does not aggravate, and the pain it would bring on is not denied.
 _VERB_NEGATIONS = frozenset(("doesn't", "does not", "don't", "do not", "didn't", "did not", "won't", "will not",
@@ -436,7 +437,13 @@ def _is_cut(u: Unit, category: str, trigger: str = "") -> bool:
 def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:
     k = t.index + 1
     header = k < len(found) and found[k].text == ":"  # "Absent: fever, night pain", "Denies: ..."
-    listing = t.category == "negated" and (header or t.text.lower() in _LIST_DENIALS)
+    # "denies fever, rigors and weight loss", "pain free log roll, FADIR and FABER tests": each item
+    said = t.text.lower()
+    # "negative" lists what follows only at the head of its clause ("Negative slump and FNST"), not after
+    # its test ("FABER negative, abdomen distended")
+    ahead = said != "negative" or t.index == 0 or found[t.index - 1].role == "punct"
+    listing = (t.category == "negated" and (header or said in _LIST_DENIALS) and ahead) or (
+        t.category == "relieves" and said in ("pain free", "pain-free", "painless"))
     if k < len(found) and found[k].text in ("-", ":"):  # "non-tender", "denies: fever"
         k += 1
     # "not worse with bending", "no better for sitting": the denial reaches the activity after the effect
@@ -444,6 +451,9 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
                                                                or ("pain" in found[k].optional and not found[k].required))
     while k < len(found) and sentence[k] == sentence[t.index] and k - t.index <= MAX_SCOPE:
         u = found[k]
+        if listing and said == "negative" and k not in covered and k > t.index + 1 and found[k - 1].text in (",", ";") \
+                and any(e.role in ("affirmed", "abnormal") for e in u.entries):
+            return k  # "negative SLR, positive FABER": the list ends where another result begins
         if k not in covered and _is_cut(u, t.category, t.text):
             if u.text == "," and t.category in ("negated", "possible", "normal") and \
                     _or_list_follows(found, k, sentence, covered):
