@@ -116,8 +116,10 @@ TERMS = st.sampled_from(["low back pain", "groin pain", "buttock pain", "limited
 def test_every_result_is_consistent(kg, present, absent):
     absent = [a for a in absent if a not in present]
     result = kg.trace(present, absent=absent, limit=1000)
-    involved = [c.score + c.paired for c in result.candidates]
+    # by the chance each is involved, but for a dangerous cause placed in the top three (must not miss)
+    involved = [c.score + c.paired for c in result.candidates if not c.must_not_miss]
     assert involved == sorted(involved, reverse=True)
+    assert all(i < 3 and c.node.red_flag for i, c in enumerate(result.candidates) if c.must_not_miss)
     # Exclusive rows: sources alone, pairs, the rest beyond the limit and something else sum to 1.
     rows = math.fsum([c.score for c in result.candidates] + [x.score for x in result.combinations])
     assert rows + result.unlisted_score + result.other_score == pytest.approx(1.0)
