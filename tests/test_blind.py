@@ -36,17 +36,29 @@ def test_blind_cases_keep_their_score(kg, name):
     assert sum(o.flagged for o in red_cases) >= flagged
 
 
-def test_blind_phrases_keep_their_score(kg):
-    # 340 phrases in note, lay and textbook styles, written blind (tests/data/blind/phrases.tsv):
-    # right / wrong counts as docs/EVALUATION.md reports them, as floors and ceilings.
+#: probe -> (phrases, right at least, wrong at most): what the reader scores now (docs/EVALUATION.md; the
+#: first runs are in tests/data/blind/runs/), as floors and ceilings.
+PHRASE_FLOORS = {
+    "phrases.tsv": (340, 188, 4),
+    "phrases2.tsv": (512, 254, 5),
+    "phrases3.tsv": (415, 234, 10),
+    "phrases5.tsv": (542, 281, 10),
+    "phrases6.tsv": (448, 192, 12),  # scored once, at the end of the session that added it
+}
+
+
+@pytest.mark.parametrize("name", sorted(PHRASE_FLOORS))
+def test_blind_phrases_keep_their_score(kg, name):
+    # phrases in note, lay and textbook styles, written blind by helpers who saw neither KB nor code
     _spec = importlib.util.spec_from_file_location("score_phrases", ROOT / "scripts" / "score_phrases.py")
     score_phrases = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(score_phrases)
     import csv
 
-    with (ROOT / "tests" / "data" / "blind" / "phrases.tsv").open(encoding="utf-8") as f:
+    size, right, wrong = PHRASE_FLOORS[name]
+    with (ROOT / "tests" / "data" / "blind" / name).open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     verdicts = [score_phrases.score(kg, row)[0] for row in rows]
-    assert len(rows) == 340
-    assert verdicts.count("right") >= 154
-    assert verdicts.count("wrong") <= 9
+    assert len(rows) == size
+    assert verdicts.count("right") >= right
+    assert verdicts.count("wrong") <= wrong

@@ -21,7 +21,9 @@ FLOORS = {
     "mnm.tsv": (45, 31, 17, 16),
     "mnm3.tsv": (46, 29, 27, 22),
     "holdout.tsv": (30, 23, 30, 24),
-    "holdout4.tsv": (30, 24, 30, 21),  # Z50 had passed on a tingle at the back of the thigh read as saddle anaesthesia
+    "holdout4.tsv": (30, 24, 30, 21),
+    "holdout5.tsv": (30, 19, 30, 20),  # first run 16 and 20 (92ae7a3), then used for development
+    "holdout6.tsv": (25, 16, 25, 16),  # scored once, at the end of the session that added it (651308d)
 }
 
 
