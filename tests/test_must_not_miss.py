@@ -1,8 +1,8 @@
 """Must-not-miss sets, written blind from a clinical brief (tests/data/blind/mnm*.tsv, holdout*.tsv):
 a dangerous case passes when its diagnosis is in the top 3 and flagged, a benign one when it is first.
 Each set's first-run score is in tests/data/blind/runs/ and docs/EVALUATION.md; the floors are what
-the trace scores now (mnm, mnm3 and holdout have since been used for development; holdout4 was scored
-once, at the end of the session that added it), so a change that loses a case fails here."""
+the trace scores now (mnm, mnm3, holdout, holdout4 and holdout5 have since been used for development;
+holdout6 was scored once, at the end of the session that added it), so a change that loses a case fails here."""
 
 from __future__ import annotations
 
