@@ -480,6 +480,7 @@ def _slash_item(found: list[Unit], k: int, covered: set[int]) -> bool:
     j = k + 1
     while j < len(found) and j not in covered and j - k <= 4 and (
             found[j].lower in ("on", "of", "in", "the", "with", "at") or
+            found[j].role in ("severity", "timing", "quality", "course", "side", "duration") or  # "/sudden severe …"
             ("pain" in found[j].optional and not found[j].required)):
         j += 1
     return j in covered or k + 2 in covered
