@@ -2,7 +2,7 @@
 a dangerous case passes when its diagnosis is in the top 3 and flagged, a benign one when it is first.
 Each set's first-run score is in tests/data/blind/runs/ and docs/EVALUATION.md; the floors are what
 the trace scores now (mnm, mnm3, holdout, holdout4 and holdout5 have since been used for development;
-holdout6 was scored once, at the end of the session that added it), so a change that loses a case fails here."""
+holdout6 was looked at only after its first run), so a change that loses a case fails here."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ _spec.loader.exec_module(evaluate_mnm)
 
 #: set -> (dangerous cases, passed floor, benign cases, first floor)
 FLOORS = {
-    "mnm.tsv": (45, 31, 17, 16),
-    "mnm3.tsv": (46, 29, 27, 22),
+    "mnm.tsv": (45, 32, 17, 16),
+    "mnm3.tsv": (46, 30, 27, 22),
     "holdout.tsv": (30, 23, 30, 24),
-    "holdout4.tsv": (30, 24, 30, 21),
-    "holdout5.tsv": (30, 19, 30, 20),  # first run 16 and 20 (92ae7a3), then used for development
-    "holdout6.tsv": (25, 16, 25, 16),  # scored once, at the end of the session that added it (651308d)
+    "holdout4.tsv": (30, 25, 30, 21),
+    "holdout5.tsv": (30, 20, 30, 20),  # first run 16 and 20 (92ae7a3), then used for development
+    "holdout6.tsv": (25, 17, 25, 16),  # first run 16 and 16 (651308d); its misses were looked at after
 }
 
 

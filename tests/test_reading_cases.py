@@ -679,3 +679,16 @@ def test_results_said_of_a_list_of_tests(kg, text, expected):
                                         ("unable to do sit-ups", "sitting")])
 def test_a_childhood_virus_and_an_exercise_are_no_pain_or_activity(kg, text, node):
     assert node not in {n for n, _ in _spans(kg, text)}, read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("hernial orifices clear", ("inguinal-hernia", "absent")),
+    ("herpes zoster considered but no vesicles", ("herpes-zoster", "possible")),
+    ("Kocher 4/4 - high risk septic hip", ("septic-arthritis-of-the-hip", "possible")),
+])
+def test_an_examination_clear_a_diagnosis_considered(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_a_complaint_one_used_to_get_is_past(kg):
+    assert ("sciatica", "present") not in _spans(kg, "used to get sciatica when pregnant")
