@@ -562,22 +562,21 @@ def _must_not_miss(graph, obs, ratios, by_source: dict[str, list[str]], ranked: 
     def explains(source: str, i: int) -> bool:
         return any(ratios[i].get(h, 1.0) > 1.0 for h in by_source[source])
 
-    lead = ranked[0]
+    lead, order = ranked[0], list(ranked)
     moved: dict[str, list[Observation]] = {}
     for i in sorted(flagged):
         o = obs[i]
         if DEMOGRAPHIC.match(o.node.id) or o.node.kind is Kind.CONDITION or explains(lead, i):
             continue
-        dangerous = [s for s in ranked if graph.nodes[s].get("red_flag") and explains(s, i)]
-        if not dangerous or dangerous[0] in ranked[:MUST_NOT_MISS_PLACES] or dangerous[0] in moved:
-            if dangerous and dangerous[0] in moved:
-                moved[dangerous[0]].append(o)
-            continue
-        if len(moved) < MUST_NOT_MISS_PLACES - 1:
-            moved[dangerous[0]] = [o]
+        first = next((s for s in order if graph.nodes[s].get("red_flag") and explains(s, i)), None)
+        if first in moved:
+            moved[first].append(o)  # one more red flag it alone answers
+        elif first is not None and first not in order[:MUST_NOT_MISS_PLACES] and len(moved) < MUST_NOT_MISS_PLACES - 1:
+            order.remove(first)
+            order.insert(1 + len(moved), first)  # after the lead and the dangers placed before it
+            moved[first] = [o]
     if not moved:
         return ranked, {}
-    order = [lead, *moved, *(s for s in ranked[1:] if s not in moved)]
     return order, {s: tuple(found) for s, found in moved.items()}
 
 
