@@ -70,7 +70,7 @@ _MEASURES = (
     # Blood counts read only where every age and sex agrees (reference limits differ by both; a value
     # between the bounds is left unread): haemoglobin below 100 g/L (10 g/dL) is anaemia at any age, 130 g/L
     # or more is not; platelets below 100 x 10^9/L are low, 150 or more are not.
-    (re.compile(r"^(?:hb|hgb|haemoglobin|hemoglobin)\s*" + _IS + r"(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:g/l|(?P<gdl>g/dl))?$"),
+    (re.compile(r"^(?:hb|hgb|haemoglobin|hemoglobin)\s*" + _IS + r"(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:g/l|g/dl)?$"),  # the unit by the size
      "anaemia", lambda v: (lambda gl: True if gl < 100.0 else None if gl < 130.0 else False)(v * 10 if v < 25 else v)),
     (re.compile(r"^(?:plt|plts|platelets?|platelet count)\s*" + _IS + r"(?P<v>\d{1,4})\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)"
                 r"\s*(?:/\s*l)?|/l)?$"), "thrombocytopenia", lambda v: True if v < 100.0 else None if v < 150.0 else False),
