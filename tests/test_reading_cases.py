@@ -692,3 +692,18 @@ def test_an_examination_clear_a_diagnosis_considered(kg, text, expected):
 
 def test_a_complaint_one_used_to_get_is_past(kg):
     assert ("sciatica", "present") not in _spans(kg, "used to get sciatica when pregnant")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("legs 'heavy'", ("leg-weakness", "present")), ('legs "weak"', ("leg-weakness", "present")),
+    ("Today legs 'like jelly', fallen twice.", ("leg-weakness", "present")),
+    ("felt a “pop” in his left groin", ("felt-a-pop", "present")),
+])
+def test_quotation_marks_do_not_cut_a_phrase(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_a_pain_quality_and_a_mass_keep_their_place(kg):
+    # only a pain said by its quality takes the pain of the place named with it
+    assert ("tearing-pain", "present") in _spans(kg, "something ripping in my back between the shoulder blades")
+    assert ("palpable-mass", "present") in _spans(kg, "firm tender fullness over the posterior iliac crest")

@@ -625,7 +625,10 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
                 in (None, Area.OTHER, Area.SYSTEMIC) for h in mine):
             # "something ripping in my back between the shoulder blades": a pain said by its quality or onset is
             # read, and the pain at the other place named beside it
-            there = _site_pain(tab, found, chunk, sorted(elsewhere + mods)) or _site_pain(tab, found, chunk, elsewhere)
+            # only a pain is a pain at the place too: a clunk or a mass is where it is
+            pains = all("pain" in h.name.nodes[0] for h in mine)
+            there = (_site_pain(tab, found, chunk, sorted(elsewhere + mods)) or _site_pain(tab, found, chunk, elsewhere)
+                     if pains else None)
             kept += mine + ([there] if there is not None else [])
             if there is None:  # "firm tender fullness over the left posterior iliac crest": the mass, and where
                 extra[mine[-1].i] = [found[k].text for k in sorted(elsewhere + mods)]
@@ -1210,7 +1213,7 @@ def _relief_denied_after(found: list[sp.Unit], hit: sp.Found) -> bool:
 
 
 #: Non-steroidal anti-inflammatory drugs: relief by one of them is the response to NSAIDs.
-_NSAIDS = frozenset(("oral-nsaids", "ibuprofen", "naproxen", "diclofenac", "topical-nsaids"))
+_NSAIDS = frozenset(("oral-nsaids", "ibuprofen", "naproxen"))
 
 
 #: Kinds a text names without stating a finding: what was done or planned, and where.
@@ -1325,13 +1328,13 @@ def _is_history(kg: KnowledgeGraph, node_id: str) -> bool:
                                                                              "recent"))
 
 
-_HOW_LONG = re.compile(r"(\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(hours?|hrs?|h|minutes?|mins?)\b")
+_DURATION_SAID = re.compile(r"(\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(hours?|hrs?|h|minutes?|mins?)\b")
 _COUNT = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "half an": 0.5}
 
 
 def _minutes(text: str) -> float | None:
     """How many minutes a duration modifier says ("over an hour" 60, ">1hr" 60, "45 min" 45), or None."""
-    m = _HOW_LONG.search(text.lower())
+    m = _DURATION_SAID.search(text.lower())
     if m is None:
         return None
     word = m.group(1)

@@ -115,6 +115,8 @@ SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner
              "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle",
              "scrotal": "saddle", "scrotum": "saddle", "loin": "flank",
              "privat": "saddle"}  # "my privates": words() stems it
+#: Quotation marks: they say whose words these are, not where a phrase ends.
+_QUOTE_MARKS = frozenset(("'", '"', "‘", "’", "“", "”"))
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
 _GRADE = re.compile(r"^([0-5])/5$")
 _NUMBER = re.compile(r"^[<>≤≥~]?\d+(?:\.\d+)?(?:/\d+)?$")
@@ -271,6 +273,9 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
     f = 0
     while i < len(tokens):
         tok = tokens[i]
+        if tok.text in _QUOTE_MARKS:  # "legs 'heavy'", "felt a “pop”": quoted words are the patient's, still read
+            i += 1
+            continue
         while f < len(taken) and taken[f][1] <= tok.start:
             f += 1
         if f < len(taken) and taken[f][0] <= tok.start < taken[f][1]:
