@@ -707,3 +707,12 @@ def test_a_pain_quality_and_a_mass_keep_their_place(kg):
     # only a pain said by its quality takes the pain of the place named with it
     assert ("tearing-pain", "present") in _spans(kg, "something ripping in my back between the shoulder blades")
     assert ("palpable-mass", "present") in _spans(kg, "firm tender fullness over the posterior iliac crest")
+
+
+@pytest.mark.parametrize("text, nodes", [
+    ("Fever and rigors were both absent", {"fever"}),
+    ("weakness and numbness were both absent", {"leg-weakness", "numbness"}),
+])
+def test_a_plural_verb_with_both_or_all_denies_its_compound_subject(kg, text, nodes):
+    said = _spans(kg, text)
+    assert {(n, "absent") for n in nodes} <= said and not {(n, "present") for n in nodes} & said, read(kg, text)

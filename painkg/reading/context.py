@@ -310,7 +310,9 @@ def _plural_copula(found: list[Unit], a: int, b: int) -> bool:
     all absent", "... were not reported", "were negative" — the result is said of every item."""
     if found[b].lower.startswith(("were ", "are ")):  # the trigger itself: "were not reported"
         return True
-    j = b - 2 if b >= 1 and found[b - 1].lower == "all" else b - 1
+    j = b - 1
+    while j >= a and found[j].lower in ("all", "both", "each", "also"):  # "were both absent"
+        j -= 1
     return a <= j and found[j].lower in ("were", "are", "were all", "are all")
 
 
@@ -366,8 +368,11 @@ def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, cover
             # "weight loss or loss of appetite ... were not reported": a compound subject, back to the list's
             # start ("A, B and C were"); a plural noun ("reflexes were normal") is a subject of its own
             last = found[spans[nearest][1] - 1].lower
-            plural = _plural_copula(found, spans[nearest][1], t.index) and not (
-                last.endswith("s") and not last.endswith(("ss", "sis", "us")))
+            joint = {found[k].lower for k in range(spans[behind[-2]][1], spans[nearest][0]) if k not in covered} \
+                if len(behind) > 1 else set()
+            compound = bool(joint) and joint <= {"and", "or", "&"}  # "fever and rigors were": one subject
+            plural = _plural_copula(found, spans[nearest][1], t.index) and (compound or not (
+                last.endswith("s") and not last.endswith(("ss", "sis", "us"))))
             conjunction = any(found[k].lower in ("and", "or", "nor", "&") for k in range(spans[nearest][1], t.index))
             for s in reversed(behind[:-1]):
                 joined = _joined(found, spans[s][1], spans[keep[-1]][0], covered)
