@@ -155,10 +155,14 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
                 found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
             continue  # "a 4-day history of groin pain", "a long history of diabetes": how long, not when
+        before_test = _before_a_test(found, k)
         for e in u.entries:
             if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",
                           "affirmed", "aggravates", "relieves"):
-                out.append(Trigger(k, e.role, "backward" if alone and e.value == "forward" else e.value, u.text))
+                value = "backward" if alone and e.value == "forward" else e.value
+                if before_test and e.role in ("affirmed", "negated") and value == "both":
+                    value = "forward"  # "a positive FABER test and a negative Ober test": each its own test
+                out.append(Trigger(k, e.role, value, u.text))
         if u.role == "word" and _YEAR.match(u.text) and not (k and found[k - 1].lower in ("since", "from")):
             out.append(Trigger(k, "historical", "both", u.text))  # "L4/5 discectomy 2009"; "since 2015" is now
         if u.role == "duration" and _LONG_AGO.search(u.lower) and not _onset_before(found, k):
@@ -170,6 +174,18 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.text == "-" and _clause_end(found, k) and k > 0 and found[k - 1].end < u.start:
             out.append(Trigger(k, "negated", "backward", u.text))  # "fever -": crossed out
     return out
+
+
+def _before_a_test(found: list[Unit], k: int) -> bool:
+    """Whether a result word stands before the name of a test or sign ("positive FABER test", "a negative
+    Ober's sign"): then it is that test's result, not the one before it."""
+    for j in range(k + 1, min(len(found), k + 5)):
+        u = found[j]
+        if u.role == "punct" or u.role == "boundary":
+            return False
+        if {"test", "sign", "manoeuvre", "maneuver"} & set(u.required) or u.lower in ("test", "sign", "tests", "signs"):
+            return True
+    return False
 
 
 #: Verbs of telling: a relative who is their subject is the informant, not the experiencer.

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from . import context as ctx
 from . import exam
+from . import motor
 from . import lexicon as lx
 from . import patient
 from . import spans as sp
@@ -292,6 +293,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
+    hits, graded = motor.compose(tab, units, hits, sentence)
     hits, examined = exam.compose(tab, units, hits, sentence)
     unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
@@ -301,6 +303,13 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                           [h.name.inverted for h in hits], covered,
                           [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
                            for h in hits])
+    for hit, c in zip(hits, contexts):
+        if hit.i in graded and hit.name.source == "composed":  # "hip flexors 4/5": the grade decides
+            verdict, grade = graded[hit.i]
+            c.categories -= {"abnormal", "normal", "negated"}
+            c.categories.add(verdict)
+            if grade not in c.triggers:
+                c.triggers.append(grade)
     found: list[Span] = []
     for hit, c in zip(hits, contexts):
         made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()), hit.i in painful)
