@@ -145,16 +145,18 @@ def _graded(found: Sequence[sp.Unit], i: int, j: int, a: int, b: int, items: set
     power 5/5" grades nothing: a range, then the power of everything.
     """
     for k in range(j, min(b, j + 4)):
-        if found[k].grade is not None:
-            return True, (("abnormal" if found[k].grade < 5 else "normal"), found[k].text)
+        grade = found[k].grade
+        if grade is not None:
+            return True, (("abnormal" if grade < 5 else "normal"), found[k].text)
         if set(found[k].required) & _POWER or found[k].lower in _POWER:
             return True, None  # "foot dorsiflexion deficit", "hip flexion weakness"
         if found[k].text in (",", ";") or found[k].required:
             break
     for k in range(i - 1, a - 1, -1):
         u = found[k]
-        if u.grade is not None:
-            return True, (("abnormal" if u.grade < 5 else "normal"), u.text)
+        grade = u.grade
+        if grade is not None:
+            return True, (("abnormal" if grade < 5 else "normal"), u.text)
         if set(u.required) & _POWER or u.lower in _POWER:
             return True, None
         if not (k in items or u.lower in _LISTED or u.has("side") or set(u.required) <= (_JOINTS | set(_MOVEMENTS))
