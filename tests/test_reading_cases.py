@@ -736,3 +736,19 @@ def test_a_value_joined_by_a_comma_or_a_verb_or_in_us_units_is_read(kg, text, ex
 @pytest.mark.parametrize("text", ["her pain was raised to 8 out of 10 by walking", "calcium 10.2 mg/dL"])
 def test_a_value_with_no_threshold_crossed_is_not_a_finding(kg, text):
     assert not {n for n, p in _spans(kg, text) if p == "present"} & {"hypercalcaemia", "elevated-crp", "elevated-esr"}
+
+
+# ---------------------------------------------------------------- a parent's call about their child; a child lifted
+
+def test_a_parent_calling_about_their_child_gives_the_childs_sex_and_complaint(kg):
+    text = "A father phoned, worried about his 14-year-old daughter’s left groin pain since this morning."
+    said = _spans(kg, text) | {(s.node.id, s.polarity) for s in read(kg, text).spans if s.node.id == "female-sex"}
+    assert ("female-sex", "present") in said and ("groin-pain", "present") in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, own", [
+    ("Her back pain started after lifting her son.", "low-back-pain", True),
+    ("His son has back pain.", "low-back-pain", False),
+])
+def test_a_relative_acted_on_owns_nothing_before_it(kg, text, node, own):
+    assert ((node, "present") in _spans(kg, text)) is own, read(kg, text)

@@ -147,7 +147,10 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue
         if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
             out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
-        if u.has("family") and _informant(found, k):
+        if u.has("possible") and k + 1 < len(found) and found[k + 1].lower in ("her", "his", "their", "my", "our") \
+                and not u.has("negated"):
+            continue  # "worried about her son's groin pain", "concern for his limp": a complaint, not a suspicion
+        if u.has("family") and (_informant(found, k) or _brought_child(found, k) or _object_at_end(found, k)):
             continue  # "the parents report there was no trauma": they tell the history, it is not theirs
         if u.has("historical") and _presenting_history(found, k):
             continue  # "presented with a history of hip pain for the past 5 months": the complaint, now
@@ -191,7 +194,7 @@ def _before_a_test(found: list[Unit], k: int) -> bool:
 #: Verbs of telling: a relative who is their subject is the informant, not the experiencer.
 _TELLING = re.compile(r"^(?:reports?|reported|says?|said|states?|stated|notes?|noted|describes?|described|denies|"
                       r"deny|denied|confirms?|confirmed|tells?|told|recalls?|recalled|explains?|explained|"
-                      r"noticed|mentioned|brought)$")
+                      r"noticed|mentioned|brought|called|calls|rang|rings|phoned|phones|telephoned)$")
 
 
 def _informant(found: list[Unit], k: int) -> bool:
@@ -213,6 +216,27 @@ def _informant(found: list[Unit], k: int) -> bool:
     return j < len(found) and bool(_TELLING.match(found[j].lower.split(" ")[0]))
 
 
+def _brought_child(found: list[Unit], k: int) -> bool:
+    """Whether the child at *k* is the patient a relative brings: "A mother called about her teenaged son's
+    groin pain", "Dad worried as his daughter is limping" — a parent spoken of before, and then *their* child."""
+    if found[k].optional[:1] not in (("son",), ("daughter",), ("child",), ("boy",), ("girl",), ("baby",)) and \
+            found[k].lower.rstrip("'’s") not in _CHILDREN:
+        return False
+    j = k - 1
+    while j >= 0 and j >= k - 3 and found[j].lower not in ("her", "his", "their"):
+        j -= 1
+    return j >= 0 and found[j].lower in ("her", "his", "their") and any(found[i].lower in _RELATIVES for i in range(j))
+
+
+def _object_at_end(found: list[Unit], k: int) -> bool:
+    """Whether the relative at *k* ends its clause as what the patient acts on: "after lifting her son",
+    "since carrying my daughter" — the pain before it is the patient's."""
+    return k > 0 and found[k - 1].lower in ("her", "his", "my", "their") and (
+        k + 1 == len(found) or found[k + 1].role == "punct" and not (
+            k + 2 < len(found) and found[k + 2].lower in ("who", "whose", "which")))
+
+
+_CHILDREN = frozenset(("son", "daughter", "child", "boy", "girl", "baby", "toddler", "infant"))
 _FROM_INFORMANT = frozenset(("per", "by", "from"))
 _RELATIVES = frozenset(("mum", "mom", "mother", "mam", "mummy", "mommy", "dad", "father", "daddy", "parent", "parents",
                         "grandmother", "grandfather", "grandma", "grandpa", "nan", "nana", "granny", "aunt", "aunty",

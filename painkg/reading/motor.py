@@ -159,6 +159,8 @@ def _graded(found: Sequence[sp.Unit], i: int, j: int, a: int, b: int, items: set
             return True, (("abnormal" if grade < 5 else "normal"), u.text)
         if set(u.required) & _POWER or u.lower in _POWER:
             return True, None
+        if u.lower in ("except", "apart from", "but", "other than", "save for", "bar"):
+            return True, ("abnormal", u.text)  # "power 5/5 except L tibialis anterior": the one not full
         if not (k in items or u.lower in _LISTED or u.has("side") or set(u.required) <= (_JOINTS | set(_MOVEMENTS))
                 or u.role in ("abnormal", "boundary")):
             break

@@ -384,6 +384,9 @@ def _unread_flags(kg: KnowledgeGraph, tab: sp.Table, found: list[sp.Unit], spans
 #: Words that say the patient's sex when nothing else does: the first of them in a narrative.
 _SEX_WORD = re.compile(r"\b(she|her|woman|girl|lady|female|mrs|ms|he|his|him|man|boy|gentleman|male|mr)\b",
                        re.IGNORECASE)
+#: A child said after "her" or "his": "her teenaged son", "his 4-year-old daughter".
+_CHILD_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(son|daughter|boy|girl|child|baby)\b", re.IGNORECASE)
+_PARENT = re.compile(r"\b(?:mother|mum|mom|father|dad|parents?|grandmother|grandfather)\b", re.IGNORECASE)
 _FEMALE_WORDS = frozenset(("she", "her", "woman", "girl", "lady", "female", "mrs", "ms"))
 
 
@@ -391,6 +394,13 @@ def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
     """"She presented with ...", "a 6-year-old boy": the sex a case states in its words, when no age-and-sex form
     ("68F") or KB name did.  Only the first such word counts, and never one inside a relative's phrase."""
     m = _SEX_WORD.search(text)
+    child = _CHILD_AFTER.match(text, m.end()) if m is not None and m[1].lower() in ("her", "his") and \
+        _PARENT.search(text, 0, m.start()) else None
+    if m is not None and child is not None:  # "her teenaged son's pain": the son's sex, not the mother's
+        if child[1].lower() in ("child", "baby"):
+            return []
+        return [Span(child.start(1), child.end(1), child[1], kg.node("female-sex"),
+                     PRESENT if child[1].lower() in ("daughter", "girl") else ABSENT, matched=child[1])]
     if m is None or any(s.start <= m.start() < s.end and s.node.id not in ("female-sex",) and not
                         s.node.id.startswith("age-") for s in found):
         return []
