@@ -752,3 +752,26 @@ def test_a_parent_calling_about_their_child_gives_the_childs_sex_and_complaint(k
 ])
 def test_a_relative_acted_on_owns_nothing_before_it(kg, text, node, own):
     assert ((node, "present") in _spans(kg, text)) is own, read(kg, text)
+
+
+# ---------------------------------------------------------------- how long the complaint has lasted
+
+@pytest.mark.parametrize("text", ["7yo, limping on and off for 5 weeks", "R hip pain x 3/12", "a 4-month history of groin pain",
+                                  "intermittent limp over the last few months", "hip pain began two months ago"])
+def test_a_complaint_lasting_more_than_a_month_is_read(kg, text):
+    assert ("symptoms-over-a-month", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["limping since yesterday", "groin pain for 10 days", "hip pain x 2/52",
+                                  "a 12-year history of diabetes, hip pain for 3 days", "fell 6 weeks ago"])
+def test_a_short_complaint_or_a_long_history_of_something_else_is_not(kg, text):
+    assert ("symptoms-over-a-month", "present") not in _spans(kg, text), read(kg, text)
+
+
+def test_transient_synovitis_falls_when_the_limp_has_lasted_months(kg):
+    """asche2013_ts: almost every child with transient synovitis is well within two weeks."""
+    short = kg.trace("5 year old boy, limping for 2 days, hip pain, afebrile", setting="ed-hip-limp")
+    long = kg.trace("5 year old boy, limping for 3 months, hip pain, afebrile", setting="ed-hip-limp")
+    def p(r):
+        return next((c.score for c in r.candidates if c.node.id == "transient-synovitis-of-the-hip"), 0.0)
+    assert p(long) < p(short) / 10

@@ -327,6 +327,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
+    found += _lasting(kg, text, found)
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
         found += sex
@@ -1359,6 +1360,57 @@ def _minutes(text: str) -> float | None:
     word = m.group(1)
     count = _COUNT[word] if word in _COUNT else float(word)
     return count * (1.0 if m.group(2).startswith("m") else 60.0)
+
+
+#: Complaints felt nowhere in particular whose length counts.
+_COMPLAINTS = frozenset(("limp", "inability-to-bear-weight"))
+#: The finding a complaint's duration sets, and from how many weeks (asche2013_ts: "over one month").
+_LONG_COMPLAINT, _LONG_WEEKS = "symptoms-over-a-month", 4.3
+_HOW_MANY = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0,
+             "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0, "few": 3.0,
+             "several": 3.0, "couple of": 2.0, "a few": 3.0, "a couple of": 2.0}
+_PER_WEEK = {"/7": 1 / 7, "day": 1 / 7, "/52": 1.0, "wk": 1.0, "week": 1.0, "/12": 4.35, "mth": 4.35,
+             "month": 4.35, "year": 52.0, "yr": 52.0}
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|years?|yrs?)"
+                     r"(?![a-z])")
+_AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?" + _LENGTH.pattern + ")",
+                    re.IGNORECASE)
+#: "a 3-month history of hip pain", "6 weeks' history of limping": the complaint's length, said before it.
+_HISTORY_OF = re.compile(r"[-\s]*(?:history|hx|h/o)\s+of\s+(?:\w+\s+){0,3}?$")
+
+
+def _weeks(text: str) -> float | None:
+    """How many weeks a duration says ("for 6 weeks" 6, "x 2/12" 8.7, "3 days" 0.4), or None."""
+    m = _LENGTH.search(text.lower())
+    if m is None:
+        return None
+    unit = next(u for u in _PER_WEEK if m.group(2).startswith(u))
+    count = float(m.group(1)) if m.group(1)[0].isdigit() else _HOW_MANY[m.group(1)]
+    return count * _PER_WEEK[unit]
+
+
+def _lasting(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """The complaint has lasted more than a month: a duration said with a present symptom of the patient
+    ("limping for 6 weeks", "R hip pain x 2/12", "a 3-month history of hip pain")."""
+    if _LONG_COMPLAINT not in kg.graph or any(s.node.id == _LONG_COMPLAINT for s in found):
+        return []
+    for s in found:
+        if not (s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and (
+                s.node.id in _COMPLAINTS or s.node.region is not Area.OTHER)):
+            continue  # a pain felt somewhere, a limp: not "a 10-year history of diabetes"
+        said = [m for m in s.modifiers if (_weeks(m) or 0) >= _LONG_WEEKS]
+        after = _AFTER.match(text, s.end)  # "limping on and off for 5 weeks": the length past a manner
+        if not said and after is not None and (_weeks(after.group(1)) or 0) >= _LONG_WEEKS:
+            said = [after.group(1)]
+        before = _LENGTH.search(text, max(0, s.start - 60), s.start)
+        if not said and before is not None and _HISTORY_OF.match(text, before.end(), s.start) \
+                and (_weeks(before.group(0)) or 0) >= _LONG_WEEKS:
+            said = [before.group(0)]
+        if said:
+            return [Span(s.start, s.end, s.text, kg.node(_LONG_COMPLAINT), PRESENT, modifiers=tuple(said),
+                         matched=said[0])]
+    return []
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
