@@ -775,3 +775,18 @@ def test_transient_synovitis_falls_when_the_limp_has_lasted_months(kg):
     def p(r):
         return next((c.score for c in r.candidates if c.node.id == "transient-synovitis-of-the-hip"), 0.0)
     assert p(long) < p(short) / 10
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hip ROM mildly reduced.", ("limited-hip-range-of-motion", "present")),
+    ("low-grade temps at night", ("fever", "present")),
+    ("temperatures normal", ("fever", "absent")),
+])
+def test_a_severity_adverb_or_a_lay_word_for_fever_is_read(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["knee pain, limited flexion, adduction and internal rotation of the hip",
+                                  "aching thigh and knee, afebrile, reduced hip abduction and internal rotation"])
+def test_a_hip_movement_beside_another_joints_complaint_is_still_examined(kg, text):
+    assert ("limited-hip-range-of-motion", "present") in _spans(kg, text), read(kg, text)

@@ -1371,7 +1371,7 @@ _HOW_MANY = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 
              "several": 3.0, "couple of": 2.0, "a few": 3.0, "a couple of": 2.0}
 _PER_WEEK = {"/7": 1 / 7, "day": 1 / 7, "/52": 1.0, "wk": 1.0, "week": 1.0, "/12": 4.35, "mth": 4.35,
              "month": 4.35, "year": 52.0, "yr": 52.0}
-_LENGTH = re.compile(r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\s*(?:-|–|to)\s*\d+)?|\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|years?|yrs?)"
                      r"(?![a-z])")
 _AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?" + _LENGTH.pattern + ")",
@@ -1386,7 +1386,8 @@ def _weeks(text: str) -> float | None:
     if m is None:
         return None
     unit = next(u for u in _PER_WEEK if m.group(2).startswith(u))
-    count = float(m.group(1)) if m.group(1)[0].isdigit() else _HOW_MANY[m.group(1)]
+    said = re.match(r"\d+(?:\.\d+)?", m.group(1))  # "2-3 months": the shorter, to be sure
+    count = float(said.group(0)) if said else _HOW_MANY[m.group(1)]
     return count * _PER_WEEK[unit]
 
 
