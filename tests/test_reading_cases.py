@@ -716,3 +716,39 @@ def test_a_pain_quality_and_a_mass_keep_their_place(kg):
 def test_a_plural_verb_with_both_or_all_denies_its_compound_subject(kg, text, nodes):
     said = _spans(kg, text)
     assert {(n, "absent") for n in nodes} <= said and not {(n, "present") for n in nodes} & said, read(kg, text)
+
+
+# ---------------------------------------------------------------- values as American and Indian case reports write them
+
+@pytest.mark.parametrize("text, expected", [
+    ("pulse, 124 beats per minute", ("tachycardia", "present")),
+    ("Hb of 8.1 gm%", ("anaemia", "present")),
+    ("serum calcium 12.1 mg/dL", ("hypercalcaemia", "present")), ("calcium 9.4 mg/dL", ("hypercalcaemia", "absent")),
+    ("total count of 16,200 cells/cumm", ("leukocytosis", "present")),
+    ("ESR was raised to 95 mm in the first hour", ("elevated-esr", "present")),
+    ("CRP elevated to 180 mg/L", ("elevated-crp", "present")),
+    ("BP 152/90 mm of Hg", ("hypotension", "absent")),
+])
+def test_a_value_joined_by_a_comma_or_a_verb_or_in_us_units_is_read(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["her pain was raised to 8 out of 10 by walking", "calcium 10.2 mg/dL"])
+def test_a_value_with_no_threshold_crossed_is_not_a_finding(kg, text):
+    assert not {n for n, p in _spans(kg, text) if p == "present"} & {"hypercalcaemia", "elevated-crp", "elevated-esr"}
+
+
+# ---------------------------------------------------------------- a parent's call about their child; a child lifted
+
+def test_a_parent_calling_about_their_child_gives_the_childs_sex_and_complaint(kg):
+    text = "A father phoned, worried about his 14-year-old daughter’s left groin pain since this morning."
+    said = _spans(kg, text) | {(s.node.id, s.polarity) for s in read(kg, text).spans if s.node.id == "female-sex"}
+    assert ("female-sex", "present") in said and ("groin-pain", "present") in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, own", [
+    ("Her back pain started after lifting her son.", "low-back-pain", True),
+    ("His son has back pain.", "low-back-pain", False),
+])
+def test_a_relative_acted_on_owns_nothing_before_it(kg, text, node, own):
+    assert ((node, "present") in _spans(kg, text)) is own, read(kg, text)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from . import context as ctx
 from . import exam
+from . import motor
 from . import lexicon as lx
 from . import patient
 from . import spans as sp
@@ -292,6 +293,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
+    hits, graded = motor.compose(tab, units, hits, sentence)
     hits, examined = exam.compose(tab, units, hits, sentence)
     unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
@@ -301,6 +303,13 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                           [h.name.inverted for h in hits], covered,
                           [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
                            for h in hits])
+    for hit, c in zip(hits, contexts):
+        if hit.i in graded and hit.name.source == "composed":  # "hip flexors 4/5": the grade decides
+            verdict, grade = graded[hit.i]
+            c.categories -= {"abnormal", "normal", "negated"}
+            c.categories.add(verdict)
+            if grade not in c.triggers:
+                c.triggers.append(grade)
     found: list[Span] = []
     for hit, c in zip(hits, contexts):
         made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()), hit.i in painful)
@@ -375,6 +384,9 @@ def _unread_flags(kg: KnowledgeGraph, tab: sp.Table, found: list[sp.Unit], spans
 #: Words that say the patient's sex when nothing else does: the first of them in a narrative.
 _SEX_WORD = re.compile(r"\b(she|her|woman|girl|lady|female|mrs|ms|he|his|him|man|boy|gentleman|male|mr)\b",
                        re.IGNORECASE)
+#: A child said after "her" or "his": "her teenaged son", "his 4-year-old daughter".
+_CHILD_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(son|daughter|boy|girl|child|baby)\b", re.IGNORECASE)
+_PARENT = re.compile(r"\b(?:mother|mum|mom|father|dad|parents?|grandmother|grandfather)\b", re.IGNORECASE)
 _FEMALE_WORDS = frozenset(("she", "her", "woman", "girl", "lady", "female", "mrs", "ms"))
 
 
@@ -382,6 +394,13 @@ def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
     """"She presented with ...", "a 6-year-old boy": the sex a case states in its words, when no age-and-sex form
     ("68F") or KB name did.  Only the first such word counts, and never one inside a relative's phrase."""
     m = _SEX_WORD.search(text)
+    child = _CHILD_AFTER.match(text, m.end()) if m is not None and m[1].lower() in ("her", "his") and \
+        _PARENT.search(text, 0, m.start()) else None
+    if m is not None and child is not None:  # "her teenaged son's pain": the son's sex, not the mother's
+        if child[1].lower() in ("child", "baby"):
+            return []
+        return [Span(child.start(1), child.end(1), child[1], kg.node("female-sex"),
+                     PRESENT if child[1].lower() in ("daughter", "girl") else ABSENT, matched=child[1])]
     if m is None or any(s.start <= m.start() < s.end and s.node.id not in ("female-sex",) and not
                         s.node.id.startswith("age-") for s in found):
         return []
