@@ -790,3 +790,21 @@ def test_a_severity_adverb_or_a_lay_word_for_fever_is_read(kg, text, expected):
                                   "aching thigh and knee, afebrile, reduced hip abduction and internal rotation"])
 def test_a_hip_movement_beside_another_joints_complaint_is_still_examined(kg, text):
     assert ("limited-hip-range-of-motion", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    ("sudden onset severe right groin pain", ("abrupt-severe-pain", "present"), ()),
+    ("Looks like renal colic but dip negative", ("renal-colic", "possible"), ("renal-colic", "present")),
+    ("thought it was a kidney stone", ("renal-colic", "possible"), ("renal-colic", "present")),
+    ("BP 95/60", None, ("hypotension", "absent")),  # near the threshold: not read either way
+    ("BP 86/50", ("hypotension", "present"), ()),
+    ("tender periumbilical", ("abdominal-tenderness", "present"), ()),
+])
+def test_an_impression_a_near_threshold_value_and_a_sudden_severe_pain(kg, text, expected, absent):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.experiencer == "patient"}
+    assert expected is None or expected in said, read(kg, text)
+    assert not absent or absent not in said, read(kg, text)
+
+
+def test_a_severe_pain_that_was_not_sudden_is_no_abrupt_pain(kg):
+    assert ("abrupt-severe-pain", "present") not in _spans(kg, "severe back pain for 3 months, gradual onset")

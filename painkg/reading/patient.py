@@ -81,12 +81,15 @@ _MEASURES = (
     (re.compile(r"^(?:lmp|last menstrual period|last period)\s*(?::|was|=)?\s*~?\s*(?P<v>\d{1,2})\s*"
                 r"(?:/52|weeks?|wks?)(?:\s+ago)?$"), "missed-period",
      lambda v: True if v >= 6.0 else None if v > 4.0 else False),
-    # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension.
+    # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension,
+    # of 100 or more none.
     (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*"
                 r"(?:bpm|beats?/min|/min|beats per minute|beats a minute)?$"),
      "tachycardia", lambda v: v >= 100.0),
     (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?(?:of )?hg)?$"),
-     "hypotension", lambda v: v <= 90.0),
+     # 91-99 mmHg is left unread: low for a hypertensive patient, normal for a young one, and no source in this
+     # KB gives a threshold there
+     "hypotension", lambda v: True if v <= 90.0 else None if v < 100.0 else False),
     # Serum calcium (adjusted): above 2.6 mmol/L is hypercalcaemia; "Ca 2.38" is never a cancer.
     (re.compile(r"^(?:ca|ca2\+|calcium|adjusted calcium|corrected calcium|adj ca|corr ca)\s*" + _IS +
                 r"(?P<v>[1-4]\.\d{1,2})\s*(?:mmol/l)?$"), "hypercalcaemia", lambda v: v > 2.6),

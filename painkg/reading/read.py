@@ -327,7 +327,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
-    found += _lasting(kg, text, found)
+    found += _lasting(kg, text, found) + _abrupt(kg, found)
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
         found += sex
@@ -1411,6 +1411,23 @@ def _lasting(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
         if said:
             return [Span(s.start, s.end, s.text, kg.node(_LONG_COMPLAINT), PRESENT, modifiers=tuple(said),
                          matched=said[0])]
+    return []
+
+
+#: A pain said sudden in onset and severe is the node of both ("sudden onset severe low back pain").
+_ABRUPT, _SUDDEN, _SEVERE = "abrupt-severe-pain", ("sudden", "abrupt"), ("severe", "excruciating", "worst", "marked")
+
+
+def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
+    """"Sudden severe L low back pain", "sudden onset severe groin pain": a present pain whose modifiers say
+    both a sudden onset and a severe pain is the sudden severe pain of a torsion, a dissection, a rupture."""
+    if _ABRUPT not in kg.graph or any(s.node.id == _ABRUPT for s in found):
+        return []
+    for s in found:
+        said = " ".join(s.modifiers).lower()
+        if s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and "pain" in s.node.label \
+                and any(w in said for w in _SUDDEN) and any(w in said for w in _SEVERE):
+            return [Span(s.start, s.end, s.text, kg.node(_ABRUPT), PRESENT, modifiers=s.modifiers, matched=s.matched)]
     return []
 
 
