@@ -808,3 +808,16 @@ def test_an_impression_a_near_threshold_value_and_a_sudden_severe_pain(kg, text,
 
 def test_a_severe_pain_that_was_not_sudden_is_no_abrupt_pain(kg):
     assert ("abrupt-severe-pain", "present") not in _spans(kg, "severe back pain for 3 months, gradual onset")
+
+
+@pytest.mark.parametrize("text", ["The right hip was normal.", "His hips appeared normal", "examination of the hip was unremarkable",
+                                  "no abnormality of his right hip or right thigh"])
+def test_a_hip_examined_and_found_normal_is_a_normal_examination_not_a_pain(kg, text):
+    said = _spans(kg, text)
+    assert ("normal-hip-examination", "present") in said and ("hip-pain", "present") not in said, read(kg, text)
+    assert ("thigh-pain", "present") not in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["X-ray of the hip was normal", "left hip pain, worse on stairs"])
+def test_a_normal_film_or_a_hip_complained_of_is_no_normal_examination(kg, text):
+    assert ("normal-hip-examination", "present") not in _spans(kg, text), read(kg, text)

@@ -327,6 +327,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
+    found = _normal_places(kg, text, found)
     found += _lasting(kg, text, found) + _abrupt(kg, found)
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
@@ -1412,6 +1413,52 @@ def _lasting(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
             return [Span(s.start, s.end, s.text, kg.node(_LONG_COMPLAINT), PRESENT, modifiers=tuple(said),
                          matched=said[0])]
     return []
+
+
+#: "The left hip was normal", "her hips appeared unremarkable": a place examined and found normal.
+_NORMAL_AFTER = re.compile(r"\s*(?:(?:was|were|is|are|appeared|appears|looked|looks|seemed|seems)\s+)?"
+                           r"(?:entirely\s+|completely\s+|clinically\s+|grossly\s+)?(?:normal|unremarkable|nad)\b",
+                           re.IGNORECASE)
+#: "no abnormality of her left hip or left thigh": the places after it are found normal.
+_NORMAL_BEFORE = re.compile(r"\b(?:no|nil)\s+(?:abnormalit(?:y|ies)|abnormal findings?)\s+(?:(?:was|were)\s+)?"
+                            r"(?:(?:found|detected|seen|noted)\s+)?(?:of|in|at|on)\s+(?:(?:the|her|his|their|both|"
+                            r"l|r|left|right)\s+)*$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:,|or|and|/)\s*(?:(?:the|her|his|their|l|r|left|right)\s+)*$", re.IGNORECASE)
+_NORMAL_HIP = "normal-hip-examination"
+
+
+def _normal_places(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """A place named and found normal is no pain there: "The left hip was normal" (a normal hip examination),
+    "no abnormality of her left hip or left thigh".  Only a place said bare: "hip pain was normal" is no such."""
+    out: list[Span] = []
+    normal_end = -1  # where the last place found normal ended: a list goes on from it
+    for s in found:
+        bare = s.node.kind in (Kind.SYMPTOM, Kind.REGION) and "pain" not in s.text.lower() and s.polarity == PRESENT \
+            and s.node.region is not Area.OTHER and s.experiencer == PATIENT
+        before = text[:s.start]
+        normal = bare and (_NORMAL_AFTER.match(text, s.end) is not None or _NORMAL_BEFORE.search(before) is not None
+                           or normal_end >= 0 and _LIST_GAP.fullmatch(text, normal_end, s.start) is not None)
+        if not normal:
+            out.append(s)
+            continue
+        normal_end = s.end
+        if s.node.region is Area.HIP and _NORMAL_HIP in kg.graph and not any(o.node.id == _NORMAL_HIP for o in out):
+            out.append(Span(s.start, s.end, s.text, kg.node(_NORMAL_HIP), PRESENT, side=s.side, matched=s.matched))
+    if _NORMAL_HIP in kg.graph and not any(o.node.id == _NORMAL_HIP for o in out):
+        # "The left hip was normal", "examination of the hips was unremarkable": no span names the place
+        m = _HIP_NORMAL.search(text)
+        if m is not None and _IMAGED.search(text, max(0, m.start() - 25), m.start()):
+            m = None  # "X-ray of the hip was normal": the film, not the examination
+        if m is not None and not any(o.start < m.end() and m.start() < o.end and o.observed for o in out):
+            out.append(Span(m.start(), m.end(), m.group(0), kg.node(_NORMAL_HIP), PRESENT, matched=m.group(0)))
+    return out
+
+
+_IMAGED = re.compile(r"(?:x-?rays?|xr|radiographs?|films?|mri|ct|scan|imaging|ultrasound|us)\s+(?:of\s+)?$",
+                     re.IGNORECASE)
+_HIP_NORMAL = re.compile(r"\b(?:(?:examination|exam|assessment)\s+of\s+)?(?:the\s+|her\s+|his\s+|both\s+)?"
+                         r"(?:(?:left|right|l|r)\s+)?hips?\s+(?:examination\s+|exam\s+)?(?:was|were|appeared|looked|"
+                         r"seemed)\s+(?:entirely\s+|completely\s+|clinically\s+)?(?:normal|unremarkable)\b", re.IGNORECASE)
 
 
 #: A pain said sudden in onset and severe is the node of both ("sudden onset severe low back pain").
