@@ -354,3 +354,13 @@ def test_a_long_complaint_takes_a_child_out_of_the_acutely_irritable_hip_populat
                  "internal rotation, CRP <5", setting="paediatric-irritable-hip")
     assert r.outside_setting and r.candidates[0].node.id == "perthes-disease", [c.node.id for c in r.candidates[:4]]
     assert "septic-arthritis-of-the-hip" not in [c.node.id for c in r.candidates[:2]]
+
+
+def test_a_sudden_severe_pain_keeps_a_torsion_in_the_top_three_against_the_limp_case_mix(kg):
+    """A girl's sudden severe groin pain with vomiting: transient synovitis holds 70 % of the ED limp case mix
+    (baj_limp), but the sudden severe pain is a red flag it does not explain, so ovarian torsion, which does
+    (medscape_ovariantorsion), stands in the top three and says why."""
+    r = kg.trace("13 year old girl, sudden severe right groin pain 3 hours ago, vomited twice, limping, tender right "
+                 "iliac fossa, afebrile", setting="ed-hip-limp", unknown="skip")
+    top = [c.node.id for c in r.candidates[:3]]
+    assert "ovarian-torsion" in top, top
