@@ -364,3 +364,12 @@ def test_a_sudden_severe_pain_keeps_a_torsion_in_the_top_three_against_the_limp_
                  "iliac fossa, afebrile", setting="ed-hip-limp", unknown="skip")
     top = [c.node.id for c in r.candidates[:3]]
     assert "ovarian-torsion" in top, top
+
+
+def test_a_man_of_seventy_one_with_sudden_loin_to_groin_pain_is_given_no_testicular_torsion(kg):
+    """bmjbp_torsion: 12 of 2,213 torsions admitted in England were over 60; kernow_renalcolic and hwe_renalcolic:
+    renal colic is a sudden severe loin pain radiating to the groin or testicle."""
+    r = kg.trace("71 year old man, sudden severe left loin pain radiating to the groin and testicle, vomiting, "
+                 "urine dip blood 2+", setting="ed-back-pain", unknown="skip")
+    top = [c.node.id for c in r.candidates[:3]]
+    assert top[0] == "renal-colic" and "testicular-torsion" not in top, top
