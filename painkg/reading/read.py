@@ -295,6 +295,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits, graded = motor.compose(tab, units, hits, sentence)
     hits, examined = exam.compose(tab, units, hits, sentence)
+    hits = _abrupt_hits(tab, text, units, hits)
     unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
@@ -1476,6 +1477,31 @@ def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
                 and any(w in said for w in _SUDDEN) and any(w in said for w in _SEVERE):
             return [Span(s.start, s.end, s.text, kg.node(_ABRUPT), PRESENT, modifiers=s.modifiers, matched=s.matched)]
     return []
+
+
+def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+    """A sudden severe pain named apart from any pain ("low back pain, sudden severe pain", "pain came on
+    suddenly and severely"): its names are words of time and severity, which the matcher keeps as
+    modifiers, so they are found in the text and read as a name, and ConText says how they stand."""
+    if _ABRUPT not in tab.kinds:
+        return hits
+    out = list(hits)
+    for m in _ABRUPT_SAID.finditer(text):
+        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        if not inside:
+            continue
+        i, j = inside[0], inside[-1] + 1
+        if any(h.i < j and i < h.j or h.i == j for h in out):
+            continue  # "sudden severe (low back / tearing) pain": the pain's own modifiers say it (see _abrupt)
+        name = sp.Name((_ABRUPT,), 0.97, "composed", m.group(0))
+        out.append(sp.Found(i, j, name, frozenset(("sudden", "severe", "pain")), 3))
+    return sorted(out, key=lambda h: h.i)
+
+
+_GAP = r"(?:\s*(?:,|-|and|onset|of|very|extremely|really|came on|come on|comes on|began|started|pain)\s*)*\s*"
+_ABRUPT_SAID = re.compile(r"\b(?:(?:pain\s+(?:came|comes|come)\s+on\s+)?(?:sudden(?:ly)?|abrupt(?:ly)?)\b" + _GAP + r"\b(?:severe(?:ly)?|excruciating)|"
+                          r"severe(?:ly)?\b" + _GAP + r"\b(?:sudden(?:ly)?|abrupt(?:ly)?)|worst pain ever|"
+                          r"pain maximal at onset|maximal at onset)\b(?:\s+(?:onset\s+)?(?:of\s+)?pain)?", re.IGNORECASE)
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
