@@ -821,3 +821,12 @@ def test_a_hip_examined_and_found_normal_is_a_normal_examination_not_a_pain(kg, 
 @pytest.mark.parametrize("text", ["X-ray of the hip was normal", "left hip pain, worse on stairs"])
 def test_a_normal_film_or_a_hip_complained_of_is_no_normal_examination(kg, text):
     assert ("normal-hip-examination", "present") not in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no midline bony tenderness", ("spinal-percussion-tenderness", "absent")),
+    ("tender to percussion over L4", ("spinal-percussion-tenderness", "present")),
+    ("normotensive, HR 80", ("hypotension", "absent")),
+])
+def test_spinal_tenderness_and_a_normal_pressure_in_note_words(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
