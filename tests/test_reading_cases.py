@@ -830,3 +830,13 @@ def test_a_normal_film_or_a_hip_complained_of_is_no_normal_examination(kg, text)
 ])
 def test_spinal_tenderness_and_a_normal_pressure_in_note_words(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("morning stiffness <15 min", ("prolonged-morning-stiffness", "absent")),
+    ("no morning stiffness", ("prolonged-morning-stiffness", "absent")),
+    ("stiff first thing for a good 2 hours", ("prolonged-morning-stiffness", "present")),
+    ("morning stiffness, lasts about 10 minutes", ("prolonged-morning-stiffness", "absent")),
+])
+def test_morning_stiffness_by_its_length(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)

@@ -1178,6 +1178,10 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             nodes = weak[0].nodes
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
+    if nodes == ("morning-stiffness",) and not any(_minutes(m) for m in modifiers):
+        after = _STIFF_FOR.match(text, end)  # "stiff first thing for a good 2 hours"
+        if after is not None:
+            modifiers = modifiers + (after.group(1),)
     if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and any(
             (_minutes(m) or 0) >= 30 for m in modifiers):
         nodes = ("prolonged-morning-stiffness",)  # "EMS >1hr", "morning stiffness for 2 hours": 30 minutes or more
@@ -1205,7 +1209,17 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             # sitting bone" is the pain there, which the trace places at that structure
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
+    if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and (
+            polarity == ABSENT or any(0 < (_minutes(m) or 99) < 30 for m in modifiers)):
+        # "no morning stiffness", "morning stiffness <15 min": none lasting 30 minutes either
+        out.append(Span(start, end, piece, kg.node("prolonged-morning-stiffness"), ABSENT, time, who, None, side,
+                        modifiers, tuple(c.triggers), name.text))
     return out, None
+
+
+_STIFF_FOR = re.compile(r"[^.;\n]{0,12}?\b((?:for|lasting|lasts|x)\s+(?:a good\s+|about\s+|over\s+|around\s+|~\s*)?"
+                        r"(?:\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(?:hours?|hrs?|h|minutes?|mins?))\b",
+                        re.IGNORECASE)
 
 
 def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
