@@ -840,3 +840,20 @@ def test_spinal_tenderness_and_a_normal_pressure_in_note_words(kg, text, expecte
 ])
 def test_morning_stiffness_by_its_length(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, absent_now", [
+    ("SUFE pinned age 12", "age-under-16"),  # the age of the operation, not the patient's now
+    ("diagnosed at age 9 with Perthes", "age-under-10"),
+])
+def test_the_age_an_event_had_is_not_the_patients_age(kg, text, absent_now):
+    assert (absent_now, "present") not in _spans(kg, text), read(kg, text)
+
+
+def test_an_episode_in_a_past_decade_is_history(kg):
+    said = {(s.node.id, s.time) for s in read(kg, "had a slipped disc in the 90s, no trouble since").spans}
+    assert ("lumbar-disc-herniation", "current") not in said, said
+
+
+def test_a_stiffness_shorter_than_half_an_hour_is_not_the_prolonged_kind(kg):
+    assert ("prolonged-morning-stiffness", "present") not in _spans(kg, "AM stiffness <30 min")

@@ -1375,7 +1375,9 @@ def _minutes(text: str) -> float | None:
         return None
     word = m.group(1)
     count = _COUNT[word] if word in _COUNT else float(word)
-    return count * (1.0 if m.group(2).startswith("m") else 60.0)
+    minutes = count * (1.0 if m.group(2).startswith("m") else 60.0)
+    # "<30 min", "under half an hour", "less than an hour": shorter than the number said
+    return minutes - 0.5 if re.search(r"(?:<|≤|under|less than|below)\s*$", text.lower()[:m.start()]) else minutes
 
 
 #: Complaints felt nowhere in particular whose length counts.
