@@ -857,3 +857,11 @@ def test_an_episode_in_a_past_decade_is_history(kg):
 
 def test_a_stiffness_shorter_than_half_an_hour_is_not_the_prolonged_kind(kg):
     assert ("prolonged-morning-stiffness", "present") not in _spans(kg, "AM stiffness <30 min")
+
+
+@pytest.mark.parametrize("text, absent", [("Wt 51 kg/113 lbs", "unexplained-weight-loss"),
+                                          ("abdominal examination was unremarkable", "abdominal-tenderness")])
+def test_a_weight_measured_is_no_weight_lost_and_a_normal_abdomen_denies_tenderness(kg, text, absent):
+    said = _spans(kg, text)
+    assert (absent, "present") not in said, read(kg, text)
+    assert absent != "abdominal-tenderness" or (absent, "absent") in said, read(kg, text)

@@ -1076,6 +1076,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     start, end = found[hit.i].start, found[hit.j - 1].end
     # Widen to the triggers that took it, so the marked text shows "[no anal tone]".
     piece = text[start:end]
+    if name.inverted and not c.triggers and piece.lower() in _WEIGHT_UNITS:
+        return [], None  # "Wt 51 kg/113 lbs": a weight measured, not a weight lost or kept
     # "hx of ca" IS the history node; "history of cancer resolved" is over all the same
     # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
     # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
@@ -1217,6 +1219,7 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     return out, None
 
 
+_WEIGHT_UNITS = frozenset(("kg", "kgs", "kilos", "lb", "lbs", "pounds", "stone"))
 _STIFF_FOR = re.compile(r"[^.;\n]{0,12}?\b((?:for|lasting|lasts|x)\s+(?:a good\s+|about\s+|over\s+|around\s+|~\s*)?"
                         r"(?:\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(?:hours?|hrs?|h|minutes?|mins?))\b",
                         re.IGNORECASE)
