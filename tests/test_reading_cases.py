@@ -716,3 +716,108 @@ def test_a_pain_quality_and_a_mass_keep_their_place(kg):
 def test_a_plural_verb_with_both_or_all_denies_its_compound_subject(kg, text, nodes):
     said = _spans(kg, text)
     assert {(n, "absent") for n in nodes} <= said and not {(n, "present") for n in nodes} & said, read(kg, text)
+
+
+# ---------------------------------------------------------------- values as American and Indian case reports write them
+
+@pytest.mark.parametrize("text, expected", [
+    ("pulse, 124 beats per minute", ("tachycardia", "present")),
+    ("Hb of 8.1 gm%", ("anaemia", "present")),
+    ("serum calcium 12.1 mg/dL", ("hypercalcaemia", "present")), ("calcium 9.4 mg/dL", ("hypercalcaemia", "absent")),
+    ("total count of 16,200 cells/cumm", ("leukocytosis", "present")),
+    ("ESR was raised to 95 mm in the first hour", ("elevated-esr", "present")),
+    ("CRP elevated to 180 mg/L", ("elevated-crp", "present")),
+    ("BP 152/90 mm of Hg", ("hypotension", "absent")),
+])
+def test_a_value_joined_by_a_comma_or_a_verb_or_in_us_units_is_read(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["her pain was raised to 8 out of 10 by walking", "calcium 10.2 mg/dL"])
+def test_a_value_with_no_threshold_crossed_is_not_a_finding(kg, text):
+    assert not {n for n, p in _spans(kg, text) if p == "present"} & {"hypercalcaemia", "elevated-crp", "elevated-esr"}
+
+
+# ---------------------------------------------------------------- a parent's call about their child; a child lifted
+
+def test_a_parent_calling_about_their_child_gives_the_childs_sex_and_complaint(kg):
+    text = "A father phoned, worried about his 14-year-old daughter’s left groin pain since this morning."
+    said = _spans(kg, text) | {(s.node.id, s.polarity) for s in read(kg, text).spans if s.node.id == "female-sex"}
+    assert ("female-sex", "present") in said and ("groin-pain", "present") in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, own", [
+    ("Her back pain started after lifting her son.", "low-back-pain", True),
+    ("His son has back pain.", "low-back-pain", False),
+])
+def test_a_relative_acted_on_owns_nothing_before_it(kg, text, node, own):
+    assert ((node, "present") in _spans(kg, text)) is own, read(kg, text)
+
+
+# ---------------------------------------------------------------- how long the complaint has lasted
+
+@pytest.mark.parametrize("text", ["7yo, limping on and off for 5 weeks", "R hip pain x 3/12", "a 4-month history of groin pain",
+                                  "intermittent limp over the last few months", "hip pain began two months ago"])
+def test_a_complaint_lasting_more_than_a_month_is_read(kg, text):
+    assert ("symptoms-over-a-month", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["limping since yesterday", "groin pain for 10 days", "hip pain x 2/52",
+                                  "a 12-year history of diabetes, hip pain for 3 days", "fell 6 weeks ago"])
+def test_a_short_complaint_or_a_long_history_of_something_else_is_not(kg, text):
+    assert ("symptoms-over-a-month", "present") not in _spans(kg, text), read(kg, text)
+
+
+def test_transient_synovitis_falls_when_the_limp_has_lasted_months(kg):
+    """asche2013_ts: almost every child with transient synovitis is well within two weeks."""
+    short = kg.trace("5 year old boy, limping for 2 days, hip pain, afebrile", setting="ed-hip-limp")
+    long = kg.trace("5 year old boy, limping for 3 months, hip pain, afebrile", setting="ed-hip-limp")
+    def p(r):
+        return next((c.score for c in r.candidates if c.node.id == "transient-synovitis-of-the-hip"), 0.0)
+    assert p(long) < p(short) / 10
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hip ROM mildly reduced.", ("limited-hip-range-of-motion", "present")),
+    ("low-grade temps at night", ("fever", "present")),
+    ("temperatures normal", ("fever", "absent")),
+])
+def test_a_severity_adverb_or_a_lay_word_for_fever_is_read(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["knee pain, limited flexion, adduction and internal rotation of the hip",
+                                  "aching thigh and knee, afebrile, reduced hip abduction and internal rotation"])
+def test_a_hip_movement_beside_another_joints_complaint_is_still_examined(kg, text):
+    assert ("limited-hip-range-of-motion", "present") in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    ("sudden onset severe right groin pain", ("abrupt-severe-pain", "present"), ()),
+    ("Looks like renal colic but dip negative", ("renal-colic", "possible"), ("renal-colic", "present")),
+    ("thought it was a kidney stone", ("renal-colic", "possible"), ("renal-colic", "present")),
+    ("BP 95/60", None, ("hypotension", "absent")),  # near the threshold: not read either way
+    ("BP 86/50", ("hypotension", "present"), ()),
+    ("tender periumbilical", ("abdominal-tenderness", "present"), ()),
+])
+def test_an_impression_a_near_threshold_value_and_a_sudden_severe_pain(kg, text, expected, absent):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.experiencer == "patient"}
+    assert expected is None or expected in said, read(kg, text)
+    assert not absent or absent not in said, read(kg, text)
+
+
+def test_a_severe_pain_that_was_not_sudden_is_no_abrupt_pain(kg):
+    assert ("abrupt-severe-pain", "present") not in _spans(kg, "severe back pain for 3 months, gradual onset")
+
+
+@pytest.mark.parametrize("text", ["The right hip was normal.", "His hips appeared normal", "examination of the hip was unremarkable",
+                                  "no abnormality of his right hip or right thigh"])
+def test_a_hip_examined_and_found_normal_is_a_normal_examination_not_a_pain(kg, text):
+    said = _spans(kg, text)
+    assert ("normal-hip-examination", "present") in said and ("hip-pain", "present") not in said, read(kg, text)
+    assert ("thigh-pain", "present") not in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["X-ray of the hip was normal", "left hip pain, worse on stairs"])
+def test_a_normal_film_or_a_hip_complained_of_is_no_normal_examination(kg, text):
+    assert ("normal-hip-examination", "present") not in _spans(kg, text), read(kg, text)

@@ -147,7 +147,10 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue
         if u.has("negated") and k + 1 < len(found) and k + 1 not in covered and "pain" in found[k + 1].optional:
             out.append(Trigger(k, "relieves", "forward", u.text))  # "no pain when seated": sitting relieves
-        if u.has("family") and _informant(found, k):
+        if u.has("possible") and k + 1 < len(found) and found[k + 1].lower in ("her", "his", "their", "my", "our") \
+                and not u.has("negated"):
+            continue  # "worried about her son's groin pain", "concern for his limp": a complaint, not a suspicion
+        if u.has("family") and (_informant(found, k) or _brought_child(found, k) or _object_at_end(found, k)):
             continue  # "the parents report there was no trauma": they tell the history, it is not theirs
         if u.has("historical") and _presenting_history(found, k):
             continue  # "presented with a history of hip pain for the past 5 months": the complaint, now
@@ -155,10 +158,14 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
                 found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
             continue  # "a 4-day history of groin pain", "a long history of diabetes": how long, not when
+        before_test = _before_a_test(found, k)
         for e in u.entries:
             if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",
                           "affirmed", "aggravates", "relieves"):
-                out.append(Trigger(k, e.role, "backward" if alone and e.value == "forward" else e.value, u.text))
+                value = "backward" if alone and e.value == "forward" else e.value
+                if before_test and e.role in ("affirmed", "negated") and value == "both":
+                    value = "forward"  # "a positive FABER test and a negative Ober test": each its own test
+                out.append(Trigger(k, e.role, value, u.text))
         if u.role == "word" and _YEAR.match(u.text) and not (k and found[k - 1].lower in ("since", "from")):
             out.append(Trigger(k, "historical", "both", u.text))  # "L4/5 discectomy 2009"; "since 2015" is now
         if u.role == "duration" and _LONG_AGO.search(u.lower) and not _onset_before(found, k):
@@ -172,10 +179,22 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
     return out
 
 
+def _before_a_test(found: list[Unit], k: int) -> bool:
+    """Whether a result word stands before the name of a test or sign ("positive FABER test", "a negative
+    Ober's sign"): then it is that test's result, not the one before it."""
+    for j in range(k + 1, min(len(found), k + 5)):
+        u = found[j]
+        if u.role == "punct" or u.role == "boundary":
+            return False
+        if {"test", "sign", "manoeuvre", "maneuver"} & set(u.required) or u.lower in ("test", "sign", "tests", "signs"):
+            return True
+    return False
+
+
 #: Verbs of telling: a relative who is their subject is the informant, not the experiencer.
 _TELLING = re.compile(r"^(?:reports?|reported|says?|said|states?|stated|notes?|noted|describes?|described|denies|"
                       r"deny|denied|confirms?|confirmed|tells?|told|recalls?|recalled|explains?|explained|"
-                      r"noticed|mentioned|brought)$")
+                      r"noticed|mentioned|brought|called|calls|rang|rings|phoned|phones|telephoned)$")
 
 
 def _informant(found: list[Unit], k: int) -> bool:
@@ -197,6 +216,27 @@ def _informant(found: list[Unit], k: int) -> bool:
     return j < len(found) and bool(_TELLING.match(found[j].lower.split(" ")[0]))
 
 
+def _brought_child(found: list[Unit], k: int) -> bool:
+    """Whether the child at *k* is the patient a relative brings: "A mother called about her teenaged son's
+    groin pain", "Dad worried as his daughter is limping" — a parent spoken of before, and then *their* child."""
+    if found[k].optional[:1] not in (("son",), ("daughter",), ("child",), ("boy",), ("girl",), ("baby",)) and \
+            found[k].lower.rstrip("'’s") not in _CHILDREN:
+        return False
+    j = k - 1
+    while j >= 0 and j >= k - 3 and found[j].lower not in ("her", "his", "their"):
+        j -= 1
+    return j >= 0 and found[j].lower in ("her", "his", "their") and any(found[i].lower in _RELATIVES for i in range(j))
+
+
+def _object_at_end(found: list[Unit], k: int) -> bool:
+    """Whether the relative at *k* ends its clause as what the patient acts on: "after lifting her son",
+    "since carrying my daughter" — the pain before it is the patient's."""
+    return k > 0 and found[k - 1].lower in ("her", "his", "my", "their") and (
+        k + 1 == len(found) or found[k + 1].role == "punct" and not (
+            k + 2 < len(found) and found[k + 2].lower in ("who", "whose", "which")))
+
+
+_CHILDREN = frozenset(("son", "daughter", "child", "boy", "girl", "baby", "toddler", "infant"))
 _FROM_INFORMANT = frozenset(("per", "by", "from"))
 _RELATIVES = frozenset(("mum", "mom", "mother", "mam", "mummy", "mommy", "dad", "father", "daddy", "parent", "parents",
                         "grandmother", "grandfather", "grandma", "grandpa", "nan", "nana", "granny", "aunt", "aunty",

@@ -48,13 +48,41 @@ def compose(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found],
         made = _clause(tab, found, out, a, b)
         if made is None:
             out = [h for h in out if not _measured(tab, found, h, b)]
+            # "aching thigh and knee, reduced hip abduction and internal rotation": the knee is another
+            # item of the sentence, so each comma-separated part with a movement is tried on its own
+            parts = list(_parts(found, a, b)) if _said(found, a, b) & _OTHER_JOINTS else []
+            for pa, pb in (p for p in parts if p != (a, b)):
+                made = _clause(tab, found, out, pa, pb)
+                if made is not None:
+                    out, taken = _apply(found, out, taken, made)
             continue
-        hit, dropped = made
-        out = [h for h in out if h not in dropped]
-        out.append(hit)
-        out.sort(key=lambda h: h.i)
-        taken.append((found[hit.i].start, found[hit.j - 1].end))
+        out, taken = _apply(found, out, taken, made)
     return out, taken
+
+
+def _apply(found: Sequence[sp.Unit], out: list[sp.Found], taken: list[tuple[int, int]], made):
+    hit, dropped = made
+    out = sorted([h for h in out if h not in dropped] + [hit], key=lambda h: h.i)
+    return out, taken + [(found[hit.i].start, found[hit.j - 1].end)]
+
+
+def _said(found: Sequence[sp.Unit], a: int, b: int) -> set[str]:
+    return {w for k in range(a, b) for w in (*found[k].required, *found[k].optional)}
+
+
+def _parts(found: Sequence[sp.Unit], a: int, b: int):
+    """The comma-separated parts of a clause that name a movement; a part that is only more movements
+    ("flexion, adduction and internal rotation") continues the one before it."""
+    cuts = [a] + [k + 1 for k in range(a, b) if found[k].text == ","] + [b + 1]
+    parts = [(x, y - 1) for x, y in zip(cuts, cuts[1:]) if y - 1 > x]
+    merged: list[tuple[int, int]] = []
+    for x, y in parts:
+        words = _said(found, x, y) - {"and", "or"}
+        if merged and words and words <= _MOVEMENTS | {"internal", "external", "hip"}:
+            merged[-1] = (merged[-1][0], y)
+        else:
+            merged.append((x, y))
+    return [(x, y) for x, y in merged if _said(found, x, y) & _MOVEMENTS]
 
 
 def _measured(tab: sp.Table, found: Sequence[sp.Unit], h: sp.Found, b: int) -> bool:

@@ -55,6 +55,7 @@ _TOKEN = re.compile(
     r"|[A-Za-z](?:/[A-Za-z])+(?![A-Za-z0-9])"
     r"|[+-]ve(?![A-Za-z])"
     r"|(?<![A-Za-z0-9])[LSCTlsct]\d{1,2}(?:\s?[-/]\s?(?:[LSCTlsct]?\d{1,2}))*(?![A-Za-z0-9])"
+    r"|[0-5][+-]/5(?!\d)"  # an MRC grade with its sign: "4+/5"
     r"|\d+(?:\.\d+)?(?:/\d+)?"
     r"|[A-Za-z]+(?:['’][A-Za-z]+)*"
     r"|\S")

@@ -45,7 +45,9 @@ def _fever(v: float) -> bool | None:
     return True if v >= 38.0 - 1e-9 else None if v >= 37.5 else False
 
 
-_IS = r"(?:(?:level|count|rate|value)\s+)?(?::|=|of|was|is|were|came back(?: at)?)?\s*(?:of\s+)?"
+# "pulse, 120", "ESR elevated to 88", "CRP raised at 150": case reports join a value these ways too
+_IS = (r"(?:(?:level|count|rate|value)\s+)?(?::|=|of|was|is|were|,|came back(?: at)?|"
+       r"(?:(?:was|were)\s+)?(?:elevated|raised|increased|high|low|reduced|decreased)\s+(?:to|at))?\s*(?:of\s+)?")
 _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
                 r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", _fever),
@@ -61,16 +63,16 @@ _MEASURES = (
     (re.compile(r"^(?:crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*" + _IS +
                 r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l|(?P<dl>mg/dl))?$"), "elevated-crp", lambda v: v > 5.0),
     (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
-                r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r|our)?|mm)?$"), "elevated-esr", lambda v: v > 20.0),
+                r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r|our)?|mm(?: in (?:the )?first hour| per hour)?)?$"), "elevated-esr", lambda v: v > 20.0),
     (re.compile(r"^(?:wcc|wbc|twbc|twcc|white cell count|white-cell count|white count|white blood cell count|"
-                r"white blood cells|white blood count|leukocyte count|leucocyte count)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
-                r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3)?|"
+                r"white blood cells|white blood count|leukocyte count|leucocyte count|total (?:leu[ck]ocyte |wbc )?count|tlc)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
+                r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3|(?:cells\s*)?/\s*cumm|cells per cumm)?|"
                 r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
      "leukocytosis", lambda v: True if v > 12.0 else None if v > 11.0 else False),
     # Blood counts read only where every age and sex agrees (reference limits differ by both; a value
     # between the bounds is left unread): haemoglobin below 100 g/L (10 g/dL) is anaemia at any age, 130 g/L
     # or more is not; platelets below 100 x 10^9/L are low, 150 or more are not.
-    (re.compile(r"^(?:hb|hgb|haemoglobin|hemoglobin)\s*" + _IS + r"(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:g/l|g/dl)?$"),  # the unit by the size
+    (re.compile(r"^(?:hb|hgb|haemoglobin|hemoglobin)\s*" + _IS + r"(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:g/l|g/dl|gm?\s*%|gm/dl)?$"),  # the unit by the size ("gm%" is g/dL)
      "anaemia", lambda v: (lambda gl: True if gl < 100.0 else None if gl < 130.0 else False)(v * 10 if v < 25 else v)),
     (re.compile(r"^(?:plt|plts|platelets?|platelet count)\s*" + _IS + r"(?P<v>\d{1,4})\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)"
                 r"\s*(?:/\s*l)?|/l)?$"), "thrombocytopenia", lambda v: True if v < 100.0 else None if v < 150.0 else False),
@@ -79,14 +81,21 @@ _MEASURES = (
     (re.compile(r"^(?:lmp|last menstrual period|last period)\s*(?::|was|=)?\s*~?\s*(?P<v>\d{1,2})\s*"
                 r"(?:/52|weeks?|wks?)(?:\s+ago)?$"), "missed-period",
      lambda v: True if v >= 6.0 else None if v > 4.0 else False),
-    # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension.
-    (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*(?:bpm|beats?/min|/min)?$"),
+    # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension,
+    # of 100 or more none.
+    (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*"
+                r"(?:bpm|beats?/min|/min|beats per minute|beats a minute)?$"),
      "tachycardia", lambda v: v >= 100.0),
-    (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?hg)?$"),
-     "hypotension", lambda v: v <= 90.0),
+    (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?(?:of )?hg)?$"),
+     # 91-99 mmHg is left unread: low for a hypertensive patient, normal for a young one, and no source in this
+     # KB gives a threshold there
+     "hypotension", lambda v: True if v <= 90.0 else None if v < 100.0 else False),
     # Serum calcium (adjusted): above 2.6 mmol/L is hypercalcaemia; "Ca 2.38" is never a cancer.
     (re.compile(r"^(?:ca|ca2\+|calcium|adjusted calcium|corrected calcium|adj ca|corr ca)\s*" + _IS +
                 r"(?P<v>[1-4]\.\d{1,2})\s*(?:mmol/l)?$"), "hypercalcaemia", lambda v: v > 2.6),
+    # the same limit in mg/dL (calcium: 1 mmol/L = 4.008 mg/dL), as American reports write it: "calcium 10 mg/dL"
+    (re.compile(r"^(?:ca|calcium|serum calcium|adjusted calcium|corrected calcium)\s*" + _IS +
+                r"(?P<v>(?:[5-9]|1\d)(?:\.\d{1,2})?)\s*mg/dl$"), "hypercalcaemia", lambda v: v / 4.008 > 2.6),
     # a temperature written alone, with its degree mark: "37.8°C"
     (re.compile(r"^(?P<v>(?:3[5-9]|4[0-3])\.\d)\s*°\s*c$"), "fever", _fever),
     # altman1991's classification tree splits at hip internal rotation of 15°.

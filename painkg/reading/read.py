@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from . import context as ctx
 from . import exam
+from . import motor
 from . import lexicon as lx
 from . import patient
 from . import spans as sp
@@ -292,6 +293,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
+    hits, graded = motor.compose(tab, units, hits, sentence)
     hits, examined = exam.compose(tab, units, hits, sentence)
     unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
@@ -301,6 +303,13 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                           [h.name.inverted for h in hits], covered,
                           [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
                            for h in hits])
+    for hit, c in zip(hits, contexts):
+        if hit.i in graded and hit.name.source == "composed":  # "hip flexors 4/5": the grade decides
+            verdict, grade = graded[hit.i]
+            c.categories -= {"abnormal", "normal", "negated"}
+            c.categories.add(verdict)
+            if grade not in c.triggers:
+                c.triggers.append(grade)
     found: list[Span] = []
     for hit, c in zip(hits, contexts):
         made, note = _spans_of(kg, tab, text, units, hit, c, extra.get(hit.i, ()), hit.i in painful)
@@ -318,6 +327,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
+    found = _normal_places(kg, text, found)
+    found += _lasting(kg, text, found) + _abrupt(kg, found)
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
         found += sex
@@ -375,6 +386,9 @@ def _unread_flags(kg: KnowledgeGraph, tab: sp.Table, found: list[sp.Unit], spans
 #: Words that say the patient's sex when nothing else does: the first of them in a narrative.
 _SEX_WORD = re.compile(r"\b(she|her|woman|girl|lady|female|mrs|ms|he|his|him|man|boy|gentleman|male|mr)\b",
                        re.IGNORECASE)
+#: A child said after "her" or "his": "her teenaged son", "his 4-year-old daughter".
+_CHILD_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(son|daughter|boy|girl|child|baby)\b", re.IGNORECASE)
+_PARENT = re.compile(r"\b(?:mother|mum|mom|father|dad|parents?|grandmother|grandfather)\b", re.IGNORECASE)
 _FEMALE_WORDS = frozenset(("she", "her", "woman", "girl", "lady", "female", "mrs", "ms"))
 
 
@@ -382,6 +396,13 @@ def _sex_from_words(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
     """"She presented with ...", "a 6-year-old boy": the sex a case states in its words, when no age-and-sex form
     ("68F") or KB name did.  Only the first such word counts, and never one inside a relative's phrase."""
     m = _SEX_WORD.search(text)
+    child = _CHILD_AFTER.match(text, m.end()) if m is not None and m[1].lower() in ("her", "his") and \
+        _PARENT.search(text, 0, m.start()) else None
+    if m is not None and child is not None:  # "her teenaged son's pain": the son's sex, not the mother's
+        if child[1].lower() in ("child", "baby"):
+            return []
+        return [Span(child.start(1), child.end(1), child[1], kg.node("female-sex"),
+                     PRESENT if child[1].lower() in ("daughter", "girl") else ABSENT, matched=child[1])]
     if m is None or any(s.start <= m.start() < s.end and s.node.id not in ("female-sex",) and not
                         s.node.id.startswith("age-") for s in found):
         return []
@@ -1340,6 +1361,121 @@ def _minutes(text: str) -> float | None:
     word = m.group(1)
     count = _COUNT[word] if word in _COUNT else float(word)
     return count * (1.0 if m.group(2).startswith("m") else 60.0)
+
+
+#: Complaints felt nowhere in particular whose length counts.
+_COMPLAINTS = frozenset(("limp", "inability-to-bear-weight"))
+#: The finding a complaint's duration sets, and from how many weeks (asche2013_ts: "over one month").
+_LONG_COMPLAINT, _LONG_WEEKS = "symptoms-over-a-month", 4.3
+_HOW_MANY = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0,
+             "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0, "few": 3.0,
+             "several": 3.0, "couple of": 2.0, "a few": 3.0, "a couple of": 2.0}
+_PER_WEEK = {"/7": 1 / 7, "day": 1 / 7, "/52": 1.0, "wk": 1.0, "week": 1.0, "/12": 4.35, "mth": 4.35,
+             "month": 4.35, "year": 52.0, "yr": 52.0}
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\s*(?:-|–|to)\s*\d+)?|\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|years?|yrs?)"
+                     r"(?![a-z])")
+_AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?" + _LENGTH.pattern + ")",
+                    re.IGNORECASE)
+#: "a 3-month history of hip pain", "6 weeks' history of limping": the complaint's length, said before it.
+_HISTORY_OF = re.compile(r"[-\s]*(?:history|hx|h/o)\s+of\s+(?:\w+\s+){0,3}?$")
+
+
+def _weeks(text: str) -> float | None:
+    """How many weeks a duration says ("for 6 weeks" 6, "x 2/12" 8.7, "3 days" 0.4), or None."""
+    m = _LENGTH.search(text.lower())
+    if m is None:
+        return None
+    unit = next(u for u in _PER_WEEK if m.group(2).startswith(u))
+    said = re.match(r"\d+(?:\.\d+)?", m.group(1))  # "2-3 months": the shorter, to be sure
+    count = float(said.group(0)) if said else _HOW_MANY[m.group(1)]
+    return count * _PER_WEEK[unit]
+
+
+def _lasting(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """The complaint has lasted more than a month: a duration said with a present symptom of the patient
+    ("limping for 6 weeks", "R hip pain x 2/12", "a 3-month history of hip pain")."""
+    if _LONG_COMPLAINT not in kg.graph or any(s.node.id == _LONG_COMPLAINT for s in found):
+        return []
+    for s in found:
+        if not (s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and (
+                s.node.id in _COMPLAINTS or s.node.region is not Area.OTHER)):
+            continue  # a pain felt somewhere, a limp: not "a 10-year history of diabetes"
+        said = [m for m in s.modifiers if (_weeks(m) or 0) >= _LONG_WEEKS]
+        after = _AFTER.match(text, s.end)  # "limping on and off for 5 weeks": the length past a manner
+        if not said and after is not None and (_weeks(after.group(1)) or 0) >= _LONG_WEEKS:
+            said = [after.group(1)]
+        before = _LENGTH.search(text, max(0, s.start - 60), s.start)
+        if not said and before is not None and _HISTORY_OF.match(text, before.end(), s.start) \
+                and (_weeks(before.group(0)) or 0) >= _LONG_WEEKS:
+            said = [before.group(0)]
+        if said:
+            return [Span(s.start, s.end, s.text, kg.node(_LONG_COMPLAINT), PRESENT, modifiers=tuple(said),
+                         matched=said[0])]
+    return []
+
+
+#: "The left hip was normal", "her hips appeared unremarkable": a place examined and found normal.
+_NORMAL_AFTER = re.compile(r"\s*(?:(?:was|were|is|are|appeared|appears|looked|looks|seemed|seems)\s+)?"
+                           r"(?:entirely\s+|completely\s+|clinically\s+|grossly\s+)?(?:normal|unremarkable|nad)\b",
+                           re.IGNORECASE)
+#: "no abnormality of her left hip or left thigh": the places after it are found normal.
+_NORMAL_BEFORE = re.compile(r"\b(?:no|nil)\s+(?:abnormalit(?:y|ies)|abnormal findings?)\s+(?:(?:was|were)\s+)?"
+                            r"(?:(?:found|detected|seen|noted)\s+)?(?:of|in|at|on)\s+(?:(?:the|her|his|their|both|"
+                            r"l|r|left|right)\s+)*$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:,|or|and|/)\s*(?:(?:the|her|his|their|l|r|left|right)\s+)*$", re.IGNORECASE)
+_NORMAL_HIP = "normal-hip-examination"
+
+
+def _normal_places(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """A place named and found normal is no pain there: "The left hip was normal" (a normal hip examination),
+    "no abnormality of her left hip or left thigh".  Only a place said bare: "hip pain was normal" is no such."""
+    out: list[Span] = []
+    normal_end = -1  # where the last place found normal ended: a list goes on from it
+    for s in found:
+        bare = s.node.kind in (Kind.SYMPTOM, Kind.REGION) and "pain" not in s.text.lower() and s.polarity == PRESENT \
+            and s.node.region is not Area.OTHER and s.experiencer == PATIENT
+        before = text[:s.start]
+        normal = bare and (_NORMAL_AFTER.match(text, s.end) is not None or _NORMAL_BEFORE.search(before) is not None
+                           or normal_end >= 0 and _LIST_GAP.fullmatch(text, normal_end, s.start) is not None)
+        if not normal:
+            out.append(s)
+            continue
+        normal_end = s.end
+        if s.node.region is Area.HIP and _NORMAL_HIP in kg.graph and not any(o.node.id == _NORMAL_HIP for o in out):
+            out.append(Span(s.start, s.end, s.text, kg.node(_NORMAL_HIP), PRESENT, side=s.side, matched=s.matched))
+    if _NORMAL_HIP in kg.graph and not any(o.node.id == _NORMAL_HIP for o in out):
+        # "The left hip was normal", "examination of the hips was unremarkable": no span names the place
+        m = _HIP_NORMAL.search(text)
+        if m is not None and _IMAGED.search(text, max(0, m.start() - 25), m.start()):
+            m = None  # "X-ray of the hip was normal": the film, not the examination
+        if m is not None and not any(o.start < m.end() and m.start() < o.end and o.observed for o in out):
+            out.append(Span(m.start(), m.end(), m.group(0), kg.node(_NORMAL_HIP), PRESENT, matched=m.group(0)))
+    return out
+
+
+_IMAGED = re.compile(r"(?:x-?rays?|xr|radiographs?|films?|mri|ct|scan|imaging|ultrasound|us)\s+(?:of\s+)?$",
+                     re.IGNORECASE)
+_HIP_NORMAL = re.compile(r"\b(?:(?:examination|exam|assessment)\s+of\s+)?(?:the\s+|her\s+|his\s+|both\s+)?"
+                         r"(?:(?:left|right|l|r)\s+)?hips?\s+(?:examination\s+|exam\s+)?(?:was|were|appeared|looked|"
+                         r"seemed)\s+(?:entirely\s+|completely\s+|clinically\s+)?(?:normal|unremarkable)\b", re.IGNORECASE)
+
+
+#: A pain said sudden in onset and severe is the node of both ("sudden onset severe low back pain").
+_ABRUPT, _SUDDEN, _SEVERE = "abrupt-severe-pain", ("sudden", "abrupt"), ("severe", "excruciating", "worst", "marked")
+
+
+def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
+    """"Sudden severe L low back pain", "sudden onset severe groin pain": a present pain whose modifiers say
+    both a sudden onset and a severe pain is the sudden severe pain of a torsion, a dissection, a rupture."""
+    if _ABRUPT not in kg.graph or any(s.node.id == _ABRUPT for s in found):
+        return []
+    for s in found:
+        said = " ".join(s.modifiers).lower()
+        if s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and "pain" in s.node.label \
+                and any(w in said for w in _SUDDEN) and any(w in said for w in _SEVERE):
+            return [Span(s.start, s.end, s.text, kg.node(_ABRUPT), PRESENT, modifiers=s.modifiers, matched=s.matched)]
+    return []
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:

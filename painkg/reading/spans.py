@@ -118,7 +118,8 @@ SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner
 #: Quotation marks: they say whose words these are, not where a phrase ends.
 _QUOTE_MARKS = frozenset(("'", '"', "‘", "’", "“", "”"))
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
-_GRADE = re.compile(r"^([0-5])/5$")
+#: an MRC grade: "4/5", "4+/5", "3-/5" (a minus is below the grade: "5-/5" is not full power)
+_GRADE = re.compile(r"^([0-5])([+-]?)/5$")
 _NUMBER = re.compile(r"^[<>≤≥~]?\d+(?:\.\d+)?(?:/\d+)?$")
 _ALPHA = re.compile(r"^[a-z]+$")
 
@@ -334,7 +335,8 @@ def _plain(tok: lx.Token, i: int, table: Table | None) -> Unit:
         return Unit(tok.start, tok.end, tok.text, "punct", first=i)
     grade = _GRADE.match(lower)
     if grade:
-        return Unit(tok.start, tok.end, tok.text, "word", grade=int(grade[1]), first=i)
+        return Unit(tok.start, tok.end, tok.text, "word", grade=int(grade[1]) - (grade[2] == "-" and grade[1] == "5"),
+                    first=i)
     if _NUMBER.match(lower):
         return Unit(tok.start, tok.end, tok.text, "word", optional=(lower,), first=i)
     if _LUMBAR_LEVEL.match(lower):  # L4/5, S1: a level in the KB's own domain; C6, T12 are not
