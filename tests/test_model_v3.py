@@ -386,3 +386,23 @@ def test_a_man_of_seventy_one_with_sudden_loin_to_groin_pain_is_given_no_testicu
                  "urine dip blood 2+", setting="ed-back-pain", unknown="skip")
     top = [c.node.id for c in r.candidates[:3]]
     assert top[0] == "renal-colic" and "testicular-torsion" not in top, top
+
+
+def test_a_danger_already_answering_a_red_flag_is_not_pushed_out_by_another(kg):
+    """A teenager's pelvic mass with fever, night pain and a raised ESR: the bone tumour that answers the mass
+    stays in the top three when vertebral osteomyelitis is placed for the ESR (berbari2015: suspect it with back
+    pain and a raised ESR or CRP)."""
+    r = kg.trace("15 year old boy, rugby, 10 weeks of low back and buttock pain, now waking him at night, evening "
+                 "temperatures, firm tender mass over the posterior iliac crest, ESR 60",
+                 setting="adolescent-athlete-back-pain", unknown="skip")
+    top = [c.node.id for c in r.candidates[:3]]
+    assert "primary-bone-tumour" in top, top
+    assert all(c.node.red_flag for c in r.candidates[1:3] if c.must_not_miss)
+
+
+def test_a_raised_crp_a_benign_lead_cannot_explain_brings_spinal_infection_into_view(kg):
+    """berbari2015: suspect vertebral osteomyelitis in new or worsening back pain with a raised ESR or CRP."""
+    r = kg.trace("63 year old diabetic man, 10 days of worsening low back pain, up most of the night, tender over "
+                 "the L3 spinous process, CRP 142", setting="primary-care", unknown="skip")
+    top = [c.node.id for c in r.candidates[:3]]
+    assert {"vertebral-osteomyelitis", "spinal-epidural-abscess", "discitis", "spinal-infection"} & set(top), top

@@ -821,3 +821,47 @@ def test_a_hip_examined_and_found_normal_is_a_normal_examination_not_a_pain(kg, 
 @pytest.mark.parametrize("text", ["X-ray of the hip was normal", "left hip pain, worse on stairs"])
 def test_a_normal_film_or_a_hip_complained_of_is_no_normal_examination(kg, text):
     assert ("normal-hip-examination", "present") not in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no midline bony tenderness", ("spinal-percussion-tenderness", "absent")),
+    ("tender to percussion over L4", ("spinal-percussion-tenderness", "present")),
+    ("normotensive, HR 80", ("hypotension", "absent")),
+])
+def test_spinal_tenderness_and_a_normal_pressure_in_note_words(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("morning stiffness <15 min", ("prolonged-morning-stiffness", "absent")),
+    ("no morning stiffness", ("prolonged-morning-stiffness", "absent")),
+    ("stiff first thing for a good 2 hours", ("prolonged-morning-stiffness", "present")),
+    ("morning stiffness, lasts about 10 minutes", ("prolonged-morning-stiffness", "absent")),
+])
+def test_morning_stiffness_by_its_length(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, absent_now", [
+    ("SUFE pinned age 12", "age-under-16"),  # the age of the operation, not the patient's now
+    ("diagnosed at age 9 with Perthes", "age-under-10"),
+])
+def test_the_age_an_event_had_is_not_the_patients_age(kg, text, absent_now):
+    assert (absent_now, "present") not in _spans(kg, text), read(kg, text)
+
+
+def test_an_episode_in_a_past_decade_is_history(kg):
+    said = {(s.node.id, s.time) for s in read(kg, "had a slipped disc in the 90s, no trouble since").spans}
+    assert ("lumbar-disc-herniation", "current") not in said, said
+
+
+def test_a_stiffness_shorter_than_half_an_hour_is_not_the_prolonged_kind(kg):
+    assert ("prolonged-morning-stiffness", "present") not in _spans(kg, "AM stiffness <30 min")
+
+
+@pytest.mark.parametrize("text, absent", [("Wt 51 kg/113 lbs", "unexplained-weight-loss"),
+                                          ("abdominal examination was unremarkable", "abdominal-tenderness")])
+def test_a_weight_measured_is_no_weight_lost_and_a_normal_abdomen_denies_tenderness(kg, text, absent):
+    said = _spans(kg, text)
+    assert (absent, "present") not in said, read(kg, text)
+    assert absent != "abdominal-tenderness" or (absent, "absent") in said, read(kg, text)

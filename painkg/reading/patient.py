@@ -233,7 +233,10 @@ _OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
 
 
 #: Words before an age that make it a bound of an event's time, not the patient's age.
-_BOUND_BEFORE = re.compile(r"\b(?:before|after|since|until|till|under|below|by|from|prior to)\s+(?:the\s+)?$")
+#: Words before an age that make it the age an event had: "onset before age 20", "SUFE pinned age 12",
+#: "diagnosed at age 9" — not the patient's age now.
+_BOUND_BEFORE = re.compile(r"\b(?:before|after|since|until|till|under|below|by|from|prior to|at|pinned|operated|"
+                           r"diagnosed|treated|fixed|fractured|replaced|repaired|fused|injured|when)\s+(?:the\s+)?$")
 
 
 _DISTANCE = re.compile(r"\s*(?:walk|run|ran|stair|distance|before|then|claudicat|tolerance|max)")

@@ -295,6 +295,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits, graded = motor.compose(tab, units, hits, sentence)
     hits, examined = exam.compose(tab, units, hits, sentence)
+    hits = _abrupt_hits(tab, text, units, hits)
     unread = [u for u in unread if not any(u.start < b and a < u.end for a, b in examined)]
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
@@ -1075,6 +1076,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     start, end = found[hit.i].start, found[hit.j - 1].end
     # Widen to the triggers that took it, so the marked text shows "[no anal tone]".
     piece = text[start:end]
+    if name.inverted and not c.triggers and piece.lower() in _WEIGHT_UNITS:
+        return [], None  # "Wt 51 kg/113 lbs": a weight measured, not a weight lost or kept
     # "hx of ca" IS the history node; "history of cancer resolved" is over all the same
     # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
     # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
@@ -1177,6 +1180,10 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             nodes = weak[0].nodes
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
+    if nodes == ("morning-stiffness",) and not any(_minutes(m) for m in modifiers):
+        after = _STIFF_FOR.match(text, end)  # "stiff first thing for a good 2 hours"
+        if after is not None:
+            modifiers = modifiers + (after.group(1),)
     if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and any(
             (_minutes(m) or 0) >= 30 for m in modifiers):
         nodes = ("prolonged-morning-stiffness",)  # "EMS >1hr", "morning stiffness for 2 hours": 30 minutes or more
@@ -1204,7 +1211,18 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             # sitting bone" is the pain there, which the trace places at that structure
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
+    if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and (
+            polarity == ABSENT or any(0 < (_minutes(m) or 99) < 30 for m in modifiers)):
+        # "no morning stiffness", "morning stiffness <15 min": none lasting 30 minutes either
+        out.append(Span(start, end, piece, kg.node("prolonged-morning-stiffness"), ABSENT, time, who, None, side,
+                        modifiers, tuple(c.triggers), name.text))
     return out, None
+
+
+_WEIGHT_UNITS = frozenset(("kg", "kgs", "kilos", "lb", "lbs", "pounds", "stone"))
+_STIFF_FOR = re.compile(r"[^.;\n]{0,12}?\b((?:for|lasting|lasts|x)\s+(?:a good\s+|about\s+|over\s+|around\s+|~\s*)?"
+                        r"(?:\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(?:hours?|hrs?|h|minutes?|mins?))\b",
+                        re.IGNORECASE)
 
 
 def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
@@ -1360,7 +1378,9 @@ def _minutes(text: str) -> float | None:
         return None
     word = m.group(1)
     count = _COUNT[word] if word in _COUNT else float(word)
-    return count * (1.0 if m.group(2).startswith("m") else 60.0)
+    minutes = count * (1.0 if m.group(2).startswith("m") else 60.0)
+    # "<30 min", "under half an hour", "less than an hour": shorter than the number said
+    return minutes - 0.5 if re.search(r"(?:<|≤|under|less than|below)\s*$", text.lower()[:m.start()]) else minutes
 
 
 #: Complaints felt nowhere in particular whose length counts.
@@ -1476,6 +1496,31 @@ def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
                 and any(w in said for w in _SUDDEN) and any(w in said for w in _SEVERE):
             return [Span(s.start, s.end, s.text, kg.node(_ABRUPT), PRESENT, modifiers=s.modifiers, matched=s.matched)]
     return []
+
+
+def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+    """A sudden severe pain named apart from any pain ("low back pain, sudden severe pain", "pain came on
+    suddenly and severely"): its names are words of time and severity, which the matcher keeps as
+    modifiers, so they are found in the text and read as a name, and ConText says how they stand."""
+    if _ABRUPT not in tab.kinds:
+        return hits
+    out = list(hits)
+    for m in _ABRUPT_SAID.finditer(text):
+        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        if not inside:
+            continue
+        i, j = inside[0], inside[-1] + 1
+        if any(h.i < j and i < h.j or h.i == j for h in out):
+            continue  # "sudden severe (low back / tearing) pain": the pain's own modifiers say it (see _abrupt)
+        name = sp.Name((_ABRUPT,), 0.97, "composed", m.group(0))
+        out.append(sp.Found(i, j, name, frozenset(("sudden", "severe", "pain")), 3))
+    return sorted(out, key=lambda h: h.i)
+
+
+_GAP = r"(?:\s*(?:,|-|and|onset|of|very|extremely|really|came on|come on|comes on|began|started|pain)\s*)*\s*"
+_ABRUPT_SAID = re.compile(r"\b(?:(?:pain\s+(?:came|comes|come)\s+on\s+)?(?:sudden(?:ly)?|abrupt(?:ly)?)\b" + _GAP + r"\b(?:severe(?:ly)?|excruciating)|"
+                          r"severe(?:ly)?\b" + _GAP + r"\b(?:sudden(?:ly)?|abrupt(?:ly)?)|worst pain ever|"
+                          r"pain maximal at onset|maximal at onset)\b(?:\s+(?:onset\s+)?(?:of\s+)?pain)?", re.IGNORECASE)
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:

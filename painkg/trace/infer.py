@@ -562,22 +562,33 @@ def _must_not_miss(graph, obs, ratios, by_source: dict[str, list[str]], ranked: 
     def explains(source: str, i: int) -> bool:
         return any(ratios[i].get(h, 1.0) > 1.0 for h in by_source[source])
 
-    lead, order = ranked[0], list(ranked)
-    moved: dict[str, list[Observation]] = {}
-    for i in sorted(flagged):
-        o = obs[i]
-        if DEMOGRAPHIC.match(o.node.id) or o.node.kind is Kind.CONDITION or explains(lead, i):
+    lead = ranked[0]
+    unanswered = [i for i in sorted(flagged) if not (DEMOGRAPHIC.match(obs[i].node.id)
+                                                     or obs[i].node.kind is Kind.CONDITION or explains(lead, i))]
+    dangers = [s for s in ranked[1:] if graph.nodes[s].get("red_flag")]
+    answering: dict[str, list[Observation]] = {}
+    # the dangers already in the top three keep their places for the red flags they answer; then, while a
+    # place is left, the danger that answers most of the red flags still unanswered (the likelier on a tie)
+    for s in [d for d in dangers if d in ranked[:MUST_NOT_MISS_PLACES]] + [None] * MUST_NOT_MISS_PLACES:
+        if not unanswered or len(answering) >= MUST_NOT_MISS_PLACES - 1:
+            break
+        if s is None:
+            s = max(dangers, key=lambda d: (sum(explains(d, i) for i in unanswered), -dangers.index(d)), default=None)
+        answered = [i for i in unanswered if s is not None and explains(s, i)]
+        if s is None or not answered or s in answering:
             continue
-        first = next((s for s in order if graph.nodes[s].get("red_flag") and explains(s, i)), None)
-        if first in moved:
-            moved[first].append(o)  # one more red flag it alone answers
-        elif first is not None and first not in order[:MUST_NOT_MISS_PLACES] and len(moved) < MUST_NOT_MISS_PLACES - 1:
-            order.remove(first)
-            order.insert(1 + len(moved), first)  # after the lead and the dangers placed before it
-            moved[first] = [o]
+        answering[s] = [obs[i] for i in answered]
+        unanswered = [i for i in unanswered if i not in answered]
+    if not answering:
+        return ranked, {}
+    # After the lead, the dangers that answer red flags (in their own order); a danger placed above a more
+    # probable candidate says why, one already there keeps its place without a note
+    kept = [s for s in ranked if s in answering]
+    order = [lead] + kept + [s for s in ranked[1:] if s not in answering]
+    moved = {s: tuple(answering[s]) for s in kept if order.index(s) < ranked.index(s)}
     if not moved:
         return ranked, {}
-    return order, {s: tuple(found) for s, found in moved.items()}
+    return order, moved
 
 
 class _Builder:
