@@ -865,3 +865,15 @@ def test_a_weight_measured_is_no_weight_lost_and_a_normal_abdomen_denies_tendern
     said = _spans(kg, text)
     assert (absent, "present") not in said, read(kg, text)
     assert absent != "abdominal-tenderness" or (absent, "absent") in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [("?saddle anaesthesia - no", "saddle-anaesthesia"), ("query fever: none", "fever"),
+                                        ("?night sweats - denies", "night-sweats")])
+def test_a_question_answered_no_is_a_denial(kg, text, node):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans}
+    assert (node, "absent") in said and (node, "possible") not in said, read(kg, text)
+
+
+def test_a_question_with_a_denial_of_something_else_stays_a_question(kg):
+    said = {(s.node.id, s.polarity) for s in read(kg, "?CES - no retention").spans}
+    assert ("cauda-equina-syndrome", "possible") in said and ("urinary-retention", "absent") in said, said

@@ -68,6 +68,7 @@ class Context:
     effect_distance: int = 1 << 30
     pain_between: bool = False  # "no pain when seated": a denied pain, not a denied activity
     ended: bool = False  # a past trigger written after the span: "... resolved", "... settled"
+    after: set[str] = field(default_factory=set)  # the categories of triggers written after the span
 
 
 #: Words that say nothing between a finding and its result: "SLR on the left side negative".
@@ -335,6 +336,8 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
                 continue
             c.categories.add(t.category)
             c.triggers.append(t.text)
+            if t.index >= spans[s][1]:
+                c.after.add(t.category)
             if t.category == "historical" and t.text.lower() in _ENDING:
                 c.ended = True
     return contexts

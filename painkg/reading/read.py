@@ -1134,6 +1134,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             nodes = results[0].nodes
         if "possible" in cats:
             polarity = POSSIBLE
+    elif "possible" in cats and "negated" in c.after and "possible" not in c.after:
+        polarity = ABSENT  # "?saddle anaesthesia - no", "query fever: none": the question, then its answer
     elif "possible" in cats:
         polarity = POSSIBLE
     elif cats & {"negated", "normal"}:
