@@ -877,3 +877,13 @@ def test_a_question_answered_no_is_a_denial(kg, text, node):
 def test_a_question_with_a_denial_of_something_else_stays_a_question(kg):
     said = {(s.node.id, s.polarity) for s in read(kg, "?CES - no retention").spans}
     assert ("cauda-equina-syndrome", "possible") in said and ("urinary-retention", "absent") in said, said
+
+
+@pytest.mark.parametrize("text, polarity", [("numbness in both legs and the saddle area", "present"),
+                                            ("numbness in her legs and perineal area", "present"),
+                                            ("no numbness in the legs or saddle area", "absent"),
+                                            ("numbness in both legs and the saddle area denied", "absent")])
+def test_the_saddle_as_the_next_place_of_a_numbness_is_saddle_anaesthesia(kg, text, polarity):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans}
+    assert ("saddle-anaesthesia", polarity) in said, read(kg, text)
+    assert ("saddle-anaesthesia", "present" if polarity == "absent" else "absent") not in said

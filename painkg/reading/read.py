@@ -329,6 +329,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
     found = _normal_places(kg, text, found)
+    found = _saddle_listed(kg, text, found)
     found += _lasting(kg, text, found) + _abrupt(kg, found)
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
@@ -1481,6 +1482,36 @@ _IMAGED = re.compile(r"(?:x-?rays?|xr|radiographs?|films?|mri|ct|scan|imaging|ul
 _HIP_NORMAL = re.compile(r"\b(?:(?:examination|exam|assessment)\s+of\s+)?(?:the\s+|her\s+|his\s+|both\s+)?"
                          r"(?:(?:left|right|l|r)\s+)?hips?\s+(?:examination\s+|exam\s+)?(?:was|were|appeared|looked|"
                          r"seemed)\s+(?:entirely\s+|completely\s+|clinically\s+)?(?:normal|unremarkable)\b", re.IGNORECASE)
+
+
+#: A numbness said of a list of places whose next place is the saddle: "numbness in both legs and the saddle area".
+_NUMB_WORDS = ("numb", "tingl", "sensation", "sensory", "anaesthesia", "anesthesia", "paraesthesia", "paresthesia",
+               "pins and needles")
+_SADDLE_PLACE = re.compile(r"\s*(?:,|and|or|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s+)?"
+                           r"(?:saddle|perine|perian)\w*", re.IGNORECASE)
+
+
+def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """"Numbness in her legs and perineal area": the saddle is one more place of the numbness said before
+    it, so it is saddle anaesthesia (as the numbness stands), not a pain or a place mentioned there."""
+    if "saddle-anaesthesia" not in kg.graph or any(s.node.id == "saddle-anaesthesia" for s in found):
+        return found
+    for s in found:
+        said = (s.text + " " + s.node.label).lower()
+        if not any(w in said for w in _NUMB_WORDS) or _SADDLE_PLACE.match(text, s.end) is None:
+            continue
+        rest = _SADDLE_PLACE.match(text, s.end)
+        assert rest is not None
+        place = [o for o in found if s.end <= o.start < rest.end() + 12 and o is not s]
+        out = [o for o in found if o not in place]
+        # denied or doubted, said of the numbness or of the saddle alone ("... and the saddle area denied"): so it stands
+        said_of = {s.polarity} | {o.polarity for o in place}
+        polarity = ABSENT if ABSENT in said_of else POSSIBLE if POSSIBLE in said_of else s.polarity
+        out.append(Span(s.start, rest.end(), text[s.start:rest.end()], kg.node("saddle-anaesthesia"), polarity,
+                        s.time, s.experiencer, None, s.side, s.modifiers,
+                        tuple(dict.fromkeys((*s.triggers, *(t for o in place for t in o.triggers)))), s.matched))
+        return sorted(out, key=lambda o: (o.start, o.end, o.node.id))
+    return found
 
 
 #: A pain said sudden in onset and severe is the node of both ("sudden onset severe low back pain").
