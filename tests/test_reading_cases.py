@@ -887,3 +887,19 @@ def test_the_saddle_as_the_next_place_of_a_numbness_is_saddle_anaesthesia(kg, te
     said = {(s.node.id, s.polarity) for s in read(kg, text).spans}
     assert ("saddle-anaesthesia", polarity) in said, read(kg, text)
     assert ("saddle-anaesthesia", "present" if polarity == "absent" else "absent") not in said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("is diagnosed with stage IV ER/PR-positive, HER2-negative breast cancer", ("history-of-cancer", "present")),
+    ("Social Hx: No tobacco, alcohol, or IVDU Home Meds: Warfarin, Simvastatin", ("anticoagulant-use", "present")),
+    ("He hasn’t reported any previous back trauma", ("major-trauma", "absent")),
+    ("has not had any fever", ("fever", "absent")),
+])
+def test_a_receptor_status_a_new_heading_and_a_typographic_apostrophe(kg, text, expected):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.observed}
+    assert expected in said, read(kg, text)
+
+
+def test_a_crp_between_the_laboratories_limits_is_left_unread(kg):
+    said = _spans(kg, "CRP of 7")
+    assert not {("elevated-crp", "present"), ("elevated-crp", "absent")} & said, said

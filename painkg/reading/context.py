@@ -159,6 +159,9 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
                 found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
             continue  # "a 4-day history of groin pain", "a long history of diabetes": how long, not when
+        if (u.has("negated") or u.has("affirmed")) and k >= 2 and found[k - 1].text == "-" and \
+                found[k - 2].end == found[k - 1].start and found[k - 1].end == u.start:
+            continue  # "HER2-negative breast cancer", "ER/PR-positive": a receptor's status, not the finding's
         before_test = _before_a_test(found, k)
         for e in u.entries:
             if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",

@@ -58,10 +58,12 @@ _MEASURES = (
     # a child's BMI on the growth chart: the 95th centile or above is obesity ("BMI >98th centile")
     (re.compile(r"^bmi\s*(?::|=|of|was|is|on)?\s*(?:the\s+)?[>≥]?\s*(?P<v>\d{1,2})(?:st|nd|rd|th)?\s*"
                 r"(?:centile|percentile)$"), "obesity", lambda v: True if v >= 95.0 else None if v >= 85.0 else False),
-    # Laboratory values against common adult reference limits: CRP <= 5 mg/L, ESR <= 20 mm/h,
+    # Laboratory values against common adult reference limits: CRP <= 5 mg/L (10 in some laboratories), ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
     (re.compile(r"^(?:crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*" + _IS +
-                r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l|(?P<dl>mg/dl))?$"), "elevated-crp", lambda v: v > 5.0),
+                r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l|(?P<dl>mg/dl))?$"), "elevated-crp",
+     # laboratories put the upper limit at 5 or at 10 mg/L: a value between is left unread
+     lambda v: True if v > 10.0 else None if v > 5.0 else False),
     (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
                 r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r|our)?|mm(?: in (?:the )?first hour| per hour)?)?$"), "elevated-esr", lambda v: v > 20.0),
     (re.compile(r"^(?:wcc|wbc|twbc|twcc|white cell count|white-cell count|white count|white blood cell count|"

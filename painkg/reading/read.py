@@ -279,6 +279,11 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     if len(text) > LONGEST_TEXT:
         raise TraceError(f"read: a text of {len(text)} characters is too long (allowed: up to {LONGEST_TEXT})")
     tab = _table(kg)
+    if "’" in text or "‘" in text:
+        # "hasn’t", "doesn’t": a typographic apostrophe is the lexicon's "'" (one character for one: offsets hold)
+        said = read(kg, text.translate(_APOSTROPHES))
+        return Reading(text, tuple(replace(s, text=text[s.start:s.end]) for s in said.spans),
+                       tuple(replace(u, text=text[u.start:u.end]) for u in said.unread))
     whole = _whole(kg, tab, text) if text.strip() in kg.graph else None  # an id: the node itself
     if whole is not None:
         return whole
@@ -347,6 +352,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     return Reading(text, tuple(found), tuple(unread))
 
 
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _BOTH = re.compile(r"\b(?:both|bilateral|bilat|b/l|bil|either|all)\b|[a-z]s\b", re.IGNORECASE)
 
 
