@@ -903,3 +903,8 @@ def test_a_receptor_status_a_new_heading_and_a_typographic_apostrophe(kg, text, 
 def test_a_crp_between_the_laboratories_limits_is_left_unread(kg):
     said = _spans(kg, "CRP of 7")
     assert not {("elevated-crp", "present"), ("elevated-crp", "absent")} & said, said
+
+
+def test_a_numbness_of_the_groin_and_buttocks_is_saddle_anaesthesia(kg):
+    said = {(s.node.id, s.polarity) for s in read(kg, 'a "numb feeling" in his groin and buttocks when sitting').spans}
+    assert ("saddle-anaesthesia", "present") in said, said

@@ -1497,6 +1497,10 @@ _SADDLE_PLACE = re.compile(r"\s*(?:,|and|or|&|\+)\s*(?:the\s+|her\s+|his\s+|thei
                            r"(?:saddle|perine|perian)\w*", re.IGNORECASE)
 
 
+_AND_BUTTOCKS = re.compile(r"\s*(?:,|and|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s+)?(?:buttocks|bottom|bum)\b",
+                           re.IGNORECASE)
+
+
 def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
     """"Numbness in her legs and perineal area": the saddle is one more place of the numbness said before
     it, so it is saddle anaesthesia (as the numbness stands), not a pain or a place mentioned there."""
@@ -1504,10 +1508,13 @@ def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Spa
         return found
     for s in found:
         said = (s.text + " " + s.node.label).lower()
-        if not any(w in said for w in _NUMB_WORDS) or _SADDLE_PLACE.match(text, s.end) is None:
+        if not any(w in said for w in _NUMB_WORDS):
             continue
         rest = _SADDLE_PLACE.match(text, s.end)
-        assert rest is not None
+        if rest is None and "groin" in said:  # "a numb feeling in his groin and buttocks": the saddle's parts
+            rest = _AND_BUTTOCKS.match(text, s.end)
+        if rest is None:
+            continue
         place = [o for o in found if s.end <= o.start < rest.end() + 12 and o is not s]
         out = [o for o in found if o not in place]
         # denied or doubted, said of the numbness or of the saddle alone ("... and the saddle area denied"): so it stands
