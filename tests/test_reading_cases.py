@@ -908,3 +908,9 @@ def test_a_crp_between_the_laboratories_limits_is_left_unread(kg):
 def test_a_numbness_of_the_groin_and_buttocks_is_saddle_anaesthesia(kg):
     said = {(s.node.id, s.polarity) for s in read(kg, 'a "numb feeling" in his groin and buttocks when sitting').spans}
     assert ("saddle-anaesthesia", "present") in said, said
+
+
+def test_a_limp_present_for_the_past_month_and_a_decrease_in_hip_movement(kg):
+    said = _spans(kg, "5-year-old boy, right hip pain and limp present for the past month; a mild decrease in hip "
+                      "abduction and internal rotation on the right")
+    assert {("symptoms-over-a-month", "present"), ("limited-hip-range-of-motion", "present")} <= said, said

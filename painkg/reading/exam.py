@@ -36,7 +36,8 @@ _DENIALS = frozenset(("not", "no", "never", "without", "nil", "isn't", "wasn't",
                       "was not", "were not", "are not", "non", "not painful", "not tender"))
 _LIMIT_WORDS = frozenset(("limitation", "restriction", "limit", "restrict"))
 _LIMIT_FORMS = frozenset(("limited", "decreased", "reduced", "restricted", "restriction of", "restriction in",
-                          "restricted in", "diminished", "loss of", "reduction in", "reduction of"))
+                          "restricted in", "diminished", "loss of", "reduction in", "reduction of", "decrease in",
+                          "decrease of", "decrease", "limitation of", "limitation in"))
 
 
 def compose(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found],

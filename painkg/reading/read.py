@@ -1404,17 +1404,19 @@ _PER_WEEK = {"/7": 1 / 7, "day": 1 / 7, "/52": 1.0, "wk": 1.0, "week": 1.0, "/12
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\s*(?:-|–|to)\s*\d+)?|\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|years?|yrs?)"
                      r"(?![a-z])")
-_AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?" + _LENGTH.pattern + ")",
-                    re.IGNORECASE)
+_AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?(?:" + _LENGTH.pattern +
+                    r"|month|year))", re.IGNORECASE)
+_PAST_UNIT = re.compile(r"\b(?:the\s+)?(?:past|last|previous)\s+(month|year|week)\b")
 #: "a 3-month history of hip pain", "6 weeks' history of limping": the complaint's length, said before it.
 _HISTORY_OF = re.compile(r"[-\s]*(?:history|hx|h/o)\s+of\s+(?:\w+\s+){0,3}?$")
 
 
 def _weeks(text: str) -> float | None:
-    """How many weeks a duration says ("for 6 weeks" 6, "x 2/12" 8.7, "3 days" 0.4), or None."""
+    """How many weeks a duration says ("for 6 weeks" 6, "x 2/12" 8.7, "3 days" 0.4, "the past month" 4.35), or None."""
     m = _LENGTH.search(text.lower())
     if m is None:
-        return None
+        past = _PAST_UNIT.search(text.lower())  # "for the past month", "over the last year"
+        return _PER_WEEK[past.group(1)] if past else None
     unit = next(u for u in _PER_WEEK if m.group(2).startswith(u))
     said = re.match(r"\d+(?:\.\d+)?", m.group(1))  # "2-3 months": the shorter, to be sure
     count = float(said.group(0)) if said else _HOW_MANY[m.group(1)]
