@@ -914,3 +914,13 @@ def test_a_limp_present_for_the_past_month_and_a_decrease_in_hip_movement(kg):
     said = _spans(kg, "5-year-old boy, right hip pain and limp present for the past month; a mild decrease in hip "
                       "abduction and internal rotation on the right")
     assert {("symptoms-over-a-month", "present"), ("limited-hip-range-of-motion", "present")} <= said, said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("intact vibratory, light touch, and pinprick sensation in all lower limb dermatomes", None),
+    ("sensory changes in the saddle area", ("saddle-anaesthesia", "present")),
+])
+def test_a_sensation_named_without_its_result_is_not_a_numbness(kg, text, expected):
+    said = _spans(kg, text)
+    assert ("numbness", "present") not in said and ("dermatomal-sensory-loss", "present") not in said, said
+    assert expected is None or expected in said, said

@@ -1085,6 +1085,10 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     piece = text[start:end]
     if name.inverted and not c.triggers and piece.lower() in _WEIGHT_UNITS:
         return [], None  # "Wt 51 kg/113 lbs": a weight measured, not a weight lost or kept
+    if name.source == "composed" and not cats & {"abnormal", "negated", "normal", "affirmed", "possible"} and \
+            _SENSATION_ONLY.search(piece) and not _NUMB_SAID.search(piece):
+        # "... and pinprick sensation in all lower limb dermatomes": a sensation named, its result not said here
+        return [], Unread(start, end, piece, True, f"{piece} — no result stated")
     # "hx of ca" IS the history node; "history of cancer resolved" is over all the same
     # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
     # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
@@ -1228,6 +1232,10 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     return out, None
 
 
+_SENSATION_ONLY = re.compile(r"\b(?:sensation|sensory|feeling)\b", re.IGNORECASE)
+_NUMB_SAID = re.compile(r"numb|tingl|pins and needles|paraesthes|paresthes|anaesthes|anesthes|dead|reduced|decreased|"
+                        r"altered|alteration|change|disturb|deficit|problem|symptom|loss|lost|diminished|absent|"
+                        r"impaired|abnormal|no\b", re.IGNORECASE)
 _WEIGHT_UNITS = frozenset(("kg", "kgs", "kilos", "lb", "lbs", "pounds", "stone"))
 _STIFF_FOR = re.compile(r"[^.;\n]{0,12}?\b((?:for|lasting|lasts|x)\s+(?:a good\s+|about\s+|over\s+|around\s+|~\s*)?"
                         r"(?:\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(?:hours?|hrs?|h|minutes?|mins?))\b",
