@@ -2,7 +2,7 @@
 a dangerous case passes when its diagnosis is in the top 3 and flagged, a benign one when it is first.
 Each set's first-run score is in tests/data/blind/runs/ and docs/EVALUATION.md; the floors are what
 the trace scores now (mnm, mnm3, holdout, holdout4 and holdout5 have since been used for development;
-holdout6 was looked at only after its first run), so a change that loses a case fails here."""
+holdout6 was looked at only after its first run; holdout7 never), so a change that loses a case fails here."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ FLOORS = {
     "holdout4.tsv": (30, 26, 30, 22),
     "holdout5.tsv": (30, 23, 30, 19),  # first run 16 and 20 (92ae7a3), then used for development; H19 (a "clunk" deep in front of the hip, now read with its place) 2nd since quotation marks no longer cut a phrase
     "holdout6.tsv": (25, 19, 25, 16),  # first run 16 and 16 (651308d); its misses were looked at after
+    "holdout7.tsv": (25, 16, 25, 18),  # first run 14 and 17 (2f3e33b); 16 and 18 at the end, its misses never looked at
 }
 
 
