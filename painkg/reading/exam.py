@@ -45,7 +45,7 @@ def compose(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found],
     """The hits with each examination clause's movements read as findings, and the text ranges so read."""
     out = list(hits)
     taken: list[tuple[int, int]] = []
-    for a, b in _clauses(found, sentence):
+    for a, b in clauses(found, sentence):
         made = _clause(tab, found, out, a, b)
         if made is None:
             out = [h for h in out if not _measured(tab, found, h, b)]
@@ -99,7 +99,8 @@ def _measured(tab: sp.Table, found: Sequence[sp.Unit], h: sp.Found, b: int) -> b
                                                        found[k + 1].text in ("°", "degrees", "deg"))
 
 
-def _clauses(found: Sequence[sp.Unit], sentence: Sequence[int]):
+def clauses(found: Sequence[sp.Unit], sentence: Sequence[int]):
+    """The clauses of the text: runs of units within one sentence, cut at semicolons, as (start, end)."""
     a = 0
     for k in range(len(found) + 1):
         if k == len(found) or (k > a and sentence[k] != sentence[k - 1]) or found[k].text == ";":

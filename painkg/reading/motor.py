@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import spans as sp
+from .exam import clauses
 from ..kb.vocab import Kind
 
 #: Words that say the clause is about muscle power.
@@ -38,7 +39,7 @@ def compose(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found], sente
     its first unit) the grade that decides it: ("abnormal" or "normal", the grade as written)."""
     out = list(hits)
     graded: dict[int, tuple[str, str]] = {}
-    for a, b in _clauses(found, sentence):
+    for a, b in clauses(found, sentence):
         if not _about_power(found, a, b):
             continue
         said = {w for k in range(a, b) for w in found[k].required}
@@ -56,15 +57,6 @@ def compose(tab: sp.Table, found: Sequence[sp.Unit], hits: list[sp.Found], sente
                 graded[hit.i] = verdict
     out.sort(key=lambda h: h.i)
     return out, graded
-
-
-def _clauses(found: Sequence[sp.Unit], sentence: Sequence[int]):
-    a = 0
-    for k in range(len(found) + 1):
-        if k == len(found) or (k > a and sentence[k] != sentence[k - 1]) or found[k].text == ";":
-            if k > a:
-                yield a, k
-            a = k + 1 if k < len(found) and found[k].text == ";" else k
 
 
 def _about_power(found: Sequence[sp.Unit], a: int, b: int) -> bool:
