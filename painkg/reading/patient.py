@@ -234,7 +234,6 @@ _BP_ARMS = re.compile(r"(?:(?P<s1>\d{2,3})\s*/\s*\d{2,3}(?:\s*mm\s?hg)?\s*(?:in\
 _OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
 
 
-#: Words before an age that make it a bound of an event's time, not the patient's age.
 #: Words before an age that make it the age an event had: "onset before age 20", "SUFE pinned age 12",
 #: "diagnosed at age 9" — not the patient's age now.
 _BOUND_BEFORE = re.compile(r"\b(?:before|after|since|until|till|under|below|by|from|prior to|at|pinned|operated|"
