@@ -924,3 +924,13 @@ def test_a_sensation_named_without_its_result_is_not_a_numbness(kg, text, expect
     said = _spans(kg, text)
     assert ("numbness", "present") not in said and ("dermatomal-sensory-loss", "present") not in said, said
     assert expected is None or expected in said, said
+
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("asked about fever - none", "fever", "absent"),
+    ("asked about night sweats: yes", "night-sweats", "present"),
+    ("asked her about numbness in her legs", "numbness", "possible"),
+])
+def test_a_question_asked_and_its_answer(kg, text, node, polarity):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans}
+    assert (node, polarity) in said, read(kg, text)

@@ -1147,6 +1147,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             polarity = POSSIBLE
     elif "possible" in cats and "negated" in c.after and "possible" not in c.after:
         polarity = ABSENT  # "?saddle anaesthesia - no", "query fever: none": the question, then its answer
+    elif "possible" in cats and "affirmed" in c.after and "negated" not in cats and \
+            any(t.lower() in ("yes", "y") for t in c.triggers):
+        polarity = PRESENT  # "asked about night sweats: yes" (but "?Babinski positive" is a doubted result)
     elif "possible" in cats:
         polarity = POSSIBLE
     elif cats & {"negated", "normal"}:
