@@ -393,3 +393,12 @@ def test_a_raised_crp_a_benign_lead_cannot_explain_brings_spinal_infection_into_
                  "the L3 spinous process, CRP 142", setting="primary-care", unknown="skip")
     top = [c.node.id for c in r.candidates[:3]]
     assert {"vertebral-osteomyelitis", "spinal-epidural-abscess", "discitis", "spinal-infection"} & set(top), top
+
+
+def test_a_ruptured_aneurysm_taken_for_renal_colic_stays_in_view(kg):
+    """A ruptured AAA is first taken for renal colic in 6-10 % of cases (abdominalkey_raaa, pmc3603769_aaa): a
+    man of 72 with sudden loin-to-groin pain, collapse and a low pressure keeps it in the top three."""
+    r = kg.trace("72 year old man, smoker, sudden severe left loin pain radiating to the groin, felt faint and "
+                 "collapsed, BP 84/50, HR 118, urine dip blood +", setting="ed-back-pain", unknown="skip")
+    top = [c.node.id for c in r.candidates[:3]]
+    assert "ruptured-abdominal-aortic-aneurysm" in top, top

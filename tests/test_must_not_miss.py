@@ -20,7 +20,7 @@ _spec.loader.exec_module(evaluate_mnm)
 FLOORS = {
     "mnm.tsv": (45, 35, 17, 16),
     "mnm3.tsv": (46, 30, 27, 22),
-    "holdout.tsv": (30, 23, 30, 24),  # 24 for a while; H38 (a 12-year-old's pelvic Ewing sarcoma) lost when the red-flag places went to the dangers answering most red flags (spinal malignancy ties the bone tumour on night pain and weight loss, and is likelier)
+    "holdout.tsv": (30, 24, 30, 24),  # H38 (a 12-year-old's pelvic Ewing sarcoma) lost when the red-flag places went to the dangers answering most red flags; H41 (a ruptured aneurysm taken for renal colic) gained with its loin and groin pain
     "holdout4.tsv": (30, 26, 30, 22),
     "holdout5.tsv": (30, 23, 30, 19),  # first run 16 and 20 (92ae7a3), then used for development; H19 (a "clunk" deep in front of the hip, now read with its place) 2nd since quotation marks no longer cut a phrase
     "holdout6.tsv": (25, 19, 25, 16),  # first run 16 and 16 (651308d); its misses were looked at after
