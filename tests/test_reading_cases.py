@@ -934,3 +934,17 @@ def test_a_sensation_named_without_its_result_is_not_a_numbness(kg, text, expect
 def test_a_question_asked_and_its_answer(kg, text, node, polarity):
     said = {(s.node.id, s.polarity) for s in read(kg, text).spans}
     assert (node, polarity) in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SLR-negative", ("slr-test", "absent")),  # a result joined to a test's name is that test's
+    ("FABER-positive on the right", ("faber-test", "present")),
+    ("numbness in both legs and the saddle area, fever", ("fever", "present")),  # the item after the saddle stays
+])
+def test_a_joined_result_and_the_item_after_a_saddle(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_the_saddle_said_twice_is_one_saddle_anaesthesia_and_no_perineal_pain(kg):
+    said = _spans(kg, "sensory changes in the saddle and perineal areas")
+    assert ("saddle-anaesthesia", "present") in said and ("perineal-pain", "present") not in said, said

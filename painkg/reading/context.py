@@ -159,14 +159,16 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.has("historical") and k and _HOW_LONG.match(u.lower) and (
                 found[k - 1].role in ("duration", "timing") or found[k - 1].lower in _LONG):
             continue  # "a 4-day history of groin pain", "a long history of diabetes": how long, not when
-        if (u.has("negated") or u.has("affirmed")) and k >= 2 and found[k - 1].text == "-" and \
-                found[k - 2].end == found[k - 1].start and found[k - 1].end == u.start:
+        hyphened = (u.has("negated") or u.has("affirmed")) and k >= 2 and found[k - 1].text == "-" and \
+            found[k - 2].end == found[k - 1].start and found[k - 1].end == u.start
+        if hyphened and k - 2 not in covered:
             continue  # "HER2-negative breast cancer", "ER/PR-positive": a receptor's status, not the finding's
         before_test = _before_a_test(found, k)
         for e in u.entries:
             if e.role in ("negated", "normal", "abnormal", "possible", "historical", "hypothetical", "family",
                           "affirmed", "aggravates", "relieves"):
-                value = "backward" if alone and e.value == "forward" else e.value
+                # "SLR-negative", "HLA-B27-positive": the result of the name it is joined to, and no other
+                value = "backward" if hyphened or alone and e.value == "forward" else e.value
                 if before_test and e.role in ("affirmed", "negated") and value == "both":
                     value = "forward"  # "a positive FABER test and a negative Ober test": each its own test
                 out.append(Trigger(k, e.role, value, u.text))

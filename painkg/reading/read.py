@@ -278,12 +278,12 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         raise TraceError(f"read: {text!r} is not a string")
     if len(text) > LONGEST_TEXT:
         raise TraceError(f"read: a text of {len(text)} characters is too long (allowed: up to {LONGEST_TEXT})")
-    tab = _table(kg)
     if "’" in text or "‘" in text:
         # "hasn’t", "doesn’t": a typographic apostrophe is the lexicon's "'" (one character for one: offsets hold)
         said = read(kg, text.translate(_APOSTROPHES))
         return Reading(text, tuple(replace(s, text=text[s.start:s.end]) for s in said.spans),
                        tuple(replace(u, text=text[u.start:u.end]) for u in said.unread))
+    tab = _table(kg)
     whole = _whole(kg, tab, text) if text.strip() in kg.graph else None  # an id: the node itself
     if whole is not None:
         return whole
@@ -1412,7 +1412,8 @@ _HOW_MANY = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 
              "several": 3.0, "couple of": 2.0, "a few": 3.0, "a couple of": 2.0}
 _PER_WEEK = {"/7": 1 / 7, "day": 1 / 7, "/52": 1.0, "wk": 1.0, "week": 1.0, "/12": 4.35, "mth": 4.35,
              "month": 4.35, "year": 52.0, "yr": 52.0}
-_LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\s*(?:-|–|to)\s*\d+)?|\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\s*(?:-|–|to)\s*\d+)?|"  # "2-3 months"
+                     r"\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|years?|yrs?)"
                      r"(?![a-z])")
 _AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?(?:" + _LENGTH.pattern +
@@ -1477,8 +1478,8 @@ def _normal_places(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Spa
     for s in found:
         bare = s.node.kind in (Kind.SYMPTOM, Kind.REGION) and "pain" not in s.text.lower() and s.polarity == PRESENT \
             and s.node.region is not Area.OTHER and s.experiencer == PATIENT
-        before = text[:s.start]
-        normal = bare and (_NORMAL_AFTER.match(text, s.end) is not None or _NORMAL_BEFORE.search(before) is not None
+        normal = bare and (_NORMAL_AFTER.match(text, s.end) is not None
+                           or _NORMAL_BEFORE.search(text, max(0, s.start - 80), s.start) is not None
                            or normal_end >= 0 and _LIST_GAP.fullmatch(text, normal_end, s.start) is not None)
         if not normal:
             out.append(s)
@@ -1507,9 +1508,8 @@ _HIP_NORMAL = re.compile(r"\b(?:(?:examination|exam|assessment)\s+of\s+)?(?:the\
 _NUMB_WORDS = ("numb", "tingl", "sensation", "sensory", "anaesthesia", "anesthesia", "paraesthesia", "paresthesia",
                "pins and needles")
 _SADDLE_PLACE = re.compile(r"\s*(?:,|and|or|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s+)?"
-                           r"(?:saddle|perine|perian)\w*", re.IGNORECASE)
-
-
+                           r"(?:saddle|perine|perian)\w*(?:\s+(?:area|region)s?)?\b", re.IGNORECASE)
+#: ... or whose places are the groin and then the buttocks: "a numb feeling in his groin and buttocks".
 _AND_BUTTOCKS = re.compile(r"\s*(?:,|and|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s+)?(?:buttocks|bottom|bum)\b",
                            re.IGNORECASE)
 
@@ -1517,7 +1517,7 @@ _AND_BUTTOCKS = re.compile(r"\s*(?:,|and|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s
 def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
     """"Numbness in her legs and perineal area": the saddle is one more place of the numbness said before
     it, so it is saddle anaesthesia (as the numbness stands), not a pain or a place mentioned there."""
-    if "saddle-anaesthesia" not in kg.graph or any(s.node.id == "saddle-anaesthesia" for s in found):
+    if "saddle-anaesthesia" not in kg.graph:
         return found
     for s in found:
         said = (s.text + " " + s.node.label).lower()
@@ -1528,8 +1528,10 @@ def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Spa
             rest = _AND_BUTTOCKS.match(text, s.end)
         if rest is None:
             continue
-        place = [o for o in found if s.end <= o.start < rest.end() + 12 and o is not s]
+        place = [o for o in found if s.end <= o.start < rest.end() and o is not s]
         out = [o for o in found if o not in place]
+        if s.node.id == "saddle-anaesthesia":  # "sensory changes in the saddle and perineal areas": one place more
+            return out
         # denied or doubted, said of the numbness or of the saddle alone ("... and the saddle area denied"): so it stands
         said_of = {s.polarity} | {o.polarity for o in place}
         polarity = ABSENT if ABSENT in said_of else POSSIBLE if POSSIBLE in said_of else s.polarity
@@ -1577,7 +1579,8 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
 
 
 _GAP = r"(?:\s*(?:,|-|and|onset|of|very|extremely|really|came on|come on|comes on|began|started|pain)\s*)*\s*"
-_ABRUPT_SAID = re.compile(r"\b(?:(?:pain\s+(?:came|comes|come)\s+on\s+)?(?:sudden(?:ly)?|abrupt(?:ly)?)\b" + _GAP + r"\b(?:severe(?:ly)?|excruciating)|"
+_ABRUPT_SAID = re.compile(r"\b(?:(?:pain\s+(?:came|comes|come)\s+on\s+)?(?:sudden(?:ly)?|abrupt(?:ly)?)\b" + _GAP +
+                          r"\b(?:severe(?:ly)?|excruciating)|"
                           r"severe(?:ly)?\b" + _GAP + r"\b(?:sudden(?:ly)?|abrupt(?:ly)?)|worst pain ever|"
                           r"pain maximal at onset|maximal at onset)\b(?:\s+(?:onset\s+)?(?:of\s+)?pain)?", re.IGNORECASE)
 
