@@ -948,3 +948,45 @@ def test_a_joined_result_and_the_item_after_a_saddle(kg, text, expected):
 def test_the_saddle_said_twice_is_one_saddle_anaesthesia_and_no_perineal_pain(kg):
     said = _spans(kg, "sensory changes in the saddle and perineal areas")
     assert ("saddle-anaesthesia", "present") in said and ("perineal-pain", "present") not in said, said
+
+
+@pytest.mark.parametrize("text, expected, wrong", [
+    # one side of the buttock is not the saddle
+    ("tingling over his left buttock", ("tingling", "present"), ("saddle-anaesthesia", "present")),
+    ("numbness over both buttocks and the perineum", ("saddle-anaesthesia", "present"), None),
+    # a multiplication sign and a lost degree sign are no crosses
+    ("WBC 14.1×109/L", ("leukocytosis", "present"), ("leukocytosis", "absent")),
+    ("SLR + on the R @ 40 0", ("slr-test", "present"), ("slr-test", "absent")),
+    # "non-" denies its own word only
+    ("non-traumatic left hip pain", ("hip-pain", "present"), ("hip-pain", "absent")),
+    ("non-radiating groin pain", ("groin-pain", "present"), ("groin-pain", "absent")),
+    # a suspicion denied is a denial
+    ("no symptoms suggestive of cauda equina syndrome", ("cauda-equina-syndrome", "absent"),
+     ("cauda-equina-syndrome", "possible")),
+    ("not consistent with a fracture", None, ("vertebral-fracture", "present")),
+    # "consistent with" is how a report states what it found, not a doubt
+    ("MRI findings consistent with a disc herniation", ("lumbar-disc-herniation", "present"), None),
+    # "back" after a length of time is "ago"
+    ("her last period was 10 days back", None, ("low-back-pain", "present")),
+    # a name cut to one common word is no name: a tendon's tear, jumping, a gap
+    ("partial tear of the gluteus medius tendon", None, ("ligamentum-teres-tear", "present")),
+    ("jumping off a wall", None, ("myofascial-trigger-point", "present")),
+    # a test said positive is its result
+    ("blood cultures positive", ("bloodstream-infection", "present"), None),
+    ("urine hCG negative", ("positive-pregnancy-test", "absent"), None),
+    ("HLA-B27 positive", ("hla-b27-test", "present"), None),
+])
+def test_sides_signs_prefixes_and_denied_suspicions(kg, text, expected, wrong):
+    said = _spans(kg, text)
+    assert expected is None or expected in said, read(kg, text)
+    assert wrong is None or wrong not in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, prolonged", [
+    ("morning stiffness for 30 minutes", "absent"),  # the criterion is over 30 minutes
+    ("morning stiffness for 30minutes then eases", "absent"),
+    ("AM stiffness >30 min", "present"),
+    ("stiff in the mornings for about 45 mins", "present"),
+])
+def test_morning_stiffness_over_thirty_minutes(kg, text, prolonged):
+    assert ("prolonged-morning-stiffness", prolonged) in _spans(kg, text), read(kg, text)
