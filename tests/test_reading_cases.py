@@ -990,3 +990,12 @@ def test_sides_signs_prefixes_and_denied_suspicions(kg, text, expected, wrong):
 ])
 def test_morning_stiffness_over_thirty_minutes(kg, text, prolonged):
     assert ("prolonged-morning-stiffness", prolonged) in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("his temperature was 101.4 degrees Fahrenheit", ("fever", "present")),
+    ("temperature 38.4 degrees Celsius", ("fever", "present")),
+    ("C reactive protein concentration of 18 mg/L", ("elevated-crp", "present")),
+])
+def test_values_with_their_units_in_words(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
