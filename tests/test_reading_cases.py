@@ -999,3 +999,15 @@ def test_morning_stiffness_over_thirty_minutes(kg, text, prolonged):
 ])
 def test_values_with_their_units_in_words(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a complaint that began a month ago goes on now
+    ("He developed right buttock and low back pain about 2 months earlier.", ("buttock-pain", "present")),
+    ("Alleviating factors were lying down and sitting.", ("sitting", "present")),
+])
+def test_a_complaint_begun_in_the_past_and_a_heading_of_what_eases(kg, text, expected):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.time == "current"}
+    assert expected in said, read(kg, text)
+    if "Alleviating" in text:
+        assert any(s.node.id == "sitting" and s.relation == "relieved-by" for s in read(kg, text).spans), read(kg, text)

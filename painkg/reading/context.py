@@ -289,8 +289,9 @@ _ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "
 
 
 def _onset_before(found: list[Unit], k: int) -> bool:
-    """Whether a verb of onset stands just before the duration at *k*: when a complaint began, not a past one."""
-    for j in range(k - 1, max(-1, k - 5), -1):
+    """Whether a verb of onset stands before the duration at *k* in its clause: when a complaint began, not a
+    past one ("developed left buttock and low back pain approximately 1 month earlier")."""
+    for j in range(k - 1, max(-1, k - 9), -1):
         if found[j].role == "punct" or found[j].has("boundary") and found[j].lower not in ("and", "had", "has"):
             return False
         if found[j].lower in _ONSET:
