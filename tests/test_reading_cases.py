@@ -1011,3 +1011,19 @@ def test_a_complaint_begun_in_the_past_and_a_heading_of_what_eases(kg, text, exp
     assert expected in said, read(kg, text)
     if "Alleviating" in text:
         assert any(s.node.id == "sitting" and s.relation == "relieved-by" for s in read(kg, text).spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("range of motion of the hip was painfully restricted", ("limited-hip-range-of-motion", "present")),
+    ("history of right hip pain and limp of 6 weeks duration", ("limp", "present")),  # up to now
+    ("2+ symmetric knee and ankle reflexes", ("decreased-ankle-reflex", "absent")),  # a reflex graded 2+ is normal
+    ("dorsalis pedis pulses 2+ bilaterally", ("absent-foot-pulses", "absent")),
+    ("could ambulate without difficulty", ("walking", "absent")),
+])
+def test_reflex_grades_a_painful_restriction_and_a_history_up_to_now(kg, text, expected):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.time == "current"}
+    assert expected in said, read(kg, text)
+
+
+def test_a_dipstick_graded_2_plus_is_not_normal(kg):
+    assert ("microscopic-haematuria", "absent") not in _spans(kg, "urine dipstick: blood 2+")

@@ -144,6 +144,9 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue  # "12.2×109/L", "3 x 4 cm": a multiplication, not a cross
         if u.text == "0" and after_number:
             continue  # "SLR + on L @ 45 0": a degree sign lost in copying, not "none"
+        if u.text == "+" and k and found[k - 1].text == "2" and found[k - 1].end == u.start and _graded_here(found, k):
+            out.append(Trigger(k, "normal", "both", "2+"))  # "2+ symmetric reflexes", "pedal pulses 2+": normal
+            continue
         if u.lower == "non" and k + 2 < len(found) and found[k + 1].text == "-" and k + 2 not in covered:
             continue  # "non-traumatic knee pain": the prefix denies its own word, here no finding
         if u.text == "?" and k + 1 < len(found) and found[k + 1].start == u.end and \
@@ -281,11 +284,21 @@ def _presenting_history(found: list[Unit], k: int) -> bool:
         if _NOW_SPAN.match(found[m].lower) or found[m].lower in ("for the past", "for the last", "over the past",
                                                                   "over the last"):
             return True
+        if found[m].role == "duration" and (m + 1 < len(found) and found[m + 1].lower in ("duration", "duration's")
+                                            or found[m - 1].lower == "of"):
+            return True  # "a history of hip pain and limp of 3 months duration": up to now
     return False
 
 
 _ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "developed", "onset", "commenced",
                     "came", "noticed", "first"))
+
+
+def _graded_here(found: list[Unit], k: int) -> bool:
+    """Whether a reflex or a pulse is named near the grade at *k* (a reflex or pulse graded 2+ is normal; a
+    dipstick's "blood 2+" is not)."""
+    near = found[max(0, k - 4):k + 7]
+    return any(w in u.lower for u in near for w in ("reflex", "jerk", "pulse", "dtr"))
 
 
 def _onset_before(found: list[Unit], k: int) -> bool:
