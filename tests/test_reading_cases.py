@@ -1027,3 +1027,12 @@ def test_reflex_grades_a_painful_restriction_and_a_history_up_to_now(kg, text, e
 
 def test_a_dipstick_graded_2_plus_is_not_normal(kg):
     assert ("microscopic-haematuria", "absent") not in _spans(kg, "urine dipstick: blood 2+")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tenderness over the iliopsoas", ("iliopsoas-tenderness", "present")),
+    ("tender over the adductors on the left", ("adductor-tenderness", "present")),
+    ("no tenderness over the adductor longus", ("adductor-tenderness", "absent")),
+])
+def test_a_tender_muscle_is_the_finding_of_its_tenderness(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)

@@ -1229,6 +1229,12 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
                 pain = None  # "limping ..., sometimes the left leg": the leg is spoken of, not hurting
             if pain:
                 node = kg.node(pain[0].nodes[0])
+        if node.kind in (Kind.MUSCLE, Kind.STRUCTURE) and any("tender" in m.lower() for m in modifiers):
+            # "tenderness over the iliopsoas", "tender over the adductors": the finding of a tender place
+            tender = [nm for word in ("tender", "tenderness") for nm in tab.keys.get(hit.key | {word}, ())
+                      if not nm.inverted and not nm.result and tab.kinds.get(nm.nodes[0]) is Kind.FINDING]
+            if tender:
+                node = kg.node(sp.best_name(tender).nodes[0])
         if node.kind in _PLACE_KINDS and not (painful and node.kind is not Kind.REGION):
             when = MENTIONED  # "the greater trochanter", "the saddle area": where, not what; "pain at the
             # sitting bone" is the pain there, which the trace places at that structure
