@@ -1036,3 +1036,9 @@ def test_a_dipstick_graded_2_plus_is_not_normal(kg):
 ])
 def test_a_tender_muscle_is_the_finding_of_its_tenderness(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_the_upper_limbs_range_is_not_the_hips(kg):
+    said = _spans(kg, "full range of motion (ROM) in all joints of the upper extremities")
+    assert ("limited-hip-range-of-motion", "absent") not in said, said
+    assert ("leg-weakness", "present") in _spans(kg, "upper limb power 5/5, lower limb power 3/5 on the left")

@@ -755,9 +755,15 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
         if k not in covered and u.site and set(u.required) & _FOREIGN and not (
                 k + 1 < len(found) and found[k + 1].lower in ("blade", "blades")):  # the shoulder blades are the back's
             foreign.setdefault(sentence[k], k)
+        if k not in covered and u.lower == "upper" and k + 1 < len(found) and \
+                set(found[k + 1].required) & {"extremity", "limb"}:
+            foreign.setdefault(sentence[k], k)  # "full ROM in the joints of the upper extremities": the arms
     if not foreign:
         return hits
     home = {sentence[h.i] for h in hits if h.key & _HOME}
+    # "upper limb power 5/5, lower limb power 3/5": the legs are said too
+    home |= {sentence[k] for k, u in enumerate(found) if u.lower in ("lower limb", "lower limbs", "lower extremity",
+                                                                     "lower extremities")}
     kept = []
     for h in hits:
         node = h.name.nodes[0]
