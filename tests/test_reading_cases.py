@@ -1042,3 +1042,32 @@ def test_the_upper_limbs_range_is_not_the_hips(kg):
     said = _spans(kg, "full range of motion (ROM) in all joints of the upper extremities")
     assert ("limited-hip-range-of-motion", "absent") not in said, said
     assert ("leg-weakness", "present") in _spans(kg, "upper limb power 5/5, lower limb power 3/5 on the left")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("She could not walk because of the pain", ("inability-to-bear-weight", "present")),
+    ("unable to walk more than 100 m", ("inability-to-bear-weight", None)),  # a walking distance
+    ("unable to bear weight on the affected limb", ("inability-to-bear-weight", "present")),
+    ("denies fevers, chills, sweats", ("night-sweats", "absent")),
+    ("vital signs were within normal acceptable limits", ("fever", "absent")),
+    ("CRP level is greater than 300 mg/L", ("elevated-crp", "present")),
+    ("hip pain over a 7-mo period", ("symptoms-over-a-month", "present")),
+])
+def test_case_report_phrasings_of_walking_vitals_and_values(kg, text, expected):
+    node, polarity = expected
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.time == "current"}
+    if polarity is None:
+        assert not any(n == node for n, _ in said), read(kg, text)
+    else:
+        assert expected in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("ESR >20", "elevated-esr", "present"),
+    ("ESR >20", "esr-40-or-more", None),  # a lower bound says nothing of the higher limit
+    ("CRP >3", "elevated-crp", None),
+    ("PVR over 200 mL", "post-void-residual-over-200ml", "present"),
+])
+def test_a_value_said_as_a_lower_bound(kg, text, node, polarity):
+    said = {s.node.id: s.polarity for s in read(kg, text).spans}
+    assert said.get(node) == polarity, read(kg, text)

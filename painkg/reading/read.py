@@ -57,7 +57,7 @@ _DURATION = re.compile(
     r"(?<![\w/])(?:(?:x|for|over|past|last|since|>|<|about|approx|~)\s*)*"
     r"(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|a few|"
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
-    r"minutes?|mins?|hr|h|decades?)\b)(?:\s+(?:ago|previously|earlier|before|prior|back(?!\s*(?:pain|ache|stiff|spasm|injur)))\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
+    r"minutes?|mins?|hr|h|decades?|mos?)\b)(?:\s+(?:ago|previously|earlier|before|prior|back(?!\s*(?:pain|ache|stiff|spasm|injur)))\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
     r"this morning|ages)|"
     # "over the last year", "in the past few weeks": up to now, not the past
     r"(?:over|in|during|for|within)\s+the\s+(?:last|past|previous|preceding)\s+(?:(?:\d+|few|several|couple of|two|three|"
@@ -1433,10 +1433,10 @@ _HOW_MANY = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 
              "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0, "few": 3.0,
              "several": 3.0, "couple of": 2.0, "a few": 3.0, "a couple of": 2.0}
 _PER_WEEK = {"/7": 1 / 7, "day": 1 / 7, "/52": 1.0, "wk": 1.0, "week": 1.0, "/12": 4.35, "mth": 4.35,
-             "month": 4.35, "year": 52.0, "yr": 52.0}
+             "month": 4.35, "mo": 4.35, "year": 52.0, "yr": 52.0}
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\s*(?:-|–|to)\s*\d+)?|"  # "2-3 months"
                      r"\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|years?|yrs?)"
+                     r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|mos?|years?|yrs?)"
                      r"(?![a-z])")
 _AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?(?:" + _LENGTH.pattern +
                     r"|month|year))", re.IGNORECASE)
