@@ -1071,3 +1071,8 @@ def test_case_report_phrasings_of_walking_vitals_and_values(kg, text, expected):
 def test_a_value_said_as_a_lower_bound(kg, text, node, polarity):
     said = {s.node.id: s.polarity for s in read(kg, text).spans}
     assert said.get(node) == polarity, read(kg, text)
+
+
+def test_a_urine_dip_negative_for_blood_is_no_haematuria_and_no_blood_test(kg):
+    said = _spans(kg, "urine dip neg for blood")
+    assert ("microscopic-haematuria", "absent") in said and ("elevated-crp", "absent") not in said, said
