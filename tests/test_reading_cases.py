@@ -1076,3 +1076,14 @@ def test_a_value_said_as_a_lower_bound(kg, text, node, polarity):
 def test_a_urine_dip_negative_for_blood_is_no_haematuria_and_no_blood_test(kg):
     said = _spans(kg, "urine dip neg for blood")
     assert ("microscopic-haematuria", "absent") in said and ("elevated-crp", "absent") not in said, said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("power and reflexes currently normal", ("leg-weakness", "absent")),  # never "power" present
+    ("power and reflexes", ("leg-weakness", None)),
+    ("on haemodialysis via a tunnelled line", ("indwelling-vascular-access", "present")),
+])
+def test_a_function_listed_without_a_result_and_a_result_of_now(kg, text, expected):
+    node, polarity = expected
+    said = {s.node.id: s.polarity for s in read(kg, text).spans}
+    assert said.get(node) == polarity, read(kg, text)

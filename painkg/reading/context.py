@@ -75,7 +75,11 @@ class Context:
 #: Words that say nothing between a finding and its result: "SLR on the left side negative".
 _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
                        "under", "both", "side", "sides", "was", "were", "is", "are", "been", "be", "found", "all",
-                       "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now"))
+                       "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now",
+                       "currently", "presently", "today"))
+_NOW_WORDS = frozenset(("currently", "now", "today", "presently"))
+#: Results that follow "currently" in a clause that is about the same findings ("reflexes currently normal").
+_RESULT_NOW = frozenset(("normal", "intact", "unremarkable", "preserved", "symmetrical", "symmetric"))
 _HOW_LONG = re.compile(r"^(?:history of|hx of|h/o|history)$")
 _LONG = frozenset(("long", "longstanding", "long-standing", "lengthy", "short", "brief", "recent", "several", "lifelong",
                    "day", "week", "month", "year", "days", "weeks", "months", "years"))
@@ -495,8 +499,9 @@ def _joined(found: list[Unit], a: int, b: int, covered: set[int]) -> str:
 
 
 def _is_cut(u: Unit, category: str, trigger: str = "") -> bool:
-    if u.role == "terminate" or u.has("terminate"):
-        return True
+    if (u.role == "terminate" or u.has("terminate")) and not (
+            category in ("normal", "abnormal") and u.lower in _NOW_WORDS and trigger.lower() in _RESULT_NOW):
+        return True  # but "power and reflexes currently normal": the result is of now, not a new clause
     if category == "hypothetical" and trigger.lower().startswith("referred") and u.lower in ("with", "w/"):
         return True  # "referred to our spinal clinic with a 6-month history of back pain": the complaint
     if category == "family" and u.lower in ("he", "she", "patient", "pt", "the patient"):
@@ -596,7 +601,7 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
                 not all(w in _FUNCTION for w in u.required):
             if not _tests_before(found, t.index, covered):
                 return k + 1  # "pyrexial and haemodynamically stable": "stable" is said of the word before it
-        elif _is_cut(u, category) and not (plural and (u.text == "," or u.role == "boundary")):
+        elif _is_cut(u, category, t.text) and not (plural and (u.text == "," or u.role == "boundary")):
             return k + 1
         k -= 1
     return k + 1

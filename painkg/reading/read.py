@@ -1125,7 +1125,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         # "HLA-B27 positive": a test the KB's edges read as positive is that finding
     if name.inverted and _trouble_before(found, hit) and "negated" not in cats:
         cats = cats | {"negated"}  # "no trouble with my bowels or bladder": the trouble is denied
-    if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit) or _listed(found, hit)
+    if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit)
+                          or _listed(found, hit) and "negated" in cats  # "power and reflexes ...": no complaint
                           or {t.lower() for t in c.triggers} & _DENIES_REPORT
                           and not {"normal", "abnormal"} & cats):
         # "no bladder problems", "no sensation changes": the words name the trouble, not the function
