@@ -1087,3 +1087,8 @@ def test_a_function_listed_without_a_result_and_a_result_of_now(kg, text, expect
     node, polarity = expected
     said = {s.node.id: s.polarity for s in read(kg, text).spans}
     assert said.get(node) == polarity, read(kg, text)
+
+
+def test_the_drehmann_sign_in_words(kg):
+    said = _spans(kg, "on flexing the hip it swings into external rotation")
+    assert ("obligatory-external-rotation-on-flexion", "present") in said, said
