@@ -402,3 +402,13 @@ def test_a_ruptured_aneurysm_taken_for_renal_colic_stays_in_view(kg):
                  "collapsed, BP 84/50, HR 118, urine dip blood +", setting="ed-back-pain", unknown="skip")
     top = [c.node.id for c in r.candidates[:3]]
     assert "ruptured-abdominal-aortic-aneurysm" in top, top
+
+
+def test_an_aortic_aneurysm_is_excluded_under_forty_and_its_subtypes_too(kg):
+    # medscape_aaa_epi, kelmac_aaa_prev: the degenerative aneurysm rises after 50; before 50-55 it belongs
+    # to a defined disorder.  A young footballer who collapsed is no ruptured aneurysm.
+    young = kg.trace(["25-year-old man", "collapsed"], setting="sports-hip-groin")
+    score = {c.node.id: c.score for c in young.candidates}
+    assert score.get("ruptured-abdominal-aortic-aneurysm", 0.0) < 0.01, young
+    old = kg.trace(["72-year-old man", "collapsed", "low back pain"], setting="ed-back-pain")
+    assert "ruptured-abdominal-aortic-aneurysm" in [c.node.id for c in old.candidates[:3]], old

@@ -422,7 +422,8 @@ LAY_FORMS = [
     ('in my twenties', 'age-under-40'),
     ('sickle cell crisis', 'sickle-cell-disease'),
     ('triathlete', 'competitive-cycling'),  # KB 3.0 names it
-    ('training for a marathon', 'recent-training-increase'),
+    ('training for a marathon', 'endurance-training'),
+    ('started training for a marathon', 'recent-training-increase'),
     ('couch to 5k', 'recent-training-increase'),
     ('groin pain playing football', 'exercise-related-groin-pain'),
     ('pain only goes as far as my knee', 'pain-above-knee'),

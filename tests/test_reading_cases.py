@@ -948,3 +948,126 @@ def test_a_joined_result_and_the_item_after_a_saddle(kg, text, expected):
 def test_the_saddle_said_twice_is_one_saddle_anaesthesia_and_no_perineal_pain(kg):
     said = _spans(kg, "sensory changes in the saddle and perineal areas")
     assert ("saddle-anaesthesia", "present") in said and ("perineal-pain", "present") not in said, said
+
+
+@pytest.mark.parametrize("text, expected, wrong", [
+    # one side of the buttock is not the saddle
+    ("tingling over his left buttock", ("tingling", "present"), ("saddle-anaesthesia", "present")),
+    ("numbness over both buttocks and the perineum", ("saddle-anaesthesia", "present"), None),
+    # a multiplication sign and a lost degree sign are no crosses
+    ("WBC 14.1×109/L", ("leukocytosis", "present"), ("leukocytosis", "absent")),
+    ("SLR + on the R @ 40 0", ("slr-test", "present"), ("slr-test", "absent")),
+    # "non-" denies its own word only
+    ("non-traumatic left hip pain", ("hip-pain", "present"), ("hip-pain", "absent")),
+    ("non-radiating groin pain", ("groin-pain", "present"), ("groin-pain", "absent")),
+    # a suspicion denied is a denial
+    ("no symptoms suggestive of cauda equina syndrome", ("cauda-equina-syndrome", "absent"),
+     ("cauda-equina-syndrome", "possible")),
+    ("not consistent with a fracture", None, ("vertebral-fracture", "present")),
+    # "consistent with" is how a report states what it found, not a doubt
+    ("MRI findings consistent with a disc herniation", ("lumbar-disc-herniation", "present"), None),
+    # "back" after a length of time is "ago"
+    ("her last period was 10 days back", None, ("low-back-pain", "present")),
+    # a name cut to one common word is no name: a tendon's tear, jumping, a gap
+    ("partial tear of the gluteus medius tendon", None, ("ligamentum-teres-tear", "present")),
+    ("jumping off a wall", None, ("myofascial-trigger-point", "present")),
+    # a test said positive is its result
+    ("blood cultures positive", ("bloodstream-infection", "present"), None),
+    ("urine hCG negative", ("positive-pregnancy-test", "absent"), None),
+    ("HLA-B27 positive", ("hla-b27-test", "present"), None),
+])
+def test_sides_signs_prefixes_and_denied_suspicions(kg, text, expected, wrong):
+    said = _spans(kg, text)
+    assert expected is None or expected in said, read(kg, text)
+    assert wrong is None or wrong not in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, prolonged", [
+    ("morning stiffness for 30 minutes", "absent"),  # the criterion is over 30 minutes
+    ("morning stiffness for 30minutes then eases", "absent"),
+    ("AM stiffness >30 min", "present"),
+    ("stiff in the mornings for about 45 mins", "present"),
+])
+def test_morning_stiffness_over_thirty_minutes(kg, text, prolonged):
+    assert ("prolonged-morning-stiffness", prolonged) in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("his temperature was 101.4 degrees Fahrenheit", ("fever", "present")),
+    ("temperature 38.4 degrees Celsius", ("fever", "present")),
+    ("C reactive protein concentration of 18 mg/L", ("elevated-crp", "present")),
+])
+def test_values_with_their_units_in_words(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a complaint that began a month ago goes on now
+    ("He developed right buttock and low back pain about 2 months earlier.", ("buttock-pain", "present")),
+    ("Alleviating factors were lying down and sitting.", ("sitting", "present")),
+])
+def test_a_complaint_begun_in_the_past_and_a_heading_of_what_eases(kg, text, expected):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.time == "current"}
+    assert expected in said, read(kg, text)
+    if "Alleviating" in text:
+        assert any(s.node.id == "sitting" and s.relation == "relieved-by" for s in read(kg, text).spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("range of motion of the hip was painfully restricted", ("limited-hip-range-of-motion", "present")),
+    ("history of right hip pain and limp of 6 weeks duration", ("limp", "present")),  # up to now
+    ("2+ symmetric knee and ankle reflexes", ("decreased-ankle-reflex", "absent")),  # a reflex graded 2+ is normal
+    ("dorsalis pedis pulses 2+ bilaterally", ("absent-foot-pulses", "absent")),
+    ("could ambulate without difficulty", ("walking", "absent")),
+])
+def test_reflex_grades_a_painful_restriction_and_a_history_up_to_now(kg, text, expected):
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.time == "current"}
+    assert expected in said, read(kg, text)
+
+
+def test_a_dipstick_graded_2_plus_is_not_normal(kg):
+    assert ("microscopic-haematuria", "absent") not in _spans(kg, "urine dipstick: blood 2+")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tenderness over the iliopsoas", ("iliopsoas-tenderness", "present")),
+    ("tender over the adductors on the left", ("adductor-tenderness", "present")),
+    ("no tenderness over the adductor longus", ("adductor-tenderness", "absent")),
+])
+def test_a_tender_muscle_is_the_finding_of_its_tenderness(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_the_upper_limbs_range_is_not_the_hips(kg):
+    said = _spans(kg, "full range of motion (ROM) in all joints of the upper extremities")
+    assert ("limited-hip-range-of-motion", "absent") not in said, said
+    assert ("leg-weakness", "present") in _spans(kg, "upper limb power 5/5, lower limb power 3/5 on the left")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("She could not walk because of the pain", ("inability-to-bear-weight", "present")),
+    ("unable to walk more than 100 m", ("inability-to-bear-weight", None)),  # a walking distance
+    ("unable to bear weight on the affected limb", ("inability-to-bear-weight", "present")),
+    ("denies fevers, chills, sweats", ("night-sweats", "absent")),
+    ("vital signs were within normal acceptable limits", ("fever", "absent")),
+    ("CRP level is greater than 300 mg/L", ("elevated-crp", "present")),
+    ("hip pain over a 7-mo period", ("symptoms-over-a-month", "present")),
+])
+def test_case_report_phrasings_of_walking_vitals_and_values(kg, text, expected):
+    node, polarity = expected
+    said = {(s.node.id, s.polarity) for s in read(kg, text).spans if s.time == "current"}
+    if polarity is None:
+        assert not any(n == node for n, _ in said), read(kg, text)
+    else:
+        assert expected in said, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("ESR >20", "elevated-esr", "present"),
+    ("ESR >20", "esr-40-or-more", None),  # a lower bound says nothing of the higher limit
+    ("CRP >3", "elevated-crp", None),
+    ("PVR over 200 mL", "post-void-residual-over-200ml", "present"),
+])
+def test_a_value_said_as_a_lower_bound(kg, text, node, polarity):
+    said = {s.node.id: s.polarity for s in read(kg, text).spans}
+    assert said.get(node) == polarity, read(kg, text)

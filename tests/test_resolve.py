@@ -133,3 +133,10 @@ def test_reduced_lumbar_rom_is_not_the_hip(kg):
     assert kg.index.best("reduced lumbar ROM") is None or \
         kg.index.best("reduced lumbar ROM").node_id != "limited-hip-range-of-motion"
     assert kg.resolve("pinched nerve in the back").id == kg.resolve("nerve root compression").id
+
+
+def test_a_name_with_its_result_resolves_to_the_finding_of_that_name(kg):
+    # "positive" keys as nothing: the whole name, written as a node's synonym, says which node
+    assert kg.resolve("positive pregnancy test").id == "positive-pregnancy-test"
+    assert kg.resolve("pregnancy test").id == "pregnancy-test"
+    assert kg.resolve("clicking hip").id == "clicking"  # same words, no word lost: the better score

@@ -241,6 +241,8 @@ class TermIndex:
         if not query:
             return []
         exact = " ".join(sorted(query))
+        # a name written as said, when the key lost a word of it ("positive pregnancy test" keys as the test)
+        said = " ".join(text.lower().split()) if len(text.split()) > len(query) else "\0"
         idf = self._idf
         query_mass = sum(idf.get(w, self._unseen) for w in query)
         scored: dict[str, Match] = {}
@@ -259,9 +261,10 @@ class TermIndex:
                     continue
                 score = base * weight
                 best = scored.get(node_id)
-                if best is None or score > best.score:
+                if best is None or (matched.lower() == said, score) > (best.matched.lower() == said, best.score):
                     scored[node_id] = Match(node_id, round(score, 6), matched)
-        ranked = sorted(scored.values(), key=lambda m: (-m.score, len(m.matched), m.node_id))
+        # a name written as said first: "positive pregnancy test" is the finding of that name, not the test
+        ranked = sorted(scored.values(), key=lambda m: (m.matched.lower() != said, -m.score, len(m.matched), m.node_id))
         return ranked[:limit]
 
     def best(self, text: str) -> Match | None:

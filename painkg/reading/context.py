@@ -35,7 +35,7 @@ _CLAUSE_WORDS = frozenset(("and", "with", "w/", "plus", "&", "also", "because", 
                            "after", "before", "as", "then", "until", "due to"))
 _STRONG_PUNCT = frozenset((";", ".", "!", "(", ")", "[", "]"))
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
-_LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+(?:ago|previously|earlier|before|prior)$|"
+_LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+(?:ago|previously|earlier|before|prior|back)$|"
                        r"(?:19|20)\d\d$")
 #: Historical triggers that say an episode or a habit is over, not only that it began in the past.
 _ENDING = frozenset(("resolved", "settled", "since resolved", "now resolved", "nothing since", "asymptomatic since", "abstinent", "quit", "gave up",
@@ -69,6 +69,7 @@ class Context:
     pain_between: bool = False  # "no pain when seated": a denied pain, not a denied activity
     ended: bool = False  # a past trigger written after the span: "... resolved", "... settled"
     after: set[str] = field(default_factory=set)  # the categories of triggers written after the span
+    doubt_denied: bool = False  # "no history suggestive of sphincter dysfunction": the suspicion is denied
 
 
 #: Words that say nothing between a finding and its result: "SLR on the left side negative".
@@ -138,6 +139,16 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue
         if u.lower in ("vs", "versus", "vs.") and k + 1 < len(found) and re.match(r"^\d", found[k + 1].text):
             continue  # "IR 10° vs 35°": a comparison of values, not a differential
+        after_number = k > 0 and re.search(r"\d$", found[k - 1].text) is not None
+        if u.lower in ("x", "×") and after_number and k + 1 < len(found) and re.match(r"^\d", found[k + 1].text):
+            continue  # "12.2×109/L", "3 x 4 cm": a multiplication, not a cross
+        if u.text == "0" and after_number:
+            continue  # "SLR + on L @ 45 0": a degree sign lost in copying, not "none"
+        if u.text == "+" and k and found[k - 1].text == "2" and found[k - 1].end == u.start and _graded_here(found, k):
+            out.append(Trigger(k, "normal", "both", "2+"))  # "2+ symmetric reflexes", "pedal pulses 2+": normal
+            continue
+        if u.lower == "non" and k + 2 < len(found) and found[k + 1].text == "-" and k + 2 not in covered:
+            continue  # "non-traumatic knee pain": the prefix denies its own word, here no finding
         if u.text == "?" and k + 1 < len(found) and found[k + 1].start == u.end and \
                 (k == 0 or found[k - 1].end < u.start):
             if k and found[k - 1].role != "punct" and any(e.role in ("abnormal", "normal", "negated")
@@ -273,6 +284,9 @@ def _presenting_history(found: list[Unit], k: int) -> bool:
         if _NOW_SPAN.match(found[m].lower) or found[m].lower in ("for the past", "for the last", "over the past",
                                                                   "over the last"):
             return True
+        if found[m].role == "duration" and (m + 1 < len(found) and found[m + 1].lower in ("duration", "duration's")
+                                            or found[m - 1].lower == "of"):
+            return True  # "a history of hip pain and limp of 3 months duration": up to now
     return False
 
 
@@ -280,9 +294,17 @@ _ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "
                     "came", "noticed", "first"))
 
 
+def _graded_here(found: list[Unit], k: int) -> bool:
+    """Whether a reflex or a pulse is named near the grade at *k* (a reflex or pulse graded 2+ is normal; a
+    dipstick's "blood 2+" is not)."""
+    near = found[max(0, k - 4):k + 7]
+    return any(w in u.lower for u in near for w in ("reflex", "jerk", "pulse", "dtr"))
+
+
 def _onset_before(found: list[Unit], k: int) -> bool:
-    """Whether a verb of onset stands just before the duration at *k*: when a complaint began, not a past one."""
-    for j in range(k - 1, max(-1, k - 5), -1):
+    """Whether a verb of onset stands before the duration at *k* in its clause: when a complaint began, not a
+    past one ("developed left buttock and low back pain approximately 1 month earlier")."""
+    for j in range(k - 1, max(-1, k - 9), -1):
         if found[j].role == "punct" or found[j].has("boundary") and found[j].lower not in ("and", "had", "has"):
             return False
         if found[j].lower in _ONSET:
@@ -339,6 +361,9 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
                 c.effect, c.effect_distance = "relieves", 0  # "no pain when seated", "pain-free sitting"
                 c.pain_between = True
                 continue
+            if t.category == "possible" and "negated" in c.categories and not c.after and t.text != "?" \
+                    and t.index < spans[s][0]:
+                c.doubt_denied = True  # "no signs suggestive of infection", "not consistent with a fracture"
             c.categories.add(t.category)
             c.triggers.append(t.text)
             if t.index >= spans[s][1]:

@@ -98,9 +98,10 @@ def observe(kg: KnowledgeGraph, terms: Iterable[str | Reading] | str | Reading, 
     for term, reading in _readings(kg, terms):
         found = [s for s in reading.spans if s.observed]
         problems: list[Unread | None] = list(reading.unread)
-        if problems and not found and term and "\n" not in term:
+        if problems and not reading.spans and term and "\n" not in term:
             # One vocabulary: a term the reader makes nothing of but the resolver accepts whole
-            # ("pain with hip internal rotation") is that node.
+            # ("pain with hip internal rotation") is that node; a term whose tests the reader took as
+            # named, not done ("Bloods: full blood count, CRP."), is not.
             whole = kg.index.best(term)
             if whole is not None:
                 node = kg.node(whole.node_id)

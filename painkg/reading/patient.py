@@ -46,13 +46,14 @@ def _fever(v: float) -> bool | None:
 
 
 # "pulse, 120", "ESR elevated to 88", "CRP raised at 150": case reports join a value these ways too
-_IS = (r"(?:(?:level|count|rate|value)\s+)?(?::|=|of|was|is|were|,|came back(?: at)?|"
+_IS = (r"(?:(?:level|count|rate|value|concentration)\s+)?(?:(?:was|is|of)\s+)?(?P<gt>(?:greater|more|higher) than|above|>)?\s*"
+       r"(?::|=|of|was|is|were|,|came back(?: at)?|"
        r"(?:(?:was|were)\s+)?(?:elevated|raised|increased|high|low|reduced|decreased)\s+(?:to|at))?\s*(?:of\s+)?")
 _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
-                r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c)?)?$"), "fever", _fever),
+                r"(?P<v>(?:3\d|4[0-4])(?:\.\d+)?)(?!\d)\s*(?:°\s*c?|c|degrees(?: c| celsius| centigrade)?|celsius)?$"), "fever", _fever),
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
-                r"(?P<v>(?:9\d|1[01]\d)(?:\.\d+)?)(?!\d)\s*(?:°\s*f?|f|degrees(?: f)?)?$"),
+                r"(?P<v>(?:9\d|1[01]\d)(?:\.\d+)?)(?!\d)\s*(?:°\s*f?|f|degrees(?: f| fahrenheit)?|fahrenheit)?$"),
      "fever", lambda v: _fever((v - 32.0) / 1.8)),  # Fahrenheit
     (re.compile(r"^bmi\s*(?::|=|of|was|is)?\s*(?P<v>\d{2}(?:\.\d+)?)\s*(?:kg/m2|kg/m²)?$"), "obesity", lambda v: v >= 30.0),
     # a child's BMI on the growth chart: the 95th centile or above is obesity ("BMI >98th centile")
@@ -148,8 +149,15 @@ _ALSO = {"elevated-esr": (("esr-40-or-more", lambda v: v >= 40.0),),
 
 def _stated(graph: nx.MultiDiGraph, node_id: str, holds, m: re.Match) -> list[tuple[str, bool | None, str]]:
     value = _value(m)
-    return [(node_id, holds(value), m.group(0))] + [(other, test(value), m.group(0))
-                                                    for other, test in _ALSO.get(node_id, ()) if other in graph]
+    above = "gt" in m.re.groupindex and bool(m.group("gt"))
+    if above:
+        value += 0.001  # "CRP greater than 300", "ESR >100": above the number said
+
+    def said(verdict: bool | None) -> bool | None:
+        return None if above and verdict is False else verdict  # "ESR >20" says nothing of an ESR of 40
+
+    return [(node_id, said(holds(value)), m.group(0))] + [(other, said(test(value)), m.group(0))
+                                                          for other, test in _ALSO.get(node_id, ()) if other in graph]
 
 
 #: The same facts found anywhere in a text: "22M footballer", "on exam T 38.9, CRP 45".  "N years"

@@ -57,7 +57,7 @@ _DURATION = re.compile(
     r"(?<![\w/])(?:(?:x|for|over|past|last|since|>|<|about|approx|~)\s*)*"
     r"(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several|a few|"
     r"couple of|a couple of|many)\s*(?:/52|/12|/7|/24|-?\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|hours?|hrs?|"
-    r"minutes?|mins?|hr|h|decades?)\b)(?:\s+(?:ago|previously|earlier|before|prior)\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
+    r"minutes?|mins?|hr|h|decades?|mos?)\b)(?:\s+(?:ago|previously|earlier|before|prior|back(?!\s*(?:pain|ache|stiff|spasm|injur)))\b)?|(?:since|for)\s+(?:yesterday|last week|last month|last night|"
     r"this morning|ages)|"
     # "over the last year", "in the past few weeks": up to now, not the past
     r"(?:over|in|during|for|within)\s+the\s+(?:last|past|previous|preceding)\s+(?:(?:\d+|few|several|couple of|two|three|"
@@ -755,9 +755,15 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
         if k not in covered and u.site and set(u.required) & _FOREIGN and not (
                 k + 1 < len(found) and found[k + 1].lower in ("blade", "blades")):  # the shoulder blades are the back's
             foreign.setdefault(sentence[k], k)
+        if k not in covered and u.lower == "upper" and k + 1 < len(found) and \
+                set(found[k + 1].required) & {"extremity", "limb"}:
+            foreign.setdefault(sentence[k], k)  # "full ROM in the joints of the upper extremities": the arms
     if not foreign:
         return hits
     home = {sentence[h.i] for h in hits if h.key & _HOME}
+    # "upper limb power 5/5, lower limb power 3/5": the legs are said too
+    home |= {sentence[k] for k, u in enumerate(found) if u.lower in ("lower limb", "lower limbs", "lower extremity",
+                                                                     "lower extremities")}
     kept = []
     for h in hits:
         node = h.name.nodes[0]
@@ -964,9 +970,17 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
         for node_id, fam, _, key in tab.composed:
             if fam == family:
                 node_sides.setdefault(node_id, set()).update(_sides(key))
+    start_units = [k for k in sites] + [h.i for h in places] + ([at.i] if isinstance(at, sp.Found) else [at])
+    end_units = [k + 1 for k in sites] + [h.j for h in places] + ([at.j] if isinstance(at, sp.Found) else [at + 1])
+    i, j = min(start_units), max(end_units)
+    # one side said ("paraesthesia over her right buttock"): no node of a midline place (the saddle) is meant
+    one_side = any(e.role == "side" and e.value in ("left", "right") for u in found[max(0, i - 2):j]
+                   for e in u.entries)
     best, rank = None, None
     for node_id, fam, where, key in tab.composed:
         if fam != family or not where or not where <= said_sites:
+            continue
+        if one_side and node_id in tab.midline:
             continue
         if node_sides.get(node_id) and not said_sides & node_sides[node_id]:
             continue
@@ -982,9 +996,6 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
                                                                   "upper", "lower")} & set(
             w for n, f, where, key in tab.composed if n == best for w in where)):
         return None
-    start_units = [k for k in sites] + [h.i for h in places] + ([at.i] if isinstance(at, sp.Found) else [at])
-    end_units = [k + 1 for k in sites] + [h.j for h in places] + ([at.j] if isinstance(at, sp.Found) else [at + 1])
-    i, j = min(start_units), max(end_units)
     used = {k for k in (*sites, *mods) if i <= k < j}
     names = [nm for key, nms in tab.keys.items() for nm in nms if nm.nodes == (best,) and not nm.inverted
              and not nm.result]
@@ -1103,13 +1114,15 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         if history is not None:
             nodes, time, kind = (history,), CURRENT, Kind.SYMPTOM
             name = name._replace(nodes=nodes) if hasattr(name, "_replace") else name
-    if kind is Kind.TEST and cats & {"normal", "negated", "abnormal"}:
-        # "ESR normal" denies a raised ESR, never the blood test itself
+    if kind is Kind.TEST and cats & {"normal", "negated", "abnormal", "affirmed"}:
+        # "ESR normal" denies a raised ESR, never the blood test itself; "blood culture positive" is its result
         results = [nm for nm in tab.keys.get(hit.key, ()) if nm.result]
-        if not results:
+        if results:
+            name, nodes = results[0], results[0].nodes
+        elif cats & {"normal", "negated", "abnormal"}:
             word = "abnormal" if "abnormal" in cats else "normal"
             return [], Unread(start, end, piece, True, f"{piece} {word} — a test result this KB has no finding for")
-        name, nodes = results[0], results[0].nodes
+        # "HLA-B27 positive": a test the KB's edges read as positive is that finding
     if name.inverted and _trouble_before(found, hit) and "negated" not in cats:
         cats = cats | {"negated"}  # "no trouble with my bowels or bladder": the trouble is denied
     if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit) or _listed(found, hit)
@@ -1145,7 +1158,7 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             nodes = results[0].nodes
         if "possible" in cats:
             polarity = POSSIBLE
-    elif "possible" in cats and "negated" in c.after and "possible" not in c.after:
+    elif "possible" in cats and (c.doubt_denied or "negated" in c.after and "possible" not in c.after):
         polarity = ABSENT  # "?saddle anaesthesia - no", "query fever: none": the question, then its answer
     elif "possible" in cats and "affirmed" in c.after and "negated" not in cats and \
             any(t.lower() in ("yes", "y") for t in c.triggers):
@@ -1201,8 +1214,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         if after is not None:
             modifiers = modifiers + (after.group(1),)
     if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and any(
-            (_minutes(m) or 0) >= 30 for m in modifiers):
-        nodes = ("prolonged-morning-stiffness",)  # "EMS >1hr", "morning stiffness for 2 hours": 30 minutes or more
+            (_minutes(m) or 0) > 30 for m in modifiers):
+        nodes = ("prolonged-morning-stiffness",)  # "EMS >1hr", "morning stiffness for 2 hours": over 30 minutes
     if not side and re.search(r"\b(?:legs|hips|thighs|calves)\b", piece.lower()):
         side = "both"  # "weakness in his legs", "pain in the hips": both sides
     if side == "both" and len(nodes) == 1:  # "B/L leg pain", "both hips": the node that says both sides
@@ -1222,13 +1235,19 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
                 pain = None  # "limping ..., sometimes the left leg": the leg is spoken of, not hurting
             if pain:
                 node = kg.node(pain[0].nodes[0])
+        if node.kind in (Kind.MUSCLE, Kind.STRUCTURE) and any("tender" in m.lower() for m in modifiers):
+            # "tenderness over the iliopsoas", "tender over the adductors": the finding of a tender place
+            tender = [nm for word in ("tender", "tenderness") for nm in tab.keys.get(hit.key | {word}, ())
+                      if not nm.inverted and not nm.result and tab.kinds.get(nm.nodes[0]) is Kind.FINDING]
+            if tender:
+                node = kg.node(sp.best_name(tender).nodes[0])
         if node.kind in _PLACE_KINDS and not (painful and node.kind is not Kind.REGION):
             when = MENTIONED  # "the greater trochanter", "the saddle area": where, not what; "pain at the
             # sitting bone" is the pain there, which the trace places at that structure
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
     if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and (
-            polarity == ABSENT or any(0 < (_minutes(m) or 99) < 30 for m in modifiers)):
+            polarity == ABSENT or any(0 < (_minutes(m) or 99) <= 30 for m in modifiers)):
         # "no morning stiffness", "morning stiffness <15 min": none lasting 30 minutes either
         out.append(Span(start, end, piece, kg.node("prolonged-morning-stiffness"), ABSENT, time, who, None, side,
                         modifiers, tuple(c.triggers), name.text))
@@ -1399,8 +1418,11 @@ def _minutes(text: str) -> float | None:
     word = m.group(1)
     count = _COUNT[word] if word in _COUNT else float(word)
     minutes = count * (1.0 if m.group(2).startswith("m") else 60.0)
-    # "<30 min", "under half an hour", "less than an hour": shorter than the number said
-    return minutes - 0.5 if re.search(r"(?:<|≤|under|less than|below)\s*$", text.lower()[:m.start()]) else minutes
+    # "<30 min", "under half an hour": shorter than the number said; ">30 min", "over 30 minutes": longer
+    before = text.lower()[:m.start()]
+    if re.search(r"(?:<|≤|under|less than|below)\s*$", before):
+        return minutes - 0.5
+    return minutes + 0.5 if re.search(r"(?:>|≥|over|more than|longer than|above)\s*$", before) else minutes
 
 
 #: Complaints felt nowhere in particular whose length counts.
@@ -1411,10 +1433,10 @@ _HOW_MANY = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 
              "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0, "few": 3.0,
              "several": 3.0, "couple of": 2.0, "a few": 3.0, "a couple of": 2.0}
 _PER_WEEK = {"/7": 1 / 7, "day": 1 / 7, "/52": 1.0, "wk": 1.0, "week": 1.0, "/12": 4.35, "mth": 4.35,
-             "month": 4.35, "year": 52.0, "yr": 52.0}
+             "month": 4.35, "mo": 4.35, "year": 52.0, "yr": 52.0}
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\s*(?:-|–|to)\s*\d+)?|"  # "2-3 months"
                      r"\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|years?|yrs?)"
+                     r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|mos?|years?|yrs?)"
                      r"(?![a-z])")
 _AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?(?:" + _LENGTH.pattern +
                     r"|month|year))", re.IGNORECASE)

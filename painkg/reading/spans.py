@@ -22,6 +22,8 @@ radiculopathy" is not the lumbar one.  Precision comes before recall.
 
 from __future__ import annotations
 
+import functools
+
 import difflib
 import re
 from collections.abc import Iterable
@@ -192,6 +194,12 @@ class Table:
     #: conditions a plain radiograph seldom shows (graded occasional or rare): "X-ray: no fracture" is no
     #: denial of them (a sacral insufficiency fracture shows on 14 % of radiographs, graul2020)
     radiograph_blind: frozenset[str] = frozenset()
+
+    @functools.cached_property
+    def midline(self) -> frozenset[str]:
+        """Nodes some name of which places them in the saddle or at the genitals: a place one side of the body
+        (a right buttock) is not theirs."""
+        return frozenset(n for n, _, where, _ in self.composed if where & {"saddle", "genital"})
 
     def names_entity(self, word: str) -> bool:
         """Whether a normalized word names a place, structure, disease, test or treatment."""
@@ -376,6 +384,8 @@ def _join_compounds(out: list[Unit], table: Table | None) -> list[Unit]:
 
 # ---------------------------------------------------------------------------- the phrase table
 
+_PLACE_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE))
+
 def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
     """Build the phrase table of *graph*: every name of every node, and the lexicon's."""
     names: list[tuple[str, Name]] = []  # (text, name)
@@ -396,14 +406,30 @@ def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
     for code, text, _ in lexicon.hpo:
         for node_id in codes.get(code, ()):
             names.append((text, Name((node_id,), _WEIGHTS["hpo"], "hpo", text)))
+    keyed = [(text, name, *name_key(text, lexicon)) for text, name in names]
+    users: dict[str, set[str]] = {}  # a word -> the nodes whose names hold it
+    for _, name, key, _ in keyed:
+        for word in key:
+            users.setdefault(word, set()).update(name.nodes)
+
+    def own(word: str, name: Name) -> bool:
+        """Whether a name shortened to one word keeps a word no other node's name holds: "SLS" for "SLS test",
+        never "tear" for "LT tear" or "jump" for "jump sign" (a tendon's tear, jumping).  A place is its word
+        ("the leg", "lower limb")."""
+        return users.get(word, set()) <= set(name.nodes) or all(
+            graph.nodes[n]["kind"] in _PLACE_KINDS for n in name.nodes)
+
     keys: dict[frozenset[str], list[Name]] = {}
-    for text, name in names:
-        key, allowed = name_key(text, lexicon)
+    for text, name, key, allowed in keyed:
         if not key:
+            continue
+        if len(key) == 1 and len(text.split()) > 1 and name.source in ("label", "synonym", "hpo") and \
+                not own(next(iter(key)), name):
             continue
         keys.setdefault(key, []).append(Name(name.nodes, name.weight, name.source, name.text, allowed))
         shorter = key - _DROPPABLE
-        if shorter and shorter != key and name.source in ("label", "synonym"):  # "SLS" for "SLS test"
+        if shorter and shorter != key and name.source in ("label", "synonym") and (
+                len(shorter) > 1 or own(next(iter(shorter)), name)):  # "SLS" for "SLS test"
             keys.setdefault(shorter, []).append(Name(name.nodes, name.weight - 0.02, name.source, name.text, allowed))
     by_word: dict[str, set[frozenset[str]]] = {}
     for key in keys:
