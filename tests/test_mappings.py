@@ -203,8 +203,9 @@ def test_kgx_share_of_nodes_under_a_standard_id(kgx_nodes, capsys):
         print(f"\nKGX nodes under a standard id: {len(standard)}/{len(kgx_nodes)} ({share:.1%})")
     # a floor against losing ids (new nodes without a standard term lower it too: 0.32 -> 0.315 at kb9, whose
     # psoas abscess, Maigne syndrome, diabetic amyotrophy and four findings have no exact HP, MONDO or NCIT term
-    # in the mirror's files; 230 of 719 nodes)
-    assert share >= 0.315
+    # in the mirror's files; 230 of 719 nodes; 0.315 -> 0.31 in the fifth session, whose six kb11 conditions and
+    # seven findings and histories have none either)
+    assert share >= 0.31
     diseases = [r for r in kgx_nodes if r["category"] == "biolink:Disease" and not r["id"].startswith("painkg.node:")]
     assert sum(r["id"].startswith("MONDO:") for r in diseases) >= 42
     for row in standard:  # the category's preferred vocabulary wins when the node has an exact match in it

@@ -256,9 +256,13 @@ def test_kochers_rule_decides_only_in_the_case_mix_it_was_measured_in(kg):
     # Kocher's ratios are odds of septic arthritis against transient synovitis in children's irritable
     # hips; in a 67-year-old with a hot hip they said "two predictors: x1.09" and buried it.
     hot_hip = ["a 67-year-old man", "groin pain", "fever", "inability to bear weight", "elevated CRP"]
+    # Osteomyelitis pubis, pelvic pyomyositis and iliopsoas abscess share every finding given here (ross2003_pubis:
+    # fever in 74 %) and no source read gives their frequency beside septic arthritis in adults: the rule must keep
+    # septic arthritis among the first three, not above them.
     result = kg.trace(hot_hip, setting="older-adults-primary-care")
-    assert result.candidates[0].node.id == "septic-arthritis-of-the-hip"
-    septic = result.candidates[0]
+    top3 = [c.node.id for c in result.candidates[:3]]
+    assert "septic-arthritis-of-the-hip" in top3, top3
+    septic = next(c for c in result.candidates if c.node.id == "septic-arthritis-of-the-hip")
     assert max(k.likelihood_ratio for k in septic.contributions if k.cluster.startswith("Kocher")) > 5
     # In the children's irritable-hip series the rule still decides: two predictors, 30-45 %.
     child = kg.trace(["a 6-year-old", "fever", "inability to bear weight"], setting="paediatric-irritable-hip")
@@ -270,7 +274,7 @@ def test_a_patient_outside_the_setting_is_not_scored_by_its_rules(kg):
     # measured in that case mix, does not decide for her either (fever counted x1.09 before).
     hot_hip = ["a 67-year-old woman", "groin pain", "fever", "inability to bear weight", "elevated CRP"]
     result = kg.trace(hot_hip, setting="ed-hip-limp")
-    assert result.outside_setting and result.candidates[0].node.id == "septic-arthritis-of-the-hip"
+    assert result.outside_setting and "septic-arthritis-of-the-hip" in [c.node.id for c in result.candidates[:3]]
 
 
 def test_normal_observations_say_nothing_against_an_intact_aneurysm(kg):

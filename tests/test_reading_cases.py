@@ -1092,3 +1092,12 @@ def test_a_function_listed_without_a_result_and_a_result_of_now(kg, text, expect
 def test_the_drehmann_sign_in_words(kg):
     said = _spans(kg, "on flexing the hip it swings into external rotation")
     assert ("obligatory-external-rotation-on-flexion", "present") in said, said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Point tender R proximal femur.", ("femoral-bone-tenderness", "present")),
+    ("67F, RA on methotrexate and prednisolone", ("rheumatoid-arthritis", "present")),
+    ("on methotrexate", ("immunosuppression", "present")),
+])
+def test_bone_tenderness_and_a_treated_rheumatoid_arthritis(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)
