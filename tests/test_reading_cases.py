@@ -1101,3 +1101,14 @@ def test_the_drehmann_sign_in_words(kg):
 ])
 def test_bone_tenderness_and_a_treated_rheumatoid_arthritis(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, time", [
+    # a time ago dates what is said just before it, not a complaint further back with its own length
+    ("five months of low back pain attributed to facet arthropathy on an MRI from two years ago",
+     "low-back-pain", "current"),
+    ("fell and fractured his hip 2 years ago", "traumatic-onset", "historical"),  # a list joined by "and"
+    ("pain now constant and unrelieved by lying down", "no-improvement-with-rest", "current"),
+])
+def test_a_time_ago_dates_the_nearest_thing(kg, text, node, time):
+    assert any(s.node.id == node and s.time == time for s in read(kg, text).spans), read(kg, text)

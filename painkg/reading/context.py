@@ -339,6 +339,19 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
             c.effect, c.effect_distance = "aggravates", 0
             continue
         reach = _reach(found, t, spans, starts, sentence, inverted, activity, covered, tests)
+        if t.category == "historical" and found[t.index].role == "duration" and reach and \
+                all(spans[s][1] <= t.index for s in reach):
+            # "five months of low back pain attributed to facet arthropathy on an MRI from two years ago": a time
+            # ago dates what is said just before it (a list joined by "and": "fell and fractured his hip 2 years
+            # ago"), not a complaint further back
+            ordered = sorted(reach, key=lambda s: spans[s][0], reverse=True)
+            kept = ordered[:1]
+            for s in ordered[1:]:
+                gap = found[spans[s][1]:spans[kept[-1]][0]]
+                if not all(u.lower in ("and", "or", ",", "&", "/", "then") for u in gap):
+                    break
+                kept.append(s)
+            reach = kept
         for s in reach:
             c = contexts[s]
             if t.category in ("aggravates", "relieves"):

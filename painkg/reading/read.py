@@ -278,8 +278,9 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
         raise TraceError(f"read: {text!r} is not a string")
     if len(text) > LONGEST_TEXT:
         raise TraceError(f"read: a text of {len(text)} characters is too long (allowed: up to {LONGEST_TEXT})")
-    if "’" in text or "‘" in text:
-        # "hasn’t", "doesn’t": a typographic apostrophe is the lexicon's "'" (one character for one: offsets hold)
+    if any(c in text for c in _TYPOGRAPHIC):
+        # "hasn’t", "doesn’t": a typographic apostrophe is the lexicon's "'"; "L2‐4", "non‐tender": a Unicode
+        # hyphen its "-" (one character for one: offsets hold)
         said = read(kg, text.translate(_APOSTROPHES))
         return Reading(text, tuple(replace(s, text=text[s.start:s.end]) for s in said.spans),
                        tuple(replace(u, text=text[u.start:u.end]) for u in said.unread))
@@ -352,7 +353,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     return Reading(text, tuple(found), tuple(unread))
 
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "\u2010": "-", "\u2011": "-", "\u2012": "-"})
+_TYPOGRAPHIC = frozenset("’‘\u2010\u2011\u2012")
 _BOTH = re.compile(r"\b(?:both|bilateral|bilat|b/l|bil|either|all)\b|[a-z]s\b", re.IGNORECASE)
 
 
