@@ -1112,3 +1112,13 @@ def test_bone_tenderness_and_a_treated_rheumatoid_arthritis(kg, text, expected):
 ])
 def test_a_time_ago_dates_the_nearest_thing(kg, text, node, time):
     assert any(s.node.id == node and s.time == time for s in read(kg, text).spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text", ["bilat buttock-to-calf tingling on walking", "buttock to calf numbness"])
+def test_a_numbness_down_the_leg_from_the_buttock_is_not_the_saddle(kg, text):
+    assert ("saddle-anaesthesia", "present") not in _spans(kg, text), read(kg, text)
+
+
+def test_symptoms_gone_within_minutes_of_sitting_are_relieved_by_it(kg):
+    said = read(kg, "gone within minutes of sitting or bending forward").spans
+    assert {(s.node.id, s.relation) for s in said} >= {("sitting", "relieved-by"), ("bending-forward", "relieved-by")}

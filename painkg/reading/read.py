@@ -931,6 +931,8 @@ def _heading(found: list[sp.Unit], chunk: list[int], covered: set[int], mine: li
 
 #: Word roots that name a side of a place: "anterolateral" is front and outer.
 _SIDE_ROOTS = ("anter", "poster", "later", "medi")
+#: Places down the leg (the inner thigh is the saddle's): a numbness said of one of them runs down a limb.
+_LIMB_PLACES = _LIMB - {"thigh"}
 
 
 def _sides(words: Iterable[str]) -> set[str]:
@@ -982,8 +984,8 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
     for node_id, fam, where, key in tab.composed:
         if fam != family or not where or not where <= said_sites:
             continue
-        if one_side and node_id in tab.midline:
-            continue
+        if node_id in tab.midline and (one_side or said_sites & _LIMB_PLACES):
+            continue  # "buttock-to-calf tingling": a leg's path, not the saddle
         if node_sides.get(node_id) and not said_sides & node_sides[node_id]:
             continue
         unsaid = {w for w in key - where if w not in sp.FAMILIES[fam] and sp.SITE_SAME.get(w, w) not in where
