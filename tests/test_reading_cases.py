@@ -1122,3 +1122,12 @@ def test_a_numbness_down_the_leg_from_the_buttock_is_not_the_saddle(kg, text):
 def test_symptoms_gone_within_minutes_of_sitting_are_relieved_by_it(kg):
     said = read(kg, "gone within minutes of sitting or bending forward").spans
     assert {(s.node.id, s.relation) for s in said} >= {("sitting", "relieved-by"), ("bending-forward", "relieved-by")}
+
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("legs neuro intact so far", "bilateral-leg-pain", None),  # an examination of the legs, not their pain
+    ("Had a foot ulcer dressed at the practice 3 wks ago.", "recent-skin-infection", "present"),
+])
+def test_legs_examined_and_an_ulcer_dressed_at_the_practice(kg, text, node, polarity):
+    said = {s.node.id: s.polarity for s in read(kg, text).spans}
+    assert said.get(node) == polarity, read(kg, text)

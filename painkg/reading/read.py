@@ -1223,7 +1223,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         nodes = ("prolonged-morning-stiffness",)  # "EMS >1hr", "morning stiffness for 2 hours": over 30 minutes
     if not side and re.search(r"\b(?:legs|hips|thighs|calves)\b", piece.lower()):
         side = "both"  # "weakness in his legs", "pain in the hips": both sides
-    if side == "both" and len(nodes) == 1:  # "B/L leg pain", "both hips": the node that says both sides
+    if side == "both" and len(nodes) == 1 and not (
+            tab.kinds.get(nodes[0]) is Kind.REGION and not painful and _examined_next(found, hit.j)):
+        # "B/L leg pain", "both hips": the node that says both sides (but "legs neuro intact" is no pain)
         both = [nm for nm in (*tab.keys.get(hit.key | {"bilateral"}, ()), *tab.keys.get(hit.key | {"bilateral", "pain"}, ()))
                 if not nm.inverted and not nm.result]
         if both:
@@ -1236,8 +1238,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         when = time
         if node.kind is Kind.REGION:  # a place, reported, is pain felt there
             pain = tab.keys.get(hit.key | {"pain"})
-            if pain and not painful and _place_spoken_of(found, hit.i, hit.j):
-                pain = None  # "limping ..., sometimes the left leg": the leg is spoken of, not hurting
+            if pain and not painful and (_place_spoken_of(found, hit.i, hit.j) or _examined_next(found, hit.j)):
+                pain = None  # "limping ..., sometimes the left leg", "legs neuro intact": spoken of, not hurting
             if pain:
                 node = kg.node(pain[0].nodes[0])
         if node.kind in (Kind.MUSCLE, Kind.STRUCTURE) and any("tender" in m.lower() for m in modifiers):
@@ -1267,6 +1269,16 @@ _WEIGHT_UNITS = frozenset(("kg", "kgs", "kilos", "lb", "lbs", "pounds", "stone")
 _STIFF_FOR = re.compile(r"[^.;\n]{0,12}?\b((?:for|lasting|lasts|x)\s+(?:a good\s+|about\s+|over\s+|around\s+|~\s*)?"
                         r"(?:\d+(?:\.\d+)?|an?|one|two|three|half an)\s*-?\s*(?:hours?|hrs?|h|minutes?|mins?))\b",
                         re.IGNORECASE)
+
+
+def _examined_next(found: list[sp.Unit], j: int) -> bool:
+    """The place is the subject of an examination said next: "legs neuro intact", "legs: power 5/5"."""
+    k = j + 1 if j < len(found) and found[j].text == ":" else j
+    return k < len(found) and found[k].lower.split()[0] in _EXAMINED
+
+
+_EXAMINED = frozenset(("neuro", "neurology", "neurologically", "neurovascularly", "neurovascular", "power", "tone",
+                       "sensation", "reflexes", "exam", "examination", "pulses", "nad", "normal", "intact"))
 
 
 def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
