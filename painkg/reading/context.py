@@ -298,11 +298,33 @@ _ONSET = frozenset(("began", "begun", "begin", "started", "start", "starting", "
                     "came", "noticed", "first"))
 
 
+def _own_length(found: list[Unit], span: tuple[int, int], ago: int) -> bool:
+    """Whether the span, said before a time ago, has its own length up to now just before it ("five months of
+    low back pain"), with something else between it and the time ago."""
+    i, j = span
+    if j >= ago - 1:
+        return False  # "sciatica 3 years ago": the time ago is its own
+    before = found[max(0, i - 3):i]
+    return any(u.role == "duration" and not _LONG_AGO.search(u.lower) for u in before)
+
+
 def _graded_here(found: list[Unit], k: int) -> bool:
-    """Whether a reflex or a pulse is named near the grade at *k* (a reflex or pulse graded 2+ is normal; a
-    dipstick's "blood 2+" is not)."""
-    near = found[max(0, k - 4):k + 7]
-    return any(w in u.lower for u in near for w in ("reflex", "jerk", "pulse", "dtr"))
+    """Whether the grade at *k* is a reflex's or a pulse's, named in its clause (a reflex or pulse graded 2+ is
+    normal; a dipstick's "blood 2+" and a "swelling 2+" are not, whatever is said beside them)."""
+    if k >= 2 and found[k - 2].lower in _GRADED_OTHER:
+        return False
+    clause = []
+    for step in (-1, 1):
+        j = k - 1 + step if step < 0 else k + 1
+        while 0 <= j < len(found) and abs(j - k) <= 7 and not (found[j].role == "punct" and found[j].text in ".;,"):
+            clause.append(found[j])
+            j += step
+    return any(w in u.lower for u in clause for w in ("reflex", "jerk", "pulse", "dtr"))
+
+
+#: What else a "2+" grades: a dipstick's analytes and a pitting swelling.
+_GRADED_OTHER = frozenset(("blood", "protein", "leucocytes", "leukocytes", "leucs", "nitrites", "glucose", "ketones",
+                           "swelling", "oedema", "edema", "pitting"))
 
 
 def _onset_before(found: list[Unit], k: int) -> bool:
@@ -342,16 +364,8 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
         if t.category == "historical" and found[t.index].role == "duration" and reach and \
                 all(spans[s][1] <= t.index for s in reach):
             # "five months of low back pain attributed to facet arthropathy on an MRI from two years ago": a time
-            # ago dates what is said just before it (a list joined by "and": "fell and fractured his hip 2 years
-            # ago"), not a complaint further back
-            ordered = sorted(reach, key=lambda s: spans[s][0], reverse=True)
-            kept = ordered[:1]
-            for s in ordered[1:]:
-                gap = found[spans[s][1]:spans[kept[-1]][0]]
-                if not all(u.lower in ("and", "or", ",", "&", "/", "then") for u in gap):
-                    break
-                kept.append(s)
-            reach = kept
+            # ago dates what is said before it, but not a complaint that has its own length up to now
+            reach = [s for s in reach if not _own_length(found, spans[s], t.index)]
         for s in reach:
             c = contexts[s]
             if t.category in ("aggravates", "relieves"):

@@ -984,7 +984,7 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
     for node_id, fam, where, key in tab.composed:
         if fam != family or not where or not where <= said_sites:
             continue
-        if node_id in tab.midline and (one_side or said_sites & _LIMB_PLACES):
+        if node_id in tab.midline and not said_sites & {"saddle", "genital"} and (one_side or said_sites & _LIMB_PLACES):
             continue  # "buttock-to-calf tingling": a leg's path, not the saddle
         if node_sides.get(node_id) and not said_sides & node_sides[node_id]:
             continue
@@ -1218,8 +1218,10 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         after = _STIFF_FOR.match(text, end)  # "stiff first thing for a good 2 hours"
         if after is not None:
             modifiers = modifiers + (after.group(1),)
+    # "morning stiffness more than 30 minutes": the comparative may come as modifiers of its own
+    above = 0.5 if {m.lower() for m in modifiers} & {"more", "over", "longer", "greater", "above", ">"} else 0.0
     if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and any(
-            (_minutes(m) or 0) > 30 for m in modifiers):
+            (_minutes(m) or 0) + above > 30 for m in modifiers):
         nodes = ("prolonged-morning-stiffness",)  # "EMS >1hr", "morning stiffness for 2 hours": over 30 minutes
     if not side and re.search(r"\b(?:legs|hips|thighs|calves)\b", piece.lower()):
         side = "both"  # "weakness in his legs", "pain in the hips": both sides
@@ -1254,7 +1256,7 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
     if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and (
-            polarity == ABSENT or any(0 < (_minutes(m) or 99) <= 30 for m in modifiers)):
+            polarity == ABSENT or any(0 < (_minutes(m) or 99) + above <= 30 for m in modifiers)):
         # "no morning stiffness", "morning stiffness <15 min": none lasting 30 minutes either
         out.append(Span(start, end, piece, kg.node("prolonged-morning-stiffness"), ABSENT, time, who, None, side,
                         modifiers, tuple(c.triggers), name.text))
@@ -1548,6 +1550,9 @@ _NUMB_WORDS = ("numb", "tingl", "sensation", "sensory", "anaesthesia", "anesthes
                "pins and needles")
 _SADDLE_PLACE = re.compile(r"\s*(?:,|and|or|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s+)?"
                            r"(?:saddle|perine|perian)\w*(?:\s+(?:area|region)s?)?\b", re.IGNORECASE)
+#: ... or whose first place is said before the saddle: "tingling over the left buttock and saddle area".
+_PLACE_BETWEEN = re.compile(r"\s*(?:over|in|on|of|around|at|across)\s+(?:the\s+)?(?:his\s+|her\s+)?"
+                            r"(?:(?:left|right|l|r|both)\s+)?(?:buttocks?|bottom|groin|inner thighs?)\b", re.IGNORECASE)
 #: ... or whose places are the groin and then the buttocks: "a numb feeling in his groin and buttocks".
 _AND_BUTTOCKS = re.compile(r"\s*(?:,|and|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s+)?(?:buttocks|bottom|bum)\b",
                            re.IGNORECASE)
@@ -1563,6 +1568,9 @@ def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Spa
         if not any(w in said for w in _NUMB_WORDS):
             continue
         rest = _SADDLE_PLACE.match(text, s.end)
+        if rest is None:  # "tingling over the left buttock and saddle area": a place said between
+            between = _PLACE_BETWEEN.match(text, s.end)
+            rest = _SADDLE_PLACE.match(text, between.end()) if between is not None else None
         if rest is None and "groin" in said:  # "a numb feeling in his groin and buttocks": the saddle's parts
             rest = _AND_BUTTOCKS.match(text, s.end)
         if rest is None:
