@@ -1141,3 +1141,12 @@ def test_symptoms_gone_within_minutes_of_sitting_are_relieved_by_it(kg):
 def test_legs_examined_and_an_ulcer_dressed_at_the_practice(kg, text, node, polarity):
     said = {s.node.id: s.polarity for s in read(kg, text).spans}
     assert said.get(node) == polarity, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, time", [
+    ("had an irritable hip at 5, settled on its own", "transient-synovitis-of-the-hip", "historical"),
+    ("SUFE pinned age 12", "slipped-capital-femoral-epiphysis", "historical"),
+    ("fever, settled pain", "fever", "current"),  # an ending said of the next word, not of the fever
+])
+def test_an_episode_ended_after_a_comma(kg, text, node, time):
+    assert any(s.node.id == node and s.time == time for s in read(kg, text).spans), read(kg, text)

@@ -78,6 +78,8 @@ _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into"
                        "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now",
                        "currently", "presently", "today"))
 _NOW_WORDS = frozenset(("currently", "now", "today", "presently"))
+#: Words after an ending that keep it about what came before: "..., settled on its own", "..., resolved fully".
+_AFTER_ENDING = frozenset(("on", "spontaneously", "completely", "fully", "with", "without", "after", "by", "within"))
 #: Results that follow "currently" in a clause that is about the same findings ("reflexes currently normal").
 _RESULT_NOW = frozenset(("normal", "intact", "unremarkable", "preserved", "symmetrical", "symmetric"))
 _HOW_LONG = re.compile(r"^(?:history of|hx of|h/o|history)$")
@@ -603,6 +605,9 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
     plural = category in _NARROW and _plural_copula(found, 0, t.index)
     if k >= 0 and found[k].text in ("-", ":", "–"):  # "fever - nil", "fever: no"
         k -= 1
+    elif k >= 0 and found[k].text == "," and category == "historical" and t.text.lower().split()[0] in _ENDING and (
+            _clause_end(found, t.index) or found[t.index + 1].lower in _AFTER_ENDING):
+        k -= 1  # "irritable hip at 5, settled on its own": the episode the ending is said of
     elif k >= 0 and found[k].text == "(" and category in ("aggravates", "relieves"):  # "sitting (eases)"
         k -= 1
     while k >= 0 and sentence[k] == sentence[t.index] and t.index - k <= MAX_SCOPE:
