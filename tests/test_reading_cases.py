@@ -1150,3 +1150,14 @@ def test_legs_examined_and_an_ulcer_dressed_at_the_practice(kg, text, node, pola
 ])
 def test_an_episode_ended_after_a_comma(kg, text, node, time):
     assert any(s.node.id == node and s.time == time for s in read(kg, text).spans), read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, polarity", [
+    ("Uncertain whether hip flexor weakness is true weakness", "hip-flexion-weakness", "possible"),
+    ("SLR limited by hamstring tightness only", "slr-test", "absent"),
+    ("she says she can't be pregnant", "pregnancy", "absent"),
+    ("CES cannot be ruled out", "cauda-equina-syndrome", "possible"),  # the longer trigger still wins
+])
+def test_doubt_tight_hamstrings_and_a_denied_pregnancy(kg, text, node, polarity):
+    said = {s.node.id: s.polarity for s in read(kg, text).spans}
+    assert said.get(node) == polarity, read(kg, text)
