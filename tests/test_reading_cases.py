@@ -1161,3 +1161,8 @@ def test_an_episode_ended_after_a_comma(kg, text, node, time):
 def test_doubt_tight_hamstrings_and_a_denied_pregnancy(kg, text, node, polarity):
     said = {s.node.id: s.polarity for s in read(kg, text).spans}
     assert said.get(node) == polarity, read(kg, text)
+
+
+def test_both_shoulders_are_polymyalgias_girdle_not_another_part(kg):
+    said = _spans(kg, "Both shoulders became acutely painful with morning stiffness lasting 2 hours")
+    assert ("bilateral-shoulder-pain", "present") in said and ("prolonged-morning-stiffness", "present") in said, said

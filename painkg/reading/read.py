@@ -725,6 +725,7 @@ def _function_word(u: sp.Unit) -> bool:
 
 
 #: Places outside the hip, pelvis, back and leg: a phrase about one of them is not the KB's.
+_BOTH_WORDS = frozenset(("both", "bilateral", "bilat", "b/l"))
 _FOREIGN = frozenset(("shoulder", "elbow", "wrist", "hand", "finger", "thumb", "arm", "forearm", "armpit", "neck",
                       "jaw", "head", "chest", "ankle", "toe", "knee", "toenail", "fingernail"))
 #: Places the KB's own nodes are felt at.
@@ -755,7 +756,9 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
     foreign: dict[int, int] = {}
     for k, u in enumerate(found):
         if k not in covered and u.site and set(u.required) & _FOREIGN and not (
-                k + 1 < len(found) and found[k + 1].lower in ("blade", "blades")):  # the shoulder blades are the back's
+                k + 1 < len(found) and found[k + 1].lower in ("blade", "blades")) and not (  # the shoulder blades are the back's
+                set(u.required) == {"shoulder"} and (u.lower.endswith("s") or k and found[k - 1].lower in _BOTH_WORDS)):
+            # "both shoulders": the girdle pain of polymyalgia, a node of the KB
             foreign.setdefault(sentence[k], k)
         if k not in covered and u.lower == "upper" and k + 1 < len(found) and \
                 set(found[k + 1].required) & {"extremity", "limb"}:
