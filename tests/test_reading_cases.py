@@ -1166,3 +1166,13 @@ def test_doubt_tight_hamstrings_and_a_denied_pregnancy(kg, text, node, polarity)
 def test_both_shoulders_are_polymyalgias_girdle_not_another_part(kg):
     said = _spans(kg, "Both shoulders became acutely painful with morning stiffness lasting 2 hours")
     assert ("bilateral-shoulder-pain", "present") in said and ("prolonged-morning-stiffness", "present") in said, said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("anterior pubic pain", ("midline-groin-pain", "present")),  # a side of what is named
+    ("intermittent anterior clicking", ("clicking", "present")),
+    ("a 3 1/2 year old girl with a limp", ("age-under-10", "present")),
+    ("4½-year-old boy", ("age-under-10", "present")),
+])
+def test_a_side_without_a_place_and_a_half_year(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)

@@ -650,6 +650,14 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             if there is not None:
                 kept += mine + [there]
                 continue
+        sided = [k for k in sites if set(found[k].required) <= _SIDE_ONLY and not _site_of(tab, found[k], mine)]
+        if sided and mine and all(tab.kinds.get(h.name.nodes[0]) in (Kind.SYMPTOM, Kind.FINDING)
+                                  and not h.key & sp.SITE_WORDS for h in mine):
+            # "anterior pubic pain", "intermittent anterior clicking": a side of what is named, how it is (a
+            # side of a place, "lateral knee pain", is another place's pain)
+            for k in sided:
+                extra.setdefault(min(mine, key=lambda h: abs(k - h.i)).i, []).append(found[k].text)
+            sites = [k for k in sites if k not in sided]
         elsewhere = [k for k in sites if not _site_of(tab, found[k], mine)]
         if mine and elsewhere and not entity and not other and all(
                 tab.kinds.get(h.name.nodes[0]) in (Kind.SYMPTOM, Kind.FINDING) and tab.areas.get(h.name.nodes[0])
@@ -710,6 +718,9 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
     return kept, unread, (extra, painful)
 
 
+#: A side without a place: "anterior", "medial".
+_SIDE_ONLY = frozenset(("anterior", "posterior", "medial", "lateral", "anteromedial", "anterolateral", "posterolateral",
+                        "posteromedial", "inner", "outer", "superior", "inferior"))
 #: Words that place or point and say nothing of their own: "pain *over* the front of the hip".
 _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
                        "under", "underneath", "near", "about", "beside", "behind", "within", "toward", "towards",
