@@ -416,3 +416,11 @@ def test_an_aortic_aneurysm_is_excluded_under_forty_and_its_subtypes_too(kg):
     assert score.get("ruptured-abdominal-aortic-aneurysm", 0.0) < 0.01, young
     old = kg.trace(["72-year-old man", "collapsed", "low back pain"], setting="ed-back-pain")
     assert "ruptured-abdominal-aortic-aneurysm" in [c.node.id for c in old.candidates[:3]], old
+
+
+def test_a_fall_from_height_with_midline_tenderness_and_a_step_is_a_vertebral_fracture(kg):
+    # injury2003_tl: midline tenderness Sn 62 % / Sp 92 %, a palpable step Sn 14 % / Sp 100 % (graded: a
+    # selected series); a sacroiliac strain must not lead a fall from a ladder with a step at L1
+    result = kg.trace("38M fell 3 m from a ladder onto his buttocks. Severe back pain. Midline tenderness at L1 "
+                      "with palpable step.", setting="ed-back-pain")
+    assert result.candidates[0].node.id == "vertebral-fracture", result

@@ -1176,3 +1176,8 @@ def test_both_shoulders_are_polymyalgias_girdle_not_another_part(kg):
 ])
 def test_a_side_without_a_place_and_a_half_year(kg, text, expected):
     assert expected in _spans(kg, text), read(kg, text)
+
+
+def test_a_fall_from_a_ladder_onto_the_buttocks(kg):
+    said = _spans(kg, "fell approx 3 m from a ladder, landed on feet then onto buttocks")
+    assert ("major-trauma", "present") in said and ("buttock-pain", "present") not in said, said

@@ -1300,6 +1300,8 @@ _EXAMINED = frozenset(("neuro", "neurology", "neurologically", "neurovascularly"
 def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
     """A place named with an article ("the left leg") and no complaint before it: a place spoken of.
     "c/o the left hip", "pain: the left hip" and "radiating to the L calf" still complain of it."""
+    if any(found[k].lower in ("onto", "landed", "landing") for k in range(max(0, i - 2), i)):
+        return True  # "landed on feet then onto buttocks": where the fall ended, not a pain
     if not any(found[k].lower in ("the", "a", "an", "this", "that") for k in range(max(0, i - 2), j)):
         return False  # "my back is killing me": a lay complaint names its place with a possessive
     return not any(found[k].lower in _COMPLAINT or "pain" in found[k].optional for k in range(max(0, i - 4), i))
