@@ -38,7 +38,7 @@ _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 _LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+(?:ago|previously|earlier|before|prior|back)$|"
                        r"(?:19|20)\d\d$")
 #: Historical triggers that say an episode or a habit is over, not only that it began in the past.
-_ENDING = frozenset(("resolved", "settled", "since resolved", "now resolved", "nothing since", "asymptomatic since", "abstinent", "quit", "gave up",
+_ENDING = frozenset(("resolved", "settled", "fine", "since resolved", "now resolved", "nothing since", "asymptomatic since", "abstinent", "quit", "gave up",
                      "stopped", "ex", "former", "formerly", "recovered", "fully recovered", "no longer"))
 #: Historical triggers that qualify one noun ("previous surgery"), not a list ("PMH: ...").
 _ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously", "ex", "former", "formerly"))
@@ -603,13 +603,16 @@ def _backward_begin(found: list[Unit], t: Trigger, sentence: list[int], covered:
     category = t.category
     # "weight loss or loss of appetite ... were not reported": a plural verb says the result of the whole list
     plural = category in _NARROW and _plural_copula(found, 0, t.index)
+    ending = category == "historical" and (t.text.lower() in _ENDING or t.text.lower().split()[0] in _ENDING)
     if k >= 0 and found[k].text in ("-", ":", "–"):  # "fever - nil", "fever: no"
         k -= 1
-    elif k >= 0 and found[k].text == "," and category == "historical" and t.text.lower().split()[0] in _ENDING and (
-            _clause_end(found, t.index) or found[t.index + 1].lower in _AFTER_ENDING):
-        k -= 1  # "irritable hip at 5, settled on its own": the episode the ending is said of
     elif k >= 0 and found[k].text == "(" and category in ("aggravates", "relieves"):  # "sitting (eases)"
         k -= 1
+    elif ending and k >= 1 and found[k].lower == "now" and found[k - 1].text == ",":
+        k -= 2  # "numbness in the saddle area last week, now resolved"
+    elif ending and k >= 0 and found[k].text == "," and (
+            _clause_end(found, t.index) or found[t.index + 1].lower in _AFTER_ENDING):
+        k -= 1  # "irritable hip at 5, settled on its own": the episode the ending is said of
     while k >= 0 and sentence[k] == sentence[t.index] and t.index - k <= MAX_SCOPE:
         u = found[k]
         if k in covered:

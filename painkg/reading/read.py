@@ -1350,6 +1350,8 @@ def _angle_after(found: list[sp.Unit], hit: sp.Found) -> int | None:
     k = hit.j
     while k < len(found) and k < hit.j + 2 and found[k].lower in ("to", "at", "of", "limited", "only", ":"):
         k += 1
+    if k < len(found) and re.fullmatch(r"\d{1,3}/90", found[k].text):
+        return int(found[k].text.split("/")[0])  # "SLR 90/90", "SLR 45/90": degrees of the right angle
     if k >= len(found) or not re.fullmatch(r"\d{1,3}", found[k].text):
         return None
     after = found[k + 1].lower if k + 1 < len(found) else ""
