@@ -1194,3 +1194,15 @@ def test_probe_8_misses_after_its_final_run(kg, text, node, polarity, time):
     # probe 8's wrong readings, looked at only after its end-of-session run was recorded
     assert any(s.node.id == node and s.polarity == polarity and s.time == time for s in read(kg, text).spans), \
         read(kg, text)
+
+
+@pytest.mark.parametrize("text, node, polarity", [
+    # published 7's wrong readings, looked at only after its end-of-session run was recorded
+    ("denied any systemic symptoms (e.g., fever, chills)", "fever", "absent"),
+    ("no red flags (e.g. fever, weight loss)", "unexplained-weight-loss", "absent"),  # every example denied
+    ("she limits weight-bearing on her right side", "unexplained-weight-loss", None),
+    ("pain with resisted active adduction on the left", "resisted-adduction-pain", "present"),
+])
+def test_published_7_misses_after_its_final_run(kg, text, node, polarity):
+    said = {s.node.id: s.polarity for s in read(kg, text).spans}
+    assert said.get(node) == polarity, read(kg, text)

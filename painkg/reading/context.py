@@ -78,6 +78,7 @@ _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into"
                        "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now",
                        "currently", "presently", "today"))
 _NOW_WORDS = frozenset(("currently", "now", "today", "presently"))
+_FOR_EXAMPLE = frozenset(("e.g.", "eg", "e.g", "eg.", "i.e.", "ie", "such as", "including"))
 #: Words after an ending that keep it about what came before: "..., settled on its own", "..., resolved fully".
 _AFTER_ENDING = frozenset(("on", "spontaneously", "completely", "fully", "with", "without", "after", "by", "within"))
 #: Results that follow "currently" in a clause that is about the same findings ("reflexes currently normal").
@@ -567,6 +568,10 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
                 and any(e.role in ("affirmed", "abnormal") for e in u.entries):
             return k  # "negative SLR, positive FABER": the list ends where another result begins
         if k not in covered and _is_cut(u, t.category, t.text):
+            if u.text == "(" and t.category == "negated" and k + 1 < len(found) and found[k + 1].lower in _FOR_EXAMPLE:
+                k += 2  # "denied any systemic symptoms (e.g., fever, chills)": the examples of what is denied
+                listing = True  # ... every one of them
+                continue
             if u.text == "," and t.category in ("negated", "possible", "normal") and \
                     _or_list_follows(found, k, sentence, covered):
                 k += 1
