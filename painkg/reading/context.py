@@ -75,8 +75,7 @@ class Context:
 #: Words that say nothing between a finding and its result: "SLR on the left side negative".
 _FUNCTION = frozenset(("over", "around", "across", "along", "down", "up", "into", "onto", "through", "throughout",
                        "under", "both", "side", "sides", "was", "were", "is", "are", "been", "be", "found", "all",
-                       "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now",
-                       "currently", "presently", "today"))
+                       "tests", "test", "testing", "sign", "signs", "each", "again", "also", "still", "now"))
 _NOW_WORDS = frozenset(("currently", "now", "today", "presently"))
 _FOR_EXAMPLE = frozenset(("e.g.", "eg", "e.g", "eg.", "i.e.", "ie", "such as", "including"))
 #: Words after an ending that keep it about what came before: "..., settled on its own", "..., resolved fully".
