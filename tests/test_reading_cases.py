@@ -1206,3 +1206,12 @@ def test_probe_8_misses_after_its_final_run(kg, text, node, polarity, time):
 def test_published_7_misses_after_its_final_run(kg, text, node, polarity):
     said = {s.node.id: s.polarity for s in read(kg, text).spans}
     assert said.get(node) == polarity, read(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [
+    ("SLR ?+ve at 70°", "slr-test"),  # a result in doubt
+    ("poss. gluteus medius tear", "greater-trochanteric-pain-syndrome"),
+    ("sometimes maybe a bit of tingling, not sure", "tingling"),
+])
+def test_probe_8_doubts_after_its_final_run(kg, text, node):
+    assert {s.node.id: s.polarity for s in read(kg, text).spans}.get(node) == "possible", read(kg, text)

@@ -157,7 +157,7 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
             continue  # "non-traumatic knee pain": the prefix denies its own word, here no finding
         if u.text == "?" and k + 1 < len(found) and found[k + 1].start == u.end and \
                 (k == 0 or found[k - 1].end < u.start):
-            if k and found[k - 1].role != "punct" and any(e.role in ("abnormal", "normal", "negated")
+            if k and found[k - 1].role != "punct" and any(e.role in ("abnormal", "normal", "negated", "affirmed")
                                                            for e in found[k + 1].entries):
                 out.append(Trigger(k, "possible", "backward", u.text))  # "anal tone ?lax": the result is in doubt
                 continue
