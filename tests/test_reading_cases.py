@@ -1215,3 +1215,11 @@ def test_published_7_misses_after_its_final_run(kg, text, node, polarity):
 ])
 def test_probe_8_doubts_after_its_final_run(kg, text, node):
     assert {s.node.id: s.polarity for s in read(kg, text).spans}.get(node) == "possible", read(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5 1/2 yo girl limping", ("age-under-10", "present")),  # the half year in every way of writing an age
+    ("numbness down the right leg and in the saddle", ("saddle-anaesthesia", "present")),  # "and in the ..."
+])
+def test_variants_of_a_half_year_and_the_saddle_listed(kg, text, expected):
+    assert expected in _spans(kg, text), read(kg, text)

@@ -26,7 +26,7 @@ __all__ = ["facts", "find", "implied_ages", "rest_of"]
 
 #: "a 72-year-old", "aged 72", "72 yo", "67M": an age in years, then whatever follows.
 _AGE = re.compile(r"^(?:an?\s+)?(?:(?:aged?|age:)\s*(?P<a>\d{1,3})(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
-                  r"(?P<b>\d{1,3})(?:\s+1/2|\s*½|\.5)?\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
+                  r"(?P<b>\d{1,3})(?:\s+1/2|\s*½|\.5)?\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})(?:\s+1/2|\s*½|\.5)?\s*(?:yo|y/o|yr old)|"
                   r"(?P<d>\d{1,3})(?=\s*[mf]\b))\s*(?P<rest>.*)$")
 #: The sex that may follow an age: whether the patient is female.
 _SEX = {"f": True, "female": True, "woman": True, "lady": True, "girl": True, "daughter": True,
@@ -164,7 +164,7 @@ def _stated(graph: nx.MultiDiGraph, node_id: str, holds, m: re.Match) -> list[tu
 #: without "old" is a duration ("back pain for 5 years", "THR 5 years ago"), never an age.
 _FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?<!gestational )(?:aged?|age:)\s*(?P<a>\d{1,3})"  # a gestational age is no age
                        r"(?:\s*(?:years?|yrs?|y))?(?:\s+old)?|"
-                       r"(?P<b>\d{1,3})(?:\s+1/2|\s*½|\.5)?\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})\s*(?:yo|y/o|yr old)|"
+                       r"(?P<b>\d{1,3})(?:\s+1/2|\s*½|\.5)?\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o\b)|(?P<c>\d{1,3})(?:\s+1/2|\s*½|\.5)?\s*(?:yo|y/o|yr old)|"
                        r"(?P<d>\d{1,3})(?=\s*(?:[mf]|male|female|man|woman|boy|girl)\b)|"
                        # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
                        r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy|son|daughter)\b)?")

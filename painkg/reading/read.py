@@ -457,7 +457,7 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
     kind = tab.kinds.get(node_id)
     # a test or treatment named, alone as much as inside a note ("ultrasound", "blood cultures"), is what was
     # done, never an observation of the patient (issue 20); only its id ("lumbar-mri") is the caller's own
-    time = MENTIONED if kind in _PLACE_KINDS else HISTORICAL if kind in _NAMED_KINDS and (
+    time = MENTIONED if kind in sp.PLACE_KINDS else HISTORICAL if kind in _NAMED_KINDS and (
         stripped != node_id or tab.exact.get(stripped.lower()) == node_id) \
         else CURRENT
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
@@ -689,7 +689,7 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         stray += [k - 1 for k in chunk if k not in covered and "pain" in found[k].optional and k - 1 in mods
                   and not _function_word(found[k - 1]) and not _family_of(found[k - 1])]
         if mine and any(set(found[k].required) & {"test", "sign", "manoeuvre", "maneuver"} for k in mods) and all(
-                tab.kinds.get(h.name.nodes[0]) in (*_PLACE_KINDS, Kind.TREATMENT) for h in mine):
+                tab.kinds.get(h.name.nodes[0]) in (*sp.PLACE_KINDS, Kind.TREATMENT) for h in mine):
             stray += mods  # "sciatic stretch tests": a test this KB does not name, not the nerve or a stretch
         if not mine:
             stray += mods  # nothing read: the words are shown unread
@@ -736,7 +736,6 @@ def _function_word(u: sp.Unit) -> bool:
 
 
 #: Places outside the hip, pelvis, back and leg: a phrase about one of them is not the KB's.
-_BOTH_WORDS = frozenset(("both", "bilateral", "bilat", "b/l"))
 _FOREIGN = frozenset(("shoulder", "elbow", "wrist", "hand", "finger", "thumb", "arm", "forearm", "armpit", "neck",
                       "jaw", "head", "chest", "ankle", "toe", "knee", "toenail", "fingernail"))
 #: Places the KB's own nodes are felt at.
@@ -768,7 +767,8 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
     for k, u in enumerate(found):
         if k not in covered and u.site and set(u.required) & _FOREIGN and not (
                 k + 1 < len(found) and found[k + 1].lower in ("blade", "blades")) and not (  # the shoulder blades are the back's
-                set(u.required) == {"shoulder"} and (u.lower.endswith("s") or k and found[k - 1].lower in _BOTH_WORDS)):
+                set(u.required) == {"shoulder"} and (u.lower.endswith("s") or k and found[k - 1].has("side") and any(
+                    e.value == "both" for e in found[k - 1].entries))):
             # "both shoulders": the girdle pain of polymyalgia, a node of the KB
             foreign.setdefault(sentence[k], k)
         if k not in covered and u.lower == "upper" and k + 1 < len(found) and \
@@ -1264,7 +1264,7 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
                       if not nm.inverted and not nm.result and tab.kinds.get(nm.nodes[0]) is Kind.FINDING]
             if tender:
                 node = kg.node(sp.best_name(tender).nodes[0])
-        if node.kind in _PLACE_KINDS and not (painful and node.kind is not Kind.REGION):
+        if node.kind in sp.PLACE_KINDS and not (painful and node.kind is not Kind.REGION):
             when = MENTIONED  # "the greater trochanter", "the saddle area": where, not what; "pain at the
             # sitting bone" is the pain there, which the trace places at that structure
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
@@ -1331,7 +1331,6 @@ _NSAIDS = frozenset(("oral-nsaids", "ibuprofen", "naproxen"))
 
 #: Kinds a text names without stating a finding: what was done or planned, and where.
 _NAMED_KINDS = frozenset((Kind.TEST, Kind.TREATMENT))
-_PLACE_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE))
 #: Words that make a test or treatment a plan: "MRI requested", "referred for physiotherapy".
 _PLAN = frozenset(("for", "plan", "planned", "plans", "request", "requested", "arrange", "arranged", "refer", "referred",
                    "referral", "book", "booked", "organise", "organised", "organize", "organized", "will", "would",
@@ -1566,7 +1565,7 @@ _HIP_NORMAL = re.compile(r"\b(?:(?:examination|exam|assessment)\s+of\s+)?(?:the\
 #: A numbness said of a list of places whose next place is the saddle: "numbness in both legs and the saddle area".
 _NUMB_WORDS = ("numb", "tingl", "sensation", "sensory", "anaesthesia", "anesthesia", "paraesthesia", "paresthesia",
                "pins and needles")
-_SADDLE_PLACE = re.compile(r"\s*(?:,|and|or|&|\+)\s*(?:the\s+|her\s+|his\s+|their\s+)?"
+_SADDLE_PLACE = re.compile(r"\s*(?:,|and|or|&|\+)\s*(?:(?:in|over|around|across|of)\s+)?(?:the\s+|her\s+|his\s+|their\s+)?"
                            r"(?:saddle|perine|perian)\w*(?:\s+(?:area|region)s?)?\b", re.IGNORECASE)
 #: ... or whose first place is said before the saddle: "tingling over the left buttock and saddle area".
 _PLACE_BETWEEN = re.compile(r"\s*(?:over|in|on|of|around|at|across)\s+(?:the\s+)?(?:his\s+|her\s+)?"

@@ -22,9 +22,8 @@ radiculopathy" is not the lumbar one.  Precision comes before recall.
 
 from __future__ import annotations
 
-import functools
-
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -384,7 +383,9 @@ def _join_compounds(out: list[Unit], table: Table | None) -> list[Unit]:
 
 # ---------------------------------------------------------------------------- the phrase table
 
-_PLACE_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE))
+#: Kinds of node that are a place: named, they say where, not what.
+PLACE_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE))
+
 
 def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
     """Build the phrase table of *graph*: every name of every node, and the lexicon's."""
@@ -417,7 +418,7 @@ def table(graph: nx.MultiDiGraph, lexicon: lx.Lexicon) -> Table:
         never "tear" for "LT tear" or "jump" for "jump sign" (a tendon's tear, jumping).  A place is its word
         ("the leg", "lower limb")."""
         return users.get(word, set()) <= set(name.nodes) or all(
-            graph.nodes[n]["kind"] in _PLACE_KINDS for n in name.nodes)
+            graph.nodes[n]["kind"] in PLACE_KINDS for n in name.nodes)
 
     keys: dict[frozenset[str], list[Name]] = {}
     for text, name, key, allowed in keyed:
