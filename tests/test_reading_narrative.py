@@ -417,3 +417,36 @@ def test_a_serum_calcium_is_never_a_cancer(kg):
     assert _spans(kg, "Ca 2.38") == {("hypercalcaemia", "absent")}
     assert ("hypercalcaemia", "present") in _spans(kg, "adjusted calcium 2.9 mmol/L")
     assert ("history-of-cancer", "present") in _spans(kg, "hx of ca lung")
+
+
+# ---------------------------------------------------------------- sixth session: what a note does not say
+
+@pytest.mark.parametrize("text", ["abnormal vital signs", "vital signs were abnormal", "vitals deranged"])
+def test_an_abnormal_group_of_results_asserts_none_of_them(kg, text):
+    # "abnormal vital signs" is one of fever, tachycardia or hypotension at least, never all three
+    assert not {n for n, p in _spans(kg, text) if p == "present"} & {"fever", "tachycardia", "hypotension"}
+
+
+def test_a_normal_group_of_results_still_denies_each(kg):
+    assert {("fever", "absent"), ("tachycardia", "absent"), ("hypotension", "absent")} <= _spans(
+        kg, "vital signs were normal")
+
+
+@pytest.mark.parametrize("text, node", [
+    ("He was treated at another hospital for renal colic.", "renal-colic"),
+    ("Referred by her GP with a diagnosis of hip osteoarthritis.", "hip-osteoarthritis"),
+    ("She had been treated elsewhere for a muscle strain.", "non-specific-low-back-pain"),
+    ("Initially treated as sciatica.", "sciatica"),
+])
+def test_an_earlier_diagnosis_of_the_complaint_is_doubted_not_observed(kg, text, node):
+    spans = [s for s in read(kg, text).spans if s.node.id == node]
+    assert spans and all(s.polarity == "possible" for s in spans)
+    assert all(o.possible for o in observe(kg, [text], skipped=[]) if o.node.id == node)  # a question, no evidence
+
+
+@pytest.mark.parametrize("text, node", [
+    ("She was treated for breast cancer in 2015.", "history-of-cancer"),
+    ("Treated for diabetes with metformin.", "diabetes"),
+])
+def test_a_risk_history_said_as_treated_stays_the_history(kg, text, node):
+    assert (node, True) in _observed(kg, text)

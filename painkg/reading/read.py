@@ -1122,6 +1122,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
     # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
     past = "historical" in cats and (c.ended or not any(n in tab.histories or _is_history(kg, n) for n in nodes))
+    if "possible" in cats and _opinion_only(c.triggers) \
+            and (tab.kinds.get(nodes[0]) is not Kind.CONDITION or _history_left_by(kg, nodes[0]) is not None):
+        # "treated for renal colic" is another clinician's diagnosis of this pain, to be doubted; but "treated
+        # for breast cancer" and "treated for diabetes" are the patient's history, as they say
+        cats = cats - {"possible"}
     time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
     who = OTHER if "family" in cats else PATIENT
     kind = tab.kinds.get(nodes[0])
@@ -1163,6 +1168,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         if "possible" in cats:
             polarity = POSSIBLE
     elif name.result:
+        if ("abnormal" in cats or "affirmed" in cats) and len(name.nodes) > 1 and "negated" not in cats:
+            # "abnormal vital signs": one of them at least, not which; a normal result denies them all
+            return [], Unread(start, end, piece, True, f"{piece} — abnormal, but which of its results is not said")
         if "abnormal" in cats or "affirmed" in cats:
             polarity = PRESENT
         elif cats & {"normal", "negated"}:
@@ -1420,6 +1428,20 @@ def _trouble_before(found: list[sp.Unit], hit: sp.Found) -> bool:
 
 def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
     return hit.j < len(found) and found[hit.j].lower in _TROUBLE
+
+
+#: A diagnosis someone made of this complaint before ("treated at another hospital for renal colic"): in a
+#: presentation it is an opinion the case goes on to test, not a finding.  A risk history said the same way
+#: stays the history (``_spans_of``).
+_OPINIONS = frozenset({"treated for", "was treated for", "treated as", "managed as", "a diagnosis of", "diagnosed as",
+                       "treated at another hospital for", "treated elsewhere for"})
+
+
+def _opinion_only(triggers: list[str]) -> bool:
+    """Whether the only doubt among *triggers* is someone's earlier diagnosis."""
+    doubts = {e.form.lower() for e in lx.load().entries("possible")}
+    said = [t.lower() for t in triggers if t.lower() in doubts]
+    return bool(said) and all(t in _OPINIONS for t in said)
 
 
 def _history_left_by(kg: KnowledgeGraph, condition: str) -> str | None:
