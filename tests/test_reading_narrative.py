@@ -463,3 +463,15 @@ def test_a_risk_history_said_as_treated_stays_the_history(kg, text, node):
 ])
 def test_falls_and_refusals_as_case_reports_write_them(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+def test_previously_healthy_is_no_past_complaint(kg):
+    text = "A 10-year-old boy, previously healthy, came because of right hip pain, limp and a three-day fever."
+    hip = [s for s in read(kg, text).spans if s.node.id == "hip-pain"]
+    assert hip and all(s.observed and s.polarity == "present" for s in hip)
+
+
+@pytest.mark.parametrize("text, node", [("Pain does not radiate to the legs.", "bilateral-leg-pain"),
+                                        ("The pain does not radiate into the buttock.", "buttock-pain")])
+def test_a_pain_said_not_to_radiate_there_is_denied_there(kg, text, node):
+    assert (node, "absent") in _spans(kg, text)
