@@ -475,3 +475,10 @@ def test_previously_healthy_is_no_past_complaint(kg):
                                         ("The pain does not radiate into the buttock.", "buttock-pain")])
 def test_a_pain_said_not_to_radiate_there_is_denied_there(kg, text, node):
     assert (node, "absent") in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, polarity", [("The pain interfered with sleep.", "present"),
+                                            ("It prevented me sleeping at night.", "present"),
+                                            ("The pain does not interfere with sleep.", "absent")])
+def test_a_pain_that_disturbs_sleep_is_night_pain(kg, text, polarity):
+    assert ("night-pain", polarity) in _spans(kg, text)
