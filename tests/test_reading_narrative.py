@@ -482,3 +482,15 @@ def test_a_pain_said_not_to_radiate_there_is_denied_there(kg, text, node):
                                             ("The pain does not interfere with sleep.", "absent")])
 def test_a_pain_that_disturbs_sleep_is_night_pain(kg, text, polarity):
     assert ("night-pain", polarity) in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Lumbar spine: full range of motion.", "Back: full range of motion, non-tender.",
+                                  "knee full range of motion"])
+def test_another_joints_range_of_motion_is_not_the_hips(kg, text):
+    assert not {n for n, _ in _spans(kg, text)} & {"limited-hip-range-of-motion", "normal-hip-examination"}
+
+
+@pytest.mark.parametrize("text", ["full range of motion of the hip", "L hip: full ROM, pain-free", "hip full ROM"])
+def test_a_full_hip_range_is_no_limited_range_and_no_more(kg, text):
+    assert ("limited-hip-range-of-motion", "absent") in _spans(kg, text)
+    assert "normal-hip-examination" not in {n for n, _ in _spans(kg, text)}

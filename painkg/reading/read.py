@@ -299,6 +299,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
+    hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
     hits, graded = motor.compose(tab, units, hits, sentence)
     hits, examined = exam.compose(tab, units, hits, sentence)
     hits = _abrupt_hits(tab, text, units, hits)
@@ -789,6 +790,39 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
             start, end = found[h.i].start, found[h.j - 1].end
             unread.append(Unread(start, end, text[start:end], True,
                                  f"{text[start:end]} — said of the {found[k].text.lower()}, outside this KB"))
+            continue
+        kept.append(h)
+    return kept
+
+
+#: Places whose range of movement, tenderness or tests are not the hip's.
+_NOT_HIP = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "knee", "ankle", "shoulder", "neck", "cervical",
+                      "thoracic", "elbow", "wrist", "foot"))
+
+
+def _hip_unsaid(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int],
+                unread: list[Unread]) -> list[sp.Found]:
+    """Drop a hip finding named by a word that names no place ("full range of motion") in a sentence about
+    another joint or the spine, where the hip is not said: "Lumbar spine: full range of motion" is the
+    spine's range, "knee: ROM full" the knee's."""
+    # a place said as a place: a word no finding's name took ("Back: ..."), or a name of the place itself
+    # ("Lumbar spine:", "knee ...") — not the "back" inside "inflammatory back pain criteria"
+    named = {k for h in hits if not (_bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) in sp.PLACE_KINDS)
+             for k in range(h.i, h.j)}
+    places: dict[int, set[str]] = {}
+    for k, u in enumerate(found):
+        if k in named:
+            continue
+        for w in set(u.required) & (_NOT_HIP | {"hip", "groin", "buttock", "thigh", "trochanter", "trochanteric"}):
+            places.setdefault(sentence[k], set()).add(w)
+    kept = []
+    for h in hits:
+        node = h.name.nodes[0]
+        said = places.get(sentence[h.i], set())
+        if "hip" in tab.sites.get(node, ()) and not h.key & sp.SITE_WORDS and said and said <= _NOT_HIP:
+            start, end = found[h.i].start, found[h.j - 1].end
+            unread.append(Unread(start, end, text[start:end], True,
+                                 f"{text[start:end]} — said of the {sorted(said)[0]}, not the hip"))
             continue
         kept.append(h)
     return kept
