@@ -494,3 +494,25 @@ def test_another_joints_range_of_motion_is_not_the_hips(kg, text):
 def test_a_full_hip_range_is_no_limited_range_and_no_more(kg, text):
     assert ("limited-hip-range-of-motion", "absent") in _spans(kg, text)
     assert "normal-hip-examination" not in {n for n, _ in _spans(kg, text)}
+
+
+@pytest.mark.parametrize("text, never", [
+    ("He underwent a discectomy in 2015.", "thin-or-underweight"),
+    ("She is a plumber.", "peritonism"),
+])
+def test_an_everyday_word_is_never_corrected_to_a_kb_word(kg, text, never):
+    assert never not in {s.node.id for s in read(kg, text).spans}
+
+
+@pytest.mark.parametrize("word", ["should", "underwent", "unbearable", "consultation", "particularly", "addition",
+                                  "definite", "plumber", "veteran", "wrestler", "reveals"])
+def test_common_english_words_are_words(word):
+    from painkg.reading import lexicon as lx
+    assert lx.is_word(word)
+
+
+@pytest.mark.parametrize("typo, word", [("sciatia", "sciatica"), ("temprature", "temperature"),
+                                        ("numbess", "numbness"), ("stifness", "stiffness")])
+def test_typos_are_still_corrected(kg, typo, word):
+    from painkg.reading.read import _table
+    assert _table(kg).correct(typo) == word

@@ -235,7 +235,8 @@ def _code_digest() -> str:
     """A hash of what decides the table beyond the KB: the lexicon files and the reading code."""
     digest = hashlib.blake2b(digest_size=16)
     here = Path(__file__).parent
-    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv", "lexicon-entities.tsv")),
+    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv", "lexicon-entities.tsv",
+                                                             "lexicon-words.txt", "english-words.txt")),
                  here / "spans.py", here / "lexicon.py"):
         try:
             digest.update(path.read_bytes())
