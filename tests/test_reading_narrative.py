@@ -516,3 +516,17 @@ def test_common_english_words_are_words(word):
 def test_typos_are_still_corrected(kg, typo, word):
     from painkg.reading.read import _table
     assert _table(kg).correct(typo) == word
+
+
+@pytest.mark.parametrize("text, node, never", [
+    ("unilateral thigh pain following minor trauma", "traumatic-onset", "major-trauma"),
+    ("The patient had an antalgic, guarded gait.", "limp", "peritonism"),
+    ("Naproxen works brilliantly.", "good-response-to-nsaids", "naproxen"),
+])
+def test_words_read_as_case_reports_mean_them(kg, text, node, never):
+    said = {n for n, p in _spans(kg, text) if p == "present"}
+    assert node in said and never not in said
+
+
+def test_guarded_hip_movements_are_no_peritonism(kg):
+    assert "peritonism" not in {n for n, _ in _spans(kg, "guarded hip movements")}
