@@ -530,3 +530,9 @@ def test_words_read_as_case_reports_mean_them(kg, text, node, never):
 
 def test_guarded_hip_movements_are_no_peritonism(kg):
     assert "peritonism" not in {n for n, _ in _spans(kg, "guarded hip movements")}
+
+
+@pytest.mark.parametrize("text, present", [("She slipped on some wet leaves.", False), ("the floor was wet", False),
+                                           ("he wet himself", True), ("I keep wetting myself", True)])
+def test_wet_is_incontinence_only_of_a_person(kg, text, present):
+    assert (("urinary-incontinence", "present") in _spans(kg, text)) is present
