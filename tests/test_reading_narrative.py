@@ -536,3 +536,19 @@ def test_guarded_hip_movements_are_no_peritonism(kg):
                                            ("he wet himself", True), ("I keep wetting myself", True)])
 def test_wet_is_incontinence_only_of_a_person(kg, text, present):
     assert (("urinary-incontinence", "present") in _spans(kg, text)) is present
+
+
+@pytest.mark.parametrize("text, never", [
+    ("He was climbing a ladder at work when the pain started.", "major-trauma"),
+    ("She does the triple jump.", "abdominal-aortic-aneurysm"),
+    ("working with soil in the garden", "bowel-incontinence"),
+])
+def test_a_word_of_a_red_flags_name_alone_is_no_red_flag(kg, text, never):
+    assert never not in {s.node.id for s in read(kg, text).spans}
+
+
+@pytest.mark.parametrize("text, node", [("?triple A", "abdominal-aortic-aneurysm"),
+                                        ("She has soiled herself twice.", "bowel-incontinence"),
+                                        ("fell approx 3 m from a ladder", "major-trauma")])
+def test_the_red_flag_said_in_full_is_still_read(kg, text, node):
+    assert node in {s.node.id for s in read(kg, text).spans}
