@@ -14,11 +14,11 @@ from painkg.kb.vocab import Relation
 
 #: New node -> phrasings that must read as it (present, about the patient now).
 READINGS = {
-    "progressive-pain": ("pain getting worse", "progressive pain", "escalating pain"),
+    "progressive-pain": ("escalating pain", "the pain has progressed", "increasingly severe pain"),
     "systemically-unwell": ("generally unwell", "she looked toxic", "ill-appearing child"),
     "pain-despite-analgesia": ("pain despite painkillers", "pain unresponsive to analgesia",
                                "failure to improve with conservative treatment"),
-    "pain-at-rest": ("pain at rest", "constant pain", "non-mechanical pain"),
+    "pain-at-rest": ("pain at rest", "unremitting pain", "non-mechanical pain"),
     "constipation": ("constipation", "constipated for a week", "new-onset constipation"),
     "fatigue": ("fatigue", "tired all the time", "lack of energy"),
     "shortened-externally-rotated-leg": ("right leg shortened and externally rotated",
