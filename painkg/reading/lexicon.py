@@ -304,8 +304,19 @@ def clinical_words() -> frozenset[str]:
     return frozenset(w for w in text.split() if not w.startswith("#") and w.isalpha())
 
 
+@functools.lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """Common English words of 5 letters or more (``english-words.txt``, from SCOWL): never a misspelling
+    of a KB word ("should" is not the shoulder, "underwent" not underweight)."""
+    path = _folder() / "english-words.txt"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return frozenset(w for w in text.split() if not w.startswith("#") and w.isalpha())
+
+
 def is_word(lower: str) -> bool:
     """Whether *lower* is a real clinical or everyday word (or a plain inflection of one)."""
+    if lower in everyday_words():
+        return True
     known = clinical_words()
     if lower in known:
         return True

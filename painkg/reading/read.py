@@ -235,7 +235,8 @@ def _code_digest() -> str:
     """A hash of what decides the table beyond the KB: the lexicon files and the reading code."""
     digest = hashlib.blake2b(digest_size=16)
     here = Path(__file__).parent
-    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv", "lexicon-entities.tsv")),
+    for path in (*(lx.ontology_folder() / n for n in ("lexicon.tsv", "lexicon-hpo.tsv", "lexicon-entities.tsv",
+                                                             "lexicon-words.txt", "english-words.txt")),
                  here / "spans.py", here / "lexicon.py"):
         try:
             digest.update(path.read_bytes())
@@ -299,6 +300,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
+    hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
     hits, graded = motor.compose(tab, units, hits, sentence)
     hits, examined = exam.compose(tab, units, hits, sentence)
     hits = _abrupt_hits(tab, text, units, hits)
@@ -794,6 +796,39 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
     return kept
 
 
+#: Places whose range of movement, tenderness or tests are not the hip's.
+_NOT_HIP = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "knee", "ankle", "shoulder", "neck", "cervical",
+                      "thoracic", "elbow", "wrist", "foot"))
+
+
+def _hip_unsaid(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int],
+                unread: list[Unread]) -> list[sp.Found]:
+    """Drop a hip finding named by a word that names no place ("full range of motion") in a sentence about
+    another joint or the spine, where the hip is not said: "Lumbar spine: full range of motion" is the
+    spine's range, "knee: ROM full" the knee's."""
+    # a place said as a place: a word no finding's name took ("Back: ..."), or a name of the place itself
+    # ("Lumbar spine:", "knee ...") — not the "back" inside "inflammatory back pain criteria"
+    named = {k for h in hits if not (_bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) in sp.PLACE_KINDS)
+             for k in range(h.i, h.j)}
+    places: dict[int, set[str]] = {}
+    for k, u in enumerate(found):
+        if k in named:
+            continue
+        for w in set(u.required) & (_NOT_HIP | {"hip", "groin", "buttock", "thigh", "trochanter", "trochanteric"}):
+            places.setdefault(sentence[k], set()).add(w)
+    kept = []
+    for h in hits:
+        node = h.name.nodes[0]
+        said = places.get(sentence[h.i], set())
+        if "hip" in tab.sites.get(node, ()) and not h.key & sp.SITE_WORDS and said and said <= _NOT_HIP:
+            start, end = found[h.i].start, found[h.j - 1].end
+            unread.append(Unread(start, end, text[start:end], True,
+                                 f"{text[start:end]} — said of the {sorted(said)[0]}, not the hip"))
+            continue
+        kept.append(h)
+    return kept
+
+
 def _everywhere(tab: sp.Table, node_id: str) -> bool:
     """A finding of the whole patient, whatever part is hurt: a red flag, fever, a history item, an age."""
     local = any(w in node_id for w in ("bear", "walk"))  # "unable to weight bear" is the ankle's after an ankle injury
@@ -1122,6 +1157,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
     # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
     past = "historical" in cats and (c.ended or not any(n in tab.histories or _is_history(kg, n) for n in nodes))
+    if "possible" in cats and _opinion_only(c.triggers) \
+            and (tab.kinds.get(nodes[0]) is not Kind.CONDITION or _history_left_by(kg, nodes[0]) is not None):
+        # "treated for renal colic" is another clinician's diagnosis of this pain, to be doubted; but "treated
+        # for breast cancer" and "treated for diabetes" are the patient's history, as they say
+        cats = cats - {"possible"}
     time = HYPOTHETICAL if "hypothetical" in cats else HISTORICAL if past else CURRENT
     who = OTHER if "family" in cats else PATIENT
     kind = tab.kinds.get(nodes[0])
@@ -1163,6 +1203,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         if "possible" in cats:
             polarity = POSSIBLE
     elif name.result:
+        if ("abnormal" in cats or "affirmed" in cats) and len(name.nodes) > 1 and "negated" not in cats:
+            # "abnormal vital signs": one of them at least, not which; a normal result denies them all
+            return [], Unread(start, end, piece, True, f"{piece} — abnormal, but which of its results is not said")
         if "abnormal" in cats or "affirmed" in cats:
             polarity = PRESENT
         elif cats & {"normal", "negated"}:
@@ -1420,6 +1463,20 @@ def _trouble_before(found: list[sp.Unit], hit: sp.Found) -> bool:
 
 def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
     return hit.j < len(found) and found[hit.j].lower in _TROUBLE
+
+
+#: A diagnosis someone made of this complaint before ("treated at another hospital for renal colic"): in a
+#: presentation it is an opinion the case goes on to test, not a finding.  A risk history said the same way
+#: stays the history (``_spans_of``).
+_OPINIONS = frozenset({"treated for", "was treated for", "treated as", "managed as", "a diagnosis of", "diagnosed as",
+                       "treated at another hospital for", "treated elsewhere for"})
+
+
+def _opinion_only(triggers: list[str]) -> bool:
+    """Whether the only doubt among *triggers* is someone's earlier diagnosis."""
+    doubts = {e.form.lower() for e in lx.load().entries("possible")}
+    said = [t.lower() for t in triggers if t.lower() in doubts]
+    return bool(said) and all(t in _OPINIONS for t in said)
 
 
 def _history_left_by(kg: KnowledgeGraph, condition: str) -> str | None:

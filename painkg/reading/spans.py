@@ -248,7 +248,8 @@ class Table:
                 for close in difflib.get_close_matches(lower, self.vocabulary, n=3, cutoff=cutoff):
                     # a typo adds, drops or swaps a letter; a negating prefix, added or dropped, is no
                     # typo ("afebrile" is not febrile, "steady" is not unsteady)
-                    if abs(len(close) - len(lower)) <= (1 if real else 2) and \
+                    # and keeps the first letter, which typists seldom miss ("plumber" is no "Blumberg")
+                    if abs(len(close) - len(lower)) <= (1 if real else 2) and close[0] == lower[0] and \
                             not any(lower == p + close or close == p + lower for p in ("a", "an", "un", "non")):
                         found = close
                         break
