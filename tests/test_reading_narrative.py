@@ -552,3 +552,14 @@ def test_a_word_of_a_red_flags_name_alone_is_no_red_flag(kg, text, never):
                                         ("fell approx 3 m from a ladder", "major-trauma")])
 def test_the_red_flag_said_in_full_is_still_read(kg, text, node):
     assert node in {s.node.id for s in read(kg, text).spans}
+
+
+@pytest.mark.parametrize("text, node, said", [
+    ("worsening hip pain", "progressive-pain", True),
+    ("progressive low back pain for 3 months", "progressive-pain", True),
+    ("constant low back pain", "pain-at-rest", True),
+    ("gradually worsening groin pain over 2 years", "progressive-pain", False),  # wear's slow course
+    ("no worsening back pain", "progressive-pain", False),
+])
+def test_a_pains_course_is_its_own_finding(kg, text, node, said):
+    assert ((node, "present") in _spans(kg, text)) is said

@@ -338,7 +338,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                                   matched=matched))
     found = _normal_places(kg, text, found)
     found = _saddle_listed(kg, text, found)
-    found += _lasting(kg, text, found) + _abrupt(kg, found)
+    found += _lasting(kg, text, found) + _abrupt(kg, found) + _course(kg, found)
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
         found += sex
@@ -1678,6 +1678,34 @@ def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
                 and any(w in said for w in _SUDDEN) and any(w in said for w in _SEVERE):
             return [Span(s.start, s.end, s.text, kg.node(_ABRUPT), PRESENT, modifiers=s.modifiers, matched=s.matched)]
     return []
+
+
+#: A pain's course and timing that are findings of their own (kb12): an escalating pain, a constant one.
+_COURSES = (("progressive-pain", ("progressive", "progressively", "worsening", "increasing", "escalating",
+                                  "getting worse", "worse and worse")),
+            ("pain-at-rest", ("constant", "unremitting", "unrelenting", "relentless", "continuous", "non-mechanical")))
+
+
+_SLOW = frozenset(("gradually", "gradual", "slowly", "slow", "insidiously", "insidious"))
+
+
+def _course(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
+    """"Worsening hip pain", "constant low back pain": a present pain whose modifiers say its course is also
+    that course's finding (the escalating or constant pain of a tumour or an infection), which the matcher
+    cannot name apart, since words of course are modifiers."""
+    out = []
+    for node_id, words in _COURSES:
+        if node_id not in kg.graph or any(s.node.id == node_id for s in found):
+            continue
+        for s in found:
+            said = {m.lower() for m in s.modifiers}
+            # "gradually worsening groin pain over 2 years" is the slow course of wear, not a red flag's
+            if s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and "pain" in s.node.label \
+                    and said & set(words) and not said & _SLOW:
+                out.append(Span(s.start, s.end, s.text, kg.node(node_id), PRESENT, modifiers=s.modifiers,
+                                matched=s.matched))
+                break
+    return out
 
 
 def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
