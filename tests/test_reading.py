@@ -33,7 +33,8 @@ def _spans(kg, text):
 # ---------------------------------------------------------------- spans inside longer text
 
 @pytest.mark.parametrize("text, expected", [
-    ("3/52 worsening L buttock pain, now hobbling", {("buttock-pain", "present"), ("limp", "present")}),
+    ("3/52 worsening L buttock pain, now hobbling", {("buttock-pain", "present"), ("limp", "present"),
+                                                     ("progressive-pain", "present")}),
     ("LBP radiating to the L calf", {("low-back-pain", "present"), ("pain-below-knee", "present")}),
     ("AM stiffness > 30 min", {("prolonged-morning-stiffness", "present")}),  # over 30 minutes: prolonged
     ("pt c/o R groin pain when putting socks on", {("groin-pain", "present"),
