@@ -563,3 +563,9 @@ def test_the_red_flag_said_in_full_is_still_read(kg, text, node):
 ])
 def test_a_pains_course_is_its_own_finding(kg, text, node, said):
     assert ((node, "present") in _spans(kg, text)) is said
+
+
+@pytest.mark.parametrize("text, polarity", [("RR 24", "present"), ("respiratory rate 28/min", "present"),
+                                            ("RR 16, HR 88", "absent")])
+def test_a_respiratory_rate_over_20_is_a_tachypnoea(kg, text, polarity):
+    assert ("tachypnoea", polarity) in _spans(kg, text)

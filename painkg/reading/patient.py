@@ -89,6 +89,10 @@ _MEASURES = (
     (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*"
                 r"(?:bpm|beats?/min|/min|beats per minute|beats a minute)?$"),
      "tachycardia", lambda v: v >= 100.0),
+    # A respiratory rate above 20 is a tachypnoea (the SIRS criterion bmjbp_pancreatitis quotes); 12-20 none.
+    (re.compile(r"^(?:rr|resp rate|resps|respiratory rate|respirations)\s*" + _IS + r"(?P<v>\d{1,2})\s*"
+                r"(?:/min|breaths?/min|breaths per minute|per minute)?$"),
+     "tachypnoea", lambda v: v > 20.0),
     (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?(?:of )?hg)?$"),
      # 91-99 mmHg is left unread: low for a hypertensive patient, normal for a young one, and no source in this
      # KB gives a threshold there
