@@ -2,7 +2,8 @@
 
 >>> r = read(kg, "3/52 worsening L buttock pain, now hobbling. No saddle anaesthesia.")
 >>> [(s.node.id, s.polarity, s.side) for s in r.spans]
-[('buttock-pain', 'present', 'left'), ('limp', 'present', ''), ('saddle-anaesthesia', 'absent', '')]
+[('buttock-pain', 'present', 'left'), ('progressive-pain', 'present', ''), ('limp', 'present', ''),
+ ('saddle-anaesthesia', 'absent', '')]
 >>> r.unread
 ()
 
@@ -1680,18 +1681,19 @@ def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
     return []
 
 
-#: A pain's course and timing that are findings of their own (kb12): an escalating pain, a constant one.
+#: A pain's course and timing that are findings of their own (kb12): an escalating pain, an unremitting one.
 _COURSES = (("progressive-pain", ("progressive", "progressively", "worsening", "increasing", "escalating",
                                   "getting worse", "worse and worse")),
-            ("pain-at-rest", ("constant", "unremitting", "unrelenting", "relentless", "continuous", "non-mechanical")))
+            ("pain-at-rest", ("unremitting", "unrelenting", "relentless", "non-mechanical")))
 
 
 _SLOW = frozenset(("gradually", "gradual", "slowly", "slow", "insidiously", "insidious"))
 
 
 def _course(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
-    """"Worsening hip pain", "constant low back pain": a present pain whose modifiers say its course is also
-    that course's finding (the escalating or constant pain of a tumour or an infection), which the matcher
+    """"Worsening hip pain", "unremitting low back pain": a present pain whose modifiers say its course is also
+    that course's finding (the escalating or unremitting pain of a tumour or an infection; a "constant ache"
+    is often a mechanical pain's), which the matcher
     cannot name apart, since words of course are modifiers."""
     out = []
     for node_id, words in _COURSES:
