@@ -570,3 +570,21 @@ def test_a_pains_course_is_its_own_finding(kg, text, node, said):
                                             ("RR 16, HR 88", "absent")])
 def test_a_respiratory_rate_over_20_is_a_tachypnoea(kg, text, polarity):
     assert ("tachypnoea", polarity) in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ø rigors", ("fever", "absent")),
+    ("doesnt go down my leg at all", ("radiating-leg-pain", "absent")),
+    ("she isnt numb", ("numbness", "absent")),
+])
+def test_denials_as_notes_and_patients_type_them(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, never", [("hay fever's bad this year", "fever"),
+                                         ("I've had the runs for three days", "running"),
+                                         ("FABER to be checked at next visit", "faber-test"),
+                                         ("Concern re: spinal mets given PMH", "spinal-malignancy"),
+                                         ("night pain - not anymore", "night-pain")])
+def test_no_current_finding_where_the_words_say_otherwise(kg, text, never):
+    assert never not in {n for n, p in _spans(kg, text) if p == "present"}

@@ -39,7 +39,8 @@ _LONG_AGO = re.compile(r"(?:years?|yrs?|decades?|months?|mths?|/12)\s+(?:ago|pre
                        r"(?:19|20)\d\d$")
 #: Historical triggers that say an episode or a habit is over, not only that it began in the past.
 _ENDING = frozenset(("resolved", "settled", "fine", "since resolved", "now resolved", "nothing since", "asymptomatic since", "abstinent", "quit", "gave up",
-                     "stopped", "ex", "former", "formerly", "recovered", "fully recovered", "no longer"))
+                     "stopped", "ex", "former", "formerly", "recovered", "fully recovered", "no longer", "not any more",
+                     "not anymore"))
 #: Historical triggers that qualify one noun ("previous surgery"), not a list ("PMH: ...").
 _ADJECTIVAL = frozenset(("previous", "prior", "old", "past", "previously", "ex", "former", "formerly"))
 _NARROW = frozenset(("negated", "normal", "affirmed", "abnormal"))  # backward: the nearest span only
