@@ -588,3 +588,27 @@ def test_denials_as_notes_and_patients_type_them(kg, text, expected):
                                          ("night pain - not anymore", "night-pain")])
 def test_no_current_finding_where_the_words_say_otherwise(kg, text, never):
     assert never not in {n for n, p in _spans(kg, text) if p == "present"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Frequent stiffness in the hip in the morning", {("morning-stiffness", "present")}),
+    ("Dave noticed lower back soreness during this work", {("low-back-pain", "present")}),
+    ("no longer able to ambulate", {("inability-to-bear-weight", "present")}),
+    ("the pain prohibited her from walking", {("inability-to-bear-weight", "present")}),
+])
+def test_published_8s_forms(kg, text, expected):
+    said = _spans(kg, text)
+    assert expected <= said and ("stiffness", "present") not in said
+
+
+@pytest.mark.parametrize("text, flag", [("all movements of the joint were guarded", False),
+                                        ("guarded hip movements", False),
+                                        ("Abdomen guarded in the RIF.", True)])
+def test_guarded_is_peritonism_only_of_the_abdomen(kg, text, flag):
+    assert (("peritonism", "present") in _spans(kg, text)) is flag
+
+
+def test_a_recurring_condition_treated_is_history_not_an_opinion(kg):
+    spans = [s for s in read(kg, "she had been treated for recurrent urinary tract infections").spans
+             if s.node.id == "urinary-tract-infection"]
+    assert spans and all(s.polarity == "present" for s in spans)

@@ -339,7 +339,12 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                                   matched=matched))
     found = _normal_places(kg, text, found)
     found = _saddle_listed(kg, text, found)
-    found += _lasting(kg, text, found) + _abrupt(kg, found) + _course(kg, found)
+    found += _lasting(kg, text, found) + _abrupt(kg, found)
+    found = [s for s in found if not _guarded_elsewhere(text, s)]
+    course = _course(kg, found)
+    # a morning stiffness is what the stiffness said of the morning is, not a second finding beside it
+    found = [s for s in found if not (s.node.id == "stiffness" and any(
+        c.node.id == "morning-stiffness" and c.start == s.start for c in course))] + course
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
         found += sex
@@ -1158,8 +1163,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     # "breast cancer 2015", "prednisolone since 2015": a history node is the history, dated or not;
     # it is over only when the text says so ("ex-IVDU", "abstinent", "resolved")
     past = "historical" in cats and (c.ended or not any(n in tab.histories or _is_history(kg, n) for n in nodes))
-    if "possible" in cats and _opinion_only(c.triggers) \
-            and (tab.kinds.get(nodes[0]) is not Kind.CONDITION or _history_left_by(kg, nodes[0]) is not None):
+    if "possible" in cats and _opinion_only(c.triggers) and (
+            tab.kinds.get(nodes[0]) is not Kind.CONDITION or _history_left_by(kg, nodes[0]) is not None
+            or any(found[k].lower in _RECURRING for k in range(max(0, hit.i - 2), hit.i))):
         # "treated for renal colic" is another clinician's diagnosis of this pain, to be doubted; but "treated
         # for breast cancer" and "treated for diabetes" are the patient's history, as they say
         cats = cats - {"possible"}
@@ -1473,6 +1479,10 @@ _OPINIONS = frozenset({"treated for", "was treated for", "treated as", "managed 
                        "treated at another hospital for", "treated elsewhere for"})
 
 
+#: "treated for recurrent urinary tract infections": a condition that keeps coming back is the patient's history.
+_RECURRING = frozenset(("recurrent", "recurring", "repeated", "frequent", "multiple"))
+
+
 def _opinion_only(triggers: list[str]) -> bool:
     """Whether the only doubt among *triggers* is someone's earlier diagnosis."""
     doubts = {e.form.lower() for e in lx.load().entries("possible")}
@@ -1681,10 +1691,27 @@ def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
     return []
 
 
-#: A pain's course and timing that are findings of their own (kb12): an escalating pain, an unremitting one.
+#: A pain's course and timing that are findings of their own (kb12): an escalating pain, an unremitting one;
+#: and a stiffness said of the morning.
 _COURSES = (("progressive-pain", ("progressive", "progressively", "worsening", "increasing", "escalating",
                                   "getting worse", "worse and worse")),
-            ("pain-at-rest", ("unremitting", "unrelenting", "relentless", "non-mechanical")))
+            ("pain-at-rest", ("unremitting", "unrelenting", "relentless", "non-mechanical")),
+            # "stiffness in the hip in the morning": a stiffness whose time is the morning
+            ("morning-stiffness", ("morning", "mornings", "am")))
+
+
+_ABDOMEN_SAID = re.compile(r"abdom|tummy|belly|iliac fossa|\b(?:rif|lif|ruq|luq)\b|quadrant|peritone|rebound",
+                           re.IGNORECASE)
+
+
+def _guarded_elsewhere(text: str, span: Span) -> bool:
+    """"All movements of the joint were guarded", "guarded hip movements": a joint or a gait guarded is no
+    peritonism, whose guarding is the abdomen's; the word alone names it only where the abdomen is said."""
+    if span.node.id != "peritonism" or not span.text.lower().startswith("guarded"):
+        return False
+    start = max(text.rfind(".", 0, span.start), text.rfind("\n", 0, span.start)) + 1
+    end = min((i for i in (text.find(".", span.end), text.find("\n", span.end)) if i >= 0), default=len(text))
+    return not _ABDOMEN_SAID.search(text[start:end])
 
 
 _SLOW = frozenset(("gradually", "gradual", "slowly", "slow", "insidiously", "insidious"))
@@ -1702,7 +1729,8 @@ def _course(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
         for s in found:
             said = {m.lower() for m in s.modifiers}
             # "gradually worsening groin pain over 2 years" is the slow course of wear, not a red flag's
-            if s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and "pain" in s.node.label \
+            of = s.node.id == "stiffness" if node_id == "morning-stiffness" else "pain" in s.node.label
+            if s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and of \
                     and said & set(words) and not said & _SLOW:
                 out.append(Span(s.start, s.end, s.text, kg.node(node_id), PRESENT, modifiers=s.modifiers,
                                 matched=s.matched))
