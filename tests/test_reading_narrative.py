@@ -612,3 +612,12 @@ def test_a_recurring_condition_treated_is_history_not_an_opinion(kg):
     spans = [s for s in read(kg, "she had been treated for recurrent urinary tract infections").spans
              if s.node.id == "urinary-tract-infection"]
     assert spans and all(s.polarity == "present" for s in spans)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Vomited x1.", ("nausea-or-vomiting", "present")),  # a count, not a cross
+    ("Ex-smoker 50 pk-yr, HTN, MI 2015.", ("hypertension", "present")),
+    ("Worried 'is it a slipped disc?', googled 'back pain cancer'.", ("history-of-cancer", "possible")),
+])
+def test_hold_out_9s_forms(kg, text, expected):
+    assert expected in _spans(kg, text)

@@ -147,8 +147,8 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.lower in ("vs", "versus", "vs.") and k + 1 < len(found) and re.match(r"^\d", found[k + 1].text):
             continue  # "IR 10° vs 35°": a comparison of values, not a differential
         after_number = k > 0 and re.search(r"\d$", found[k - 1].text) is not None
-        if u.lower in ("x", "×") and after_number and k + 1 < len(found) and re.match(r"^\d", found[k + 1].text):
-            continue  # "12.2×109/L", "3 x 4 cm": a multiplication, not a cross
+        if u.lower in ("x", "×") and k + 1 < len(found) and re.match(r"^\d", found[k + 1].text):
+            continue  # "12.2×109/L", "3 x 4 cm": a multiplication; "vomited x1", "x 3 days": a count; not a cross
         if u.text == "0" and after_number:
             continue  # "SLR + on L @ 45 0": a degree sign lost in copying, not "none"
         if u.text == "+" and k and found[k - 1].text == "2" and found[k - 1].end == u.start and _graded_here(found, k):
