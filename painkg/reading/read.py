@@ -793,18 +793,21 @@ def _foreign_sites(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp
         node = h.name.nodes[0]
         where = sentence[h.i]
         if where in foreign and where not in home and not (h.key & (_HOME | _FOREIGN)) and not _everywhere(tab, node):
-            k = foreign[where]
-            start, end = found[h.i].start, found[h.j - 1].end
-            unread.append(Unread(start, end, text[start:end], True,
-                                 f"{text[start:end]} — said of the {found[k].text.lower()}, outside this KB"))
+            place = found[foreign[where]].text.lower()
+            unread.append(_unread_hit(text, found, h, f"said of the {place}, outside this KB"))
             continue
         kept.append(h)
     return kept
 
 
+def _unread_hit(text: str, found: list[sp.Unit], h: sp.Found, why: str) -> Unread:
+    start, end = found[h.i].start, found[h.j - 1].end
+    return Unread(start, end, text[start:end], True, f"{text[start:end]} — {why}")
+
+
 #: Places whose range of movement, tenderness or tests are not the hip's.
-_NOT_HIP = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "knee", "ankle", "shoulder", "neck", "cervical",
-                      "thoracic", "elbow", "wrist", "foot"))
+_NOT_HIP = frozenset(("back", "lumbar", "spine", "spinal", "lumbosacral", "knee", "ankle", "shoulder", "neck",
+                      "cervical", "thoracic", "elbow", "wrist", "foot"))
 
 
 def _hip_unsaid(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Found], sentence: list[int],
@@ -827,9 +830,7 @@ def _hip_unsaid(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.Fo
         node = h.name.nodes[0]
         said = places.get(sentence[h.i], set())
         if "hip" in tab.sites.get(node, ()) and not h.key & sp.SITE_WORDS and said and said <= _NOT_HIP:
-            start, end = found[h.i].start, found[h.j - 1].end
-            unread.append(Unread(start, end, text[start:end], True,
-                                 f"{text[start:end]} — said of the {sorted(said)[0]}, not the hip"))
+            unread.append(_unread_hit(text, found, h, f"said of the {sorted(said)[0]}, not the hip"))
             continue
         kept.append(h)
     return kept
@@ -1691,15 +1692,6 @@ def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
     return []
 
 
-#: A pain's course and timing that are findings of their own (kb12): an escalating pain, an unremitting one;
-#: and a stiffness said of the morning.
-_COURSES = (("progressive-pain", ("progressive", "progressively", "worsening", "increasing", "escalating",
-                                  "getting worse", "worse and worse")),
-            ("pain-at-rest", ("unremitting", "unrelenting", "relentless", "non-mechanical")),
-            # "stiffness in the hip in the morning": a stiffness whose time is the morning
-            ("morning-stiffness", ("morning", "mornings", "am")))
-
-
 _ABDOMEN_SAID = re.compile(r"abdom|tummy|belly|iliac fossa|\b(?:rif|lif|ruq|luq)\b|quadrant|peritone|rebound",
                            re.IGNORECASE)
 
@@ -1714,14 +1706,22 @@ def _guarded_elsewhere(text: str, span: Span) -> bool:
     return not _ABDOMEN_SAID.search(text[start:end])
 
 
+#: A pain's course and timing that are findings of their own (kb12): an escalating pain, an unremitting one;
+#: and a stiffness said of the morning.
+_COURSES = (("progressive-pain", ("progressive", "progressively", "worsening", "increasing", "escalating",
+                                  "getting worse", "worse and worse")),
+            ("pain-at-rest", ("unremitting", "unrelenting", "relentless", "non-mechanical")),
+            # "stiffness in the hip in the morning": a stiffness whose time is the morning
+            ("morning-stiffness", ("morning", "mornings", "am")))
+
+
 _SLOW = frozenset(("gradually", "gradual", "slowly", "slow", "insidiously", "insidious"))
 
 
 def _course(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
     """"Worsening hip pain", "unremitting low back pain": a present pain whose modifiers say its course is also
     that course's finding (the escalating or unremitting pain of a tumour or an infection; a "constant ache"
-    is often a mechanical pain's), which the matcher
-    cannot name apart, since words of course are modifiers."""
+    is often a mechanical pain's), which the matcher cannot name apart, since words of course are modifiers."""
     out = []
     for node_id, words in _COURSES:
         if node_id not in kg.graph or any(s.node.id == node_id for s in found):
