@@ -621,3 +621,12 @@ def test_a_recurring_condition_treated_is_history_not_an_opinion(kg):
 ])
 def test_hold_out_9s_forms(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("L hip: IR markedly reduced, thigh swings into ER when hip flexed.",
+     {("limited-hip-internal-rotation", "present"), ("obligatory-external-rotation-on-flexion", "present")}),
+    ("The right leg is 2 cm shorter.", {("leg-length-discrepancy", "present")}),
+])
+def test_a_slipped_epiphysis_examined(kg, text, expected):
+    assert expected <= _spans(kg, text)
