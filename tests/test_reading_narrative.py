@@ -630,3 +630,9 @@ def test_hold_out_9s_forms(kg, text, expected):
 ])
 def test_a_slipped_epiphysis_examined(kg, text, expected):
     assert expected <= _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Pale, clammy.", "He was pale and clammy."])
+def test_pale_and_clammy_is_shock_not_anaemia(kg, text):
+    said = _spans(kg, text)
+    assert ("hypotension", "present") in said and ("anaemia", "present") not in said
