@@ -636,3 +636,12 @@ def test_a_slipped_epiphysis_examined(kg, text, expected):
 def test_pale_and_clammy_is_shock_not_anaemia(kg, text):
     said = _spans(kg, text)
     assert ("hypotension", "present") in said and ("anaemia", "present") not in said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("4/12 thoracolumbar pain, gradually worse", ("low-back-pain", "present")),
+    ("HIV not yet tested.", ("immunosuppression", "possible")),
+    ("O/E tender T11-L1 with small angular 'bump' (gibbus).", ("thoracic-kyphosis", "present")),
+])
+def test_a_spinal_tuberculosis_as_a_gp_writes_it(kg, text, expected):
+    assert expected in _spans(kg, text)
