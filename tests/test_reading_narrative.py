@@ -645,3 +645,9 @@ def test_pale_and_clammy_is_shock_not_anaemia(kg, text):
 ])
 def test_a_spinal_tuberculosis_as_a_gp_writes_it(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [("flatmate had a fever last week", "fever"),
+                                        ("my mums got arthritis in her hips to", "hip-osteoarthritis")])
+def test_another_persons_finding_is_not_the_patients(kg, text, node):
+    assert node not in {s.node.id for s in read(kg, text).spans if s.observed}
