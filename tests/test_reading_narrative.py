@@ -651,3 +651,16 @@ def test_a_spinal_tuberculosis_as_a_gp_writes_it(kg, text, expected):
                                         ("my mums got arthritis in her hips to", "hip-osteoarthritis")])
 def test_another_persons_finding_is_not_the_patients(kg, text, node):
     assert node not in {s.node.id for s in read(kg, text).spans if s.observed}
+
+
+@pytest.mark.parametrize("text, node", [
+    ("She was treated by her GP for sciatica.", "sciatica"),
+    ("He had been treated conservatively for a groin strain.", "adductor-related-groin-pain"),
+])
+def test_treated_with_words_between_is_still_an_earlier_diagnosis(kg, text, node):
+    spans = [s for s in read(kg, text).spans if s.node.id == node]
+    assert spans and all(s.polarity == "possible" for s in spans)
+
+
+def test_treated_by_a_specialist_for_a_cancer_stays_its_history(kg):
+    assert ("history-of-cancer", "present") in _spans(kg, "treated by oncology for breast cancer")

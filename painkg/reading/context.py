@@ -190,6 +190,10 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
                 if before_test and e.role in ("affirmed", "negated") and value == "both":
                     value = "forward"  # "a positive FABER test and a negative Ober test": each its own test
                 out.append(Trigger(k, e.role, value, u.text))
+        if u.lower == "for" and _treated_before(found, k):
+            # "treated by her GP for sciatica", "treated conservatively for a groin strain": as "treated for", an
+            # earlier diagnosis of the complaint (read.py doubts it unless it is a risk history)
+            out.append(Trigger(k, "possible", "forward", "treated for"))
         if u.role == "word" and _YEAR.match(u.text) and not (k and found[k - 1].lower in ("since", "from")):
             out.append(Trigger(k, "historical", "both", u.text))  # "L4/5 discectomy 2009"; "since 2015" is now
         if u.role == "duration" and _LONG_AGO.search(u.lower) and not _onset_before(found, k):
@@ -309,6 +313,16 @@ def _own_length(found: list[Unit], span: tuple[int, int], ago: int) -> bool:
         return False  # "sciatica 3 years ago": the time ago is its own
     before = found[max(0, i - 3):i]
     return any(u.role == "duration" and not _LONG_AGO.search(u.lower) for u in before)
+
+
+def _treated_before(found: list[Unit], k: int) -> bool:
+    """Whether "treated" or "managed" stands a few words before the "for" at *k*, in the same clause."""
+    for j in range(k - 1, max(-1, k - 5), -1):
+        if found[j].role == "punct":
+            return False
+        if found[j].lower in ("treated", "managed"):
+            return j < k - 1  # "treated for" itself is the lexicon's
+    return False
 
 
 def _graded_here(found: list[Unit], k: int) -> bool:

@@ -18,6 +18,7 @@ person's, and how an activity acts on the pain.  What no node accounts for comes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import weakref
@@ -1476,8 +1477,7 @@ def _trouble_after(found: list[sp.Unit], hit: sp.Found) -> bool:
 #: A diagnosis someone made of this complaint before ("treated at another hospital for renal colic"): in a
 #: presentation it is an opinion the case goes on to test, not a finding.  A risk history said the same way
 #: stays the history (``_spans_of``).
-_OPINIONS = frozenset({"treated for", "was treated for", "treated as", "managed as", "a diagnosis of", "diagnosed as",
-                       "treated at another hospital for", "treated elsewhere for"})
+_OPINIONS = frozenset({"treated for", "was treated for", "treated as", "managed as", "a diagnosis of", "diagnosed as"})
 
 
 #: "treated for recurrent urinary tract infections": a condition that keeps coming back is the patient's history.
@@ -1486,9 +1486,14 @@ _RECURRING = frozenset(("recurrent", "recurring", "repeated", "frequent", "multi
 
 def _opinion_only(triggers: list[str]) -> bool:
     """Whether the only doubt among *triggers* is someone's earlier diagnosis."""
-    doubts = {e.form.lower() for e in lx.load().entries("possible")}
+    doubts = _doubt_forms() | _OPINIONS
     said = [t.lower() for t in triggers if t.lower() in doubts]
     return bool(said) and all(t in _OPINIONS for t in said)
+
+
+@functools.lru_cache(maxsize=1)
+def _doubt_forms() -> frozenset[str]:
+    return frozenset(e.form.lower() for e in lx.load().entries("possible"))
 
 
 def _history_left_by(kg: KnowledgeGraph, condition: str) -> str | None:
