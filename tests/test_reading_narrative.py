@@ -664,3 +664,10 @@ def test_treated_with_words_between_is_still_an_earlier_diagnosis(kg, text, node
 
 def test_treated_by_a_specialist_for_a_cancer_stays_its_history(kg):
     assert ("history-of-cancer", "present") in _spans(kg, "treated by oncology for breast cancer")
+
+
+@pytest.mark.parametrize("text, expected", [("looked grey and clammy", ("hypotension", "present")),
+                                            ("pale, sweaty and tachycardic", ("hypotension", "present")),
+                                            ("soiling of her underwear", ("bowel-incontinence", "present"))])
+def test_shock_and_soiling_in_other_words(kg, text, expected):
+    assert expected in _spans(kg, text)
