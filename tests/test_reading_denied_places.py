@@ -74,3 +74,12 @@ def test_a_laboratory_value_in_brackets(kg, text, node, polarity):
 ])
 def test_note_forms_of_weight_bearing_intake_and_nodes(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+def test_a_weakness_of_both_legs_said_by_its_power_is_the_bilateral_red_flag(kg):
+    assert ("bilateral-leg-weakness", "present") in _spans(kg, "reduced muscle power in both legs")
+    assert ("leg-weakness", "present") in _spans(kg, "reduced power R leg")
+
+
+def test_a_sudden_pain_called_the_worst_ever_is_abrupt_and_severe(kg):
+    assert ("abrupt-severe-pain", "present") in _spans(kg, "sudden pain, worst ever")

@@ -1330,6 +1330,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
                 if not nm.inverted and not nm.result]
         if both:
             nodes = sp.best_name(both).nodes
+        elif polarity != ABSENT and f"bilateral-{nodes[0]}" in tab.kinds and re.search(r"\b(?:both|bilateral(?:ly)?|b/l|bilat)\b", text[
+                found[hit.i].start:found[min(hit.j + 4, len(found)) - 1].end], re.IGNORECASE):
+            # "reduced muscle power in both legs": both said, the weakness of both ("heavy legs" is not said so);
+            # "power 5/5 in both legs" denies any weakness, not only of both
+            nodes = (f"bilateral-{nodes[0]}",)
     if nodes[0] in ("female-sex", "male-sex") and polarity == ABSENT and not _adjacent_denial(found, hit):
         polarity = PRESENT  # "female in otherwise unremarkable health": a sex or age is stated, not denied
     out = []
@@ -1796,7 +1801,7 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
 
 _GAP = r"(?:\s*(?:,|-|and|onset|of|very|extremely|really|came on|come on|comes on|began|started|pain)\s*)*\s*"
 _ABRUPT_SAID = re.compile(r"\b(?:(?:pain\s+(?:came|comes|come)\s+on\s+)?(?:sudden(?:ly)?|abrupt(?:ly)?)\b" + _GAP +
-                          r"\b(?:severe(?:ly)?|excruciating)|"
+                          r"\b(?:severe(?:ly)?|excruciating|worst(?:\s+pain)?\s+(?:ever|of\s+(?:his|her|my|their)\s+life))|"
                           r"severe(?:ly)?\b" + _GAP + r"\b(?:sudden(?:ly)?|abrupt(?:ly)?)|worst pain ever|"
                           r"pain maximal at onset|maximal at onset)\b(?:\s+(?:onset\s+)?(?:of\s+)?pain)?", re.IGNORECASE)
 
