@@ -97,6 +97,12 @@ _MEASURES = (
      # 91-99 mmHg is left unread: low for a hypertensive patient, normal for a young one, and no source in this
      # KB gives a threshold there
      "hypotension", lambda v: True if v <= 90.0 else None if v < 100.0 else False),
+    # The ankle-brachial pressure index: below 0.9 is the abnormally low index of peripheral arterial disease,
+    # 1.0-1.4 normal (bpac2014_abpi); 0.90-0.99 is left unread, and above 1.4 too (stiff, incompressible arteries
+    # read falsely high).
+    (re.compile(r"^(?:abpi|abi|ankle[- ]brachial(?: pressure)? index)\s*(?:\((?:abpi|abi)\)\s*)?(?:of\s+)?"
+                r"(?:(?:right|left|r|l)\s*)?" + _IS + r"(?P<v>[0-2]?\.\d{1,2})$"), "ankle-brachial-pressure-index",
+     lambda v: True if v < 0.9 else None if v < 1.0 or v > 1.4 else False),
     # Serum calcium (adjusted): above 2.6 mmol/L is hypercalcaemia; "Ca 2.38" is never a cancer.
     (re.compile(r"^(?:ca|ca2\+|calcium|adjusted calcium|corrected calcium|adj ca|corr ca)\s*" + _IS +
                 r"(?P<v>[1-4]\.\d{1,2})\s*(?:mmol/l)?$"), "hypercalcaemia", lambda v: v > 2.6),
