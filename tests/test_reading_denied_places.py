@@ -83,3 +83,25 @@ def test_a_weakness_of_both_legs_said_by_its_power_is_the_bilateral_red_flag(kg)
 
 def test_a_sudden_pain_called_the_worst_ever_is_abrupt_and_severe(kg):
     assert ("abrupt-severe-pain", "present") in _spans(kg, "sudden pain, worst ever")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Large bruise over lateral hip", ("hip-bruising", "present")),
+    ("bruised R hip", ("hip-bruising", "present")),
+    ("Walked in with his stick", ("inability-to-bear-weight", "absent")),
+    ("XR no #", ("hip-fragility-fracture", "absent")),
+    ("L NOF #", ("hip-fragility-fracture", "present")),
+    ("queried stress # femoral neck", ("femoral-neck-stress-fracture", "possible")),
+    ("Pain at end range IR and with axial load via heel", ("pain-on-axial-loading-of-the-leg", "present")),
+    ("hip rotation relatively ok", ("hip-rotation", "absent")),
+])
+def test_an_emergency_note_after_a_fall(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("can SLR", "slr-test"), ("unable to SLR", "slr-test"),  # lifting the leg, not the sciatic test
+    ("XR + CT pelvis: no fracture", "x-ray"),  # "+" joins two tests: no positive X-ray
+])
+def test_what_an_emergency_note_does_not_say(kg, text, wrong):
+    assert (wrong, "present") not in _spans(kg, text)

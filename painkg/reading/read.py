@@ -300,6 +300,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
+    units = _plus_between_tests(tab, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
@@ -471,6 +472,16 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
         else CURRENT
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
+
+
+def _plus_between_tests(tab: sp.Table, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Unit]:
+    """"XR + CT pelvis: no fracture": a "+" between two tests joins them; it is no positive result of the first."""
+    tests = {k for h in hits if tab.kinds.get(h.name.nodes[0]) is Kind.TEST for k in range(h.i, h.j)}
+    out = list(units)
+    for k, u in enumerate(units):
+        if u.text == "+" and k - 1 in tests and k + 1 in tests:
+            out[k] = replace(u, role="filler", entries=())
+    return out
 
 
 def _free(taken: list[tuple[int, int]], candidates) -> list[tuple[int, int]]:
