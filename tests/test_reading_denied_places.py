@@ -105,3 +105,20 @@ def test_an_emergency_note_after_a_fall(kg, text, expected):
 ])
 def test_what_an_emergency_note_does_not_say(kg, text, wrong):
     assert (wrong, "present") not in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Red painful eye last year", ("anterior-uveitis", "present")),
+    ("painful red eye", ("anterior-uveitis", "present")),
+    ("red eye", ("conjunctivitis", "present")),
+    ("pain wakes him at 3am regardless of position", ("night-pain", "present")),  # a night pain stays the red flag
+    ("it wakes me about 4am so I get up and walk about", ("night-pain-improving-on-getting-up", "present")),
+    ("wakes in 2nd half of night", ("night-pain-improving-on-getting-up", "present")),
+])
+def test_an_inflammatory_back_pain_said_in_a_clinic_letter(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_getting_up_and_walking_about_eases_it(kg):
+    said = {(s.node.id, s.relation.value if s.relation else "") for s in read(kg, "so I get up and walk about").spans}
+    assert ("walking", "relieved-by") in said

@@ -301,6 +301,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
     units = _plus_between_tests(tab, units, hits)
+    hits = _early_waking(tab, text, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
@@ -1807,6 +1808,35 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
             continue  # "sudden severe (low back / tearing) pain": the pain's own modifiers say it (see _abrupt)
         name = sp.Name((_ABRUPT,), 0.97, "composed", m.group(0))
         out.append(sp.Found(i, j, name, frozenset(("sudden", "severe", "pain")), 3))
+    return sorted(out, key=lambda h: h.i)
+
+
+#: Woken in the early hours, the second half of the night (an inflammatory back pain item): "wakes at 4-5 am",
+#: "wakes him about 4am", "wakes in 2nd half of night".
+_EARLY_WAKING = re.compile(r"\b(?:wak(?:es|ing|e|ened|ens)|woke|woken|awakens?|awoken)(?:\s+(?:him|her|me|them|up))?\s+(?:(?:at|about|"
+                           r"around|by|from|in)\s+)*(?:~\s*)?(?:[3-6](?:[:.]\d\d)?(?:\s*(?:-|to|or)\s*[4-7](?:[:.]\d\d)?)?\s*"
+                           r"(?:am\b|a\.m\.|o'clock)|(?:the\s+)?(?:2nd|second)\s+half\s+of\s+(?:the\s+)?night)", re.IGNORECASE)
+_NIGHT_WAKING = "night-pain-improving-on-getting-up"
+#: What eases it after waking: getting up and moving about ("so I get up and walk about").
+_GETS_UP = re.compile(r"[^.;\n]{0,40}?\b(?:get(?:s|ting)?\s+up|walk(?:s|ing)?\s+(?:about|around)|mov(?:e|es|ing)\s+(?:about|around))\b",
+                      re.IGNORECASE)
+
+
+def _early_waking(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+    """Waking in the early hours said by the clock ("wakes at 4-5 am") or in figures ("2nd half of night"): a
+    night pain, and the inflammatory back pain item of the second half of the night when getting up and moving
+    about is said to ease it, which its names say in words only."""
+    out = list(hits)
+    if _NIGHT_WAKING not in tab.kinds or "night-pain" not in tab.kinds:
+        return out
+    for m in _EARLY_WAKING.finditer(text):
+        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        if not inside or any(h.i < inside[-1] + 1 and inside[0] < h.j and h.name.nodes == (_NIGHT_WAKING,) for h in out):
+            continue
+        i, j = inside[0], inside[-1] + 1
+        node = _NIGHT_WAKING if "half" in m.group(0).lower() or _GETS_UP.match(text, m.end()) else "night-pain"
+        out = [h for h in out if not (h.i < j and i < h.j)]  # "4-5 am" is no age, no measure
+        out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(("night", "waking")), j - i))
     return sorted(out, key=lambda h: h.i)
 
 
