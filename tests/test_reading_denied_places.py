@@ -122,3 +122,9 @@ def test_an_inflammatory_back_pain_said_in_a_clinic_letter(kg, text, expected):
 def test_getting_up_and_walking_about_eases_it(kg):
     said = {(s.node.id, s.relation.value if s.relation else "") for s in read(kg, "so I get up and walk about").spans}
     assert ("walking", "relieved-by") in said
+
+
+@pytest.mark.parametrize("text", ["I can't bear my clothes touching it", "skin hurts when clothes touch it",
+                                  "the skin feels 'like sunburn' when his trousers rub", "strip of hypersensitive skin"])
+def test_allodynia_in_a_patients_words(kg, text):
+    assert ("skin-hypersensitivity", "present") in _spans(kg, text)
