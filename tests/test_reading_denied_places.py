@@ -128,3 +128,23 @@ def test_getting_up_and_walking_about_eases_it(kg):
                                   "the skin feels 'like sunburn' when his trousers rub", "strip of hypersensitive skin"])
 def test_allodynia_in_a_patients_words(kg, text):
     assert ("skin-hypersensitivity", "present") in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected, never", [
+    ("ESR 48, CRP 31, WCC 10.4, LDH 520.", ("elevated-crp", "present"), "lumbar-disc-herniation"),  # lactate dehydrogenase
+    ("wakes him most nights", ("night-pain", "present"), None),
+    ("ibuprofen 'doesn't touch it'", ("pain-despite-analgesia", "present"), None),
+    ("fullness L buttock", ("palpable-mass", "present"), None),
+    ("paint thinner", None, "unexplained-weight-loss"),
+])
+def test_a_teenagers_bone_pain_in_a_clinic_letter(kg, text, expected, never):
+    said = _spans(kg, text)
+    assert expected is None or expected in said
+    assert never is None or not {n for n, _ in said if n == never}
+
+
+def test_a_pelvic_ewing_sarcoma_is_in_the_top_three_and_flagged(kg):
+    note = ("12F, 2 months L buttock/hip pain, initially blamed on netball. Now waking at night with pain, limping, "
+            "low-grade temps and lost weight. Hip ROM mildly reduced. ESR 55, Hb 108.")
+    ranked = [c.node.id for c in kg.trace(note, setting="ed-hip-limp", unknown="skip").candidates]
+    assert "primary-bone-tumour" in ranked[:3]

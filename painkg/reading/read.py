@@ -333,6 +333,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                for s in found if _one_sided(s)]
     found = [_doubted(text, s) for s in found if not _one_sided(s)]
     for start, end, facts in measured:
+        if not facts:  # "LDH 520": a laboratory value the KB has no finding for (never the disc herniation "LDH" names)
+            unread.append(Unread(start, end, text[start:end], True, f"{text[start:end]} — a test result this KB has no finding for"))
         for node_id, holds, matched in facts:
             if holds is None:
                 unread.append(Unread(start, end, text[start:end], True,
@@ -1815,7 +1817,8 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
 #: "wakes him about 4am", "wakes in 2nd half of night".
 _EARLY_WAKING = re.compile(r"\b(?:wak(?:es|ing|e|ened|ens)|woke|woken|awakens?|awoken)(?:\s+(?:him|her|me|them|up))?\s+(?:(?:at|about|"
                            r"around|by|from|in)\s+)*(?:~\s*)?(?:[3-6](?:[:.]\d\d)?(?:\s*(?:-|to|or)\s*[4-7](?:[:.]\d\d)?)?\s*"
-                           r"(?:am\b|a\.m\.|o'clock)|(?:the\s+)?(?:2nd|second)\s+half\s+of\s+(?:the\s+)?night)", re.IGNORECASE)
+                           r"(?:am\b|a\.m\.|o'clock)|(?:the\s+)?(?:2nd|second)\s+half\s+of\s+(?:the\s+)?night|"
+                           r"(?:most|every|some|many)\s+nights)", re.IGNORECASE)
 _NIGHT_WAKING = "night-pain-improving-on-getting-up"
 #: What eases it after waking: getting up and moving about ("so I get up and walk about").
 _GETS_UP = re.compile(r"[^.;\n]{0,40}?\b(?:get(?:s|ting)?\s+up|walk(?:s|ing)?\s+(?:about|around)|mov(?:e|es|ing)\s+(?:about|around))\b",

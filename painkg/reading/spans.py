@@ -109,7 +109,7 @@ FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
             "numb": ("numb", "numbness", "tingl", "paresthesia", "anesthesia", "hypoesthesia", "hypoaesthesia",
                      "sensation", "sensory", "dead", "prickl"),
             "weak": ("weak", "weakness"),
-            "swell": ("swell", "swollen", "swelling", "lump", "bulge"),
+            "swell": ("swell", "swollen", "swelling", "lump", "bulge", "fullness"),
             "stiff": ("stiff", "stiffness", "tightness"),
             # "large bruise over the lateral hip": a bruise is said at a place as a pain is
             "bruise": ("bruise", "bruised", "bruising", "ecchymosis", "haematoma", "hematoma")}
