@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from . import context as ctx
 from . import exam
 from . import motor
+from . import origin
 from . import lexicon as lx
 from . import patient
 from . import spans as sp
@@ -302,6 +303,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     units = _plus_between_tests(tab, units, hits)
     hits = _early_waking(tab, text, units, hits)
+    hits = _origin(tab, text, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
@@ -1840,6 +1842,22 @@ def _early_waking(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.
         node = _NIGHT_WAKING if "half" in m.group(0).lower() or _GETS_UP.match(text, m.end()) else "night-pain"
         out = [h for h in out if not (h.i < j and i < h.j)]  # "4-5 am" is no age, no measure
         out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(("night", "waking")), j - i))
+    return sorted(out, key=lambda h: h.i)
+
+
+def _origin(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+    """"moved from Somalia", "Nigerian-born": an origin in a country of high tuberculosis burden (origin.py)."""
+    if origin.EXPOSURE not in tab.kinds:
+        return hits
+    out = list(hits)
+    for start, end in origin.find(text):
+        inside = [k for k, u in enumerate(units) if start <= u.start and u.end <= end]
+        if not inside:
+            continue
+        i, j = inside[0], inside[-1] + 1
+        out = [h for h in out if not (h.i < j and i < h.j)]
+        out.append(sp.Found(i, j, sp.Name((origin.EXPOSURE,), 0.97, "composed", text[start:end]),
+                            frozenset(("tuberculosis", "origin")), j - i))
     return sorted(out, key=lambda h: h.i)
 
 
