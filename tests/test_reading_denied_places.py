@@ -168,3 +168,27 @@ def test_a_relief_said_after_two_aggravations_takes_what_follows_it(kg):
     said = {(s.node.id, s.relation.value if s.relation else "") for s in
             read(kg, "It's worse standing and walking and settles lying down.").spans}
     assert {("walking", "aggravated-by"), ("prolonged-standing", "aggravated-by"), ("lying-down", "relieved-by")} <= said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("exquisitely tender over L1-L2", ("spinal-percussion-tenderness", "present")),
+    ("TTP l4-5", ("spinal-percussion-tenderness", "present")),
+    ("not tender at L4", ("spinal-percussion-tenderness", "absent")),
+    ("denies fevers but feels rough", ("systemically-unwell", "present")),
+    ("her legs have felt wobbly", ("leg-weakness", "present")),
+    ("She takes courses of oral corticosteroids", ("long-term-corticosteroid-use", "present")),
+    ("on oral steroids", ("long-term-corticosteroid-use", "present")),
+    ("the whole back hurts", ("low-back-pain", "present")),
+    ("strong pain in the hip", ("hip-pain", "present")),
+    ("Findings may represent early sacroiliitis.", ("axial-spondyloarthritis", "possible")),
+])
+def test_a_spinal_infection_or_fracture_told_in_a_note(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_a_drug_taken_is_read_not_blocked_by_the_verb(kg):
+    assert "ibuprofen" in {s.node.id for s in read(kg, "she takes ibuprofen").spans}
+
+
+def test_a_paraspinal_tenderness_at_a_level_is_not_the_spines(kg):
+    assert ("spinal-percussion-tenderness", "present") not in _spans(kg, "Paraspinal tenderness L4/5")

@@ -1859,21 +1859,29 @@ _HESITANCY = re.compile(r"\b(?:strain(?:s|ed|ing)?|push(?:es|ed|ing)?|hard|diffi
                         r"(?:the\s+|a\s+|her\s+|his\s+|my\s+|their\s+)?(?:wee|urine|pee|water|flow|stream|urination)"
                         r"(?:\s+(?:started|going|flowing))?\b", re.IGNORECASE)
 _BLADDER = "bladder-dysfunction"
+#: Tenderness said at a spinal level: "exquisitely tender over L1-L2", "tender T11-L1", "TTP at L4".
+_LEVEL_TENDER = re.compile(r"(?<!paraspinal )(?<!paravertebral )(?<!muscle )\b(?:tender(?:ness)?|ttp)(?:\s+(?:to\s+palpation|on\s+palpation|to\s+percussion|on\s+percussion))?"
+                           r"\s+(?:(?:over|at|of|on)\s+)?(?:the\s+)?(?:[LTS]\d{1,2})(?:\s*(?:-|/|to)\s*(?:[LTS]?\d{1,2}))?"
+                           r"(?:\s+(?:spinous\s+process(?:es)?|vertebra(?:e|l body)?|level))?\b", re.IGNORECASE)
+_SPINE_TENDER = "spinal-percussion-tenderness"
 
 
 def _hesitancy(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
-    """A hesitancy said in words no name holds (a cauda equina red flag), never a strain that aggravates."""
+    """A hesitancy said in words no name holds (a cauda equina red flag), never a strain that aggravates; a
+    tenderness said at a spinal level."""
     if _BLADDER not in tab.kinds:
         return hits
     out = list(hits)
-    for m in _HESITANCY.finditer(text):
+    said = [(m, _BLADDER) for m in _HESITANCY.finditer(text)]
+    if _SPINE_TENDER in tab.kinds:
+        said += [(m, _SPINE_TENDER) for m in _LEVEL_TENDER.finditer(text)]
+    for m, node in said:
         inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
-        if not inside or any(h.name.nodes == (_BLADDER,) and h.i < inside[-1] + 1 and inside[0] < h.j for h in out):
+        if not inside or any(h.name.nodes == (node,) and h.i < inside[-1] + 1 and inside[0] < h.j for h in out):
             continue
         i, j = inside[0], inside[-1] + 1
         out = [h for h in out if not (h.i < j and i < h.j)]
-        out.append(sp.Found(i, j, sp.Name((_BLADDER,), 0.97, "composed", m.group(0)), frozenset(("bladder", "hesitancy")),
-                            j - i))
+        out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(node.split("-")), j - i))
     return sorted(out, key=lambda h: h.i)
 
 

@@ -66,7 +66,13 @@ ENTITY_KINDS = frozenset((Kind.REGION, Kind.STRUCTURE, Kind.MUSCLE, Kind.NERVE, 
 DISEASE_WORD = re.compile(r"(?:itis|osis|oma|pathy|algia|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|aemia|emia|"
                           r"iasis|plegia|paresis|trophy|desis|ectasis)$")
 #: Words of those names that name nothing by themselves: how, where, how much, whose.
-_NOT_ENTITY = frozenset(("pain", "abnormal", "abnormality", "active", "activity", "adult", "alone", "alter", "area",
+_NOT_ENTITY = frozenset((
+    # everyday words that only some treatment's or test's name holds ("take breaks from sitting", "whole body
+    # bone scan"): "she takes ibuprofen", "the whole back hurts", "strong pain in the hip" name nothing else
+    "take", "find", "fill", "entire", "whole", "proper", "strong", "safe", "stay", "study", "usage", "damage",
+    "direct", "extra", "group", "health", "human", "index", "lowest", "max", "min", "pull", "screen", "tilt", "typ",
+    "water", "threw", "worn",
+    "pain", "abnormal", "abnormality", "active", "activity", "adult", "alone", "alter", "area",
                          "around", "below", "above", "bend", "bent", "bottom", "burn", "change", "clinical", "close",
                          "deep", "excessive", "exercise", "external", "internal", "front", "full", "good", "high",
                          "history", "increase", "inner", "outer", "intermittent", "keep", "lateral", "medial",
