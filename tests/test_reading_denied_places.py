@@ -192,3 +192,16 @@ def test_a_drug_taken_is_read_not_blocked_by_the_verb(kg):
 
 def test_a_paraspinal_tenderness_at_a_level_is_not_the_spines(kg):
     assert ("spinal-percussion-tenderness", "present") not in _spans(kg, "Paraspinal tenderness L4/5")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a three-month course of high-dose prednisone last year", ("long-term-corticosteroid-use", "present")),
+    ("Focal tenderness over the lateral upper femoral shaft", ("femoral-bone-tenderness", "present")),
+    ("23F, marathon in 5 wks", ("endurance-training", "present")),
+    ("now aches walking and in bed at night", ("night-pain", "present")),
+    ("67F, RA on methotrexate and prednisolone", ("rheumatoid-arthritis", "present")),
+    ("hips move freely when distracted", ("limited-hip-range-of-motion", "absent")),
+    ("Adductors nontender, squeeze painless.", ("adductor-tenderness", "absent")),
+])
+def test_a_bone_or_joint_at_risk_in_a_clinic_note(kg, text, expected):
+    assert expected in _spans(kg, text)
