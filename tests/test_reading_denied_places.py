@@ -205,3 +205,8 @@ def test_a_paraspinal_tenderness_at_a_level_is_not_the_spines(kg):
 ])
 def test_a_bone_or_joint_at_risk_in_a_clinic_note(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+def test_alendronate_is_a_bisphosphonate_taken_for_osteoporosis(kg):
+    said = _spans(kg, "69-year-old woman on alendronate for nine years")
+    assert {("bisphosphonate-use", "present"), ("osteoporosis", "present")} <= said
