@@ -210,3 +210,26 @@ def test_a_bone_or_joint_at_risk_in_a_clinic_note(kg, text, expected):
 def test_alendronate_is_a_bisphosphonate_taken_for_osteoporosis(kg):
     said = _spans(kg, "69-year-old woman on alendronate for nine years")
     assert {("bisphosphonate-use", "present"), ("osteoporosis", "present")} <= said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Unlikely to be septic arthritis, no fever and CRP normal", ("septic-arthritis-of-the-hip", "absent")),
+    ("Excluded SUFE with frog lat XR", ("slipped-capital-femoral-epiphysis", "absent")),
+    ("Radicular sx not reproduced", ("radiating-leg-pain", "absent")),
+    ("no fever, nausea or vomiting", ("nausea-or-vomiting", "absent")),
+    ("Blumberg's sign was absent but the psoas sign and obturator sign were both positive.", ("peritonism", "absent")),
+    ("(CRP) level was 0.161 g/L", ("elevated-crp", "present")),
+    ("she could not sit", ("sitting", "present")),
+    ("burning micturition", ("dysuria", "present")),
+])
+def test_what_blind_probe_10_and_published_10_found(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, node", [
+    ("CES symptoms discussed and card given", "cauda-equina-syndrome"),  # safety-netting
+    ("Hip pain has completely gone since the injection", "hip-pain"),  # over now
+    ("3 children, youngest aged 4", "age-under-16"),  # the child's age, not the patient's
+])
+def test_what_is_not_the_patients_finding_now(kg, text, node):
+    assert (node, "present") not in _spans(kg, text)

@@ -212,8 +212,8 @@ def _before_a_test(found: list[Unit], k: int) -> bool:
     Ober's sign"): then it is that test's result, not the one before it."""
     for j in range(k + 1, min(len(found), k + 5)):
         u = found[j]
-        if u.role == "punct" or u.role == "boundary":
-            return False
+        if u.role in ("punct", "boundary", "terminate") or u.has("terminate"):
+            return False  # "Blumberg's sign was absent but the psoas sign positive": another clause's test
         if {"test", "sign", "manoeuvre", "maneuver"} & set(u.required) or u.lower in ("test", "sign", "tests", "signs"):
             return True
     return False
@@ -360,11 +360,12 @@ def _clause_end(found: list[Unit], k: int) -> bool:
 
 
 def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int], activity: list[bool],
-           inverted: list[bool], covered: set[int], tests: list[bool] | None = None) -> list[Context]:
+           inverted: list[bool], covered: set[int], tests: list[bool] | None = None,
+           flags: frozenset[int] = frozenset()) -> list[Context]:
     """Return the context of each span (``spans[s] = (i, j)`` over *found*).
 
     ``sentence[k]`` numbers the sentence of unit k; ``activity[s]`` and ``inverted[s]`` say
-    whether span s is an activity or a normal function.
+    whether span s is an activity or a normal function; *flags* holds the units of red-flag spans.
     """
     contexts = [Context() for _ in spans]
     starts = [i for i, _ in spans]  # in text order: spans never overlap
@@ -377,7 +378,7 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
             c.triggers.append(t.text)
             c.effect, c.effect_distance = "aggravates", 0
             continue
-        reach = _reach(found, t, spans, starts, sentence, inverted, activity, covered, tests)
+        reach = _reach(found, t, spans, starts, sentence, inverted, activity, covered, tests, flags)
         if t.category == "historical" and found[t.index].role == "duration" and reach and \
                 all(spans[s][1] <= t.index for s in reach):
             # "five months of low back pain attributed to facet arthropathy on an MRI from two years ago": a time
@@ -470,11 +471,12 @@ def _denied_verb(found, t: Trigger, spans, starts, activity, sentence, covered) 
     return None
 
 
-def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, covered, tests=None) -> list[int]:
+def _reach(found, t: Trigger, spans, starts, sentence, inverted, activity, covered, tests=None,
+           flags: frozenset[int] = frozenset()) -> list[int]:
     """The spans trigger *t* reaches."""
     out: list[int] = []
     if t.direction in ("forward", "both"):
-        end = _forward_end(found, t, sentence, covered)
+        end = _forward_end(found, t, sentence, covered, flags)
         ahead = list(range(bisect_right(starts, t.index), bisect_left(starts, end)))
         if t.category == "historical" and t.text.lower() in _ADJECTIVAL:
             ahead = ahead[:1]
@@ -563,7 +565,8 @@ def _is_cut(u: Unit, category: str, trigger: str = "") -> bool:
     return u.role == "boundary" and u.lower in _CLAUSE_WORDS
 
 
-def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int]) -> int:
+def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: set[int],
+                 flags: frozenset[int] = frozenset()) -> int:
     k = t.index + 1
     header = k < len(found) and found[k].text == ":"  # "Absent: fever, night pain", "Denies: ..."
     # "denies fever, rigors and weight loss", "pain free log roll, FADIR and FABER tests": each item
@@ -589,7 +592,7 @@ def _forward_end(found: list[Unit], t: Trigger, sentence: list[int], covered: se
                 listing = True  # ... every one of them
                 continue
             if u.text == "," and t.category in ("negated", "possible", "normal") and \
-                    _or_list_follows(found, k, sentence, covered):
+                    _or_list_follows(found, k, sentence, covered, flags):
                 k += 1
                 continue
             if u.text == "/" and k - 1 in covered and _slash_item(found, k, covered):
@@ -673,12 +676,18 @@ def _tests_before(found: list[Unit], index: int, covered: set[int]) -> bool:
     return False
 
 
-def _or_list_follows(found: list[Unit], k: int, sentence: list[int], covered: set[int]) -> bool:
+def _or_list_follows(found: list[Unit], k: int, sentence: list[int], covered: set[int],
+                     flags: frozenset[int] = frozenset()) -> bool:
     """Whether the list after a comma is joined by "or": "no fever, chills or weight loss"."""
     j = k + 1
     while j < len(found) and sentence[j] == sentence[k] and j - k <= MAX_SCOPE:
         u = found[j]
-        if j in covered:  # an "or" inside a name ("spinal contusion or abrasion") joins no list
+        if j in covered:  # an "or" inside a name ("spinal contusion or abrasion") joins no list ...
+            if u.lower in ("or", "nor") and all(i in covered for i in range(k + 1, j)) and found[k].text == "," \
+                    and j not in flags:
+                # ... unless the name is the list's last item: "no fever, nausea or vomiting" (never a red flag's:
+                # a denial spreads to a red flag only where the list says so outside its name)
+                return True
             j += 1
             continue
         if u.lower in ("or", "nor"):

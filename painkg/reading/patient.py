@@ -61,8 +61,8 @@ _MEASURES = (
                 r"(?:centile|percentile)$"), "obesity", lambda v: True if v >= 95.0 else None if v >= 85.0 else False),
     # Laboratory values against common adult reference limits: CRP <= 5 mg/L (10 in some laboratories), ESR <= 20 mm/h,
     # white cell count <= 11 x 10^9/L.  "CRP <5" reads as its bound.
-    (re.compile(r"^(?:crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*" + _IS +
-                r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l|(?P<dl>mg/dl))?$"), "elevated-crp",
+    (re.compile(r"^(?:\(crp\)|crp|c-reactive protein|c reactive protein)(?:\s*\(crp\))?\s*(?:level\s+)?" + _IS +
+                r"<?\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*(?:mg/l|(?P<dl>mg/dl)|(?P<gl>g/l))?$"), "elevated-crp",
      # laboratories put the upper limit at 5 or at 10 mg/L: a value between is left unread
      lambda v: True if v > 10.0 else None if v > 5.0 else False),
     (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
@@ -265,7 +265,8 @@ _OPENS = re.compile(r"(?:^|[.;:!?\n(]|\b(?:pt|patient|a|an|is|aged|age))\s*$")
 
 #: Words before an age that make it the age an event had: "onset before age 20", "SUFE pinned age 12",
 #: "diagnosed at age 9" — not the patient's age now.
-_BOUND_BEFORE = re.compile(r"\b(?:before|after|since|until|till|under|below|by|from|prior to|at|pinned|operated|"
+_BOUND_BEFORE = re.compile(r"\b(?:youngest|eldest|oldest|grandson|granddaughter|sister|brother|"
+                           r"before|after|since|until|till|under|below|by|from|prior to|at|pinned|operated|"
                            r"diagnosed|treated|fixed|fractured|replaced|repaired|fused|injured|when)\s+(?:the\s+)?$")
 
 
@@ -293,13 +294,13 @@ def _opens(lowered: str, at: int) -> bool:
 
 
 def _value(m: re.Match) -> float:
-    """The value a measurement states, in the unit its threshold is in: mg/dL is ten mg/L; 16,140 per mm³
-    is 16.1 × 10⁹/L."""
+    """The value a measurement states, in the unit its threshold is in: mg/dL is ten mg/L, g/L a thousand;
+    16,140 per mm³ is 16.1 × 10⁹/L."""
     groups = m.groupdict()
     if groups.get("mm3"):
         return float(groups["mm3"].replace(",", "")) / 1000.0
     value = float(groups["v"])
-    return value * 10.0 if groups.get("dl") else value
+    return value * 10.0 if groups.get("dl") else value * 1000.0 if groups.get("gl") else value
 
 
 def rest_of(lowered: str) -> str:

@@ -318,7 +318,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                           [any(tab.kinds.get(n) is Kind.ACTIVITY or n in _NSAIDS for n in h.name.nodes) for h in hits],
                           [h.name.inverted for h in hits], covered,
                           [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
-                           for h in hits])
+                           for h in hits],
+                          frozenset(k for h in hits if any(n in tab.flags for n in h.name.nodes) for k in range(h.i, h.j)))
     for hit, c in zip(hits, contexts):
         if hit.i in graded and hit.name.source == "composed":  # "hip flexors 4/5": the grade decides
             verdict, grade = graded[hit.i]
