@@ -233,3 +233,26 @@ def test_what_blind_probe_10_and_published_10_found(kg, text, expected):
 ])
 def test_what_is_not_the_patients_finding_now(kg, text, node):
     assert (node, "present") not in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sitting on the toilet seat feels 'numb, like after the dentist'", ("saddle-anaesthesia", "present")),
+    ("can't feel myself when I wipe", ("saddle-anaesthesia", "present")),
+    ("no numbness when wiping", ("saddle-anaesthesia", "absent")),
+    ("peeing OK but have to strain a bit, stream weaker", ("bladder-dysfunction", "present")),
+    ("I think my stream's weaker but I'm not sure", ("bladder-dysfunction", "possible")),
+    ("Daughter says mum 'not herself', back pain since", ("low-back-pain", "present")),
+    ("Urine dip blood +++ nit + leuc ++.", ("pyuria", "present")),
+    ("shoulder hurts too", ("shoulder-tip-pain", "present")),
+])
+def test_what_blind_hold_out_10_found(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("sitting on the toilet seat feels numb", "sitting"),
+    ("absent cremasteric reflex L", "reduced-ankle-reflex"),
+    ("Mum says her sister has back pain too", "low-back-pain"),
+])
+def test_what_blind_hold_out_10_does_not_say(kg, text, wrong):
+    assert (wrong, "present") not in _spans(kg, text)

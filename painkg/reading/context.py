@@ -169,7 +169,8 @@ def triggers(found: list[Unit], covered: set[int]) -> list[Trigger]:
         if u.has("possible") and k + 1 < len(found) and found[k + 1].lower in ("her", "his", "their", "my", "our") \
                 and not u.has("negated"):
             continue  # "worried about her son's groin pain", "concern for his limp": a complaint, not a suspicion
-        if u.has("family") and (_informant(found, k) or _brought_child(found, k) or _object_at_end(found, k)):
+        if u.has("family") and (_informant(found, k) or _brought_child(found, k) or _object_at_end(found, k)
+                                or _told_of(found, k)):
             continue  # "the parents report there was no trauma": they tell the history, it is not theirs
         if u.has("historical") and _presenting_history(found, k):
             continue  # "presented with a history of hip pain for the past 5 months": the complaint, now
@@ -242,6 +243,18 @@ def _informant(found: list[Unit], k: int) -> bool:
     while j < len(found) and found[j].lower in ("also", "both", "have", "has", "had"):
         j += 1
     return j < len(found) and bool(_TELLING.match(found[j].lower.split(" ")[0]))
+
+
+def _told_of(found: list[Unit], k: int) -> bool:
+    """Whether the relative at *k* is the one a relative tells of: "Daughter says mum 'not herself', back pain
+    since", "wife reports her husband has had back pain" — the patient, named as the informant calls them."""
+    if found[k].lower.rstrip("'’s") in ("sister", "brother", "aunt", "uncle", "cousin", "friend", "colleague"):
+        return False  # "Mum says her sister has back pain too": a third person
+    j = k - 1
+    if j >= 0 and found[j].lower in ("her", "his", "their", "my"):
+        j -= 1
+    return j >= 1 and bool(_TELLING.match(found[j].lower.split(" ")[0])) and any(
+        found[i].has("family") for i in range(max(0, j - 3), j))
 
 
 def _brought_child(found: list[Unit], k: int) -> bool:

@@ -1865,17 +1865,25 @@ _LEVEL_TENDER = re.compile(r"(?<!paraspinal )(?<!paravertebral )(?<!muscle )\b(?
                            r"\s+(?:(?:over|at|of|on)\s+)?(?:the\s+)?(?:[LTS]\d{1,2})(?:\s*(?:-|/|to)\s*(?:[LTS]?\d{1,2}))?"
                            r"(?:\s+(?:spinous\s+process(?:es)?|vertebra(?:e|l body)?|level))?\b", re.IGNORECASE)
 _SPINE_TENDER = "spinal-percussion-tenderness"
+#: A saddle anaesthesia as patients tell it: the toilet seat feels numb, they cannot feel themselves wipe.
+_SADDLE_WORDS = re.compile(r"\b(?:(?:toilet|loo)(?:\s+(?:seat|paper|roll))?[^.;\n]{0,40}?\b(?:numb|can'?t\s+feel|cannot\s+feel|"
+                           r"no\s+feeling|feels?\s+(?:odd|funny|strange|different|weird|dead))|(?:numb|can'?t\s+feel|cannot\s+feel|"
+                           r"no\s+feeling)[^.;\n]{0,30}?\b(?:when|while|on)\s+(?:i\s+|he\s+|she\s+|they\s+)?(?:wip(?:e|es|ing)|"
+                           r"sit(?:s|ting)?\s+on\s+the\s+(?:toilet|loo)))", re.IGNORECASE)
+_SADDLE = "saddle-anaesthesia"
 
 
 def _hesitancy(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
-    """A hesitancy said in words no name holds (a cauda equina red flag), never a strain that aggravates; a
-    tenderness said at a spinal level."""
+    """What patients and notes say in words no name holds: a hesitancy (a cauda equina red flag), never a strain
+    that aggravates; a saddle anaesthesia ("sitting on the toilet seat feels numb"); a tenderness at a spinal level."""
     if _BLADDER not in tab.kinds:
         return hits
     out = list(hits)
     said = [(m, _BLADDER) for m in _HESITANCY.finditer(text)]
     if _SPINE_TENDER in tab.kinds:
         said += [(m, _SPINE_TENDER) for m in _LEVEL_TENDER.finditer(text)]
+    if _SADDLE in tab.kinds:
+        said += [(m, _SADDLE) for m in _SADDLE_WORDS.finditer(text)]
     for m, node in said:
         inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
         if not inside or any(h.name.nodes == (node,) and h.i < inside[-1] + 1 and inside[0] < h.j for h in out):
