@@ -256,3 +256,17 @@ def test_what_blind_hold_out_10_found(kg, text, expected):
 ])
 def test_what_blind_hold_out_10_does_not_say(kg, text, wrong):
     assert (wrong, "present") not in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("initially denied scrotal pain; on direct q 'a bit sore down there'", ("scrotal-pain", "present")),
+    ("L testis high-riding + tender", ("scrotal-pain", "present")),
+    ("Tender firm lump ~2cm below + lateral to pubic tubercle, irreducible.", ("groin-lump", "present")),
+])
+def test_a_scrotal_or_femoral_emergency_behind_a_groin_pain(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_lifting_the_leg_off_the_bed_is_no_lifting_and_no_failure_to_bear_weight(kg):
+    said = _spans(kg, "Can lift leg off bed, pain in groin.")
+    assert not said & {("lifting", "present"), ("inability-to-bear-weight", "present")}

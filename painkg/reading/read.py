@@ -1886,8 +1886,9 @@ def _hesitancy(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Fou
         said += [(m, _SADDLE) for m in _SADDLE_WORDS.finditer(text)]
     for m, node in said:
         inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
-        if not inside or any(h.name.nodes == (node,) and h.i < inside[-1] + 1 and inside[0] < h.j for h in out):
-            continue
+        if not inside or any(h.i < inside[-1] + 1 and inside[0] < h.j and (
+                h.name.nodes == (node,) or any(n in tab.flags for n in h.name.nodes)) for h in out):
+            continue  # read already, or a red flag's own name ("difficulty passing urine") keeps its reading
         i, j = inside[0], inside[-1] + 1
         out = [h for h in out if not (h.i < j and i < h.j)]
         out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(node.split("-")), j - i))
