@@ -270,3 +270,13 @@ def test_a_scrotal_or_femoral_emergency_behind_a_groin_pain(kg, text, expected):
 def test_lifting_the_leg_off_the_bed_is_no_lifting_and_no_failure_to_bear_weight(kg):
     said = _spans(kg, "Can lift leg off bed, pain in groin.")
     assert not said & {("lifting", "present"), ("inability-to-bear-weight", "present")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The increased severity of back pain had awoken him from sleep", ("night-pain", "present")),
+    ("point tenderness to palpation and percussion along the midline at the fourth lumbar vertebra",
+     ("spinal-percussion-tenderness", "present")),
+    ("The patient was moving boxes in his garage when the pain started.", ("lifting", "present")),
+])
+def test_what_published_10_found(kg, text, expected):
+    assert expected in _spans(kg, text)

@@ -1828,7 +1828,7 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
 _EARLY_WAKING = re.compile(r"\b(?:wak(?:es|ing|e|ened|ens)|woke|woken|awakens?|awoken)(?:\s+(?:him|her|me|them|up))?\s+(?:(?:at|about|"
                            r"around|by|from|in)\s+)*(?:~\s*)?(?:[3-6](?:[:.]\d\d)?(?:\s*(?:-|to|or)\s*[4-7](?:[:.]\d\d)?)?\s*"
                            r"(?:am\b|a\.m\.|o'clock)|(?:the\s+)?(?:2nd|second)\s+half\s+of\s+(?:the\s+)?night|"
-                           r"(?:most|every|some|many)\s+nights)", re.IGNORECASE)
+                           r"(?:most|every|some|many)\s+nights|(?:his\s+|her\s+|my\s+)?sleep)", re.IGNORECASE)
 _NIGHT_WAKING = "night-pain-improving-on-getting-up"
 #: What eases it after waking: getting up and moving about ("so I get up and walk about").
 _GETS_UP = re.compile(r"[^.;\n]{0,40}?\b(?:get(?:s|ting)?\s+up|walk(?:s|ing)?\s+(?:about|around)|mov(?:e|es|ing)\s+(?:about|around))\b",
