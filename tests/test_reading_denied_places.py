@@ -280,3 +280,9 @@ def test_lifting_the_leg_off_the_bed_is_no_lifting_and_no_failure_to_bear_weight
 ])
 def test_what_published_10_found(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Straight leg raise (SLR) was negative bilaterally", "Straight leg raise (SLR): negative",
+                                  "SLR (straight leg raise) negative"])
+def test_a_tests_gloss_in_brackets_is_not_a_second_positive_test(kg, text):
+    assert {p for n, p in _spans(kg, text) if n == "slr-test"} == {"absent"}

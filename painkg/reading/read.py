@@ -346,6 +346,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
+    found = _glosses_dropped(text, found)
     found = _normal_places(kg, text, found)
     found = _saddle_listed(kg, text, found)
     found += _lasting(kg, text, found) + _abrupt(kg, found)
@@ -489,6 +490,19 @@ def _plus_between_tests(tab: sp.Table, units: list[sp.Unit], hits: list[sp.Found
         if u.text == "+" and k - 1 in tests and k + 1 in tests:
             out[k] = replace(u, role="filler", entries=())
     return out
+
+
+_GLOSS_OPEN = re.compile(r"^\s*\(\s*$")
+_GLOSS_CLOSE = re.compile(r"^\s*\)")
+
+
+def _glosses_dropped(text: str, found: list[Span]) -> list[Span]:
+    """A name's gloss in brackets is the same finding said twice: "Straight leg raise (SLR) was negative",
+    "SLR (Straight Leg Raise): Negative".  The result after the bracket reaches the name outside it; the
+    bracketed one, which no result reaches, would read the test as positive beside it."""
+    glosses = {id(b) for a in found for b in found if a is not b and a.node.id == b.node.id and a.end <= b.start
+               and _GLOSS_OPEN.match(text[a.end:b.start]) and _GLOSS_CLOSE.match(text[b.end:b.end + 3])}
+    return [s for s in found if id(s) not in glosses]
 
 
 def _free(taken: list[tuple[int, int]], candidates) -> list[tuple[int, int]]:
