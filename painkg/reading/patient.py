@@ -47,7 +47,7 @@ def _fever(v: float) -> bool | None:
 
 # "pulse, 120", "ESR elevated to 88", "CRP raised at 150": case reports join a value these ways too
 _IS = (r"(?:(?:level|count|rate|value|concentration)\s+)?(?:(?:was|is|of)\s+)?(?P<gt>(?:greater|more|higher) than|above|>)?\s*"
-       r"(?::|=|of|was|is|were|,|came back(?: at)?|"
+       r"(?::|=|of|was|is|were|,|(?P<par>\()|came back(?: at)?|"
        r"(?:(?:was|were)\s+)?(?:elevated|raised|increased|high|low|reduced|decreased)\s+(?:to|at))?\s*(?:of\s+)?")
 _MEASURES = (
     (re.compile(r"^(?:t|temp|temperature|febrile|pyrexial|fever)\s*(?:,|:|of|at|was|is|=)?\s*"
@@ -66,7 +66,7 @@ _MEASURES = (
      # laboratories put the upper limit at 5 or at 10 mg/L: a value between is left unread
      lambda v: True if v > 10.0 else None if v > 5.0 else False),
     (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
-                r"<?\s*(?P<v>\d{1,3})\s*(?:mm/h(?:r|our)?|mm(?: in (?:the )?first hour| per hour)?)?$"), "elevated-esr", lambda v: v > 20.0),
+                r"<?\s*(?P<v>\d{1,3})\s*(?:mm/(?:1st\s*)?h(?:r|our)?|mm(?: in (?:the )?first hour| per hour)?)?$"), "elevated-esr", lambda v: v > 20.0),
     (re.compile(r"^(?:wcc|wbc|twbc|twcc|white cell count|white-cell count|white count|white blood cell count|"
                 r"white blood cells|white blood count|leukocyte count|leucocyte count|total (?:leu[ck]ocyte |wbc )?count|tlc)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
                 r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3|(?:cells\s*)?/\s*cumm|cells per cumm)?|"
@@ -97,6 +97,12 @@ _MEASURES = (
      # 91-99 mmHg is left unread: low for a hypertensive patient, normal for a young one, and no source in this
      # KB gives a threshold there
      "hypotension", lambda v: True if v <= 90.0 else None if v < 100.0 else False),
+    # The ankle-brachial pressure index: below 0.9 is the abnormally low index of peripheral arterial disease,
+    # 1.0-1.4 normal (bpac2014_abpi); 0.90-0.99 is left unread, and above 1.4 too (stiff, incompressible arteries
+    # read falsely high).
+    (re.compile(r"^(?:abpi|abi|ankle[- ]brachial(?: pressure)? index)\s*(?:\((?:abpi|abi)\)\s*)?(?:of\s+)?"
+                r"(?:(?:right|left|r|l)\s*)?" + _IS + r"(?P<v>[0-2]?\.\d{1,2})$"), "ankle-brachial-pressure-index",
+     lambda v: True if v < 0.9 else None if v < 1.0 or v > 1.4 else False),
     # Serum calcium (adjusted): above 2.6 mmol/L is hypercalcaemia; "Ca 2.38" is never a cancer.
     (re.compile(r"^(?:ca|ca2\+|calcium|adjusted calcium|corrected calcium|adj ca|corr ca)\s*" + _IS +
                 r"(?P<v>[1-4]\.\d{1,2})\s*(?:mmol/l)?$"), "hypercalcaemia", lambda v: v > 2.6),
@@ -173,7 +179,9 @@ _FIND_AGE = re.compile(r"(?<![\w/.])(?:an?\s+)?(?:(?<!gestational )(?:aged?|age:
                        # a patient's own words: "I'm 41", "I am 67 and smoke" (not "I'm 5 foot")
                        r"(?:i'?m|i am)\s+(?P<e>\d{1,3})(?=\s*(?:$|[,.;]|and\b|years?\b|yrs?\b)))(?P<sex>\s*-?\s*(?:[mf]|female|male|woman|man|lady|gentleman|girl|boy|son|daughter)\b)?")
 # a full stop may end the value ("ESR 88."); a decimal point may not ("T 38.9" is not "T 38")
-_FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") + r"(?!\w|\.\d)"), node, holds)
+# "C-reactive protein (185 mg/l)": the bracket a value opened is closed in the same fact
+_FIND_MEASURES = tuple((re.compile(r"(?<![\w/.])" + p.pattern.lstrip("^").rstrip("$") +
+                                   (r"(?(par)\)?)" if "(?P<par>" in p.pattern else "") + r"(?!\w|\.\d)"), node, holds)
                        for p, node, holds in _MEASURES)
 
 

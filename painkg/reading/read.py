@@ -577,7 +577,10 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
     extra: dict[int, list[str]] = {}
     painful: set[int] = set()  # place spans with a pain said at them ("pain at the sitting bone")
     chunks = _chunks(found, covered, sentence)
+    consumed: set[int] = set()  # denied words read with the place before them
     for n, chunk in enumerate(chunks):
+        if consumed.issuperset(k for k in chunk if found[k].required):
+            continue
         mine = [by_start[k] for k in chunk if k in by_start]
         loose = [k for k in chunk if k not in covered and found[k].required]
         entity = [k for k in loose if not found[k].site and _names_entity(tab, found[k])]
@@ -589,6 +592,20 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
         beside = [k for k in (_beside(found, chunk[0], -1), _beside(found, chunk[-1], 1))
                   if 0 <= k < len(found) and sentence[k] == sentence[chunk[0]]]
         other = [k for k in (*chunk, *beside) if _family_said(found[k]) not in ("", "pain")]
+        other = [k for k in other if not (k in covered and k in chunk)]  # composed below with its place
+        denied = [k for k in beside if k > chunk[-1] and k not in covered and _family_said(found[k]) == "pain"
+                  and _denied_between(found, chunk, k)]
+        if denied and (mine or loose) and all(found[k].site for k in loose) and all(
+                _bare_site(found, h) or tab.kinds.get(h.name.nodes[0]) in sp.PLACE_KINDS
+                or all(u.site for u in found[h.i:h.j]) for h in mine):
+            # "back not painful", "abdomen was not tender", "hip not tender": the place's pain or tenderness,
+            # read on the denied word so that the denial before it negates it; a tenderness the KB does not
+            # name at that place is not read, and never as the place's pain
+            said = _denied_at(tab, found, [*(range(h.i, h.j) for h in mine), loose], mine, denied[0])
+            if said is not None:
+                kept.append(said)
+            consumed.add(denied[0])
+            continue
         other = [k for k in other if not (k in covered and k in chunk)]  # composed below with its place
         if any(k in covered for k in other) or any(_denied_between(found, chunk, k) for k in other):
             # "numb (L) foot": the numbness is read; "legs are not weak": the weakness is denied, not composed
@@ -1065,6 +1082,21 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
     return sp.Found(i, j, name, frozenset(said_sites | {family}), len(used) + 1), used
 
 
+def _denied_at(tab: sp.Table, found: list[sp.Unit], runs: list, places: list[sp.Found], k: int) -> sp.Found | None:
+    """What a denied word at *k* says of the place said in *runs* (unit indices), read on that word: its
+    tenderness ("tender", "tenderness") or its pain ("painful", "sore"), or None where no node names it."""
+    required = frozenset(w for run in runs for i in run for w in found[i].required)
+    tender = bool(set(found[k].required) & {"tender", "tenderness"})
+    for word in ("tenderness", "tender") if tender else ("pain",):
+        names = tab.keys.get(required | {word})
+        if names:
+            return sp.Found(k, k + 1, sp.best_name(names), required | {word}, 1)
+    if not tender and len(places) == 1 and tab.kinds.get(places[0].name.nodes[0]) is Kind.SYMPTOM:
+        place = places[0]  # "back not painful": the pain the place's word names
+        return sp.Found(k, k + 1, place.name, place.key, place.covered)
+    return None
+
+
 def _real(tab: sp.Table, u: sp.Unit) -> bool:
     lower = u.lower
     if u.corrected:
@@ -1298,6 +1330,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
                 if not nm.inverted and not nm.result]
         if both:
             nodes = sp.best_name(both).nodes
+        elif polarity != ABSENT and f"bilateral-{nodes[0]}" in tab.kinds and re.search(r"\b(?:both|bilateral(?:ly)?|b/l|bilat)\b", text[
+                found[hit.i].start:found[min(hit.j + 4, len(found)) - 1].end], re.IGNORECASE):
+            # "reduced muscle power in both legs": both said, the weakness of both ("heavy legs" is not said so);
+            # "power 5/5 in both legs" denies any weakness, not only of both
+            nodes = (f"bilateral-{nodes[0]}",)
     if nodes[0] in ("female-sex", "male-sex") and polarity == ABSENT and not _adjacent_denial(found, hit):
         polarity = PRESENT  # "female in otherwise unremarkable health": a sex or age is stated, not denied
     out = []
@@ -1764,7 +1801,7 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
 
 _GAP = r"(?:\s*(?:,|-|and|onset|of|very|extremely|really|came on|come on|comes on|began|started|pain)\s*)*\s*"
 _ABRUPT_SAID = re.compile(r"\b(?:(?:pain\s+(?:came|comes|come)\s+on\s+)?(?:sudden(?:ly)?|abrupt(?:ly)?)\b" + _GAP +
-                          r"\b(?:severe(?:ly)?|excruciating)|"
+                          r"\b(?:severe(?:ly)?|excruciating|worst(?:\s+pain)?\s+(?:ever|of\s+(?:his|her|my|their)\s+life))|"
                           r"severe(?:ly)?\b" + _GAP + r"\b(?:sudden(?:ly)?|abrupt(?:ly)?)|worst pain ever|"
                           r"pain maximal at onset|maximal at onset)\b(?:\s+(?:onset\s+)?(?:of\s+)?pain)?", re.IGNORECASE)
 
