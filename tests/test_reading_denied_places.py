@@ -83,3 +83,68 @@ def test_a_weakness_of_both_legs_said_by_its_power_is_the_bilateral_red_flag(kg)
 
 def test_a_sudden_pain_called_the_worst_ever_is_abrupt_and_severe(kg):
     assert ("abrupt-severe-pain", "present") in _spans(kg, "sudden pain, worst ever")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Large bruise over lateral hip", ("hip-bruising", "present")),
+    ("bruised R hip", ("hip-bruising", "present")),
+    ("Walked in with his stick", ("inability-to-bear-weight", "absent")),
+    ("XR no #", ("hip-fragility-fracture", "absent")),
+    ("L NOF #", ("hip-fragility-fracture", "present")),
+    ("queried stress # femoral neck", ("femoral-neck-stress-fracture", "possible")),
+    ("Pain at end range IR and with axial load via heel", ("pain-on-axial-loading-of-the-leg", "present")),
+    ("hip rotation relatively ok", ("hip-rotation", "absent")),
+])
+def test_an_emergency_note_after_a_fall(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("can SLR", "slr-test"), ("unable to SLR", "slr-test"),  # lifting the leg, not the sciatic test
+    ("XR + CT pelvis: no fracture", "x-ray"),  # "+" joins two tests: no positive X-ray
+])
+def test_what_an_emergency_note_does_not_say(kg, text, wrong):
+    assert (wrong, "present") not in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Red painful eye last year", ("anterior-uveitis", "present")),
+    ("painful red eye", ("anterior-uveitis", "present")),
+    ("red eye", ("conjunctivitis", "present")),
+    ("pain wakes him at 3am regardless of position", ("night-pain", "present")),  # a night pain stays the red flag
+    ("it wakes me about 4am so I get up and walk about", ("night-pain-improving-on-getting-up", "present")),
+    ("wakes in 2nd half of night", ("night-pain-improving-on-getting-up", "present")),
+])
+def test_an_inflammatory_back_pain_said_in_a_clinic_letter(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_getting_up_and_walking_about_eases_it(kg):
+    said = {(s.node.id, s.relation.value if s.relation else "") for s in read(kg, "so I get up and walk about").spans}
+    assert ("walking", "relieved-by") in said
+
+
+@pytest.mark.parametrize("text", ["I can't bear my clothes touching it", "skin hurts when clothes touch it",
+                                  "the skin feels 'like sunburn' when his trousers rub", "strip of hypersensitive skin"])
+def test_allodynia_in_a_patients_words(kg, text):
+    assert ("skin-hypersensitivity", "present") in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected, never", [
+    ("ESR 48, CRP 31, WCC 10.4, LDH 520.", ("elevated-crp", "present"), "lumbar-disc-herniation"),  # lactate dehydrogenase
+    ("wakes him most nights", ("night-pain", "present"), None),
+    ("ibuprofen 'doesn't touch it'", ("pain-despite-analgesia", "present"), None),
+    ("fullness L buttock", ("palpable-mass", "present"), None),
+    ("paint thinner", None, "unexplained-weight-loss"),
+])
+def test_a_teenagers_bone_pain_in_a_clinic_letter(kg, text, expected, never):
+    said = _spans(kg, text)
+    assert expected is None or expected in said
+    assert never is None or not {n for n, _ in said if n == never}
+
+
+def test_a_pelvic_ewing_sarcoma_is_in_the_top_three_and_flagged(kg):
+    note = ("12F, 2 months L buttock/hip pain, initially blamed on netball. Now waking at night with pain, limping, "
+            "low-grade temps and lost weight. Hip ROM mildly reduced. ESR 55, Hb 108.")
+    ranked = [c.node.id for c in kg.trace(note, setting="ed-hip-limp", unknown="skip").candidates]
+    assert "primary-bone-tumour" in ranked[:3]

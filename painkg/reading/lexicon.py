@@ -209,7 +209,7 @@ def _parse(path: Path, text: str, hpo: bytes | Path | None) -> Lexicon:
     lines = text.splitlines()  # as read_text would give them: splitlines takes \r\n and \r as line ends too
     header_seen = False
     for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
+        if not line.strip() or (line.startswith("#") and not line.startswith("#\t")):  # "#\tmeans\tfracture" is a row
             continue
         cells = line.split("\t")
         if not header_seen:

@@ -235,7 +235,16 @@ def find(graph: nx.MultiDiGraph, lowered: str) -> list[tuple[int, int, list[tupl
                 continue  # "residual 3 days ago": a time, not a measurement
             bisect.insort(taken, (m.start(), m.end()))
             found.append((m.start(), m.end(), _stated(graph, node_id, holds, m)))
+    for m in _OTHER_VALUES.finditer(lowered):
+        k = bisect.bisect_right(taken, (m.start(), 1 << 62))
+        if not ((k and taken[k - 1][1] > m.start()) or (k < len(taken) and taken[k][0] < m.end())):
+            found.append((m.start(), m.end(), []))
     return sorted(found, key=lambda f: f[0])
+
+
+#: Laboratory values whose name is also a KB abbreviation but which no node reads: "LDH 520" (lactate
+#: dehydrogenase) is a value, never a lumbar disc herniation; found so that no name is read inside them.
+_OTHER_VALUES = re.compile(r"(?<![\w/.])(?:ldh|lactate dehydrogenase)\s*(?::|=|of|was|is|level)?\s*\d{2,5}(?:\s*(?:u|iu)/l)?(?!\w)")
 
 
 #: Blood pressure in both arms, the side after or before each value: "BP 188/104 right arm, 150/90 left",

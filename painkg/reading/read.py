@@ -300,6 +300,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
+    units = _plus_between_tests(tab, units, hits)
+    hits = _early_waking(tab, text, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
@@ -331,6 +333,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
                for s in found if _one_sided(s)]
     found = [_doubted(text, s) for s in found if not _one_sided(s)]
     for start, end, facts in measured:
+        if not facts:  # "LDH 520": a laboratory value the KB has no finding for (never the disc herniation "LDH" names)
+            unread.append(Unread(start, end, text[start:end], True, f"{text[start:end]} — a test result this KB has no finding for"))
         for node_id, holds, matched in facts:
             if holds is None:
                 unread.append(Unread(start, end, text[start:end], True,
@@ -471,6 +475,16 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
         else CURRENT
     return Reading(text, (Span(start, start + len(stripped), stripped, kg.node(node_id), time=time, relation=relation,
                                matched=matched),))
+
+
+def _plus_between_tests(tab: sp.Table, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Unit]:
+    """"XR + CT pelvis: no fracture": a "+" between two tests joins them; it is no positive result of the first."""
+    tests = {k for h in hits if tab.kinds.get(h.name.nodes[0]) is Kind.TEST for k in range(h.i, h.j)}
+    out = list(units)
+    for k, u in enumerate(units):
+        if u.text == "+" and k - 1 in tests and k + 1 in tests:
+            out[k] = replace(u, role="filler", entries=())
+    return out
 
 
 def _free(taken: list[tuple[int, int]], candidates) -> list[tuple[int, int]]:
@@ -1796,6 +1810,36 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
             continue  # "sudden severe (low back / tearing) pain": the pain's own modifiers say it (see _abrupt)
         name = sp.Name((_ABRUPT,), 0.97, "composed", m.group(0))
         out.append(sp.Found(i, j, name, frozenset(("sudden", "severe", "pain")), 3))
+    return sorted(out, key=lambda h: h.i)
+
+
+#: Woken in the early hours, the second half of the night (an inflammatory back pain item): "wakes at 4-5 am",
+#: "wakes him about 4am", "wakes in 2nd half of night".
+_EARLY_WAKING = re.compile(r"\b(?:wak(?:es|ing|e|ened|ens)|woke|woken|awakens?|awoken)(?:\s+(?:him|her|me|them|up))?\s+(?:(?:at|about|"
+                           r"around|by|from|in)\s+)*(?:~\s*)?(?:[3-6](?:[:.]\d\d)?(?:\s*(?:-|to|or)\s*[4-7](?:[:.]\d\d)?)?\s*"
+                           r"(?:am\b|a\.m\.|o'clock)|(?:the\s+)?(?:2nd|second)\s+half\s+of\s+(?:the\s+)?night|"
+                           r"(?:most|every|some|many)\s+nights)", re.IGNORECASE)
+_NIGHT_WAKING = "night-pain-improving-on-getting-up"
+#: What eases it after waking: getting up and moving about ("so I get up and walk about").
+_GETS_UP = re.compile(r"[^.;\n]{0,40}?\b(?:get(?:s|ting)?\s+up|walk(?:s|ing)?\s+(?:about|around)|mov(?:e|es|ing)\s+(?:about|around))\b",
+                      re.IGNORECASE)
+
+
+def _early_waking(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+    """Waking in the early hours said by the clock ("wakes at 4-5 am") or in figures ("2nd half of night"): a
+    night pain, and the inflammatory back pain item of the second half of the night when getting up and moving
+    about is said to ease it, which its names say in words only."""
+    out = list(hits)
+    if _NIGHT_WAKING not in tab.kinds or "night-pain" not in tab.kinds:
+        return out
+    for m in _EARLY_WAKING.finditer(text):
+        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        if not inside or any(h.i < inside[-1] + 1 and inside[0] < h.j and h.name.nodes == (_NIGHT_WAKING,) for h in out):
+            continue
+        i, j = inside[0], inside[-1] + 1
+        node = _NIGHT_WAKING if "half" in m.group(0).lower() or _GETS_UP.match(text, m.end()) else "night-pain"
+        out = [h for h in out if not (h.i < j and i < h.j)]  # "4-5 am" is no age, no measure
+        out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(("night", "waking")), j - i))
     return sorted(out, key=lambda h: h.i)
 
 

@@ -109,8 +109,10 @@ FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
             "numb": ("numb", "numbness", "tingl", "paresthesia", "anesthesia", "hypoesthesia", "hypoaesthesia",
                      "sensation", "sensory", "dead", "prickl"),
             "weak": ("weak", "weakness"),
-            "swell": ("swell", "swollen", "swelling", "lump", "bulge"),
-            "stiff": ("stiff", "stiffness", "tightness")}
+            "swell": ("swell", "swollen", "swelling", "lump", "bulge", "fullness"),
+            "stiff": ("stiff", "stiffness", "tightness"),
+            # "large bruise over the lateral hip": a bruise is said at a place as a pain is
+            "bruise": ("bruise", "bruised", "bruising", "ecchymosis", "haematoma", "hematoma")}
 #: Site words that say the same side of a place: "outer thigh" is the lateral thigh.
 SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner": "medial", "inside": "medial",
              "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle",
