@@ -148,3 +148,23 @@ def test_a_pelvic_ewing_sarcoma_is_in_the_top_three_and_flagged(kg):
             "low-grade temps and lost weight. Hip ROM mildly reduced. ESR 55, Hb 108.")
     ranked = [c.node.id for c in kg.trace(note, setting="ed-hip-limp", unknown="skip").candidates]
     assert "primary-bone-tumour" in ranked[:3]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("has to strain to get her wee started", ("bladder-dysfunction", "present")),
+    ("hard to get the flow going", ("bladder-dysfunction", "present")),
+    ("feels 'a bit odd' in the perineum", ("saddle-anaesthesia", "present")),
+    ("strange twinge in the groin", ("groin-pain", "present")),
+])
+def test_a_cauda_equina_told_in_plain_words(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_a_strain_that_starts_the_urine_is_no_valsalva(kg):
+    assert ("coughing-sneezing", "present") not in _spans(kg, "has to strain to get her wee started")
+
+
+def test_a_relief_said_after_two_aggravations_takes_what_follows_it(kg):
+    said = {(s.node.id, s.relation.value if s.relation else "") for s in
+            read(kg, "It's worse standing and walking and settles lying down.").spans}
+    assert {("walking", "aggravated-by"), ("prolonged-standing", "aggravated-by"), ("lying-down", "relieved-by")} <= said

@@ -399,6 +399,8 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
                     continue
                 if not activity[s]:
                     continue
+                if starts[s] < t.index and any(activity[r] and t.index < starts[r] <= t.index + 3 for r in reach):
+                    continue  # "worse standing and walking and settles lying down": it settles what follows it
                 distance = abs(starts[s] - t.index)
                 if distance < c.effect_distance:
                     c.effect, c.effect_distance = t.category, distance

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from . import context as ctx
 from . import exam
 from . import motor
+from . import origin
 from . import lexicon as lx
 from . import patient
 from . import spans as sp
@@ -302,6 +303,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     hits = sp.match(units, tab)
     units = _plus_between_tests(tab, units, hits)
     hits = _early_waking(tab, text, units, hits)
+    hits = _origin(tab, text, units, hits)
+    hits = _hesitancy(tab, text, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
@@ -1043,7 +1046,9 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
             family, at = fams.pop(), h
             break
     if at is None:
-        for k in mods:  # "tenderness", "swelling" said without a node of their own
+        # "tenderness", "swelling" said without a node of their own; a vague word ("odd", "funny") only when no
+        # other says what ("strange twinge in the groin" is a pain)
+        for k in sorted(mods, key=lambda k: bool(set(found[k].required) & _VAGUE)):
             if _family_of(found[k]):
                 family, at = _family_of(found[k]), k
                 break
@@ -1109,6 +1114,10 @@ def _denied_at(tab: sp.Table, found: list[sp.Unit], runs: list, places: list[sp.
         place = places[0]  # "back not painful": the pain the place's word names
         return sp.Found(k, k + 1, place.name, place.key, place.covered)
     return None
+
+
+#: Words that say a sensation is changed without saying how: a numbness or tingling at a place only alone.
+_VAGUE = frozenset(("odd", "funny", "strange", "weird"))
 
 
 def _real(tab: sp.Table, u: sp.Unit) -> bool:
@@ -1840,6 +1849,47 @@ def _early_waking(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.
         node = _NIGHT_WAKING if "half" in m.group(0).lower() or _GETS_UP.match(text, m.end()) else "night-pain"
         out = [h for h in out if not (h.i < j and i < h.j)]  # "4-5 am" is no age, no measure
         out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(("night", "waking")), j - i))
+    return sorted(out, key=lambda h: h.i)
+
+
+#: A hesitancy of micturition in the patient's words: "has to strain to get her wee started", "straining to start
+#: the stream", "hard to get the flow going".
+_HESITANCY = re.compile(r"\b(?:strain(?:s|ed|ing)?|push(?:es|ed|ing)?|hard|difficult(?:y)?|struggl(?:es|ed|ing|e))\s+"
+                        r"(?:\w+\s+){0,1}?(?:to\s+|in\s+)?(?:get(?:ting)?|start(?:ing)?|pass(?:ing)?|do(?:ing)?|begin(?:ning)?)\s+"
+                        r"(?:the\s+|a\s+|her\s+|his\s+|my\s+|their\s+)?(?:wee|urine|pee|water|flow|stream|urination)"
+                        r"(?:\s+(?:started|going|flowing))?\b", re.IGNORECASE)
+_BLADDER = "bladder-dysfunction"
+
+
+def _hesitancy(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+    """A hesitancy said in words no name holds (a cauda equina red flag), never a strain that aggravates."""
+    if _BLADDER not in tab.kinds:
+        return hits
+    out = list(hits)
+    for m in _HESITANCY.finditer(text):
+        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        if not inside or any(h.name.nodes == (_BLADDER,) and h.i < inside[-1] + 1 and inside[0] < h.j for h in out):
+            continue
+        i, j = inside[0], inside[-1] + 1
+        out = [h for h in out if not (h.i < j and i < h.j)]
+        out.append(sp.Found(i, j, sp.Name((_BLADDER,), 0.97, "composed", m.group(0)), frozenset(("bladder", "hesitancy")),
+                            j - i))
+    return sorted(out, key=lambda h: h.i)
+
+
+def _origin(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+    """"moved from Somalia", "Nigerian-born": an origin in a country of high tuberculosis burden (origin.py)."""
+    if origin.EXPOSURE not in tab.kinds:
+        return hits
+    out = list(hits)
+    for start, end in origin.find(text):
+        inside = [k for k, u in enumerate(units) if start <= u.start and u.end <= end]
+        if not inside:
+            continue
+        i, j = inside[0], inside[-1] + 1
+        out = [h for h in out if not (h.i < j and i < h.j)]
+        out.append(sp.Found(i, j, sp.Name((origin.EXPOSURE,), 0.97, "composed", text[start:end]),
+                            frozenset(("tuberculosis", "origin")), j - i))
     return sorted(out, key=lambda h: h.i)
 
 

@@ -105,9 +105,11 @@ _DISEASE_ADJECTIVES = frozenset(("septic", "malignant", "metastatic", "infective
                                  # an ache of another place, in one word
                                  "headache", "toothache", "earache", "stomachache", "bellyache"))
 #: Symptom families: a symptom word and the words a node's name may state it with.
-FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt"),
+FAMILIES = {"pain": ("pain", "tender", "tenderness", "hurt", "twinge"),
             "numb": ("numb", "numbness", "tingl", "paresthesia", "anesthesia", "hypoesthesia", "hypoaesthesia",
-                     "sensation", "sensory", "dead", "prickl"),
+                     "sensation", "sensory", "dead", "prickl",
+                     # "feels a bit odd in the perineum", "funny feeling down below": a sensation changed
+                     "odd", "funny", "strange", "weird"),
             "weak": ("weak", "weakness"),
             "swell": ("swell", "swollen", "swelling", "lump", "bulge", "fullness"),
             "stiff": ("stiff", "stiffness", "tightness"),

@@ -143,13 +143,19 @@ def priors_of(graph: nx.MultiDiGraph, setting_id: str, sources: Iterable[str],
     for group, kinds in groups.items():
         found = published[(setting_id, group)]
         own = math.fsum(p.value for s, p in known.items() if p.published and group in ancestors.get(s, ()))
-        left = max(found["prevalence"] - own, 0.0)
+        left = found["prevalence"] - own
         weight = math.fsum(known[s].value for s in kinds)
         for s in kinds:
-            share = left * known[s].value / weight if weight > 0 else left / len(kinds)
-            known[s] = Prior(share, True, tuple(found["references"]),
-                             f"a share of {group}'s published {found['prevalence']:g}, split among its kinds "
-                             f"by their graded frequency", tuple(found.get("among", ())))
+            if left > 0:
+                share = left * known[s].value / weight if weight > 0 else left / len(kinds)
+                note = (f"a share of {group}'s published {found['prevalence']:g}, split among its kinds "
+                        f"by their graded frequency")
+            else:
+                # its kinds with a figure of their own each restate the group's whole figure (no source splits
+                # it): the others carry it too, never a prior of zero that no evidence could move
+                share = found["prevalence"]
+                note = f"{group}'s published {found['prevalence']:g}, which each of its kinds carries (no source splits it)"
+            known[s] = Prior(share, True, tuple(found["references"]), note, tuple(found.get("among", ())))
     return known
 
 
