@@ -19,6 +19,7 @@ person's, and how an activity acts on the pain.  What no node accounts for comes
 from __future__ import annotations
 
 import functools
+import bisect
 import hashlib
 import re
 import weakref
@@ -492,6 +493,17 @@ def _plus_between_tests(tab: sp.Table, units: list[sp.Unit], hits: list[sp.Found
     return out
 
 
+def _units_within(starts: list[int], units: list[sp.Unit], start: int, end: int) -> list[int]:
+    """The indices of the units lying within [start, end); *starts* are the units' starts, in text order."""
+    out = []
+    k = bisect.bisect_left(starts, start)
+    while k < len(units) and units[k].start < end:
+        if units[k].end <= end:
+            out.append(k)
+        k += 1
+    return out
+
+
 _GLOSS_OPEN = re.compile(r"^\s*\(\s*$")
 _GLOSS_CLOSE = re.compile(r"^\s*\)")
 
@@ -500,8 +512,15 @@ def _glosses_dropped(text: str, found: list[Span]) -> list[Span]:
     """A name's gloss in brackets is the same finding said twice: "Straight leg raise (SLR) was negative",
     "SLR (Straight Leg Raise): Negative".  The result after the bracket reaches the name outside it; the
     bracketed one, which no result reaches, would read the test as positive beside it."""
-    glosses = {id(b) for a in found for b in found if a is not b and a.node.id == b.node.id and a.end <= b.start
-               and _GLOSS_OPEN.match(text[a.end:b.start]) and _GLOSS_CLOSE.match(text[b.end:b.end + 3])}
+    ordered = sorted(found, key=lambda s: (s.start, s.end))
+    glosses: set[int] = set()
+    for k, a in enumerate(ordered):  # the spans just after a: "(" lies between a name and its gloss
+        for b in ordered[k + 1:k + 6]:
+            if b.start > a.end + 3:
+                break
+            if a.node.id == b.node.id and _GLOSS_OPEN.match(text[a.end:b.start]) and \
+                    _GLOSS_CLOSE.match(text[b.end:b.end + 3]):
+                glosses.add(id(b))
     return [s for s in found if id(s) not in glosses]
 
 
@@ -1825,8 +1844,9 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
     if _ABRUPT not in tab.kinds:
         return hits
     out = list(hits)
+    starts = [u.start for u in units]
     for m in _ABRUPT_SAID.finditer(text):
-        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        inside = _units_within(starts, units, m.start(), m.end())
         if not inside:
             continue
         i, j = inside[0], inside[-1] + 1
@@ -1854,10 +1874,11 @@ def _early_waking(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.
     night pain, and the inflammatory back pain item of the second half of the night when getting up and moving
     about is said to ease it, which its names say in words only."""
     out = list(hits)
+    starts = [u.start for u in units]
     if _NIGHT_WAKING not in tab.kinds or "night-pain" not in tab.kinds:
         return out
     for m in _EARLY_WAKING.finditer(text):
-        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        inside = _units_within(starts, units, m.start(), m.end())
         if not inside or any(h.i < inside[-1] + 1 and inside[0] < h.j and h.name.nodes == (_NIGHT_WAKING,) for h in out):
             continue
         i, j = inside[0], inside[-1] + 1
@@ -1893,13 +1914,14 @@ def _hesitancy(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Fou
     if _BLADDER not in tab.kinds:
         return hits
     out = list(hits)
+    starts = [u.start for u in units]
     said = [(m, _BLADDER) for m in _HESITANCY.finditer(text)]
     if _SPINE_TENDER in tab.kinds:
         said += [(m, _SPINE_TENDER) for m in _LEVEL_TENDER.finditer(text)]
     if _SADDLE in tab.kinds:
         said += [(m, _SADDLE) for m in _SADDLE_WORDS.finditer(text)]
     for m, node in said:
-        inside = [k for k, u in enumerate(units) if m.start() <= u.start and u.end <= m.end()]
+        inside = _units_within(starts, units, m.start(), m.end())
         if not inside or any(h.i < inside[-1] + 1 and inside[0] < h.j and (
                 h.name.nodes == (node,) or any(n in tab.flags for n in h.name.nodes)) for h in out):
             continue  # read already, or a red flag's own name ("difficulty passing urine") keeps its reading
@@ -1914,8 +1936,9 @@ def _origin(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]
     if origin.EXPOSURE not in tab.kinds:
         return hits
     out = list(hits)
+    starts = [u.start for u in units]
     for start, end in origin.find(text):
-        inside = [k for k, u in enumerate(units) if start <= u.start and u.end <= end]
+        inside = _units_within(starts, units, start, end)
         if not inside:
             continue
         i, j = inside[0], inside[-1] + 1
