@@ -305,7 +305,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _plus_between_tests(tab, units, hits)
     hits = _early_waking(tab, text, units, hits)
     hits = _origin(tab, text, units, hits)
-    hits = _hesitancy(tab, text, units, hits)
+    hits = _said_in_words(tab, text, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
     hits = _hip_unsaid(text, tab, units, hits, sentence, unread)
@@ -1873,18 +1873,14 @@ def _early_waking(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.
     """Waking in the early hours said by the clock ("wakes at 4-5 am") or in figures ("2nd half of night"): a
     night pain, and the inflammatory back pain item of the second half of the night when getting up and moving
     about is said to ease it, which its names say in words only."""
+    if _NIGHT_WAKING not in tab.kinds or "night-pain" not in tab.kinds:
+        return hits
     out = list(hits)
     starts = [u.start for u in units]
-    if _NIGHT_WAKING not in tab.kinds or "night-pain" not in tab.kinds:
-        return out
     for m in _EARLY_WAKING.finditer(text):
-        inside = _units_within(starts, units, m.start(), m.end())
-        if not inside or any(h.i < inside[-1] + 1 and inside[0] < h.j and h.name.nodes == (_NIGHT_WAKING,) for h in out):
-            continue
-        i, j = inside[0], inside[-1] + 1
         node = _NIGHT_WAKING if "half" in m.group(0).lower() or _GETS_UP.match(text, m.end()) else "night-pain"
-        out = [h for h in out if not (h.i < j and i < h.j)]  # "4-5 am" is no age, no measure
-        out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(("night", "waking")), j - i))
+        # "4-5 am" is no age, no measure
+        out = _composed_over(out, units, starts, m.span(), node, m.group(0), lambda h: h.name.nodes == (_NIGHT_WAKING,))
     return sorted(out, key=lambda h: h.i)
 
 
@@ -1908,7 +1904,7 @@ _SADDLE_WORDS = re.compile(r"\b(?:(?:toilet|loo)(?:\s+(?:seat|paper|roll))?[^.;\
 _SADDLE = "saddle-anaesthesia"
 
 
-def _hesitancy(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
+def _said_in_words(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
     """What patients and notes say in words no name holds: a hesitancy (a cauda equina red flag), never a strain
     that aggravates; a saddle anaesthesia ("sitting on the toilet seat feels numb"); a tenderness at a spinal level."""
     if _BLADDER not in tab.kinds:
@@ -1921,13 +1917,9 @@ def _hesitancy(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Fou
     if _SADDLE in tab.kinds:
         said += [(m, _SADDLE) for m in _SADDLE_WORDS.finditer(text)]
     for m, node in said:
-        inside = _units_within(starts, units, m.start(), m.end())
-        if not inside or any(h.i < inside[-1] + 1 and inside[0] < h.j and (
-                h.name.nodes == (node,) or any(n in tab.flags for n in h.name.nodes)) for h in out):
-            continue  # read already, or a red flag's own name ("difficulty passing urine") keeps its reading
-        i, j = inside[0], inside[-1] + 1
-        out = [h for h in out if not (h.i < j and i < h.j)]
-        out.append(sp.Found(i, j, sp.Name((node,), 0.97, "composed", m.group(0)), frozenset(node.split("-")), j - i))
+        # read already, or a red flag's own name ("difficulty passing urine") keeps its reading
+        out = _composed_over(out, units, starts, m.span(), node, m.group(0),
+                             lambda h: h.name.nodes == (node,) or any(n in tab.flags for n in h.name.nodes))
     return sorted(out, key=lambda h: h.i)
 
 
@@ -1938,14 +1930,23 @@ def _origin(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]
     out = list(hits)
     starts = [u.start for u in units]
     for start, end in origin.find(text):
-        inside = _units_within(starts, units, start, end)
-        if not inside:
-            continue
-        i, j = inside[0], inside[-1] + 1
-        out = [h for h in out if not (h.i < j and i < h.j)]
-        out.append(sp.Found(i, j, sp.Name((origin.EXPOSURE,), 0.97, "composed", text[start:end]),
-                            frozenset(("tuberculosis", "origin")), j - i))
+        out = _composed_over(out, units, starts, (start, end), origin.EXPOSURE, text[start:end], lambda h: False)
     return sorted(out, key=lambda h: h.i)
+
+
+def _composed_over(out: list[sp.Found], units: list[sp.Unit], starts: list[int], span: tuple[int, int], node: str,
+                   said: str, keeps) -> list[sp.Found]:
+    """*out* with a hit of *node* over the units within *span*, in place of the hits it overlaps, unless one of
+    them *keeps* its reading."""
+    inside = _units_within(starts, units, *span)
+    if not inside:
+        return out
+    i, j = inside[0], inside[-1] + 1
+    overlapping = [h for h in out if h.i < j and i < h.j]
+    if any(keeps(h) for h in overlapping):
+        return out
+    found = sp.Found(i, j, sp.Name((node,), 0.97, "composed", said), frozenset(node.split("-")), j - i)
+    return [h for h in out if h not in overlapping] + [found]
 
 
 _GAP = r"(?:\s*(?:,|-|and|onset|of|very|extremely|really|came on|come on|comes on|began|started|pain)\s*)*\s*"
