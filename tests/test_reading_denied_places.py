@@ -286,3 +286,16 @@ def test_what_published_10_found(kg, text, expected):
                                   "SLR (straight leg raise) negative"])
 def test_a_tests_gloss_in_brackets_is_not_a_second_positive_test(kg, text):
     assert {p for n, p in _spans(kg, text) if n == "slr-test"} == {"absent"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- SLR (Straight Leg Raise): Negative for radicular pain.", ("slr-test", "absent")),
+    ("the pain intensified", ("progressive-pain", "present")),
+    ("unable to actively flex his left hip", ("hip-flexion-weakness", "present")),
+])
+def test_a_test_heading_negative_for_what_it_looked_for(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_a_complaint_heading_is_not_denied_by_what_it_was_checked_for(kg):
+    assert ("low-back-pain", "present") in _spans(kg, "back pain: negative for red flags")

@@ -347,7 +347,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
             else:
                 found.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT if holds else ABSENT,
                                   matched=matched))
-    found = _glosses_dropped(text, found)
+    found = _heading_results(text, _glosses_dropped(text, found))
     found = _normal_places(kg, text, found)
     found = _saddle_listed(kg, text, found)
     found += _lasting(kg, text, found) + _abrupt(kg, found)
@@ -506,6 +506,18 @@ def _units_within(starts: list[int], units: list[sp.Unit], start: int, end: int)
 
 _GLOSS_OPEN = re.compile(r"^\s*\(\s*$")
 _GLOSS_CLOSE = re.compile(r"^\s*\)")
+
+
+#: A test heading's result said of what it looked for: "SLR (Straight Leg Raise): Negative for radicular pain".
+_HEADING_NEGATIVE = re.compile(r"\s*(?:\([^()\n]{0,40}\))?\s*:\s*negative\s+for\b", re.IGNORECASE)
+
+
+def _heading_results(text: str, found: list[Span]) -> list[Span]:
+    """A test or sign named as a heading and found "negative for" something is negative itself; only a
+    finding's name heads so ("back pain: negative for red flags" says nothing of the back pain)."""
+    return [replace(s, polarity=ABSENT, triggers=(*s.triggers, "negative for"))
+            if s.polarity == PRESENT and s.node.kind is Kind.FINDING and not s.triggers
+            and _HEADING_NEGATIVE.match(text, s.end) else s for s in found]
 
 
 def _glosses_dropped(text: str, found: list[Span]) -> list[Span]:
