@@ -18,8 +18,8 @@ person's, and how an activity acts on the pain.  What no node accounts for comes
 
 from __future__ import annotations
 
-import functools
 import bisect
+import functools
 import hashlib
 import re
 import weakref
@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING
 
 from . import context as ctx
 from . import exam
+from . import lexicon as lx
 from . import motor
 from . import origin
-from . import lexicon as lx
 from . import patient
 from . import spans as sp
 from ..errors import TraceError
@@ -303,8 +303,6 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
     units = _plus_between_tests(tab, units, hits)
-    hits = _early_waking(tab, text, units, hits)
-    hits = _origin(tab, text, units, hits)
     hits = _said_in_words(tab, text, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
@@ -1881,21 +1879,6 @@ _GETS_UP = re.compile(r"[^.;\n]{0,40}?\b(?:get(?:s|ting)?\s+up|walk(?:s|ing)?\s+
                       re.IGNORECASE)
 
 
-def _early_waking(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
-    """Waking in the early hours said by the clock ("wakes at 4-5 am") or in figures ("2nd half of night"): a
-    night pain, and the inflammatory back pain item of the second half of the night when getting up and moving
-    about is said to ease it, which its names say in words only."""
-    if _NIGHT_WAKING not in tab.kinds or "night-pain" not in tab.kinds:
-        return hits
-    out = list(hits)
-    starts = [u.start for u in units]
-    for m in _EARLY_WAKING.finditer(text):
-        node = _NIGHT_WAKING if "half" in m.group(0).lower() or _GETS_UP.match(text, m.end()) else "night-pain"
-        # "4-5 am" is no age, no measure
-        out = _composed_over(out, units, starts, m.span(), node, m.group(0), lambda h: h.name.nodes == (_NIGHT_WAKING,))
-    return sorted(out, key=lambda h: h.i)
-
-
 #: A hesitancy of micturition in the patient's words: "has to strain to get her wee started", "straining to start
 #: the stream", "hard to get the flow going".
 _HESITANCY = re.compile(r"\b(?:strain(?:s|ed|ing)?|push(?:es|ed|ing)?|hard|difficult(?:y)?|struggl(?:es|ed|ing|e))\s+"
@@ -1917,32 +1900,31 @@ _SADDLE = "saddle-anaesthesia"
 
 
 def _said_in_words(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
-    """What patients and notes say in words no name holds: a hesitancy (a cauda equina red flag), never a strain
-    that aggravates; a saddle anaesthesia ("sitting on the toilet seat feels numb"); a tenderness at a spinal level."""
-    if _BLADDER not in tab.kinds:
+    """What patients and notes say in words no name holds, each read as its node in place of what the matcher
+    made of the words: waking by the clock or from sleep (a night pain, or the second-half-of-night item of
+    inflammatory back pain when getting up eases it; "4-5 am" is no age); an origin in a country of high
+    tuberculosis burden (origin.py); a hesitancy (never a strain that aggravates); a saddle anaesthesia ("sitting
+    on the toilet seat feels numb"); a tenderness at a spinal level.  A red flag's own name ("difficulty passing
+    urine") keeps its reading."""
+    def kept(node: str):
+        return lambda h: h.name.nodes == (node,) or any(n in tab.flags for n in h.name.nodes)
+
+    said: list[tuple[tuple[int, int], str, str, object]] = []
+    if _NIGHT_WAKING in tab.kinds and "night-pain" in tab.kinds:
+        for m in _EARLY_WAKING.finditer(text):
+            node = _NIGHT_WAKING if "half" in m.group(0).lower() or _GETS_UP.match(text, m.end()) else "night-pain"
+            said.append((m.span(), node, m.group(0), lambda h: h.name.nodes == (_NIGHT_WAKING,)))
+    if origin.EXPOSURE in tab.kinds:
+        said += [((a, b), origin.EXPOSURE, text[a:b], lambda h: False) for a, b in origin.find(text)]
+    for pattern, node in ((_HESITANCY, _BLADDER), (_LEVEL_TENDER, _SPINE_TENDER), (_SADDLE_WORDS, _SADDLE)):
+        if node in tab.kinds:
+            said += [(m.span(), node, m.group(0), kept(node)) for m in pattern.finditer(text)]
+    if not said:
         return hits
     out = list(hits)
     starts = [u.start for u in units]
-    said = [(m, _BLADDER) for m in _HESITANCY.finditer(text)]
-    if _SPINE_TENDER in tab.kinds:
-        said += [(m, _SPINE_TENDER) for m in _LEVEL_TENDER.finditer(text)]
-    if _SADDLE in tab.kinds:
-        said += [(m, _SADDLE) for m in _SADDLE_WORDS.finditer(text)]
-    for m, node in said:
-        # read already, or a red flag's own name ("difficulty passing urine") keeps its reading
-        out = _composed_over(out, units, starts, m.span(), node, m.group(0),
-                             lambda h: h.name.nodes == (node,) or any(n in tab.flags for n in h.name.nodes))
-    return sorted(out, key=lambda h: h.i)
-
-
-def _origin(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
-    """"moved from Somalia", "Nigerian-born": an origin in a country of high tuberculosis burden (origin.py)."""
-    if origin.EXPOSURE not in tab.kinds:
-        return hits
-    out = list(hits)
-    starts = [u.start for u in units]
-    for start, end in origin.find(text):
-        out = _composed_over(out, units, starts, (start, end), origin.EXPOSURE, text[start:end], lambda h: False)
+    for span, node, words, keeps in said:
+        out = _composed_over(out, units, starts, span, node, words, keeps)
     return sorted(out, key=lambda h: h.i)
 
 
