@@ -348,7 +348,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     found = _heading_results(text, _glosses_dropped(text, found))
     found = _normal_places(kg, text, found)
     found = _saddle_listed(kg, text, found)
-    found += _lasting(kg, text, found) + _abrupt(kg, found)
+    found += _lasting(kg, text, found) + _abrupt(kg, text, found)
     found = [s for s in found if not _guarded_elsewhere(text, s)]
     course = _course(kg, found)
     # a morning stiffness is what the stiffness said of the morning is, not a second finding beside it
@@ -687,7 +687,9 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             made = _compose(tab, found, mine, sites, mods)
             if made is not None:
                 hit, used = made
-                mine = [h for h in mine if h.j <= hit.i or h.i >= hit.j] + [hit]
+                # "burning pain in the lower back": the place's pain, and the quality its own node names
+                quality = [h for h in mine if hit.i <= h.i and h.j <= hit.j and _a_quality(tab, h)]
+                mine = [h for h in mine if h.j <= hit.i or h.i >= hit.j] + [hit] + quality
                 mine.sort(key=lambda h: h.i)
                 sites = [k for k in sites if k not in used]
                 mods = [k for k in mods if k not in used]
@@ -1145,6 +1147,13 @@ def _compose(tab: sp.Table, found: list[sp.Unit], mine: list[sp.Found], sites: l
     return sp.Found(i, j, name, frozenset(said_sites | {family}), len(used) + 1), used
 
 
+def _a_quality(tab: sp.Table, h: sp.Found) -> bool:
+    """A pain's quality named by a node of its own ("burning pain", "tearing pain"), that no place's pain states."""
+    words = h.key - set(sp.FAMILIES["pain"]) - {"severe", "sudden"}
+    return (tab.kinds.get(h.name.nodes[0]) is Kind.SYMPTOM and "pain" in h.key and bool(words)
+            and not words & sp.SITE_WORDS and tab.areas.get(h.name.nodes[0]) in (None, Area.OTHER, Area.SYSTEMIC))
+
+
 def _denied_at(tab: sp.Table, found: list[sp.Unit], runs: list, places: list[sp.Found], k: int) -> sp.Found | None:
     """What a denied word at *k* says of the place said in *runs* (unit indices), read on that word: its
     tenderness ("tender", "tenderness") or its pain ("painful", "sore"), or None where no node names it."""
@@ -1458,9 +1467,31 @@ def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
     "c/o the left hip", "pain: the left hip" and "radiating to the L calf" still complain of it."""
     if any(found[k].lower in ("onto", "landed", "landing") for k in range(max(0, i - 2), i)):
         return True  # "landed on feet then onto buttocks": where the fall ended, not a pain
+    if _another_place_of(found, i):
+        return True
     if not any(found[k].lower in ("the", "a", "an", "this", "that") for k in range(max(0, i - 2), j)):
         return False  # "my back is killing me": a lay complaint names its place with a possessive
     return not any(found[k].lower in _COMPLAINT or "pain" in found[k].optional for k in range(max(0, i - 4), i))
+
+
+#: What an examination finds at a place: "good range of movement in the right knee and hip".
+_EXAMINED_AT = frozenset(("range", "rom", "movement", "movements", "motion", "power", "strength", "reflexes",
+                          "sensation", "examination", "exam", "palpation", "inspection", "pulses", "x-ray", "xr",
+                          "imaging", "mri", "ct", "ultrasound", "radiographs", "films"))
+_JOINING = frozenset(("and", "or", "&", ",", "+", "/"))
+_BEFORE_A_PLACE = frozenset(("the", "right", "left", "r", "l", "both", "her", "his", "bilateral"))
+
+
+def _another_place_of(found: list[sp.Unit], i: int) -> bool:
+    """A place joined to an earlier one of an examination ("range of movement in the right knee and hip",
+    "power in the hips and knees"): another place of that finding, not a complaint of its own."""
+    k = i - 1
+    while k >= 0 and found[k].lower in _BEFORE_A_PLACE:
+        k -= 1
+    if k < 1 or found[k].lower not in _JOINING:
+        return False
+    before = [found[m].lower for m in range(max(0, k - 9), k)]
+    return any(w in _EXAMINED_AT for w in before) and not any(w in _COMPLAINT for w in before)
 
 
 _COMPLAINT = frozenset(("c/o", "complains", "complaining", "complained", "complaint", "presents", "presenting",
@@ -1788,7 +1819,7 @@ def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Spa
 _ABRUPT, _SUDDEN, _SEVERE = "abrupt-severe-pain", ("sudden", "abrupt"), ("severe", "excruciating", "worst", "marked")
 
 
-def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
+def _abrupt(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
     """"Sudden severe L low back pain", "sudden onset severe groin pain": a present pain whose modifiers say
     both a sudden onset and a severe pain is the sudden severe pain of a torsion, a dissection, a rupture."""
     if _ABRUPT not in kg.graph or any(s.node.id == _ABRUPT for s in found):
@@ -1796,7 +1827,8 @@ def _abrupt(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
     for s in found:
         said = " ".join(s.modifiers).lower()
         if s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and "pain" in s.node.label \
-                and any(w in said for w in _SUDDEN) and any(w in said for w in _SEVERE):
+                and any(w in said for w in _SUDDEN) and any(w in said for w in _SEVERE) \
+                and not _strained(text, s.start, s.end):
             return [Span(s.start, s.end, s.text, kg.node(_ABRUPT), PRESENT, modifiers=s.modifiers, matched=s.matched)]
     return []
 
@@ -1847,6 +1879,22 @@ def _course(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
     return out
 
 
+#: A pain that began with a load on the back or a blow: "after twisting to lift a box", "while moving furniture",
+#: "when he fell". Its sudden severe onset is the strain or the injury, not a vessel tearing. A sprint or a kick
+#: is not among them: a testis twists during sport too, and an avulsion has its own node.
+_STRAINED = re.compile(r"\b(?:after|while|when|on|during|as\s+(?:he|she|i|they))\s+(?:\w+\s+){0,2}?(?:twist|lift|bend|"
+                       r"pick(?:ed|ing)?\s+up|carr(?:y|ied|ying)|mov(?:e|ed|ing)\s+(?:a|the|some|furniture|heavy)|shovel|"
+                       r"dig|stoop|reach|fell\b|fall(?:s|ing)?\b|slip|trip|tackl|land(?:ed|ing)?\b|gardening|heavy)",
+                       re.IGNORECASE)
+
+
+def _strained(text: str, start: int, end: int) -> bool:
+    """Whether the sentence of text[start:end] says the pain began with a strain or a blow."""
+    a = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    b = min((k for k in (text.find(".", end), text.find("\n", end)) if k >= 0), default=len(text))
+    return bool(_STRAINED.search(text, a, b))
+
+
 def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
     """A sudden severe pain named apart from any pain ("low back pain, sudden severe pain", "pain came on
     suddenly and severely"): its names are words of time and severity, which the matcher keeps as
@@ -1862,6 +1910,8 @@ def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.F
         i, j = inside[0], inside[-1] + 1
         if any(h.i < j and i < h.j or h.i == j for h in out):
             continue  # "sudden severe (low back / tearing) pain": the pain's own modifiers say it (see _abrupt)
+        if _strained(text, m.start(), m.end()):
+            continue
         name = sp.Name((_ABRUPT,), 0.97, "composed", m.group(0))
         out.append(sp.Found(i, j, name, frozenset(("sudden", "severe", "pain")), 3))
     return sorted(out, key=lambda h: h.i)
