@@ -688,7 +688,8 @@ def _check_chunks(text: str, tab: sp.Table, found: list[sp.Unit], hits: list[sp.
             if made is not None:
                 hit, used = made
                 # "burning pain in the lower back": the place's pain, and the quality its own node names
-                quality = [h for h in mine if hit.i <= h.i and h.j <= hit.j and _a_quality(tab, h)]
+                quality = [h for h in mine if hit.i <= h.i and h.j <= hit.j and _a_quality(tab, h)
+                           and not hit.key & _FOREIGN]  # a shoulder's night pain is outside this KB
                 mine = [h for h in mine if h.j <= hit.i or h.i >= hit.j] + [hit] + quality
                 mine.sort(key=lambda h: h.i)
                 sites = [k for k in sites if k not in used]
@@ -1382,10 +1383,16 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
         if c.pain_between:
             polarity = PRESENT
-    if kind not in (Kind.FINDING, Kind.SYMPTOM) and _graded(found, hit):
-        weak = tab.keys.get(hit.key | {"weakness"}) or tab.keys.get(hit.key | {"weak"})
-        if weak:  # "EHL 4/5": the muscle's power, graded
-            nodes = weak[0].nodes
+    key = hit.key
+    if _graded(found, hit) and (kind not in (Kind.FINDING, Kind.SYMPTOM) or (
+            name.source == "composed" and "pain" in hit.key and not piece.lower().count("pain"))):
+        # "EHL 4/5": the muscle's power, graded; "legs 5/5": a place said bare is graded, not its pain
+        place = hit.key - {"pain"}
+        for word in ("weakness", "weak"):
+            if tab.keys.get(place | {word}):
+                key = place | {word}
+                nodes, kind = tab.keys[key][0].nodes, tab.kinds.get(tab.keys[key][0].nodes[0], kind)
+                break
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
     if nodes == ("morning-stiffness",) and not any(_minutes(m) for m in modifiers):
@@ -1400,9 +1407,10 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     if not side and re.search(r"\b(?:legs|hips|thighs|calves)\b", piece.lower()):
         side = "both"  # "weakness in his legs", "pain in the hips": both sides
     if side == "both" and len(nodes) == 1 and not (
-            tab.kinds.get(nodes[0]) is Kind.REGION and not painful and _examined_next(found, hit.j)):
+            tab.kinds.get(nodes[0]) is Kind.REGION and not painful and _examined_next(found, hit.j)) and not (
+            key is not hit.key and polarity == ABSENT):  # "legs 5/5" denies any weakness, not only of both
         # "B/L leg pain", "both hips": the node that says both sides (but "legs neuro intact" is no pain)
-        both = [nm for nm in (*tab.keys.get(hit.key | {"bilateral"}, ()), *tab.keys.get(hit.key | {"bilateral", "pain"}, ()))
+        both = [nm for nm in (*tab.keys.get(key | {"bilateral"}, ()), *tab.keys.get(key | {"bilateral", "pain"}, ()))
                 if not nm.inverted and not nm.result]
         if both:
             nodes = sp.best_name(both).nodes
