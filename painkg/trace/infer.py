@@ -73,6 +73,9 @@ WORKUP_STEPS = frozenset({"medical-history", "physical-examination", "x-ray", "m
 #: it, non-specific LBP (90 % of back-pain presenters) would outweigh any hip source in a patient
 #: who reports groin pain alone.
 COMPLAINT_NOT_REPORTED = 0.05
+#: The age bands that define a setting of adults: the population of the published age ratios (downie2013 and
+#: henschke2009 counted adults of all ages in primary care).
+ADULTS = frozenset(("age-over-16", "age-over-20"))
 #: Regions whose pair is the hip–spine syndrome.
 _HIP_SPINE = frozenset({Area.HIP, Area.LUMBAR_SPINE})
 #: Regions outside the musculoskeletal hip and back: a red flag there is "not a hip or back problem".
@@ -191,6 +194,8 @@ class _Model:
         #: The setting's inclusion criteria: its priors already count them (MODEL.md section 9).
         self.defines = frozenset(defines)
         self.of_an_age = any(d.startswith("age-") for d in self.defines)
+        #: Of an age narrower than the adults the published age ratios were measured in (over 55, under 16).
+        self.narrow_age = any(d.startswith("age-") and d not in ADULTS for d in self.defines)
         self.priors: dict[str, float] = {}
         self.published: dict[str, bool] = {}
         #: The observations that put the patient outside the setting's population (its priors unused).
@@ -279,6 +284,13 @@ class _Model:
             return dict.fromkeys(row, 1.0) if o.present else {}
         if not o.present and DENIED + o.node.id in self.defines:
             return {}  # none of its patients was found to have it ("X-ray: no fracture" in the occult series)
+        if self.narrow_age and o.node.id.startswith("age-"):
+            # A setting of older adults or of children: a band within it is no evidence, for the published
+            # ratios of the bands were measured among adults of all ages ("age over 70" is LR 14.4 for a
+            # vertebral fracture in all-age primary care, far less among the over-55s) and none within it.
+            # An age outside it puts the patient outside the setting; an age a condition does not occur at
+            # still excludes it (excluded-by).  Present, it still makes its sources candidates.
+            return dict.fromkeys(self.table.row(o.key), 1.0) if o.present else {}
         leak = self.leak(o.key)
         if DEMOGRAPHIC.match(o.node.id) and (self.of_an_age or scoring.base_rate(self.graph.nodes[o.node.id]) is None):
             # An age band or sex moves a hypothesis only by a published figure (P(band | condition),
