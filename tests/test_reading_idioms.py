@@ -74,3 +74,21 @@ def test_another_place_of_an_examination_is_not_a_pain_there(kg, text, place):
 @pytest.mark.parametrize("text", ["pain in the back and hip", "c/o back and hip"])
 def test_a_pain_said_at_two_places_is_both(kg, text):
     assert {("low-back-pain", "present"), ("hip-pain", "present")} <= _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["pain that catches her breath", "the pain took my breath away"])
+def test_a_pain_that_stops_the_breath_is_no_catching_joint(kg, text):
+    assert ("catching-locking", "present") not in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["found sitting on the bathroom floor by carers", "says she just slid down"])
+def test_an_older_persons_fall_in_their_words(kg, text):
+    assert ("traumatic-onset", "present") in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, polarity", [("Leg not obviously short or rotated.", "absent"),
+                                            ("R leg short and rotated", "present")])
+def test_a_leg_said_short_or_rotated_is_that_posture_not_a_leg_pain(kg, text, polarity):
+    spans = _spans(kg, text)
+    assert ("shortened-externally-rotated-leg", polarity) in spans
+    assert not any(n.endswith("leg-pain") for n, _ in spans)

@@ -1463,11 +1463,15 @@ _STIFF_FOR = re.compile(r"[^.;\n]{0,12}?\b((?:for|lasting|lasts|x)\s+(?:a good\s
 def _examined_next(found: list[sp.Unit], j: int) -> bool:
     """The place is the subject of an examination said next: "legs neuro intact", "legs: power 5/5"."""
     k = j + 1 if j < len(found) and found[j].text == ":" else j
+    while k < len(found) and found[k].lower in _HEDGED:
+        k += 1  # "leg not obviously short or rotated": the leg's posture, denied
     return k < len(found) and found[k].lower.split()[0] in _EXAMINED
 
 
 _EXAMINED = frozenset(("neuro", "neurology", "neurologically", "neurovascularly", "neurovascular", "power", "tone",
-                       "sensation", "reflexes", "exam", "examination", "pulses", "nad", "normal", "intact"))
+                       "sensation", "reflexes", "exam", "examination", "pulses", "nad", "normal", "intact", "short",
+                       "shortened", "rotated", "externally", "internally"))
+_HEDGED = frozenset(("not", "is", "was", "looks", "appears", "obviously", "clinically", "visibly"))
 
 
 def _place_spoken_of(found: list[sp.Unit], i: int, j: int) -> bool:
