@@ -1959,6 +1959,10 @@ _SADDLE_WORDS = re.compile(r"\b(?:(?:toilet|loo)(?:\s+(?:seat|paper|roll))?[^.;\
                            r"no\s+feeling)[^.;\n]{0,30}?\b(?:when|while|on)\s+(?:i\s+|he\s+|she\s+|they\s+)?(?:wip(?:e|es|ing)|"
                            r"sit(?:s|ting)?\s+on\s+the\s+(?:toilet|loo)))", re.IGNORECASE)
 _SADDLE = "saddle-anaesthesia"
+#: An unwitnessed fall as carers report it: "found sitting on the bathroom floor", "found on the floor of her room".
+_FOUND_DOWN = re.compile(r"\bfound\s+(?:(?:sitting|lying|collapsed|down)\s+)?on\s+(?:the|her|his|their)\s+(?:[\w-]+\s+){0,2}?floor\b",
+                         re.IGNORECASE)
+_FALL = "traumatic-onset"
 
 
 def _said_in_words(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
@@ -1966,7 +1970,7 @@ def _said_in_words(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp
     made of the words: waking by the clock or from sleep (a night pain, or the second-half-of-night item of
     inflammatory back pain when getting up eases it; "4-5 am" is no age); an origin in a country of high
     tuberculosis burden (origin.py); a hesitancy (never a strain that aggravates); a saddle anaesthesia ("sitting
-    on the toilet seat feels numb"); a tenderness at a spinal level.  A red flag's own name ("difficulty passing
+    on the toilet seat feels numb"); a tenderness at a spinal level; a fall carers found.  A red flag's own name ("difficulty passing
     urine") keeps its reading."""
     def kept(node: str):
         return lambda h: h.name.nodes == (node,) or any(n in tab.flags for n in h.name.nodes)
@@ -1978,7 +1982,8 @@ def _said_in_words(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp
             said.append((m.span(), node, m.group(0), lambda h: h.name.nodes == (_NIGHT_WAKING,)))
     if origin.EXPOSURE in tab.kinds:
         said += [((a, b), origin.EXPOSURE, text[a:b], lambda h: False) for a, b in origin.find(text)]
-    for pattern, node in ((_HESITANCY, _BLADDER), (_LEVEL_TENDER, _SPINE_TENDER), (_SADDLE_WORDS, _SADDLE)):
+    for pattern, node in ((_HESITANCY, _BLADDER), (_LEVEL_TENDER, _SPINE_TENDER), (_SADDLE_WORDS, _SADDLE),
+                          (_FOUND_DOWN, _FALL)):
         if node in tab.kinds:
             said += [(m.span(), node, m.group(0), kept(node)) for m in pattern.finditer(text)]
     if not said:
