@@ -45,6 +45,8 @@ CASES = ROOT / "tests" / "data" / "published" / "cases.jsonl"
 CONCEPTS = ROOT / "tests" / "data" / "published" / "concepts.tsv"
 MENTION_KINDS = ("test-mention", "treatment-mention")
 _AGE = re.compile(r"^age:(\d+)$")
+_OTHER_SEX = {"female-sex": "male-sex", "male-sex": "female-sex"}
+_INVERSE = {"present": "absent", "absent": "present"}
 
 
 def concepts(path: Path = CONCEPTS) -> dict[str, str]:
@@ -92,9 +94,11 @@ def score_mention(kg, reading, mention: dict, node: str, where: tuple[int, int])
     wanted = []
     for alt in node.split("|"):
         if alt.startswith("not:"):
-            wanted.append((alt[4:], {"present": "absent", "absent": "present"}.get(polarity, polarity)))
+            wanted.append((alt[4:], _INVERSE.get(polarity, polarity)))
         else:
             wanted.append((alt, polarity))
+    # the reader states a sex as female-sex present or absent; the trace reads "absent" as male (observe.py)
+    wanted += [(_OTHER_SEX[n], _INVERSE.get(p, p)) for n, p in wanted if n in _OTHER_SEX]
     ids = {n for n, _ in wanted}
     if mention["kind"] in MENTION_KINDS:
         mine = [s for s in over if s.node.id in ids]

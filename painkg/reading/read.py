@@ -1491,6 +1491,8 @@ _EXAMINED_AT = frozenset(("range", "rom", "movement", "movements", "motion", "po
                           "sensation", "examination", "exam", "palpation", "inspection", "pulses", "x-ray", "xr",
                           "imaging", "mri", "ct", "ultrasound", "radiographs", "films"))
 _JOINING = frozenset(("and", "or", "&", ",", "+", "/"))
+_NOT_PAIN = frozenset(w for family, members in sp.FAMILIES.items() if family != "pain" for w in members) - {
+    "odd", "funny", "strange", "weird", "sensation", "sensory"}
 _BEFORE_A_PLACE = frozenset(("the", "right", "left", "r", "l", "both", "her", "his", "bilateral"))
 
 
@@ -1503,7 +1505,9 @@ def _another_place_of(found: list[sp.Unit], i: int) -> bool:
     if k < 1 or found[k].lower not in _JOINING:
         return False
     before = [found[m].lower for m in range(max(0, k - 9), k)]
-    return any(w in _EXAMINED_AT for w in before) and not any(w in _COMPLAINT for w in before)
+    # ... or of a symptom that is not a pain: "swelling in the right iliac region and right thigh"
+    felt = any(set(found[m].required) & _NOT_PAIN for m in range(max(0, k - 9), k))
+    return (felt or any(w in _EXAMINED_AT for w in before)) and not any(w in _COMPLAINT for w in before)
 
 
 _COMPLAINT = frozenset(("c/o", "complains", "complaining", "complained", "complaint", "presents", "presenting",
@@ -1695,11 +1699,11 @@ _LENGTH = re.compile(r"(\d+(?:\.\d+)?(?=\s*(?:-|–|to)\s*\d+\s*-?\s*[/a-z])(?:\
                      r"\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"(?:a )?few|several|(?:a )?couple of)\s*-?\s*(/7|/52|/12|days?|weeks?|wks?|months?|mths?|mos?|years?|yrs?)"
                      r"(?![a-z])")
-_AFTER = re.compile(r"[^.;,:\n]{0,25}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?(?:" + _LENGTH.pattern +
+_AFTER = re.compile(r"[^.;,:\n]{0,60}?\b((?:for|x|over)\s+(?:the\s+(?:last|past)\s+)?(?:" + _LENGTH.pattern +
                     r"|month|year))", re.IGNORECASE)
 _PAST_UNIT = re.compile(r"\b(?:the\s+)?(?:past|last|previous)\s+(month|year|week)\b")
 #: "a 3-month history of hip pain", "6 weeks' history of limping": the complaint's length, said before it.
-_HISTORY_OF = re.compile(r"[-\s]*(?:history|hx|h/o)\s+of\s+(?:\w+\s+){0,3}?$")
+_HISTORY_OF = re.compile(r"[-\s]*(?:history|hx|h/o)\s+of\s+(?:[\w'-]+\s+){0,8}?$")
 
 
 def _weeks(text: str) -> float | None:
@@ -1715,26 +1719,48 @@ def _weeks(text: str) -> float | None:
 
 
 def _lasting(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
-    """The complaint has lasted more than a month: a duration said with a present symptom of the patient
-    ("limping for 6 weeks", "R hip pain x 2/12", "a 3-month history of hip pain")."""
+    """How long the complaint has lasted, said with a present symptom of the patient: more than a month
+    ("limping for 6 weeks", "R hip pain x 2/12", "a 3-month history of hip pain", "back pain ... for 6 to 7
+    months"), or less ("a 3 week history of a painful left hip", "for 2 days").  The span stands on the words
+    of the duration."""
     if _LONG_COMPLAINT not in kg.graph or any(s.node.id == _LONG_COMPLAINT for s in found):
         return []
+    shorter: list[Span] = []
     for s in found:
         if not (s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and (
                 s.node.id in _COMPLAINTS or s.node.region is not Area.OTHER)):
             continue  # a pain felt somewhere, a limp: not "a 10-year history of diabetes"
-        said = [m for m in s.modifiers if (_weeks(m) or 0) >= _LONG_WEEKS]
+        said: list[tuple[int, int]] = []
+        for m in s.modifiers:
+            if _weeks(m) is not None:
+                at = text.find(m, max(0, s.start - 80), s.end + 80)
+                if at >= 0:
+                    said.append((at, at + len(m)))
         after = _AFTER.match(text, s.end)  # "limping on and off for 5 weeks": the length past a manner
-        if not said and after is not None and (_weeks(after.group(1)) or 0) >= _LONG_WEEKS:
-            said = [after.group(1)]
-        before = _LENGTH.search(text, max(0, s.start - 60), s.start)
-        if not said and before is not None and _HISTORY_OF.match(text, before.end(), s.start) \
-                and (_weeks(before.group(0)) or 0) >= _LONG_WEEKS:
-            said = [before.group(0)]
-        if said:
-            return [Span(s.start, s.end, s.text, kg.node(_LONG_COMPLAINT), PRESENT, modifiers=tuple(said),
-                         matched=said[0])]
-    return []
+        if after is not None and _weeks(after.group(1)) is not None:
+            said.append(after.span(1))
+        before = _LENGTH.search(text, max(0, s.start - 100), s.start)
+        if before is not None and _HISTORY_OF.match(text, before.end(), s.start):
+            said.append(before.span())
+        for a, b in said:
+            weeks = _weeks(text[a:b]) or 0.0
+            if weeks >= _LONG_WEEKS:
+                return [Span(a, b, text[a:b], kg.node(_LONG_COMPLAINT), PRESENT, modifiers=(text[a:b],),
+                             matched=text[a:b])]
+            if weeks and not shorter and not _longer_said(text):
+                shorter = [Span(a, b, text[a:b], kg.node(_LONG_COMPLAINT), ABSENT, modifiers=(text[a:b],),
+                                matched=text[a:b])]
+    return shorter
+
+
+def _longer_said(text: str) -> bool:
+    """Whether the text says a length of a month or more anywhere, an age aside ("back pain for 2 days on a
+    background of 10 years of back trouble" is no short complaint)."""
+    return any((_weeks(m.group(0)) or 0) >= _LONG_WEEKS and not _AGED.match(text, m.end())
+               for m in _LENGTH.finditer(text.lower()))
+
+
+_AGED = re.compile(r"[\s-]*(?:old|of\s+age)\b", re.IGNORECASE)
 
 
 #: "The left hip was normal", "her hips appeared unremarkable": a place examined and found normal.

@@ -126,6 +126,10 @@ SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner
              "front": "anterior", "perianal": "saddle", "perineal": "saddle", "perineum": "saddle", "anus": "saddle",
              "scrotal": "saddle", "scrotum": "saddle", "loin": "flank",
              "privat": "saddle"}  # "my privates": words() stems it
+#: Abbreviations that are everyday words in lower case: SEA (a spinal epidural abscess) is "sea", US (an
+#: ultrasound) "us", PAD (peripheral arterial disease) a heating "pad", PIT (the prone instability test) a "pit",
+#: PENS (percutaneous electrical nerve stimulation) "pens".  Read only in capitals.
+_CASED = frozenset(("sea", "us", "pad", "pads", "pit", "pens"))
 #: Quotation marks: they say whose words these are, not where a phrase ends.
 _QUOTE_MARKS = frozenset(("'", '"', "‘", "’", "“", "”"))
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
@@ -351,6 +355,8 @@ def _plain(tok: lx.Token, i: int, table: Table | None) -> Unit:
     lower = tok.lower
     if not any(c.isalnum() for c in lower):
         return Unit(tok.start, tok.end, tok.text, "punct", first=i)
+    if lower in _CASED and not tok.text.isupper():
+        return Unit(tok.start, tok.end, tok.text, "filler", first=i)  # "walks by the sea" is no epidural abscess
     grade = _GRADE.match(lower)
     if grade:
         return Unit(tok.start, tok.end, tok.text, "word", grade=int(grade[1]) - (grade[2] == "-" and grade[1] == "5"),
