@@ -92,3 +92,47 @@ def test_a_leg_said_short_or_rotated_is_that_posture_not_a_leg_pain(kg, text, po
     spans = _spans(kg, text)
     assert ("shortened-externally-rotated-leg", polarity) in spans
     assert not any(n.endswith("leg-pain") for n, _ in spans)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NSAIDs without much relief", ("good-response-to-nsaids", "absent")),
+    ("no improvement with ibuprofen", ("good-response-to-nsaids", "absent")),
+    ("pain improved with ibuprofen", ("good-response-to-nsaids", "present")),
+    ("Minimal relief was provided by acetaminophen", ("pain-despite-analgesia", "present")),
+    ("codeine not helping", ("pain-despite-analgesia", "present")),
+])
+def test_the_response_to_a_painkiller_is_read_either_way(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_a_painkiller_taken_is_not_a_pain_despite_it(kg):
+    assert ("pain-despite-analgesia", "present") not in _spans(kg, "paracetamol helps")
+
+
+@pytest.mark.parametrize("text", ["walks by the sea", "let us know if worse", "heating pad helps", "in the pit of my stomach"])
+def test_an_abbreviation_that_is_an_everyday_word_is_read_only_in_capitals(kg, text):
+    assert not {n for n, p in _spans(kg, text) if p == "present"} - {"walking", "good-response-to-nsaids"}
+
+
+def test_the_capitals_are_still_read(kg):
+    assert ("spinal-epidural-abscess", "possible") in _spans(kg, "?SEA")
+    assert ("vascular-claudication", "present") in _spans(kg, "known PAD")
+
+
+@pytest.mark.parametrize("text, polarity", [("a 3 week history of a painful left hip", "absent"),
+                                            ("low back pain with no radiation for 6 to 7 months", "present"),
+                                            ("a nine-month history of gradually worsening pain over her outer hip",
+                                             "present")])
+def test_how_long_the_complaint_has_lasted(kg, text, polarity):
+    assert ("symptoms-over-a-month", polarity) in _spans(kg, text)
+
+
+def test_a_short_flare_of_a_long_complaint_is_not_a_short_complaint(kg):
+    spans = _spans(kg, "back pain for 2 days on a background of 10 years of back trouble")
+    assert ("symptoms-over-a-month", "absent") not in spans
+
+
+@pytest.mark.parametrize("text", ["diffuse swelling in the right iliac region and right thigh",
+                                  "weakness in her shoulders, thighs and calves"])
+def test_a_symptom_that_is_no_pain_at_places_in_a_list_is_no_pain_there(kg, text):
+    assert ("thigh-pain", "present") not in _spans(kg, text)

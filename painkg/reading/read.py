@@ -314,7 +314,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     covered = {k for h in hits for k in range(h.i, h.j)}
     contexts = ctx.assign(units, [(h.i, h.j) for h in hits], sentence,
                           # an NSAID takes an effect like an activity: "relieved by ibuprofen"
-                          [any(tab.kinds.get(n) is Kind.ACTIVITY or n in _NSAIDS for n in h.name.nodes) for h in hits],
+                          [any(tab.kinds.get(n) is Kind.ACTIVITY or n in _NSAIDS or n in _ANALGESICS for n in h.name.nodes) for h in hits],
                           [h.name.inverted for h in hits], covered,
                           [any(tab.kinds.get(n) is Kind.FINDING and n not in tab.flags for n in h.name.nodes)
                            for h in hits],
@@ -1357,6 +1357,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         denied = "negated" in cats or _relief_denied_after(found, hit)  # "ibuprofen didn't help"
         polarity = POSSIBLE if "possible" in cats else ABSENT if denied else PRESENT
         time = CURRENT if time == HISTORICAL else time
+    elif nodes[0] in _ANALGESICS and c.effect == "relieves" and _DESPITE in kg.graph and (
+            "negated" in cats or _relief_denied_after(found, hit)) and "possible" not in cats:
+        # "minimal relief was provided by acetaminophen", "codeine didn't help": a pain despite analgesia
+        nodes, kind, polarity = (_DESPITE,), Kind.SYMPTOM, PRESENT
+        time = CURRENT if time == HISTORICAL else time
     if kind in _NAMED_KINDS and time == CURRENT and (kind is Kind.TREATMENT or not (
             cats & {"affirmed", "abnormal", "normal", "negated"}) and not name.result):
         # "had physiotherapy for 6 weeks", "blood cultures", "MRI lumbar spine: ...": a test or treatment
@@ -1523,13 +1528,17 @@ def _relief_denied_after(found: list[sp.Unit], hit: sp.Found) -> bool:
         u = found[k]
         if u.role == "punct":
             return False
-        if u.lower in ctx._VERB_NEGATIONS or u.lower in ("hasn't", "haven't", "has not", "have not"):
+        if u.lower in ctx._VERB_NEGATIONS or u.lower in ("hasn't", "haven't", "has not", "have not") or (
+                u.role == "negated" and u.text.lower() != "no"):  # "NSAIDs without much relief"
             return any(found[m].has("relieves") for m in range(k + 1, min(len(found), k + 3)))
     return False
 
 
 #: Non-steroidal anti-inflammatory drugs: relief by one of them is the response to NSAIDs.
 _NSAIDS = frozenset(("oral-nsaids", "ibuprofen", "naproxen"))
+#: Other painkillers: no relief from one of them is a pain despite analgesia.
+_ANALGESICS = frozenset(("paracetamol", "opioids", "weak-opioids", "tramadol", "codeine"))
+_DESPITE = "pain-despite-analgesia"
 
 
 #: Kinds a text names without stating a finding: what was done or planned, and where.
