@@ -136,3 +136,21 @@ def test_a_short_flare_of_a_long_complaint_is_not_a_short_complaint(kg):
                                   "weakness in her shoulders, thighs and calves"])
 def test_a_symptom_that_is_no_pain_at_places_in_a_list_is_no_pain_there(kg, text):
     assert ("thigh-pain", "present") not in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["pain now going down the back of both thighs", "shooting pains into both thighs"])
+def test_a_pain_in_both_thighs_is_a_pain_of_both_legs(kg, text):
+    assert ("bilateral-leg-pain", "present") in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, radiating", [("LBP radiating down the back of the left thigh", True),
+                                             ("back pain radiating to the calf", True),
+                                             ("groin pain radiating down the front of the thigh", False),
+                                             ("posterior thigh pain when sitting", False)])
+def test_a_pain_running_down_the_back_of_the_leg_is_a_radiating_leg_pain(kg, text, radiating):
+    assert (("radiating-leg-pain", "present") in _spans(kg, text)) is radiating
+
+
+@pytest.mark.parametrize("text", ["it feels a bit odd when I wipe", "has had to strain to start peeing since yesterday"])
+def test_cauda_equina_symptoms_in_more_of_patients_words(kg, text):
+    assert {("saddle-anaesthesia", "present"), ("bladder-dysfunction", "present")} & _spans(kg, text)

@@ -348,7 +348,8 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     found = _heading_results(text, _glosses_dropped(text, found))
     found = _normal_places(kg, text, found)
     found = _saddle_listed(kg, text, found)
-    found += _lasting(kg, text, found) + _abrupt(kg, text, found)
+    found += _lasting(kg, text, found) + _abrupt(kg, text, found) + _injected(kg, found)
+    found = _illness_before(kg, text, found)
     found = [s for s in found if not _guarded_elsewhere(text, s)]
     course = _course(kg, found)
     # a morning stiffness is what the stiffness said of the morning is, not a second finding beside it
@@ -1447,6 +1448,16 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             # sitting bone" is the pain there, which the trace places at that structure
         out.append(Span(start, end, piece, node, polarity, when, who, relation if node.kind is Kind.ACTIVITY else None,
                         side, modifiers, tuple(c.triggers), name.text))
+    if polarity == PRESENT and _DOWN_THE_LEG in tab.kinds and any(o.node.id in _SCIATIC_PLACES for o in out) and any(
+            found[k].role == "radiates" for k in range(max(0, hit.i - 4), hit.i)):
+        # "LBP radiating down the back of the left thigh": a pain that runs down the leg, and where it reaches
+        out.append(Span(start, end, piece, kg.node(_DOWN_THE_LEG), polarity, time, who, None, side, modifiers,
+                        tuple(c.triggers), name.text))
+    if side == "both" and polarity == PRESENT and _BOTH_LEGS in tab.kinds and any(
+            o.node.id in _LEG_PAINS for o in out) and re.search(r"\bboth\b", piece, re.IGNORECASE):
+        # "pain going down the back of both thighs": a pain of both legs, as well as where it is felt
+        out.append(Span(start, end, piece, kg.node(_BOTH_LEGS), polarity, time, who, None, side, modifiers,
+                        tuple(c.triggers), name.text))
     if nodes == ("morning-stiffness",) and "prolonged-morning-stiffness" in kg.graph and (
             polarity == ABSENT or any(0 < (_minutes(m) or 99) + above <= 30 for m in modifiers)):
         # "no morning stiffness", "morning stiffness <15 min": none lasting 30 minutes either
@@ -1536,6 +1547,15 @@ def _relief_denied_after(found: list[sp.Unit], hit: sp.Found) -> bool:
 
 #: Non-steroidal anti-inflammatory drugs: relief by one of them is the response to NSAIDs.
 _NSAIDS = frozenset(("oral-nsaids", "ibuprofen", "naproxen"))
+#: Pains of a part of the leg: said of both legs, they are a bilateral leg pain too.
+_LEG_PAINS = frozenset(("thigh-pain", "posterior-thigh-pain", "anterior-thigh-pain", "lateral-thigh-pain",
+                        "medial-thigh-pain", "posterior-calf-pain", "lateral-calf-pain", "radiating-leg-pain",
+                        "pain-below-knee"))
+_BOTH_LEGS = "bilateral-leg-pain"
+#: Where a pain that runs down the back of the leg reaches (the sciatic course); the front and side of the thigh
+#: are also where a hip refers, so a pain that runs there is not read as a leg pain of its own.
+_SCIATIC_PLACES = frozenset(("posterior-thigh-pain", "posterior-calf-pain", "lateral-calf-pain", "pain-below-knee"))
+_DOWN_THE_LEG = "radiating-leg-pain"
 #: Other painkillers: no relief from one of them is a pain despite analgesia.
 _ANALGESICS = frozenset(("paracetamol", "opioids", "weak-opioids", "tramadol", "codeine"))
 _DESPITE = "pain-despite-analgesia"
@@ -1866,6 +1886,45 @@ def _saddle_listed(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Spa
 _ABRUPT, _SUDDEN, _SEVERE = "abrupt-severe-pain", ("sudden", "abrupt"), ("severe", "excruciating", "worst", "marked")
 
 
+#: When an illness was: "last week", "3 days ago", "a couple of weeks before".
+_BEFORE_NOW = re.compile(r"\b(?:last\s+(?:wk|week|month)|\d+\s*(?:days?|d|wks?|weeks?|/7|/52)\s+(?:ago|before|earlier|previously)|"
+                         r"(?:a\s+)?(?:few|couple\s+of)\s+(?:days|weeks)\s+(?:ago|before|earlier))\b", re.IGNORECASE)
+_UNWELL, _RECENT_ILLNESS = "systemically-unwell", "recent-respiratory-or-gastrointestinal-infection"
+
+
+def _illness_before(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """"Felt fluey last wk with a sore throat": an illness in the weeks before is that recent infection, not an
+    illness now (the viral illness before a transient synovitis or a reactive arthritis)."""
+    if _RECENT_ILLNESS not in kg.graph:
+        return found
+    out = []
+    for s in found:
+        if s.node.id == _UNWELL and s.polarity == PRESENT and s.experiencer == "patient":
+            a = max(text.rfind(".", 0, s.start), text.rfind("\n", 0, s.start)) + 1
+            b = min((k for k in (text.find(".", s.end), text.find("\n", s.end)) if k >= 0), default=len(text))
+            if _BEFORE_NOW.search(text, a, b):
+                s = Span(s.start, s.end, s.text, kg.node(_RECENT_ILLNESS), PRESENT, CURRENT, s.experiencer,
+                         modifiers=s.modifiers, matched=s.matched)
+        out.append(s)
+    return out
+
+
+#: Injections into a joint: told of as done, the joint was recently entered, a portal for its infection.
+_INTO_A_JOINT = frozenset(("intra-articular-hip-steroid-injection", "hyaluronic-acid-injection"))
+_INJECTED = "recent-joint-injection"
+
+
+def _injected(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
+    """"Had a L hip steroid injection ~2/52 ago": the treatment is history, and the joint recently injected is
+    a finding (the risk of a septic arthritis, merck_infectious_arthritis)."""
+    if _INJECTED not in kg.graph or any(s.node.id == _INJECTED for s in found):
+        return []
+    for s in found:
+        if s.node.id in _INTO_A_JOINT and s.polarity == PRESENT and s.time == HISTORICAL and s.experiencer == "patient":
+            return [Span(s.start, s.end, s.text, kg.node(_INJECTED), PRESENT, modifiers=s.modifiers, matched=s.matched)]
+    return []
+
+
 def _abrupt(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
     """"Sudden severe L low back pain", "sudden onset severe groin pain": a present pain whose modifiers say
     both a sudden onset and a severe pain is the sudden severe pain of a torsion, a dissection, a rupture."""
@@ -1980,7 +2039,8 @@ _GETS_UP = re.compile(r"[^.;\n]{0,40}?\b(?:get(?:s|ting)?\s+up|walk(?:s|ing)?\s+
 #: the stream", "hard to get the flow going".
 _HESITANCY = re.compile(r"\b(?:strain(?:s|ed|ing)?|push(?:es|ed|ing)?|hard|difficult(?:y)?|struggl(?:es|ed|ing|e))\s+"
                         r"(?:\w+\s+){0,1}?(?:to\s+|in\s+)?(?:get(?:ting)?|start(?:ing)?|pass(?:ing)?|do(?:ing)?|begin(?:ning)?)\s+"
-                        r"(?:the\s+|a\s+|her\s+|his\s+|my\s+|their\s+)?(?:wee|urine|pee|water|flow|stream|urination)"
+                        r"(?:the\s+|a\s+|her\s+|his\s+|my\s+|their\s+)?(?:wee|weeing|urine|urinating|pee|peeing|water|"
+                        r"flow|stream|urination|passing\s+water|passing\s+urine)"
                         r"(?:\s+(?:started|going|flowing))?\b", re.IGNORECASE)
 _BLADDER = "bladder-dysfunction"
 #: Tenderness said at a spinal level: "exquisitely tender over L1-L2", "tender T11-L1", "TTP at L4".
@@ -1991,8 +2051,9 @@ _SPINE_TENDER = "spinal-percussion-tenderness"
 #: A saddle anaesthesia as patients tell it: the toilet seat feels numb, they cannot feel themselves wipe.
 _SADDLE_WORDS = re.compile(r"\b(?:(?:toilet|loo)(?:\s+(?:seat|paper|roll))?[^.;\n]{0,40}?\b(?:numb|can'?t\s+feel|cannot\s+feel|"
                            r"no\s+feeling|feels?\s+(?:odd|funny|strange|different|weird|dead))|(?:numb|can'?t\s+feel|cannot\s+feel|"
-                           r"no\s+feeling)[^.;\n]{0,30}?\b(?:when|while|on)\s+(?:i\s+|he\s+|she\s+|they\s+)?(?:wip(?:e|es|ing)|"
-                           r"sit(?:s|ting)?\s+on\s+the\s+(?:toilet|loo)))", re.IGNORECASE)
+                           r"no\s+feeling|feels?\s+(?:a\s+bit\s+|a\s+little\s+|really\s+|very\s+)?(?:odd|funny|strange|"
+                           r"different|weird|dead))[^.;\n]{0,30}?\b(?:when|while|on)\s+(?:i\s+|he\s+|she\s+|they\s+)?"
+                           r"(?:wip(?:e|es|ing)|sit(?:s|ting)?\s+on\s+the\s+(?:toilet|loo)))", re.IGNORECASE)
 _SADDLE = "saddle-anaesthesia"
 #: An unwitnessed fall as carers report it: "found sitting on the bathroom floor", "found on the floor of her room".
 _FOUND_DOWN = re.compile(r"\bfound\s+(?:(?:sitting|lying|collapsed|down)\s+)?on\s+(?:the|her|his|their)\s+(?:[\w-]+\s+){0,2}?floor\b",
