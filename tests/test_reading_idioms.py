@@ -111,7 +111,28 @@ def test_a_painkiller_taken_is_not_a_pain_despite_it(kg):
 
 @pytest.mark.parametrize("text", ["walks by the sea", "let us know if worse", "heating pad helps", "in the pit of my stomach"])
 def test_an_abbreviation_that_is_an_everyday_word_is_read_only_in_capitals(kg, text):
-    assert not {n for n, p in _spans(kg, text) if p == "present"} - {"walking", "good-response-to-nsaids"}
+    assert not {n for n, p in _spans(kg, text) if p == "present"} & {"spinal-epidural-abscess", "ultrasound",
+                                                                     "vascular-claudication", "prone-instability-test"}
+
+
+@pytest.mark.parametrize("text", ["no pain on coughing", "no pain with kicking"])
+def test_no_pain_on_a_provocation_is_that_provocation_denied(kg, text):
+    assert {p for n, p in _spans(kg, text) if n in ("coughing-sneezing", "kicking")} == {"absent"}
+
+
+def test_no_pain_in_a_position_that_relieves_is_still_relief(kg):
+    span = next(s for s in read(kg, "no pain when seated").spans if s.node.id == "sitting")
+    assert span.polarity == "present" and span.relation.value == "relieved-by"
+
+
+@pytest.mark.parametrize("text, node", [("adductor longus non-tender", "adductor-tenderness"),
+                                        ("abdomen soft, non-tender", "abdominal-tenderness")])
+def test_non_tender_denies_the_places_tenderness(kg, text, node):
+    assert (node, "absent") in _spans(kg, text)
+
+
+def test_a_place_said_non_tender_is_no_pain_there(kg):
+    assert ("hip-pain", "present") not in _spans(kg, "hip non-tender")
 
 
 def test_the_capitals_are_still_read(kg):

@@ -1008,8 +1008,10 @@ def _beside(found: list[sp.Unit], k: int, step: int) -> int:
     k += step
     while 0 <= k < len(found) and (found[k].text in ("(", ")") or found[k].role in ("side", "filler") or
                                    found[k].lower in _LINKING or found[k].lower in ("going", "getting", "very") or
-                                   found[k].lower in _NOT):
-        k += step
+                                   found[k].lower in _NOT or (found[k].role == "negated" and found[k].text == found[k - step].text)
+                                   or (found[k].role == "negated" and 0 <= k + step < len(found)
+                                       and found[k + step].text == found[k].text)):
+        k += step  # "non-tender" stands for "not tender": its "not" is skipped as "not" is
     return k
 
 
@@ -1020,7 +1022,7 @@ _NOT = frozenset(("not", "no", "never", "isn't", "aren't", "wasn't", "weren't", 
 def _denied_between(found: list[sp.Unit], chunk: list[int], k: int) -> bool:
     """Whether a denial stands between the chunk and the symptom word at *k* ("legs are not weak")."""
     a, b = (chunk[-1] + 1, k) if k > chunk[-1] else (k + 1, chunk[0])
-    return any(found[j].lower in _NOT for j in range(a, b))
+    return any(found[j].lower in _NOT or found[j].role == "negated" for j in range(a, b))  # "hip non-tender"
 
 
 def _limb_weakness(tab: sp.Table, found: list[sp.Unit], sites: list[int], other: list[int]):
@@ -1387,8 +1389,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     relation = None
     if kind is Kind.ACTIVITY:
         relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
-        if c.pain_between:
-            polarity = PRESENT
+        if c.pain_between and any(k == Relation.RELIEVED_BY for _, _, k in kg.graph.in_edges(nodes[0], keys=True)):
+            polarity = PRESENT  # "no pain when seated": sitting relieves it
+        elif c.pain_between:
+            # "no pain on coughing": nothing is relieved by coughing; it does not bring the pain on
+            relation, polarity = Relation.AGGRAVATED_BY, ABSENT
     key = hit.key
     if _graded(found, hit) and (kind not in (Kind.FINDING, Kind.SYMPTOM) or (
             name.source == "composed" and "pain" in hit.key and not piece.lower().count("pain"))):
@@ -1893,13 +1898,14 @@ _UNWELL, _RECENT_ILLNESS = "systemically-unwell", "recent-respiratory-or-gastroi
 
 
 def _illness_before(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
-    """"Felt fluey last wk with a sore throat": an illness in the weeks before is that recent infection, not an
-    illness now (the viral illness before a transient synovitis or a reactive arthritis)."""
+    """"Felt fluey last wk with a sore throat": a flu-like illness in the weeks before is that recent infection, not
+    an illness now (the viral illness before a transient synovitis or a reactive arthritis)."""
     if _RECENT_ILLNESS not in kg.graph:
         return found
     out = []
     for s in found:
-        if s.node.id == _UNWELL and s.polarity == PRESENT and s.experiencer == "patient":
+        if s.node.id == _UNWELL and s.polarity == PRESENT and s.experiencer == "patient" and "flu" in s.text.lower():
+            # a flu-like illness then (an illness not named so, "appeared ill 3 days ago", stays unwell: a red flag)
             a = max(text.rfind(".", 0, s.start), text.rfind("\n", 0, s.start)) + 1
             b = min((k for k in (text.find(".", s.end), text.find("\n", s.end)) if k >= 0), default=len(text))
             if _BEFORE_NOW.search(text, a, b):

@@ -340,6 +340,9 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
         elif tok.text == "-" and 0 < i < len(tokens) - 1 and tokens[i - 1].end == tok.start == tokens[i + 1].start - 1 \
                 and tokens[i - 1].text[-1:].isalpha() and tokens[i + 1].text[:1].isalpha():
             out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "straight-leg-raising": a hyphen
+        elif tok.lower in _CASED and not tok.text.isupper() and not (
+                i + 1 < len(tokens) and tokens[i + 1].lower == "of"):  # "the pit of the stomach" is a place
+            out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "walks by the sea" is no abscess
         else:
             out.append(_plain(tok, i, table))
         i += 1
@@ -355,8 +358,6 @@ def _plain(tok: lx.Token, i: int, table: Table | None) -> Unit:
     lower = tok.lower
     if not any(c.isalnum() for c in lower):
         return Unit(tok.start, tok.end, tok.text, "punct", first=i)
-    if lower in _CASED and not tok.text.isupper():
-        return Unit(tok.start, tok.end, tok.text, "filler", first=i)  # "walks by the sea" is no epidural abscess
     grade = _GRADE.match(lower)
     if grade:
         return Unit(tok.start, tok.end, tok.text, "word", grade=int(grade[1]) - (grade[2] == "-" and grade[1] == "5"),
