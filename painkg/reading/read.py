@@ -2,8 +2,8 @@
 
 >>> r = read(kg, "3/52 worsening L buttock pain, now hobbling. No saddle anaesthesia.")
 >>> [(s.node.id, s.polarity, s.side) for s in r.spans]
-[('buttock-pain', 'present', 'left'), ('progressive-pain', 'present', ''), ('limp', 'present', ''),
- ('saddle-anaesthesia', 'absent', '')]
+[('symptoms-over-a-month', 'absent', ''), ('buttock-pain', 'present', 'left'), ('progressive-pain', 'present', ''),
+ ('limp', 'present', ''), ('saddle-anaesthesia', 'absent', '')]
 >>> r.unread
 ()
 
@@ -1304,6 +1304,11 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
         # "HLA-B27 positive": a test the KB's edges read as positive is that finding
     if name.inverted and _trouble_before(found, hit) and "negated" not in cats:
         cats = cats | {"negated"}  # "no trouble with my bowels or bladder": the trouble is denied
+    answer = _answer_to(found, hit) if name.inverted else None
+    if answer is not None:
+        # "any trouble with waterworks? - nil", "bladder? yes": the question was of trouble, the answer says
+        return [Span(start, end, piece, kg.node(nodes[0]), answer, time, who, None, "", (), tuple(c.triggers),
+                     name.text)], None
     if name.inverted and (_trouble_after(found, hit) or _trouble_before(found, hit)
                           or _listed(found, hit) and "negated" in cats  # "power and reflexes ...": no complaint
                           or {t.lower() for t in c.triggers} & _DENIES_REPORT
@@ -1403,6 +1408,9 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
             if tab.keys.get(place | {word}):
                 key = place | {word}
                 nodes, kind = tab.keys[key][0].nodes, tab.kinds.get(tab.keys[key][0].nodes[0], kind)
+                grade = _grade_of(found, hit)
+                if grade is not None and "possible" not in cats:
+                    polarity = ABSENT if grade >= 5 else PRESENT  # "glutes strong 5/5": the grade decides
                 break
     side, modifiers = _modifiers(found, hit)
     modifiers = modifiers + tuple(w for w in said if w not in modifiers)
@@ -1640,6 +1648,28 @@ def _adjacent_denial(found: list[sp.Unit], hit: sp.Found) -> bool:
     """"not female", "female: no": a denial right beside the span."""
     near = [found[k] for k in (hit.i - 3, hit.i - 2, hit.i - 1, hit.j, hit.j + 1) if 0 <= k < len(found)]
     return any(u.has("negated") for u in near)
+
+
+_ANSWERED = {"nil": ABSENT, "no": ABSENT, "none": ABSENT, "neg": ABSENT, "-ve": ABSENT, "nope": ABSENT,
+             "denies": ABSENT, "denied": ABSENT, "n": ABSENT, "yes": PRESENT, "y": PRESENT, "+ve": PRESENT}
+
+
+def _answer_to(found: list[sp.Unit], hit: sp.Found) -> str | None:
+    """"Waterworks? - nil", "bowels? no", "bladder? yes": a function asked about, a question mark, then the answer
+    (absent or present trouble), or None."""
+    k = hit.j
+    while k < len(found) and k < hit.j + 3 and found[k].text != "?":
+        if found[k].text in ".;":
+            return None
+        k += 1
+    if k >= len(found) or found[k].text != "?":
+        return None
+    for j in range(k + 1, min(len(found), k + 4)):
+        if found[j].lower in _ANSWERED:
+            return _ANSWERED[found[j].lower]
+        if found[j].role != "punct":
+            return None
+    return None
 
 
 def _trouble_before(found: list[sp.Unit], hit: sp.Found) -> bool:
@@ -2120,8 +2150,16 @@ _ABRUPT_SAID = re.compile(r"\b(?:(?:pain\s+(?:came|comes|come)\s+on\s+)?(?:sudde
 
 
 def _graded(found: list[sp.Unit], hit: sp.Found) -> bool:
+    return _grade_of(found, hit) is not None
+
+
+def _grade_of(found: list[sp.Unit], hit: sp.Found) -> int | None:
+    """The MRC grade said beside a muscle or limb ("EHL 4/5", "glutes strong 5/5", "3/5 R leg"), or None."""
     before = hit.i - 2 if hit.i >= 2 and found[hit.i - 1].role == "side" else hit.i - 1  # "3/5 R leg"
-    return any(0 <= k < len(found) and found[k].grade is not None for k in (hit.j, hit.j + 1, hit.j + 2, before))
+    for k in (hit.j, hit.j + 1, hit.j + 2, before):
+        if 0 <= k < len(found) and found[k].grade is not None:
+            return found[k].grade
+    return None
 
 
 def _modifiers(found: list[sp.Unit], hit: sp.Found) -> tuple[str, tuple[str, ...]]:
