@@ -29,3 +29,19 @@ def test_a_well_child_with_an_irritable_hip_is_still_transient_synovitis(kg):
     result = kg.trace("5 year old girl, limping since yesterday after a cold, hip sore, afebrile, eating well, "
                       "slight reduction of hip internal rotation", setting="ed-hip-limp", unknown="skip")
     assert result.candidates[0].node.id == "transient-synovitis-of-the-hip"
+
+
+def test_over_ten_a_limp_with_painful_internal_rotation_is_a_slipped_epiphysis_not_transient_synovitis(kg):
+    # ebmg_childhip: over 10 another diagnosis is likely; walter_scfe_medscape: internal rotation is often painful
+    note = "12 year old boy, limping for 3 weeks with a sore right hip, no fever, pain on passive internal rotation."
+    result = kg.trace(note, setting="primary-care", unknown="skip", limit=200)
+    assert result.candidates[0].node.id == "slipped-capital-femoral-epiphysis"
+    synovitis = next(c for c in result.candidates if c.node.id == "transient-synovitis-of-the-hip")
+    assert "age-over-10" in {o.node.id for o in synovitis.excluded_by}
+
+
+def test_a_young_child_is_not_excluded(kg):
+    result = kg.trace("6 year old girl limping since yesterday, hip sore, afebrile", setting="ed-hip-limp",
+                      unknown="skip", limit=200)
+    synovitis = next(c for c in result.candidates if c.node.id == "transient-synovitis-of-the-hip")
+    assert not synovitis.excluded_by
