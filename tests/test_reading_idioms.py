@@ -175,3 +175,17 @@ def test_a_pain_running_down_the_back_of_the_leg_is_a_radiating_leg_pain(kg, tex
 @pytest.mark.parametrize("text", ["it feels a bit odd when I wipe", "has had to strain to start peeing since yesterday"])
 def test_cauda_equina_symptoms_in_more_of_patients_words(kg, text):
     assert {("saddle-anaesthesia", "present"), ("bladder-dysfunction", "present")} & _spans(kg, text)
+
+
+@pytest.mark.parametrize("text", ["Right legs were cold to the touch compared with left leg", "Bilateral legs looked pale",
+                                  "cold pale leg"])
+def test_a_cold_or_pale_leg_is_the_sign_of_limb_ischaemia(kg, text):
+    assert ("cold-pale-leg", "present") in _spans(kg, text)
+
+
+def test_a_dissection_with_a_cold_leg_is_first_and_flagged(kg):
+    # passthemrcs_dissection: a femoral pulse may disappear as the dissection progresses, with leg ischaemia
+    result = kg.trace("58M sudden severe tearing back pain, right leg cold and pale to touch, BP 180/100",
+                      setting="ed-back-pain", unknown="skip")
+    assert result.candidates[0].node.id == "aortic-dissection"
+    assert "aortic-dissection" in {f.node.id for f in result.red_flags}
