@@ -189,3 +189,25 @@ def test_a_dissection_with_a_cold_leg_is_first_and_flagged(kg):
                       setting="ed-back-pain", unknown="skip")
     assert result.candidates[0].node.id == "aortic-dissection"
     assert "aortic-dissection" in {f.node.id for f in result.red_flags}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("pain is worst at night", ("night-pain", "present")),
+    ("sleeps through", ("night-pain", "absent")),
+    ("on tacrolimus since her kidney transplant", ("immunosuppression", "present")),
+    ("keeps it bent up", ("hip-held-flexed", "present")),
+    ("ibuprofen makes no difference", ("good-response-to-nsaids", "absent")),
+    ("regular periods", ("missed-period", "absent")),
+])
+def test_more_of_what_patients_and_notes_say(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, polarity", [("any trouble with waterworks? - nil", "absent"),
+                                            ("bladder? yes, going more often", "present")])
+def test_a_function_asked_about_takes_its_answer(kg, text, polarity):
+    assert ("bladder-dysfunction", polarity) in _spans(kg, text)
+
+
+def test_a_muscle_strong_at_full_grade_is_not_weak(kg):
+    assert ("gluteus-medius-weakness", "absent") in _spans(kg, "glutes strong 5/5")
