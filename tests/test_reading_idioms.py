@@ -211,3 +211,19 @@ def test_a_function_asked_about_takes_its_answer(kg, text, polarity):
 
 def test_a_muscle_strong_at_full_grade_is_not_weak(kg):
     assert ("gluteus-medius-weakness", "absent") in _spans(kg, "glutes strong 5/5")
+
+
+def test_a_radiograph_of_the_pelvis_and_hip_with_no_bony_injury_is_no_fracture_and_no_positive_film(kg):
+    spans = _spans(kg, "XR pelvis + L hip: no bony injury.")
+    assert ("hip-fragility-fracture", "absent") in spans
+    assert ("hip-pelvis-radiograph", "present") not in spans
+
+
+def test_a_plus_after_a_test_and_a_side_alone_is_still_positive(kg):
+    assert ("faber-test", "present") in _spans(kg, "FABER + R")
+
+
+def test_painless_in_a_place_denies_its_pain_and_the_movement_brings_none(kg):
+    spans = _spans(kg, "passive hip rotation full and painless in groin")
+    assert ("groin-pain", "absent") in spans and ("groin-pain", "present") not in spans
+    assert ("hip-rotation", "present") not in spans

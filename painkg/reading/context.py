@@ -400,11 +400,11 @@ def assign(found: list[Unit], spans: list[tuple[int, int]], sentence: list[int],
         for s in reach:
             c = contexts[s]
             if t.category in ("aggravates", "relieves"):
-                if t.category == "relieves" and tests[s] and t.text.lower() in ("pain-free", "pain free", "painless"):
+                if t.category == "relieves" and tests[s] and t.text.lower().removesuffix(" in") in ("pain-free", "pain free", "painless"):
                     c.categories.add("normal")  # "single leg stance 30 s pain-free": a negative test
                     c.triggers.append(t.text)
                     continue
-                if t.category == "relieves" and activity[s] and t.text.lower() in ("pain-free", "pain free", "painless") \
+                if t.category == "relieves" and activity[s] and t.text.lower().removesuffix(" in") in ("pain-free", "pain free", "painless") \
                         and t.index > spans[s][1]:
                     # "lumbar flexion full and pain free": the movement brings no pain, it does not relieve it
                     c.categories.add("negated")

@@ -483,11 +483,13 @@ def _whole(kg: KnowledgeGraph, tab: sp.Table, text: str) -> Reading | None:
 
 
 def _plus_between_tests(tab: sp.Table, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Unit]:
-    """"XR + CT pelvis: no fracture": a "+" between two tests joins them; it is no positive result of the first."""
+    """"XR + CT pelvis: no fracture", "XR pelvis + L hip: no bony injury": a "+" between a test and another test
+    or place joins them; it is no positive result of the first."""
     tests = {k for h in hits if tab.kinds.get(h.name.nodes[0]) is Kind.TEST for k in range(h.i, h.j)}
     out = list(units)
     for k, u in enumerate(units):
-        if u.text == "+" and k - 1 in tests and k + 1 in tests:
+        after = k + 2 if k + 2 < len(units) and units[k + 1].role == "side" else k + 1  # "+ L hip"
+        if u.text == "+" and k - 1 in tests and after < len(units) and (after in tests or units[after].site):
             out[k] = replace(u, role="filler", entries=())
     return out
 
