@@ -49,3 +49,11 @@ def test_an_illness_now_or_in_the_weeks_before(kg, text, node):
 def test_private_is_not_the_privates(kg, text):
     assert ("saddle-anaesthesia", "present") not in _spans(kg, text)
     assert ("hip-pain", "present") in _spans(kg, text)
+
+
+def test_a_haemophilic_childs_hip_held_flexed_is_a_bleed_into_the_joint_first(kg):
+    # bhatia_haemophilia: a bleeding hip is held flexed, abducted and laterally rotated
+    note = ("8 year old boy with severe haemophilia A, missed his factor doses, woke with right groin pain and will not "
+            "bear weight. Afebrile. Right hip held flexed and externally rotated, all movements painful. CRP 3.")
+    result = kg.trace(note, setting="paediatric-irritable-hip", unknown="skip")
+    assert result.candidates[0].node.id == "haemarthrosis-of-the-hip"
