@@ -272,7 +272,7 @@ def test_kochers_rule_decides_only_in_the_case_mix_it_was_measured_in(kg):
     top3 = [c.node.id for c in result.candidates[:3]]
     assert "septic-arthritis-of-the-hip" in top3, top3
     septic = next(c for c in result.candidates if c.node.id == "septic-arthritis-of-the-hip")
-    assert max(k.likelihood_ratio for k in septic.contributions if k.cluster.startswith("Kocher")) > 5
+    assert max(k.likelihood_ratio for k in septic.contributions if "Kocher" in k.cluster) > 5
     # In the children's irritable-hip series the rule still decides: two predictors, 30-45 %.
     child = kg.trace(["a 6-year-old", "fever", "inability to bear weight"], setting="paediatric-irritable-hip")
     assert 0.30 <= score(child, "septic-arthritis-of-the-hip") <= 0.45

@@ -1396,7 +1396,8 @@ def _spans_of(kg, tab: sp.Table, text: str, found: list[sp.Unit], hit: sp.Found,
     relation = None
     if kind is Kind.ACTIVITY:
         relation = _EFFECTS.get(c.effect, Relation.AGGRAVATED_BY)
-        if c.pain_between and any(k == Relation.RELIEVED_BY for _, _, k in kg.graph.in_edges(nodes[0], keys=True)):
+        if c.pain_between and (nodes[0] in _POSTURES or any(
+                k == Relation.RELIEVED_BY for _, _, k in kg.graph.in_edges(nodes[0], keys=True))):
             polarity = PRESENT  # "no pain when seated": sitting relieves it
         elif c.pain_between:
             # "no pain on coughing": nothing is relieved by coughing; it does not bring the pain on
@@ -1562,6 +1563,8 @@ def _relief_denied_after(found: list[sp.Unit], hit: sp.Found) -> bool:
 
 #: Non-steroidal anti-inflammatory drugs: relief by one of them is the response to NSAIDs.
 _NSAIDS = frozenset(("oral-nsaids", "ibuprofen", "naproxen"))
+#: Positions a patient rests in: "no pain when sitting" is relief by it, whatever else the KB says of them.
+_POSTURES = frozenset(("sitting", "lying-down", "standing-still", "rest", "lying-supine", "lying-prone"))
 #: Pains of a part of the leg: said of both legs, they are a bilateral leg pain too.
 _LEG_PAINS = frozenset(("thigh-pain", "posterior-thigh-pain", "anterior-thigh-pain", "lateral-thigh-pain",
                         "medial-thigh-pain", "posterior-calf-pain", "lateral-calf-pain", "radiating-leg-pain",

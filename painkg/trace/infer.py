@@ -311,7 +311,7 @@ class _Model:
         reached = {h for o, r in zip(obs, ratios) if o.present for h in r}
         hyps = self.table.hypotheses
         clustered = self._clusters(obs)
-        self.clustered = {i: cluster["label"] for cluster, idx in clustered for i in idx}
+        self.clustered = {i: self._cluster_label(cluster) for cluster, idx in clustered for i in idx}
         weights = {}
         for h in sorted(reached):
             effective = [r.get(h, 1.0) for r in ratios]
@@ -332,6 +332,14 @@ class _Model:
             self.effective[h] = effective
             weights[h] = self.hypothesis_prior(hyps[h]) * math.prod(effective)
         return weights
+
+    def _cluster_label(self, cluster: Mapping) -> str:
+        """How a contribution names its cluster: a rule measured in other settings only groups its members here
+        ("fever" in an adult's back pain is no Kocher predictor)."""
+        setting = "" if self.outside else self.setting
+        if cluster["rules"] and not any(setting in r.get("settings", (setting,)) for r in cluster["rules"]):
+            return f"one family with {cluster['label']} (its rule is for another setting)"
+        return cluster["label"]
 
     def _clusters(self, obs: Sequence[Observation]) -> list[tuple[dict, list[int]]]:
         """The clusters with two or more observed members, with the members' positions."""
