@@ -227,3 +227,22 @@ def test_painless_in_a_place_denies_its_pain_and_the_movement_brings_none(kg):
     spans = _spans(kg, "passive hip rotation full and painless in groin")
     assert ("groin-pain", "absent") in spans and ("groin-pain", "present") not in spans
     assert ("hip-rotation", "present") not in spans
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I used to use heroin but not anymore", ("intravenous-drug-use", "present")),
+    ("peeing fine, no problems down there", ("bladder-dysfunction", "absent")),
+    ("nothing wrong with my bowels", ("bowel-incontinence", "absent")),
+    ("I don't know when I need to go any more", ("bladder-dysfunction", "present")),
+    ("I've had to start wearing pads in the last couple of days", ("urinary-incontinence", "present")),
+    ("like my leg's wrapped in cotton wool", ("numbness", "present")),
+    ("it's right in the crease at the top of my leg", ("groin-pain", "present")),
+    ("without any radiation to the legs", ("radiating-leg-pain", "absent")),
+    ("leg lengths equal", ("leg-length-discrepancy", "absent")),
+])
+def test_cauda_equina_and_other_words_of_patients_from_probe_11(kg, text, expected):
+    assert expected in _spans(kg, text)
+
+
+def test_wearing_glasses_is_no_incontinence(kg):
+    assert not _spans(kg, "Wears glasses for reading")

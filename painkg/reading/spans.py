@@ -129,7 +129,7 @@ SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner
 #: Abbreviations that are everyday words in lower case: SEA (a spinal epidural abscess) is "sea", US (an
 #: ultrasound) "us", PAD (peripheral arterial disease) a heating "pad", PIT (the prone instability test) a "pit",
 #: PENS (percutaneous electrical nerve stimulation) "pens".  Read only in capitals.
-_CASED = frozenset(("sea", "us", "pad", "pads", "pit", "pens"))
+_CASED = frozenset(("sea", "us", "pad", "pit", "pens"))
 #: Quotation marks: they say whose words these are, not where a phrase ends.
 _QUOTE_MARKS = frozenset(("'", '"', "‘", "’", "“", "”"))
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
