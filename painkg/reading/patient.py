@@ -8,7 +8,7 @@ observations.
 
 >>> import painkg
 >>> sorted(n for n, holds, _ in facts(painkg.load().graph, "67m") if holds)
-['age-over-16', 'age-over-20', 'age-over-40', 'age-over-50']
+['age-over-10', 'age-over-16', 'age-over-20', 'age-over-40', 'age-over-50']
 """
 
 from __future__ import annotations

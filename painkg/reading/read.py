@@ -2,7 +2,7 @@
 
 >>> r = read(kg, "3/52 worsening L buttock pain, now hobbling. No saddle anaesthesia.")
 >>> [(s.node.id, s.polarity, s.side) for s in r.spans]
-[('symptoms-over-a-month', 'absent', ''), ('buttock-pain', 'present', 'left'), ('progressive-pain', 'present', ''),
+[('symptoms-over-a-month', 'absent', ''), ('progressive-pain', 'present', ''), ('buttock-pain', 'present', 'left'),
  ('limp', 'present', ''), ('saddle-anaesthesia', 'absent', '')]
 >>> r.unread
 ()
@@ -351,7 +351,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     found += _lasting(kg, text, found) + _abrupt(kg, text, found) + _injected(kg, found)
     found = _illness_before(kg, text, found)
     found = [s for s in found if not _guarded_elsewhere(text, s)]
-    course = _course(kg, found)
+    course = _course(kg, text, found)
     # a morning stiffness is what the stiffness said of the morning is, not a second finding beside it
     found = [s for s in found if not (s.node.id == "stiffness" and any(
         c.node.id == "morning-stiffness" and c.start == s.start for c in course))] + course
@@ -2006,7 +2006,7 @@ _COURSES = (("progressive-pain", ("progressive", "progressively", "worsening", "
 _SLOW = frozenset(("gradually", "gradual", "slowly", "slow", "insidiously", "insidious"))
 
 
-def _course(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
+def _course(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
     """"Worsening hip pain", "unremitting low back pain": a present pain whose modifiers say its course is also
     that course's finding (the escalating or unremitting pain of a tumour or an infection; a "constant ache"
     is often a mechanical pain's), which the matcher cannot name apart, since words of course are modifiers."""
@@ -2020,7 +2020,12 @@ def _course(kg: KnowledgeGraph, found: list[Span]) -> list[Span]:
             of = s.node.id == "stiffness" if node_id == "morning-stiffness" else "pain" in s.node.label
             if s.observed and s.polarity == PRESENT and s.node.kind is Kind.SYMPTOM and of \
                     and said & set(words) and not said & _SLOW:
-                out.append(Span(s.start, s.end, s.text, kg.node(node_id), PRESENT, modifiers=s.modifiers,
+                # the span stands on the word that says the course ("[worsening] L buttock pain"); a morning
+                # stiffness stands where the stiffness does, which it replaces
+                word = next(m for m in s.modifiers if m.lower() in words)
+                at = text.lower().find(word.lower(), max(0, s.start - 60), s.end + 60)
+                start, end = (at, at + len(word)) if at >= 0 and node_id != "morning-stiffness" else (s.start, s.end)
+                out.append(Span(start, end, text[start:end], kg.node(node_id), PRESENT, modifiers=s.modifiers,
                                 matched=s.matched))
                 break
     return out
