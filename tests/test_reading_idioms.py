@@ -246,3 +246,13 @@ def test_cauda_equina_and_other_words_of_patients_from_probe_11(kg, text, expect
 
 def test_wearing_glasses_is_no_incontinence(kg):
     assert not _spans(kg, "Wears glasses for reading")
+
+
+def test_a_long_stiffness_in_a_sentence_of_the_morning_is_prolonged_morning_stiffness(kg):
+    assert ("prolonged-morning-stiffness", "present") in _spans(kg, "worst in the mornings, stiff ~2 h")
+    assert ("prolonged-morning-stiffness", "present") not in _spans(kg, "stiff worst first thing (~15 min)")
+
+
+@pytest.mark.parametrize("text", ["like I've been run over", "Ca normal"])
+def test_idioms_that_name_nothing(kg, text):
+    assert not {n for n, _ in _spans(kg, text)} & {"running", "history-of-cancer"}

@@ -351,10 +351,10 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     found += _lasting(kg, text, found) + _abrupt(kg, text, found) + _injected(kg, found)
     found = _illness_before(kg, text, found)
     found = [s for s in found if not _guarded_elsewhere(text, s)]
-    course = _course(kg, text, found)
+    course = _course(kg, text, found) + _stiff_mornings(kg, text, found)
     # a morning stiffness is what the stiffness said of the morning is, not a second finding beside it
     found = [s for s in found if not (s.node.id == "stiffness" and any(
-        c.node.id == "morning-stiffness" and c.start == s.start for c in course))] + course
+        c.node.id in ("morning-stiffness", "prolonged-morning-stiffness") and c.start == s.start for c in course))] + course
     if "female-sex" in kg.graph and not any(s.node.id == "female-sex" for s in found):
         sex = _sex_from_words(kg, text, found)
         found += sex
@@ -2029,6 +2029,33 @@ def _course(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
                                 matched=s.matched))
                 break
     return out
+
+
+_MORNING_SAID = re.compile(r"\b(?:mornings?|on waking|first thing|getting up|out of bed|a\.?m\.?)\b", re.IGNORECASE)
+_LASTING_AFTER = re.compile(r"[^.;,\n]{0,12}?([~≈>]?\s*\d+(?:\.\d+)?\s*(?:h|hr|hrs|hours?|min|mins|minutes?)\b)", re.IGNORECASE)
+
+
+def _stiff_mornings(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Span]:
+    """"Worst in the mornings, stiff ~2 h": a stiffness said in a sentence of the morning that lasts over 30 minutes
+    is a prolonged morning stiffness, where its own words do not say the morning."""
+    if "morning-stiffness" not in kg.graph or any(s.node.id in ("morning-stiffness", "prolonged-morning-stiffness")
+                                                 for s in found):
+        return []
+    for s in found:
+        if s.node.id != "stiffness" or s.polarity != PRESENT or not s.observed:
+            continue
+        a = max(text.rfind(".", 0, s.start), text.rfind("\n", 0, s.start)) + 1
+        b = min((k for k in (text.find(".", s.end), text.find("\n", s.end)) if k >= 0), default=len(text))
+        if not _MORNING_SAID.search(text, a, b):
+            continue
+        after = _LASTING_AFTER.match(text, s.end)
+        minutes = _minutes(after.group(1).replace("~", "").replace("≈", "")) if after else None
+        if after is None or not minutes or minutes <= 30 or "prolonged-morning-stiffness" not in kg.graph:
+            continue  # a short stiffness of a morning said apart stays a stiffness: the back's or the hip's, not said
+        end = after.end(1)
+        return [Span(s.start, end, text[s.start:end], kg.node("prolonged-morning-stiffness"), PRESENT,
+                     modifiers=s.modifiers, matched=s.matched)]
+    return []
 
 
 #: A pain that began with a load on the back or a blow: "after twisting to lift a box", "while moving furniture",
