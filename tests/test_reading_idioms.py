@@ -256,3 +256,14 @@ def test_a_long_stiffness_in_a_sentence_of_the_morning_is_prolonged_morning_stif
 @pytest.mark.parametrize("text", ["like I've been run over", "Ca normal"])
 def test_idioms_that_name_nothing(kg, text):
     assert not {n for n, _ in _spans(kg, text)} & {"running", "history-of-cancer"}
+
+
+@pytest.mark.parametrize("text, pain", [("was unable to run or walk without R hip pain", "hip-pain"),
+                                        ("can't sit without buttock pain", "buttock-pain")])
+def test_unable_to_without_pain_is_a_pain(kg, text, pain):
+    assert (pain, "present") in _spans(kg, text) and (pain, "absent") not in _spans(kg, text)
+
+
+def test_pace_is_a_speed_in_lower_case(kg):
+    assert ("piriformis-tension-pain", "present") not in _spans(kg, "as she began to increase pace while running")
+    assert ("piriformis-tension-pain", "present") in _spans(kg, "Pace sign positive")

@@ -302,7 +302,7 @@ def read(kg: KnowledgeGraph, text: str) -> Reading:
     units = _with_roles(sp.units(text, lexicon, tab, [(s, e, None) for s, e, _ in taken]), taken)
     sentence = _sentences(text, units)
     hits = sp.match(units, tab)
-    units = _plus_between_tests(tab, units, hits)
+    units = _without_after_unable(_plus_between_tests(tab, units, hits))
     hits = _said_in_words(tab, text, units, hits)
     hits, unread, (extra, painful) = _check_chunks(text, tab, units, hits, sentence)
     hits = _foreign_sites(text, tab, units, hits, sentence, unread)
@@ -491,6 +491,24 @@ def _plus_between_tests(tab: sp.Table, units: list[sp.Unit], hits: list[sp.Found
         after = k + 2 if k + 2 < len(units) and units[k + 1].role == "side" else k + 1  # "+ L hip"
         if u.text == "+" and k - 1 in tests and after < len(units) and (after in tests or units[after].site):
             out[k] = replace(u, role="filler", entries=())
+    return out
+
+
+_UNABLE = frozenset(("unable to", "unable", "can't", "cannot", "couldn't", "could not", "not able to", "can not"))
+
+
+def _without_after_unable(units: list[sp.Unit]) -> list[sp.Unit]:
+    """"Unable to run or walk without hip pain": a "without" after an inability denies nothing; the pain comes
+    with the walking (a double negative)."""
+    out = list(units)
+    for k, u in enumerate(units):
+        if u.role == "negated" and u.lower == "without":
+            for m in range(k - 1, max(-1, k - 7), -1):
+                if units[m].text in ".;":
+                    break
+                if units[m].lower in _UNABLE or units[m].lower.split(" ")[0] in _UNABLE:  # "can't sit"
+                    out[k] = replace(u, role="boundary", entries=())  # still ends a phrase
+                    break
     return out
 
 

@@ -128,8 +128,10 @@ SITE_SAME = {"outer": "lateral", "outside": "lateral", "side": "lateral", "inner
              "privat": "saddle"}  # "my privates": words() stems it
 #: Abbreviations that are everyday words in lower case: SEA (a spinal epidural abscess) is "sea", US (an
 #: ultrasound) "us", PAD (peripheral arterial disease) a heating "pad", PIT (the prone instability test) a "pit",
-#: PENS (percutaneous electrical nerve stimulation) "pens".  Read only in capitals.
-_CASED = frozenset(("sea", "us", "pad", "pit", "pens"))
+#: PENS (percutaneous electrical nerve stimulation) "pens", the Pace sign a "pace".  Read only in capitals.
+#: The words after one that keep its name in any case ("the pit of the stomach", "Pace sign"), by word.
+_CASED: dict[str, tuple[str, ...]] = {"sea": (), "us": (), "pad": (), "pit": ("of",), "pens": (),
+                                      "pace": ("sign", "test", "'s", "manoeuvre", "maneuver")}
 #: Quotation marks: they say whose words these are, not where a phrase ends.
 _QUOTE_MARKS = frozenset(("'", '"', "‘", "’", "“", "”"))
 _LUMBAR_LEVEL = re.compile(r"^[ls]\d", re.IGNORECASE)
@@ -341,7 +343,7 @@ def units(text: str, lexicon: lx.Lexicon, table: Table | None = None,
                 and tokens[i - 1].text[-1:].isalpha() and tokens[i + 1].text[:1].isalpha():
             out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "straight-leg-raising": a hyphen
         elif tok.lower in _CASED and not tok.text.isupper() and not (
-                i + 1 < len(tokens) and tokens[i + 1].lower == "of"):  # "the pit of the stomach" is a place
+                i + 1 < len(tokens) and tokens[i + 1].lower in _CASED[tok.lower]):  # "the pit of the stomach"
             out.append(Unit(tok.start, tok.end, tok.text, "filler", first=i))  # "walks by the sea" is no abscess
         else:
             out.append(_plain(tok, i, table))
