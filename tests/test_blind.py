@@ -40,7 +40,7 @@ def test_blind_cases_keep_their_score(kg, name):
 #: first runs are in tests/data/blind/runs/), as floors and ceilings.
 PHRASE_FLOORS = {
     "phrases.tsv": (340, 195, 4),
-    "phrases2.tsv": (512, 275, 5),
+    "phrases2.tsv": (512, 276, 5),
     "phrases3.tsv": (415, 256, 8),
     "phrases5.tsv": (542, 304, 8),
     "phrases7.tsv": (427, 252, 3),  # first run 232 and 5 (2f3e33b); its readings never looked at

@@ -267,3 +267,19 @@ def test_unable_to_without_pain_is_a_pain(kg, text, pain):
 def test_pace_is_a_speed_in_lower_case(kg):
     assert ("piriformis-tension-pain", "present") not in _spans(kg, "as she began to increase pace while running")
     assert ("piriformis-tension-pain", "present") in _spans(kg, "Pace sign positive")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("white blood cell (WBC) count of 15,500/μL", ("leukocytosis", "present")),
+    ("white blood cell level of 13.96 109/L", ("leukocytosis", "present")),
+    ("heart rate (HR) is 106 beats/minute", ("tachycardia", "present")),
+    ("blood pressure (BP) 104/60 mm Hg", ("hypotension", "absent")),
+    ("huge soft pulsating mass in the umbilical region", ("pulsatile-abdominal-mass", "present")),
+    ("unconscious for five minutes", ("syncope", "present")),
+    ("increased patellar reflexes", ("hyperreflexia", "present")),
+    ("feels better after physical activity", ("better-with-exercise", "present")),
+    ("the pain gets worse after inactivity", ("no-improvement-with-rest", "present")),
+    ("appears well", ("systemically-unwell", "absent")),
+])
+def test_values_and_signs_as_case_reports_write_them(kg, text, expected):
+    assert expected in _spans(kg, text)

@@ -68,9 +68,11 @@ _MEASURES = (
     (re.compile(r"^(?:esr|erythrocyte sedimentation rate|sed rate|sedimentation rate)(?:\s*\(esr\))?\s*" + _IS +
                 r"<?\s*(?P<v>\d{1,3})\s*(?:mm/(?:1st\s*)?h(?:r|our)?|mm(?: in (?:the )?first hour| per hour)?)?$"), "elevated-esr", lambda v: v > 20.0),
     (re.compile(r"^(?:wcc|wbc|twbc|twcc|white cell count|white-cell count|white count|white blood cell count|"
-                r"white blood cells|white blood count|leukocyte count|leucocyte count|total (?:leu[ck]ocyte |wbc )?count|tlc)(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
+                r"white blood cells|white blood count|leukocyte count|leucocyte count|total (?:leu[ck]ocyte |wbc )?count|tlc|"
+                r"white blood cell(?:\s*\((?:wbc|wcc)\))?\s+(?:count|level))(?:\s*\((?:wbc|wcc)\))?\s*" + _IS +
                 r"<?\s*(?:(?P<mm3>\d{1,3},?\d{3})\s*(?:per cubic millimet(?:er|re)|/mm3|/mm³|/μl|/ul|cells/mm3|(?:cells\s*)?/\s*cumm|cells per cumm)?|"
-                r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l)?)$"),
+                # "13.96 109/L": a superscript 9 lost in copying
+                r"(?P<v>\d{1,2}(?:\.\d+)?)\s*(?:(?:x|×)\s*10\s*(?:\^\s*9|⁹)\s*(?:/\s*l)?|/l|109/l)?)$"),
      "leukocytosis", lambda v: True if v > 12.0 else None if v > 11.0 else False),
     # Blood counts read only where every age and sex agrees (reference limits differ by both; a value
     # between the bounds is left unread): haemoglobin below 100 g/L (10 g/dL) is anaemia at any age, 130 g/L
@@ -86,14 +88,14 @@ _MEASURES = (
      lambda v: True if v >= 6.0 else None if v > 4.0 else False),
     # Vital signs: a heart rate of 100 or more is a tachycardia, a systolic pressure of 90 or less hypotension,
     # of 100 or more none.
-    (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)\s*" + _IS + r"(?P<v>\d{2,3})\s*"
-                r"(?:bpm|beats?/min|/min|beats per minute|beats a minute)?$"),
+    (re.compile(r"^(?:hr|heart rate|pulse|pulse rate|p)(?:\s*\(hr\))?\s*" + _IS + r"(?P<v>\d{2,3})\s*"
+                r"(?:bpm|beats?/min(?:ute)?|/min|beats per minute|beats a minute)?$"),
      "tachycardia", lambda v: v >= 100.0),
     # A respiratory rate above 20 is a tachypnoea (the SIRS criterion bmjbp_pancreatitis quotes); 12-20 none.
     (re.compile(r"^(?:rr|resp rate|resps|respiratory rate|respirations)\s*" + _IS + r"(?P<v>\d{1,2})\s*"
                 r"(?:/min|breaths?/min|breaths per minute|per minute)?$"),
      "tachypnoea", lambda v: v > 20.0),
-    (re.compile(r"^(?:bp|blood pressure)\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?(?:of )?hg)?$"),
+    (re.compile(r"^(?:bp|blood pressure)(?:\s*\(bp\))?\s*" + _IS + r"(?P<v>\d{2,3})\s*/\s*\d{2,3}\s*(?:mm ?(?:of )?hg)?$"),
      # 91-99 mmHg is left unread: low for a hypertensive patient, normal for a young one, and no source in this
      # KB gives a threshold there
      "hypotension", lambda v: True if v <= 90.0 else None if v < 100.0 else False),
