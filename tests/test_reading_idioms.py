@@ -283,3 +283,12 @@ def test_pace_is_a_speed_in_lower_case(kg):
 ])
 def test_values_and_signs_as_case_reports_write_them(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Pubic symphysis non tender", ("pubic-symphysis-tenderness", "absent")),
+    ("no foreshortening or external rotation of the left hip", ("shortened-externally-rotated-leg", "absent")),
+    ("patient complains of difficulty moving his leg", ("leg-weakness", "present")),
+])
+def test_more_signs_as_case_reports_write_them(kg, text, expected):
+    assert expected in _spans(kg, text)
