@@ -292,3 +292,9 @@ def test_values_and_signs_as_case_reports_write_them(kg, text, expected):
 ])
 def test_more_signs_as_case_reports_write_them(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+@pytest.mark.parametrize("text, polarity", [("SLR 80", "absent"), ("SLR 40", "present"), ("SLR L 30 deg", "present"),
+                                            ("SLR 90/90", "absent")])
+def test_a_straight_leg_raise_with_its_angle_without_a_degree_sign(kg, text, polarity):
+    assert ("slr-test", polarity) in _spans(kg, text)

@@ -1615,7 +1615,8 @@ _ANGLE_NORMAL = {"slr-test": 70, "crossed-slr-test": 70}
 def _angle_after(found: list[sp.Unit], hit: sp.Found) -> int | None:
     """The angle written just after a test ("SLR 90°", "SLR to 40 degrees"), or None."""
     k = hit.j
-    while k < len(found) and k < hit.j + 2 and found[k].lower in ("to", "at", "of", "limited", "only", ":"):
+    while k < len(found) and k < hit.j + 3 and (found[k].lower in ("to", "at", "of", "limited", "only", ":")
+                                                or found[k].role == "side"):  # "SLR R 70°"
         k += 1
     if k < len(found) and re.fullmatch(r"\d{1,3}/90", found[k].text):
         return int(found[k].text.split("/")[0])  # "SLR 90/90", "SLR 45/90": degrees of the right angle
@@ -1624,6 +1625,8 @@ def _angle_after(found: list[sp.Unit], hit: sp.Found) -> int | None:
     after = found[k + 1].lower if k + 1 < len(found) else ""
     if after in ("°", "º", "deg", "degs", "degree", "degrees", "o"):
         return int(found[k].text)
+    if 10 <= int(found[k].text) <= 100 and after not in ("%", "cm", "mm", "kg", "/", "s", "sec", "seconds", "x"):
+        return int(found[k].text)  # "SLR 80": a raise is written in degrees
     return None
 
 
