@@ -298,3 +298,16 @@ def test_more_signs_as_case_reports_write_them(kg, text, expected):
                                             ("SLR 90/90", "absent")])
 def test_a_straight_leg_raise_with_its_angle_without_a_degree_sign(kg, text, polarity):
     assert ("slr-test", polarity) in _spans(kg, text)
+
+
+def test_a_hernia_looked_for_on_ultrasound_is_not_the_bowels_function(kg):
+    spans = _spans(kg, "Dynamic US: no bowel protrusion on Valsalva.")
+    assert ("bowel-incontinence", "present") not in spans and ("lumbar-disc-herniation", "absent") not in spans
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Resisted sit-up reproduces pain.", ("abdominal-resistance-pain", "present")),
+    ("tender over R superficial inguinal ring", ("inguinal-canal-tenderness", "present")),
+])
+def test_an_inguinal_examination(kg, text, expected):
+    assert expected in _spans(kg, text)
