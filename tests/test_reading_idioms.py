@@ -311,3 +311,7 @@ def test_a_hernia_looked_for_on_ultrasound_is_not_the_bowels_function(kg):
 ])
 def test_an_inguinal_examination(kg, text, expected):
     assert expected in _spans(kg, text)
+
+
+def test_not_particularly_tender_is_not_tender(kg):
+    assert ("adductor-tenderness", "absent") in _spans(kg, "adductors not particularly tender")
