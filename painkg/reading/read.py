@@ -1028,11 +1028,14 @@ def _beside(found: list[sp.Unit], k: int, step: int) -> int:
     k += step
     while 0 <= k < len(found) and (found[k].text in ("(", ")") or found[k].role in ("side", "filler") or
                                    found[k].lower in _LINKING or found[k].lower in ("going", "getting", "very") or
-                                   found[k].lower in _NOT or (found[k].role == "negated" and found[k].text == found[k - step].text)
-                                   or (found[k].role == "negated" and 0 <= k + step < len(found)
-                                       and found[k + step].text == found[k].text)):
+                                   found[k].lower in _NOT or found[k].role == "negated" and _expanded(found, k)):
         k += step  # "non-tender" stands for "not tender": its "not" is skipped as "not" is
     return k
+
+
+def _expanded(found: list[sp.Unit], k: int) -> bool:
+    """Whether unit *k* is one of the words a form stands for ("non-tender": "not", "tender"), which share its place."""
+    return any(0 <= m < len(found) and found[m].start == found[k].start for m in (k - 1, k + 1))
 
 
 _NOT = frozenset(("not", "no", "never", "isn't", "aren't", "wasn't", "weren't", "is not", "are not", "was not",
