@@ -435,3 +435,13 @@ def test_a_fall_from_height_with_midline_tenderness_and_a_step_is_a_vertebral_fr
     result = kg.trace("38M fell 3 m from a ladder onto his buttocks. Severe back pain. Midline tenderness at L1 "
                       "with palpable step.", setting="ed-back-pain")
     assert result.candidates[0].node.id == "vertebral-fracture", result
+
+
+def test_one_leg_pain_told_by_where_it_runs_counts_once(kg):
+    # "down the back of the thigh to the calf" reads a radiating leg pain, a posterior thigh pain and a pain below
+    # the knee: one pain, not three findings (the leg-pain-course family of clusters.tsv)
+    result = kg.trace("low back pain radiating down the back of the left thigh to the calf", setting="primary-care",
+                      unknown="skip", limit=60)
+    disc = next(c for c in result.candidates if c.node.id == "lumbar-disc-herniation")
+    family = [k for k in disc.contributions if k.cluster.startswith("the course of a leg pain")]
+    assert len(family) >= 2 and sum(k.likelihood_ratio != 1.0 for k in family) == 1
