@@ -1965,9 +1965,7 @@ def _illness_before(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
     for s in found:
         if s.node.id == _UNWELL and s.polarity == PRESENT and s.experiencer == "patient" and "flu" in s.text.lower():
             # a flu-like illness then (an illness not named so, "appeared ill 3 days ago", stays unwell: a red flag)
-            a = max(text.rfind(".", 0, s.start), text.rfind("\n", 0, s.start)) + 1
-            b = min((k for k in (text.find(".", s.end), text.find("\n", s.end)) if k >= 0), default=len(text))
-            if _BEFORE_NOW.search(text, a, b):
+            if _BEFORE_NOW.search(text, *_sentence_around(text, s.start, s.end)):
                 s = Span(s.start, s.end, s.text, kg.node(_RECENT_ILLNESS), PRESENT, CURRENT, s.experiencer,
                          modifiers=s.modifiers, matched=s.matched)
         out.append(s)
@@ -2008,13 +2006,19 @@ _ABDOMEN_SAID = re.compile(r"abdom|tummy|belly|iliac fossa|\b(?:rif|lif|ruq|luq)
                            re.IGNORECASE)
 
 
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start and end of the sentence (or line) that holds text[start:end]."""
+    a = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    b = min((k for k in (text.find(".", end), text.find("\n", end)) if k >= 0), default=len(text))
+    return a, b
+
+
 def _guarded_elsewhere(text: str, span: Span) -> bool:
     """"All movements of the joint were guarded", "guarded hip movements": a joint or a gait guarded is no
     peritonism, whose guarding is the abdomen's; the word alone names it only where the abdomen is said."""
     if span.node.id != "peritonism" or not span.text.lower().startswith("guarded"):
         return False
-    start = max(text.rfind(".", 0, span.start), text.rfind("\n", 0, span.start)) + 1
-    end = min((i for i in (text.find(".", span.end), text.find("\n", span.end)) if i >= 0), default=len(text))
+    start, end = _sentence_around(text, span.start, span.end)
     return not _ABDOMEN_SAID.search(text[start:end])
 
 
@@ -2068,9 +2072,7 @@ def _stiff_mornings(kg: KnowledgeGraph, text: str, found: list[Span]) -> list[Sp
     for s in found:
         if s.node.id != "stiffness" or s.polarity != PRESENT or not s.observed:
             continue
-        a = max(text.rfind(".", 0, s.start), text.rfind("\n", 0, s.start)) + 1
-        b = min((k for k in (text.find(".", s.end), text.find("\n", s.end)) if k >= 0), default=len(text))
-        if not _MORNING_SAID.search(text, a, b):
+        if not _MORNING_SAID.search(text, *_sentence_around(text, s.start, s.end)):
             continue
         after = _LASTING_AFTER.match(text, s.end)
         minutes = _minutes(after.group(1).replace("~", "").replace("≈", "")) if after else None
@@ -2093,9 +2095,7 @@ _STRAINED = re.compile(r"\b(?:after|while|when|on|during|as\s+(?:he|she|i|they))
 
 def _strained(text: str, start: int, end: int) -> bool:
     """Whether the sentence of text[start:end] says the pain began with a strain or a blow."""
-    a = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-    b = min((k for k in (text.find(".", end), text.find("\n", end)) if k >= 0), default=len(text))
-    return bool(_STRAINED.search(text, a, b))
+    return bool(_STRAINED.search(text, *_sentence_around(text, start, end)))
 
 
 def _abrupt_hits(tab: sp.Table, text: str, units: list[sp.Unit], hits: list[sp.Found]) -> list[sp.Found]:
